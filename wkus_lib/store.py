@@ -11,6 +11,7 @@ data, so a gmina's report is built from that gmina's rows alone.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -118,10 +119,9 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    sink = tempfile.SpooledTemporaryFile()
+    sink = io.BytesIO()
     frame.reset_index(drop=True).to_parquet(sink, index=False, engine="pyarrow")
-    sink.seek(0)
-    return sink.read()
+    return sink.getvalue()
 
 
 def write_store(

@@ -1,0 +1,60 @@
+"""The project's packaging: conda and pip agree, notebooks ship without outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    match = _REQUIREMENT.match(requirement)
+    assert match, requirement
+    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_exactly_the_pyproject_runtime_dependencies() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pip_deps = dict(_split(r) for r in pyproject["project"]["dependencies"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda_deps = dict(
+        _split(d) for d in env["dependencies"] if isinstance(d, str) and _split(d)[0] not in {"python", "pip"}
+    )
+    assert conda_deps == pip_deps
+
+
+def test_required_packages_are_dependencies() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = {_split(r)[0] for r in pyproject["project"]["dependencies"]}
+    assert {"jupyterlab", "pandas", "matplotlib", "ipywidgets", "papermill"} <= names
+
+
+def test_gpl_test_tools_are_not_runtime_dependencies() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = {_split(r)[0] for r in pyproject["project"]["dependencies"]}
+    assert "pingouin" not in names
+
+
+def test_required_layout_exists() -> None:
+    for name in ("notebooks", "wkus_lib", "data", "reports", "tests", "docs"):
+        assert (ROOT / name).is_dir(), name
+    for name in ("environment.yml", "pyproject.toml", "Makefile", "README.md", ".ci/run",
+                 "docs/ARCHITECTURE.md", "docs/DATA.md"):
+        assert (ROOT / name).is_file(), name
+
+
+def test_committed_notebooks_carry_no_outputs() -> None:
+    notebooks = sorted(ROOT.glob("notebooks/**/*.ipynb"))
+    assert notebooks, "no notebooks found"
+    for path in notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell.get("outputs") == [], f"{path.name}: outputs not stripped"
+                assert cell.get("execution_count") is None, f"{path.name}: execution count left"
