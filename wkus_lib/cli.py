@@ -1,0 +1,133 @@
+"""The ``wkus`` command: demo data, indicator tables and report batches.
+
+Every user-facing message is Polish. Errors the user can fix (unknown gmina,
+missing store, bad file) print one clear message and exit with status 2; a
+batch with failed reports exits with status 1 after rendering the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from wkus_lib.errors import WkusError
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+EXIT_USAGE = 2
+EXIT_FAILED_REPORTS = 1
+
+
+def _split_choice(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from wkus_lib.demo import write_demo
+
+    summary = write_demo(Path(args.raw_dir), Path(args.store), seed=args.seed)
+    print(f"Dane syntetyczne (seed {args.seed}) zapisane w {args.raw_dir}, magazyn: {args.store}")
+    for name, rows in summary.rows.items():
+        print(f"  {name}: {rows} wierszy")
+    if len(summary.problems):
+        print(
+            f"Celowo wprowadzone błędy danych: {len(summary.problems)} "
+            f"(odrzucone z magazynu, lista w {Path(args.store) / 'problems.csv'})"
+        )
+    return 0
+
+
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from wkus_lib.indicators import compute_indicators
+    from wkus_lib.store import read_store
+
+    store = read_store(Path(args.store))
+    table = compute_indicators(
+        store,
+        teryt=None if args.gmina == "all" else _split_choice(args.gmina),
+        areas=None if args.area == "all" else _split_choice(args.area),
+        stages=None if args.stage == "all" else _split_choice(args.stage),
+        years=None if args.year is None else [args.year],
+    )
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False, encoding="utf-8")
+    print(f"Zapisano {len(table)} wierszy wskaźników do {out}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from wkus_lib.runner import print_summary, resolve_batch, run_batch
+
+    specs = resolve_batch(
+        gminy=_split_choice(args.gmina),
+        stages=_split_choice(args.stage),
+        areas=_split_choice(args.area),
+        year=args.year,
+        store_dir=Path(args.store).resolve(),
+        notebooks_dir=NOTEBOOKS_DIR,
+    )
+    result = run_batch(
+        specs,
+        out_dir=Path(args.out),
+        notebooks_dir=NOTEBOOKS_DIR,
+        store_dir=Path(args.store).resolve(),
+        jobs=args.jobs,
+        formats=tuple(_split_choice(args.format)),
+        force=args.force,
+    )
+    print_summary(result)
+    return EXIT_FAILED_REPORTS if result.failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (Polish help texts)."""
+    parser = argparse.ArgumentParser(
+        prog="wkus",
+        description="Warsztat ewaluacji wieloletniego kontraktowania usług społecznych.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="POLECENIE")
+
+    demo = commands.add_parser("demo-data", help="wygeneruj syntetyczne dane demonstracyjne")
+    demo.add_argument("--seed", type=int, default=2024, help="ziarno losowania (domyślnie 2024)")
+    demo.add_argument("--raw-dir", default="data/demo", help="katalog surowych plików CSV")
+    demo.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    demo.set_defaults(handler=_cmd_demo_data)
+
+    indicators = commands.add_parser("indicators", help="policz tabelę wskaźników do pliku CSV")
+    indicators.add_argument("--gmina", default="all", help="kody TERYT po przecinku albo all")
+    indicators.add_argument("--area", default="all", help="obszary po przecinku albo all")
+    indicators.add_argument("--stage", default="all", help="etapy po przecinku albo all")
+    indicators.add_argument("--year", type=int, default=None, help="tylko ten rok")
+    indicators.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    indicators.add_argument("--out", required=True, help="plik wynikowy CSV")
+    indicators.set_defaults(handler=_cmd_indicators)
+
+    report = commands.add_parser("report", help="wygeneruj raporty (partia)")
+    report.add_argument("--gmina", default="all", help="kody TERYT po przecinku albo all")
+    report.add_argument("--stage", default="all", help="etapy po przecinku albo all")
+    report.add_argument("--area", default="all", help="obszary po przecinku albo all")
+    report.add_argument("--year", type=int, default=None, help="rok oceny (domyślnie z danych)")
+    report.add_argument("--format", default="html,pdf,xlsx", help="formaty: html,pdf,xlsx")
+    report.add_argument("--jobs", type=int, default=None, help="liczba procesów (domyślnie rdzenie)")
+    report.add_argument("--force", action="store_true", help="przelicz także aktualne raporty")
+    report.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    report.add_argument("--out", default="reports", help="katalog raportów")
+    report.set_defaults(handler=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``wkus`` console command."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except WkusError as error:
+        print(f"Błąd: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

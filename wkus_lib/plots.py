@@ -1,0 +1,66 @@
+"""Report figures: data in, a matplotlib Figure out, Polish labels.
+
+Each function takes a tidy frame and returns a new figure; the caller shows
+and closes it. Styling comes from :func:`wkus_lib.style.apply_figure_style`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
+
+MODE_COLOURS = {"multi_year": OKABE_ITO[0], "annual_grant": OKABE_ITO[1]}
+MODE_LABELS = {"multi_year": "kontrakt wieloletni", "annual_grant": "dotacja roczna"}
+
+
+def scores_with_intervals(scores: pd.DataFrame, *, title: str, threshold: int = 5) -> Figure:
+    """Horizontal bars of 0–100 scores with 95 % intervals and n.
+
+    ``scores`` has columns ``label``, ``value``, ``ci_low``, ``ci_high``,
+    ``n`` and ``suppressed``; suppressed rows show a note instead of a bar.
+    """
+    fig = Figure(figsize=(6.4, 0.55 * len(scores) + 1.0))
+    ax = fig.subplots()
+    positions = np.arange(len(scores))[::-1]
+    for pos, row in zip(positions, scores.itertuples(index=False), strict=True):
+        if row.suppressed or pd.isna(row.value):
+            ax.text(1, pos, f"ukryte (mniej niż {threshold} odpowiedzi)" if row.suppressed else "brak danych",
+                    va="center", fontsize=9, color="#555555")
+            continue
+        ax.barh(pos, row.value, color=OKABE_ITO[0], height=0.6)
+        if not pd.isna(row.ci_low):
+            ax.errorbar(row.value, pos, xerr=[[row.value - row.ci_low], [row.ci_high - row.value]],
+                        fmt="none", ecolor="#222222", capsize=3, linewidth=1)
+        ax.text(min(row.value, 100) + 2, pos - 0.32,
+                f"{format_number(row.value, 1)} (n = {int(row.n)})", fontsize=8)
+    ax.set_yticks(positions, [str(label) for label in scores["label"]])
+    ax.set_xlim(0, 115)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    ax.set_xlabel("wynik 0–100 (kreska: 95% przedział ufności)")
+    ax.set_title(title)
+    return fig
+
+
+def yearly_by_mode(series: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0) -> Figure:
+    """A yearly indicator as points and lines, coloured by contract mode.
+
+    ``series`` has columns ``year``, ``value`` and ``mode``
+    (``multi_year``/``annual_grant``).
+    """
+    fig = Figure()
+    ax = fig.subplots()
+    ordered = series.sort_values("year")
+    ax.plot(ordered["year"], ordered["value"], color="#999999", linewidth=1, zorder=1)
+    for mode, group in ordered.groupby("mode", sort=True):
+        ax.scatter(group["year"], group["value"], color=MODE_COLOURS[str(mode)],
+                   label=MODE_LABELS[str(mode)], zorder=2, s=36)
+    ax.set_xticks(sorted(ordered["year"].unique()))
+    ax.yaxis.set_major_formatter(polish_tick_formatter(decimals))
+    ax.set_xlabel("rok")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(frameon=False, loc="best")
+    return fig
