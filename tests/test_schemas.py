@@ -71,3 +71,15 @@ def test_contract_ending_before_it_starts_is_rejected() -> None:
     outcome = validate_table("contracts", frame, "umowy.csv")
     assert outcome.valid.empty
     assert "zakończenia" in " ".join(outcome.problems["problem"])
+
+
+def test_row_level_check_is_reported_once_naming_the_compared_columns() -> None:
+    frame = pd.DataFrame([{
+        "contract_id": "C1", "teryt": "2013023", "area": "sport", "ngo_name": "Klub",
+        "title": "Zajęcia", "mode": "multi_year", "form": "wspieranie",
+        "start_year": 2025, "end_year": 2022,
+    }])
+    problems = validate_table("contracts", frame, "umowy.csv").problems
+    assert len(problems) == 1
+    assert problems.iloc[0]["column"] == "start_year, end_year"
+    assert problems.iloc[0]["value"] == "start_year=2025, end_year=2022"

@@ -56,6 +56,15 @@ def _contract_id() -> object:
     )
 
 
+END_BEFORE_START: Final = "rok zakończenia wcześniejszy niż rok rozpoczęcia"
+MORE_LEAVERS_THAN_STAFF: Final = "więcej odejść niż osób personelu"
+ROW_CHECK_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    END_BEFORE_START: ("start_year", "end_year"),
+    MORE_LEAVERS_THAN_STAFF: ("staff_count", "staff_left"),
+}
+"""Columns each row-level check compares, so a problem names them and their values."""
+
+
 class _Table(pa.DataFrameModel):
     class Config:
         coerce = True
@@ -89,7 +98,7 @@ class Contracts(_Table):
     start_year: Series[int] = _year("umowa: termin rozpoczęcia")
     end_year: Series[int] = _year("umowa: termin zakończenia")
 
-    @pa.dataframe_check(error="rok zakończenia wcześniejszy niż rok rozpoczęcia")
+    @pa.dataframe_check(error=END_BEFORE_START)
     @classmethod
     def end_not_before_start(cls, df: pd.DataFrame) -> Series[bool]:
         return df["end_year"] >= df["start_year"]  # type: ignore[return-value]
@@ -188,7 +197,7 @@ class Beneficiaries(_Table):
         title="dane organizacji",
     )
 
-    @pa.dataframe_check(error="więcej odejść niż osób personelu")
+    @pa.dataframe_check(error=MORE_LEAVERS_THAN_STAFF)
     @classmethod
     def leavers_within_staff(cls, df: pd.DataFrame) -> Series[bool]:
         return df["staff_left"] <= df["staff_count"]  # type: ignore[return-value]

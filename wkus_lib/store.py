@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from wkus_lib.errors import InputError
-from wkus_lib.schemas import TABLES
+from wkus_lib.schemas import ROW_CHECK_COLUMNS, TABLES
 
 MANIFEST_NAME: Final = "manifest.json"
 PROBLEM_COLUMNS: Final = ("file", "row", "column", "value", "problem")
@@ -76,21 +76,29 @@ def validate_table(name: str, frame: pd.DataFrame, source: str) -> ValidationOut
     records: list[dict[str, Any]] = []
     bad_rows: set[int] = set()
     table_wide = False
+    seen_row_checks: set[tuple[int, str]] = set()
     for case in cases.itertuples(index=False):
         index = case.index
-        row = None if pd.isna(index) else int(index) + 2
-        if row is None:
+        check = str(case.check)
+        if pd.isna(index):
             table_wide = True
+            row = None
         else:
             bad_rows.add(int(index))
+            row = int(index) + 2
+        column = case.column if isinstance(case.column, str) else None
+        value = None if pd.isna(case.failure_case) else str(case.failure_case)
+        if check in ROW_CHECK_COLUMNS and row is not None:
+            # A row-level check fails once per row, not once per column.
+            if (row, check) in seen_row_checks:
+                continue
+            seen_row_checks.add((row, check))
+            involved = ROW_CHECK_COLUMNS[check]
+            column = ", ".join(involved)
+            value = ", ".join(f"{c}={frame.at[int(index), c]}" for c in involved)
         records.append(
-            {
-                "file": source,
-                "row": row,
-                "column": case.column if isinstance(case.column, str) else None,
-                "value": None if pd.isna(case.failure_case) else str(case.failure_case),
-                "problem": _problem_text(str(case.check)),
-            }
+            {"file": source, "row": row, "column": column, "value": value,
+             "problem": _problem_text(check)}
         )
     problems = pd.DataFrame.from_records(records, columns=list(PROBLEM_COLUMNS))
     if table_wide:

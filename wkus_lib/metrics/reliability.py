@@ -44,6 +44,10 @@ VERDICT_UNDEFINED: Final = "nie można obliczyć (brak zróżnicowania odpowiedz
 
 _FloatMatrix = npt.NDArray[np.float64]
 
+_ROUNDING_NOISE: Final = 1e-12
+"""A variance below this share of the summed item variances is rounding noise
+(e.g. a total score that is constant, left at 1e-16 by floating point)."""
+
 
 @dataclass(frozen=True)
 class ReliabilityReport:
@@ -94,11 +98,12 @@ def _covariance(answers: pd.DataFrame) -> _FloatMatrix:
 
 
 def _alpha_from_covariance(cov: _FloatMatrix) -> float:
-    k = cov.shape[0]
+    k = int(cov.shape[0])
+    item_variance = float(np.trace(cov))
     total_variance = float(cov.sum())
-    if k < 2 or not math.isfinite(total_variance) or total_variance == 0.0:
+    if k < 2 or not total_variance > _ROUNDING_NOISE * abs(item_variance):
         return math.nan
-    return k / (k - 1) * (1.0 - float(np.trace(cov)) / total_variance)
+    return k / (k - 1) * (1.0 - item_variance / total_variance)
 
 
 def _feldt_interval(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
@@ -112,22 +117,23 @@ def _feldt_interval(alpha: float, n: int, k: int, level: float) -> tuple[float, 
 
 
 def _others(k: int, item: int) -> npt.NDArray[np.bool_]:
-    return np.arange(k) != item
+    mask: npt.NDArray[np.bool_] = np.arange(k) != item
+    return mask
 
 
 def _item_total_from_covariance(cov: _FloatMatrix) -> list[float]:
     k = cov.shape[0]
+    noise = _ROUNDING_NOISE * abs(float(np.trace(cov)))
     correlations = []
     for item in range(k):
         others = _others(k, item)
-        covariance_with_rest = float(cov[item, others].sum())
+        item_variance = float(cov[item, item])
         rest_variance = float(cov[np.ix_(others, others)].sum())
-        variance_product = float(cov[item, item]) * rest_variance
-        correlations.append(
-            covariance_with_rest / math.sqrt(variance_product)
-            if variance_product > 0.0
-            else math.nan
-        )
+        if item_variance > noise and rest_variance > noise:
+            covariance_with_rest = float(cov[item, others].sum())
+            correlations.append(covariance_with_rest / math.sqrt(item_variance * rest_variance))
+        else:
+            correlations.append(math.nan)
     return correlations
 
 
@@ -178,7 +184,9 @@ def cronbach_alpha(
     Returns
     -------
     alpha : float
-        nan if fewer than 2 respondents or no variance in the total score.
+        nan if fewer than 2 respondents or if the total score does not vary
+        (its variance is zero up to rounding, or negative, which a pairwise
+        covariance matrix can produce).
     (low, high) : tuple of float
         Feldt interval; nan when α is.
 

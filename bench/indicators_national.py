@@ -1,0 +1,70 @@
+"""Benchmark: every indicator for a synthetic country (2 477 gminy × 9 areas × 6 years).
+
+Generates the national synthetic data set with :mod:`wkus_lib.demo`
+(DANE SYNTETYCZNE), validates it into a :class:`~wkus_lib.store.Store` and
+times :func:`wkus_lib.indicators.compute_indicators` on it. Prints the
+generation time, the indicator time, the rows produced and the peak resident
+memory. Target: under 30 s on 2 cores and under 4 GiB.
+
+Run: ``python bench/indicators_national.py [--gminy 2477] [--seed 2024]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+
+from wkus_lib import demo
+from wkus_lib.indicators import compute_indicators
+from wkus_lib.schemas import TABLES
+from wkus_lib.store import Store
+
+NATIONAL_GMINY = 2477
+FIRST_YEAR = 2020
+LAST_YEAR = 2025
+TARGET_SECONDS = 30.0
+TARGET_GIB = 4.0
+
+
+def peak_rss_gib() -> float:
+    """Peak resident set size of this process [GiB] (``ru_maxrss`` is KiB on Linux)."""
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    return kib * scale / 1024**3
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; return 0 if within both targets, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gminy", type=int, default=NATIONAL_GMINY)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    gminy = demo.synthetic_gminy(args.gminy, seed=args.seed)
+    tables = demo.generate_tables(args.seed, gminy, first_year=FIRST_YEAR, last_year=LAST_YEAR)
+    generated = time.perf_counter()
+    store = Store(**{name: TABLES[name].validate(frame) for name, frame in tables.items()},
+                  synthetic=True)
+    del tables
+    validated = time.perf_counter()
+    table = compute_indicators(store)
+    computed = time.perf_counter()
+
+    seconds = computed - validated
+    gib = peak_rss_gib()
+    print(f"{demo.SYNTHETIC_MARK}: {args.gminy} gmin, lata {FIRST_YEAR}–{LAST_YEAR}, "
+          f"seed {args.seed}")
+    print(f"odpowiedzi ankiet klientów/personelu: {len(store.survey_responses):,}")
+    print(f"generowanie danych:   {generated - start:7.1f} s")
+    print(f"walidacja (pandera):  {validated - generated:7.1f} s")
+    print(f"wskaźniki:            {seconds:7.1f} s (cel < {TARGET_SECONDS:.0f} s)")
+    print(f"wiersze tabeli:       {len(table):,}")
+    print(f"szczyt pamięci (RSS): {gib:7.2f} GiB (cel < {TARGET_GIB:.0f} GiB)")
+    return 0 if seconds < TARGET_SECONDS and gib < TARGET_GIB else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

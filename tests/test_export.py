@@ -1,0 +1,220 @@
+"""Rendering executed notebooks: HTML without code, deterministic PDF, safe XLSX annex."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Any
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from wkus_lib import export
+
+TABLE_TITLE = "Koszt jednostkowy — Łapy [zł]"
+
+
+def _table_output(
+    title: str, data: dict[str, Any], html: str = "<table><tr><td>t</td></tr></table>"
+) -> nbformat.NotebookNode:
+    return new_output(
+        "display_data",
+        data={"text/html": html, "text/plain": "tabela", export.TABLE_MIMETYPE: {
+            "title": title, "data": data}},
+    )
+
+
+def _notebook() -> nbformat.NotebookNode:
+    """An executed report notebook as papermill leaves it."""
+    parameters = new_code_cell('teryt = "2013023"  # KOD_PARAMETRY', execution_count=1)
+    parameters.metadata["tags"] = ["parameters"]
+    injected = new_code_cell('teryt = "0201011"  # WSTRZYKNIETE', execution_count=2)
+    injected.metadata["tags"] = ["injected-parameters"]
+    table = new_code_cell("show_table(df, title)  # KOD_TABELA", execution_count=3, outputs=[
+        _table_output(TABLE_TITLE, {"index": [0, 1], "columns": ["Pozycja", "Wartość"],
+                                    "data": [["=HYPERLINK(\"http://x\")", 1.5], ["Dotacja", 2]]}),
+        new_output("stream", name="stderr", text="FutureWarning: OSTRZEZENIE\n"),
+        new_output("stream", name="stdout", text="Liczba umów: 12\n"),
+    ])
+    hidden = new_code_cell("secret()", execution_count=4, outputs=[
+        _table_output("Ukryta", {"index": [0], "columns": ["a"], "data": [[1]]},
+                      html="<p>SEKRET</p>"),
+    ])
+    hidden.metadata["tags"] = ["remove-cell"]
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Ocena bieżąca\n\nZażółć gęślą jaźń."), parameters, injected, table,
+        hidden,
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return export.render_html(_notebook(), title="Raport testowy", synthetic=True)
+
+
+def _body(html: str) -> str:
+    return html[html.index("<body"):]
+
+
+def test_html_shows_results_but_no_code_prompts_or_parameters(html: str) -> None:
+    assert "Zażółć gęślą jaźń" in html
+    assert "Liczba umów: 12" in html
+    for hidden in ("KOD_", "WSTRZYKNIETE", "0201011", "SEKRET"):
+        assert hidden not in html
+    assert "In&nbsp;[" not in _body(html)
+    assert "Out[" not in _body(html)
+
+
+def test_html_renders_tables_as_html_not_as_raw_json(html: str) -> None:
+    assert "<table><tr><td>t</td></tr></table>" in html
+    assert export.TABLE_MIMETYPE not in html
+    assert '"columns"' not in html
+
+
+def test_html_never_shows_stderr_warnings(html: str) -> None:
+    assert "OSTRZEZENIE" not in html
+
+
+def test_html_loads_nothing_from_the_network(html: str) -> None:
+    assert "<script" not in html
+    assert not re.search(r"(src|href)=\"https?:|url\(\s*['\"]?https?:|@import", html)
+
+
+def test_html_declares_the_report_language() -> None:
+    assert '<html lang="pl">' in export.render_html(_notebook(), title="t")
+    assert '<html lang="en">' in export.render_html(_notebook(), title="t", lang="en")
+
+
+def test_html_of_synthetic_data_always_carries_the_banner_once(html: str) -> None:
+    assert html.count('class="synthetic-banner"') == 1
+    nb = _notebook()
+    nb.cells[0].source = '<div class="synthetic-banner">DANE SYNTETYCZNE</div>\n' + nb.cells[0].source
+    own = export.render_html(nb, title="t", synthetic=True)
+    assert own.count('class="synthetic-banner"') == 1
+    assert 'class="synthetic-banner"' not in export.render_html(_notebook(), title="t")
+
+
+def test_html_has_the_print_css() -> None:
+    css = (export.templates_dir() / "wkus_report" / "print.css").read_text(encoding="utf-8")
+    for rule in ("size: A4", "counter(page)", "break-inside: avoid", "DejaVu Sans",
+                 ".synthetic-banner", ".tl-green", ".tl-amber", ".tl-red"):
+        assert rule in css
+    assert "counter(pages)" in export.render_html(_notebook(), title="t")
+
+
+def test_html_is_identical_for_identical_notebooks_even_without_cell_ids() -> None:
+    nb = _notebook()
+    nb.nbformat_minor = 4
+    for cell in nb.cells:
+        del cell["id"]
+    javascript = new_output("display_data", data={"application/javascript": "alert(1)",
+                                                  "text/plain": "js"})
+    nb.cells[3].outputs.append(javascript)
+    first = export.render_html(nb, title="t")
+    assert first == export.render_html(nbformat.from_dict(nb), title="t")
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", first)
+
+
+def test_pdf_is_byte_identical_across_renders(html: str) -> None:
+    first = export.render_pdf(html)
+    assert first.startswith(b"%PDF-")
+    assert first == export.render_pdf(html)
+    assert b"/CreationDate" not in first
+    assert b"/ModDate" not in first
+
+
+def test_print_css_lays_out_a4_pages(html: str) -> None:
+    from weasyprint import HTML
+
+    page = HTML(string=html).render().pages[0]
+    assert (round(page.width * 25.4 / 96), round(page.height * 25.4 / 96)) == (210, 297)
+
+
+def test_tables_are_collected_in_order_skipping_removed_cells() -> None:
+    tables = export.collect_tables(_notebook())
+    assert [t.title for t in tables] == [TABLE_TITLE]
+    assert tables[0].columns == ["Pozycja", "Wartość"]
+    assert tables[0].rows == [['=HYPERLINK("http://x")', 1.5], ["Dotacja", 2]]
+
+
+def test_a_meaningful_index_becomes_the_first_column() -> None:
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[_table_output("W", {
+        "index": ["Q1", "Q2"], "columns": [["n", "klient"], "wynik"],
+        "data": [[12, 81.5], [3, None]]})])])
+    [table] = export.collect_tables(nb)
+    assert table.columns == ["", "n / klient", "wynik"]
+    assert table.rows == [["Q1", 12, 81.5], ["Q2", 3, None]]
+
+
+def test_a_malformed_table_payload_fails_loudly() -> None:
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output(
+        "display_data", data={"text/plain": "x", export.TABLE_MIMETYPE: {"title": "x"}})])])
+    with pytest.raises(ValueError, match="orient=\"split\""):
+        export.collect_tables(nb)
+
+
+def _workbook(tables: list[export.Table]) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(export.render_xlsx(tables, title="Raport", notes=["DANE"])))
+
+
+def test_xlsx_has_a_contents_sheet_then_one_sheet_per_table() -> None:
+    tables = [export.Table("Wskaźniki jakości", ["n", "wynik"], [[1, 2.5]]),
+              export.Table("Koszty", ["zł"], [[10]])]
+    book = _workbook(tables)
+    assert book.sheetnames == ["Spis tabel", "Wskaźniki jakości", "Koszty"]
+    sheet = book["Wskaźniki jakości"]
+    assert [c.value for c in sheet[1]] == ["n", "wynik"]
+    assert all(c.font.b for c in sheet[1])
+    assert [c.value for c in sheet[2]] == [1, 2.5]
+    assert sheet.column_dimensions["A"].width >= export.COLUMN_WIDTH_MIN
+
+
+def test_xlsx_never_lets_a_spreadsheet_evaluate_text_as_a_formula() -> None:
+    dangerous = ["=1+1", "+48 600", "-5", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")']
+    payload = export.render_xlsx(
+        [export.Table("=zła nazwa", ["=kolumna"], [[text] for text in dangerous])], title="=T"
+    )
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if "worksheets/" in n]
+    assert not any("<f>" in xml or "<f " in xml for xml in sheets)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(payload)).worksheets[1]
+    cells = [sheet.cell(row=r, column=1) for r in range(2, len(dangerous) + 2)]
+    # XML turns a carriage return into a line feed; the text is otherwise kept as it was.
+    assert [c.value for c in cells] == [t.replace("\r", "\n") for t in dangerous]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert sheet.cell(row=1, column=1).quotePrefix
+
+
+def test_xlsx_bytes_are_identical_and_carry_no_timestamps() -> None:
+    tables = [export.Table("Tabela", ["a"], [["ż"]])]
+    first = export.render_xlsx(tables, title="Raport")
+    assert first == export.render_xlsx(tables, title="Raport")
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {export.ZIP_DATE_TIME}
+        core = archive.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]+)<", core) == [
+        "2000-01-01T00:00:00Z", "2000-01-01T00:00:00Z"
+    ]
+
+
+def test_sheet_names_are_short_unique_valid_and_keep_polish_letters() -> None:
+    names = export.sheet_names(
+        ["Źródła finansowania: dotacja/wkład [zł] w latach 2021–2024", "spis tabel", "Koszty",
+         "KOSZTY", "", "'Zysk'"],
+        reserved=["Spis tabel"],
+    )
+    assert names[0] == "Źródła finansowania dotacja wkł"
+    assert all(len(n) <= export.SHEET_NAME_MAX for n in names)
+    assert names[1] == "spis tabel (2)"
+    assert names[2:4] == ["Koszty", "KOSZTY (2)"]
+    assert names[4] == "Tabela 5"
+    assert names[5] == "Zysk"

@@ -1,0 +1,553 @@
+"""The indicator catalogue: indicators, settings and research instruments as data.
+
+The catalogue is two YAML files shipped in ``wkus_lib/data/`` and read with
+:mod:`importlib.resources`: ``indicators.yaml`` (every indicator of the three
+models with its unit, direction, target, traffic-light thresholds, stages and
+inputs, plus settings such as cooperation weights and suppression thresholds)
+and ``instruments.yaml`` (survey items, service-standard requirements and the
+cooperation checklist). An evaluator may pass a copy of their own; everything
+is validated by pydantic before anything runs, and a broken file raises
+:class:`~wkus_lib.errors.CatalogError` with a Polish message naming the file,
+the entry and the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wkus_lib.domain import ModelId, PerspectiveId, StageId
+from wkus_lib.errors import CatalogError
+from wkus_lib.schemas import SERVICE_INSTRUMENTS, TABLES, SurveyItems
+
+Direction = Literal["higher", "lower"]
+Status = Literal["green", "amber", "red", "none"]
+ChecklistKind = Literal["binary", "ratio"]
+
+INDICATORS_FILE: Final = "indicators.yaml"
+INSTRUMENTS_FILE: Final = "instruments.yaml"
+SURVEY_TABLES: Final = frozenset({"survey_responses", "cooperation_survey"})
+COOPERATION_INSTRUMENT: Final = "wspolpraca"
+_ENTRY_KEYS: Final = ("id", "item_id", "requirement_id")
+
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
+NonEmpty = Annotated[str, Field(min_length=1)]
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Thresholds(_Entry):
+    """Traffic-light boundaries in the indicator's unit."""
+
+    green: float
+    amber: float
+
+
+class IndicatorSpec(_Entry):
+    """One indicator of the catalogue."""
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
+    model: ModelId
+    criterion: NonEmpty
+    perspective: PerspectiveId
+    name_pl: NonEmpty
+    name_en: NonEmpty
+    unit: NonEmpty
+    direction: Direction
+    target: float | None = None
+    thresholds: Thresholds | None = None
+    stages: tuple[StageId, ...] = Field(min_length=1)
+    inputs: tuple[str, ...]
+    formula_pl: NonEmpty
+    optional: bool = False
+
+    @field_validator("stages")
+    @classmethod
+    def _stages_unique(cls, stages: tuple[StageId, ...]) -> tuple[StageId, ...]:
+        if len(set(stages)) != len(stages):
+            raise ValueError("etap powtarza się na liście „stages”")
+        return stages
+
+    @field_validator("inputs")
+    @classmethod
+    def _inputs_are_tables(cls, inputs: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in inputs if name not in TABLES]
+        if unknown:
+            raise ValueError(
+                f"nieznane tabele danych: {', '.join(unknown)} "
+                f"(dozwolone: {', '.join(TABLES)})"
+            )
+        return inputs
+
+    @model_validator(mode="after")
+    def _thresholds_follow_direction(self) -> IndicatorSpec:
+        limits = self.thresholds
+        if limits is None:
+            return self
+        if self.direction == "higher" and limits.green < limits.amber:
+            raise ValueError(
+                f"progi niespójne z kierunkiem „higher”: próg zielony ({limits.green:g}) "
+                f"musi być nie mniejszy niż żółty ({limits.amber:g})"
+            )
+        if self.direction == "lower" and limits.green > limits.amber:
+            raise ValueError(
+                f"progi niespójne z kierunkiem „lower”: próg zielony ({limits.green:g}) "
+                f"musi być nie większy niż żółty ({limits.amber:g})"
+            )
+        if self.target is not None and _traffic_light_scalar(self, self.target) != "green":
+            raise ValueError(
+                f"wartość docelowa {self.target:g} nie mieści się w zielonym przedziale progów"
+            )
+        return self
+
+    @property
+    def survey_based(self) -> bool:
+        """Whether the value rests on survey respondents (small-cell suppression applies)."""
+        return bool(SURVEY_TABLES.intersection(self.inputs))
+
+
+class SuppressionSettings(_Entry):
+    """Small-cell suppression (DOMAIN.md §6)."""
+
+    threshold: int = Field(default=5, ge=1)
+    quotes_threshold: int = Field(default=10, ge=1)
+
+
+class ReliabilitySettings(_Entry):
+    """Scale reliability reporting."""
+
+    min_respondents: int = Field(default=10, ge=2)
+
+
+class MissingAnswerSettings(_Entry):
+    """Missing-answer policy of survey scales."""
+
+    min_answered: Share = 0.5
+
+
+class Settings(_Entry):
+    """Settings of the catalogue: policies every indicator run uses."""
+
+    confidence_level: float = Field(default=0.95, gt=0, lt=1)
+    suppression: SuppressionSettings = SuppressionSettings()
+    reliability: ReliabilitySettings = ReliabilitySettings()
+    missing_answers: MissingAnswerSettings = MissingAnswerSettings()
+    triangulation_flag_points: float = Field(default=15.0, ge=0)
+    result_display_cap: float = Field(default=1.2, ge=1)
+    cooperation_weights: dict[str, Annotated[float, Field(ge=0)]]
+
+    @field_validator("cooperation_weights")
+    @classmethod
+    def _some_weight_positive(cls, weights: dict[str, float]) -> dict[str, float]:
+        if not weights or sum(weights.values()) <= 0:
+            raise ValueError("co najmniej jedna waga indeksu współpracy musi być dodatnia")
+        return weights
+
+
+class SurveyItem(_Entry):
+    """One survey question."""
+
+    item_id: NonEmpty
+    criterion: NonEmpty
+    indicator: NonEmpty
+    reverse: bool
+    text_pl: NonEmpty
+
+
+class Instrument(_Entry):
+    """One questionnaire."""
+
+    name_pl: NonEmpty
+    name_en: NonEmpty
+    perspective: PerspectiveId
+    items: tuple[SurveyItem, ...] = Field(min_length=1)
+
+
+class StandardRequirement(_Entry):
+    """One requirement of the service standard (Q5)."""
+
+    requirement_id: NonEmpty
+    text_pl: NonEmpty
+
+
+class ChecklistItem(_Entry):
+    """One item of the cooperation checklist (W1–W4)."""
+
+    item_id: NonEmpty
+    indicator: NonEmpty
+    kind: ChecklistKind
+    target: Annotated[float, Field(gt=0)] | None = None
+    text_pl: NonEmpty
+
+    @model_validator(mode="after")
+    def _ratio_needs_target(self) -> ChecklistItem:
+        if self.kind == "ratio" and self.target is None:
+            raise ValueError("pozycja typu „ratio” wymaga wartości docelowej „target”")
+        return self
+
+
+class Instruments(_Entry):
+    """The research instruments (``instruments.yaml``)."""
+
+    likert_labels: dict[int, NonEmpty]
+    instruments: dict[str, Instrument]
+    standard_requirements: tuple[StandardRequirement, ...]
+    cooperation_checklist: tuple[ChecklistItem, ...]
+
+    @field_validator("instruments")
+    @classmethod
+    def _known_instruments(cls, instruments: dict[str, Instrument]) -> dict[str, Instrument]:
+        allowed = (*SERVICE_INSTRUMENTS, COOPERATION_INSTRUMENT)
+        unknown = [name for name in instruments if name not in allowed]
+        if unknown:
+            raise ValueError(
+                f"nieznane narzędzia: {', '.join(unknown)} (dozwolone: {', '.join(allowed)})"
+            )
+        return instruments
+
+
+class IndicatorsFile(_Entry):
+    """The indicator file (``indicators.yaml``)."""
+
+    instruments_file: str | None = None
+    settings: Settings
+    indicators: tuple[IndicatorSpec, ...] = Field(min_length=1)
+
+
+class Catalog(_Entry):
+    """The validated catalogue: indicators, settings and instruments."""
+
+    indicators: tuple[IndicatorSpec, ...]
+    settings: Settings
+    instruments: Instruments
+    source: str
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Indicator ids in catalogue order."""
+        return tuple(spec.id for spec in self.indicators)
+
+    def indicator(self, indicator_id: str) -> IndicatorSpec:
+        """The indicator ``indicator_id``; :class:`CatalogError` if unknown."""
+        for spec in self.indicators:
+            if spec.id == indicator_id:
+                return spec
+        raise CatalogError(f"Katalog ({self.source}) nie zawiera wskaźnika „{indicator_id}”.")
+
+    def status(self, indicator_id: str, value: float | None) -> Status:
+        """Traffic light of ``value``: green, amber, red, or none (no value / no thresholds).
+
+        Examples
+        --------
+        >>> catalog = load_catalog()
+        >>> catalog.status("E4", 12.0)  # admin share, lower is better, green ≤ 10, amber ≤ 15
+        'amber'
+        """
+        return _traffic_light_scalar(self.indicator(indicator_id), value)
+
+    def statuses(self, indicator_ids: pd.Series, values: pd.Series) -> npt.NDArray[np.str_]:
+        """Vectorised :meth:`status` over aligned Series of ids and values."""
+        table = self.threshold_table()
+        rows = table.reindex(pd.Index(indicator_ids.astype(str)))
+        return traffic_light(
+            values.to_numpy(dtype=float, na_value=np.nan),
+            green=rows["green"].to_numpy(dtype=float, na_value=np.nan),
+            amber=rows["amber"].to_numpy(dtype=float, na_value=np.nan),
+            higher=rows["higher"].to_numpy(dtype=bool, na_value=True),
+        )
+
+    def threshold_table(self) -> pd.DataFrame:
+        """Target, thresholds and direction per indicator id (index)."""
+        return pd.DataFrame(
+            {
+                "target": [np.nan if s.target is None else s.target for s in self.indicators],
+                "green": [np.nan if s.thresholds is None else s.thresholds.green
+                          for s in self.indicators],
+                "amber": [np.nan if s.thresholds is None else s.thresholds.amber
+                          for s in self.indicators],
+                "higher": [s.direction == "higher" for s in self.indicators],
+            },
+            index=pd.Index(self.ids, name="indicator"),
+        )
+
+    def indicator_table(self) -> pd.DataFrame:
+        """One row per indicator with its descriptive fields (for reports)."""
+        rows = [
+            {
+                "indicator": s.id, "model": s.model, "criterion": s.criterion,
+                "perspective": s.perspective, "name_pl": s.name_pl, "name_en": s.name_en,
+                "unit": s.unit, "direction": s.direction,
+                "target": np.nan if s.target is None else s.target,
+                "green": np.nan if s.thresholds is None else s.thresholds.green,
+                "amber": np.nan if s.thresholds is None else s.thresholds.amber,
+                "stages": ",".join(s.stages), "inputs": ",".join(s.inputs),
+                "optional": s.optional, "formula_pl": s.formula_pl,
+            }
+            for s in self.indicators
+        ]
+        return pd.DataFrame(rows)
+
+    def survey_items(self) -> pd.DataFrame:
+        """Every survey item, valid under :class:`wkus_lib.schemas.SurveyItems`."""
+        rows = [
+            {
+                "instrument": name, "item_id": item.item_id, "text_pl": item.text_pl,
+                "criterion": item.criterion, "perspective": instrument.perspective,
+                "indicator": item.indicator, "reverse": item.reverse,
+            }
+            for name, instrument in self.instruments.instruments.items()
+            for item in instrument.items
+        ]
+        frame = pd.DataFrame(rows, columns=list(SurveyItems.to_schema().columns))
+        return SurveyItems.validate(frame)
+
+    def checklist_items(self) -> pd.DataFrame:
+        """The cooperation checklist: item_id, indicator, kind, target, text_pl."""
+        rows = [item.model_dump() for item in self.instruments.cooperation_checklist]
+        frame = pd.DataFrame(rows, columns=["item_id", "indicator", "kind", "target", "text_pl"])
+        return frame.astype({"target": float})
+
+    def standard_requirements(self) -> pd.DataFrame:
+        """The service-standard requirements: requirement_id, text_pl."""
+        rows = [item.model_dump() for item in self.instruments.standard_requirements]
+        return pd.DataFrame(rows, columns=["requirement_id", "text_pl"])
+
+
+def traffic_light(
+    values: npt.ArrayLike,
+    *,
+    green: npt.ArrayLike,
+    amber: npt.ArrayLike,
+    higher: npt.ArrayLike,
+) -> npt.NDArray[np.str_]:
+    """Traffic light per value from thresholds and direction (vectorised).
+
+    With ``higher`` a value ``>= green`` is green, ``>= amber`` amber, else
+    red; otherwise a value ``<= green`` is green, ``<= amber`` amber, else
+    red. A missing value or missing thresholds give ``"none"``.
+
+    Examples
+    --------
+    >>> traffic_light([80.0, 65.0, 10.0, np.nan], green=75, amber=60, higher=True).tolist()
+    ['green', 'amber', 'red', 'none']
+    """
+    x = np.asarray(values, dtype=float)
+    g = np.broadcast_to(np.asarray(green, dtype=float), x.shape)
+    a = np.broadcast_to(np.asarray(amber, dtype=float), x.shape)
+    up = np.broadcast_to(np.asarray(higher, dtype=bool), x.shape)
+    is_green = np.where(up, x >= g, x <= g)
+    is_amber = np.where(up, x >= a, x <= a)
+    known = ~(np.isnan(x) | np.isnan(g) | np.isnan(a))
+    return np.select(
+        [~known, is_green, is_amber], ["none", "green", "amber"], default="red"
+    ).astype(np.str_)
+
+
+def _traffic_light_scalar(spec: IndicatorSpec, value: float | None) -> Status:
+    if value is None or spec.thresholds is None:
+        return "none"
+    light = traffic_light(
+        [value], green=spec.thresholds.green, amber=spec.thresholds.amber,
+        higher=spec.direction == "higher",
+    )[0]
+    status: Status = light  # type: ignore[assignment]
+    return status
+
+
+# --------------------------------------------------------------------- loading
+
+
+def _entry_name(raw: Any, loc: Sequence[int | str]) -> str:
+    """The deepest entry on ``loc`` with an id (``id``, ``item_id``, …), else its top key."""
+    name = str(loc[0]) if loc else "(cały plik)"
+    node = raw
+    for depth, part in enumerate(loc):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+        if not isinstance(node, Mapping):
+            continue
+        key = next((k for k in _ENTRY_KEYS if isinstance(node.get(k), str | int)), None)
+        if key is not None:
+            name = str(node[key])
+        elif isinstance(part, str) and depth <= 1:
+            name = part
+    return name
+
+
+def _field_name(loc: Sequence[int | str]) -> str | None:
+    last_index = max((i for i, part in enumerate(loc) if isinstance(part, int)), default=-1)
+    fields = [str(part) for part in loc[last_index + 1:]]
+    return fields[-1] if fields else None
+
+
+def _describe_validation(file: str, raw: Any, error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        field = _field_name(item["loc"])
+        where = f"wpis „{_entry_name(raw, item['loc'])}”"
+        if field is not None:
+            where += f", pole „{field}”"
+        lines.append(f"{where}: {item['msg']}")
+    return f"Błąd katalogu wskaźników w pliku {file}: " + "; ".join(lines)
+
+
+def _read_yaml(source: Traversable, label: str) -> dict[str, Any]:
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CatalogError(f"Nie można odczytać pliku katalogu {label}: {error}") from error
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise CatalogError(
+            f"Błąd katalogu wskaźników w pliku {label}: niepoprawny YAML ({error})"
+        ) from error
+    if not isinstance(data, dict):
+        raise CatalogError(
+            f"Błąd katalogu wskaźników w pliku {label}: plik musi zawierać słownik pól "
+            "(np. „settings”, „indicators”)"
+        )
+    return data
+
+
+def _validate(model: type[_ModelT], raw: dict[str, Any], label: str) -> _ModelT:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise CatalogError(_describe_validation(label, raw, error)) from error
+
+
+def _error(label: str, entry: str, field: str | None, problem: str) -> CatalogError:
+    where = f"wpis „{entry}”" + (f", pole „{field}”" if field else "")
+    return CatalogError(f"Błąd katalogu wskaźników w pliku {label}: {where}: {problem}")
+
+
+def _cross_check(
+    indicators: IndicatorsFile, instruments: Instruments, labels: tuple[str, str]
+) -> None:
+    """Consistency between entries and between the two files."""
+    indicators_label, instruments_label = labels
+    specs: dict[str, IndicatorSpec] = {}
+    for spec in indicators.indicators:
+        if spec.id in specs:
+            raise _error(indicators_label, spec.id, "id",
+                         "identyfikator powtarza się (muszą być unikalne)")
+        specs[spec.id] = spec
+    for key in indicators.settings.cooperation_weights:
+        if key not in specs or specs[key].model != "wspolpraca":
+            raise _error(indicators_label, "settings", "cooperation_weights",
+                         f"„{key}” nie jest wskaźnikiem modelu współpracy w katalogu")
+    seen: set[str] = set()
+    for instrument in instruments.instruments.values():
+        for item in instrument.items:
+            _check_item_id(item.item_id, seen, instruments_label)
+            spec = specs.get(item.indicator)
+            if spec is None:
+                raise _error(instruments_label, item.item_id, "indicator",
+                             f"wskaźnika „{item.indicator}” nie ma w {indicators_label}")
+            if spec.criterion != item.criterion:
+                raise _error(instruments_label, item.item_id, "criterion",
+                             f"„{item.criterion}” różni się od kryterium wskaźnika {spec.id} "
+                             f"(„{spec.criterion}”)")
+    for check in instruments.cooperation_checklist:
+        _check_item_id(check.item_id, seen, instruments_label)
+        spec = specs.get(check.indicator)
+        if spec is None or spec.model != "wspolpraca":
+            raise _error(instruments_label, check.item_id, "indicator",
+                         f"„{check.indicator}” nie jest wskaźnikiem modelu współpracy w katalogu")
+
+
+def _check_item_id(item_id: str, seen: set[str], label: str) -> None:
+    if item_id in seen:
+        raise _error(label, item_id, "item_id",
+                     "identyfikator powtarza się (pytania i pozycje list muszą być unikalne)")
+    seen.add(item_id)
+
+
+def _packaged_data() -> Traversable:
+    return resources.files("wkus_lib") / "data"
+
+
+def _load(folder: Traversable, file_name: str, label: str) -> Catalog:
+    """Read ``folder/file_name`` and the instruments it names (packaged ones by default)."""
+    raw = _read_yaml(folder / file_name, label)
+    parsed = _validate(IndicatorsFile, raw, label)
+    if "instruments" in raw:
+        instruments_raw = {key: raw[key] for key in Instruments.model_fields if key in raw}
+        instruments_label = label
+    else:
+        if parsed.instruments_file is not None:
+            source = folder / parsed.instruments_file
+            instruments_label = label.rsplit(file_name, 1)[0] + parsed.instruments_file
+        else:
+            source = _packaged_data() / INSTRUMENTS_FILE
+            instruments_label = f"wkus_lib/data/{INSTRUMENTS_FILE}"
+        instruments_raw = _read_yaml(source, instruments_label)
+    instruments = _validate(Instruments, instruments_raw, instruments_label)
+    _cross_check(parsed, instruments, (label, instruments_label))
+    return Catalog(
+        indicators=parsed.indicators, settings=parsed.settings, instruments=instruments,
+        source=label,
+    )
+
+
+@functools.cache
+def _load_default() -> Catalog:
+    return _load(_packaged_data(), INDICATORS_FILE, f"wkus_lib/data/{INDICATORS_FILE}")
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Load and validate the indicator catalogue.
+
+    Parameters
+    ----------
+    path
+        ``None`` for the packaged catalogue (cached after the first load).
+        Otherwise a user's indicator file or a folder holding
+        ``indicators.yaml``. Its instruments come from, in this order: the
+        same file (top-level keys ``instruments``, ``standard_requirements``,
+        ``cooperation_checklist``, ``likert_labels``), the file named by
+        ``instruments_file`` (relative to the catalogue file), or the
+        packaged ``instruments.yaml``.
+
+    Returns
+    -------
+    Catalog
+
+    Raises
+    ------
+    CatalogError
+        With a Polish message naming the file, the entry and the reason.
+    """
+    if path is None:
+        return _load_default()
+    file = path / INDICATORS_FILE if path.is_dir() else path
+    if not file.is_file():
+        raise CatalogError(f"Nie znaleziono pliku katalogu wskaźników: {file}")
+    return _load(file.parent, file.name, str(file))
+
+
+def copy_default_catalog(destination: Path) -> Path:
+    """Copy the packaged catalogue files into ``destination`` for editing; return the folder."""
+    destination.mkdir(parents=True, exist_ok=True)
+    data = _packaged_data()
+    for name in (INDICATORS_FILE, INSTRUMENTS_FILE):
+        (destination / name).write_bytes((data / name).read_bytes())
+    return destination

@@ -1,0 +1,759 @@
+"""One entry point: every catalogue indicator for every gmina × area × year × stage.
+
+:func:`compute_indicators` turns a validated :class:`~wkus_lib.store.Store`
+into one tidy table with the columns :data:`OUTPUT_COLUMNS`. Everything is
+vectorised (group-bys over the whole store), so the whole country takes
+seconds, not hours.
+
+Which rows exist
+----------------
+A *unit* is a gmina × area × year with at least one contract (multi-year or
+annual grant) active that year. Its stages:
+
+- ``ex_ante`` — no multi-year contract runs in the area that year (the
+  annual-grant regime: the diagnosis and the baseline for the decision to
+  contract; areas that never switch stay ``ex_ante`` and are the comparison
+  areas of E9);
+- ``on_going`` — a multi-year contract runs in the area that year;
+- ``ex_post`` — the last year of a multi-year contract (so that year is both
+  ``on_going`` and ``ex_post``).
+
+An indicator appears in a unit's row for each of the unit's stages listed in
+the catalogue entry's ``stages``, with ``value`` NA when its inputs are
+missing. The cooperation model (W1–W6, WC, WGAP) is gmina-level: its rows
+have ``area`` NA and exist for each gmina × year × stage that any of the
+gmina's units has. Values are computed from that year's data, except the
+ex-post-only comparisons (E9, E9R, E10) and E8 in ``ex_post`` rows, which
+cover the contract period up to that year. The optional E10 appears only
+where the user supplies SROI outcomes.
+
+Columns
+-------
+``n`` is the number of respondents for survey indicators (Q1–Q4, TRI, W5,
+W6, WGAP: the smaller group), of results for Q3R, of requirements for Q5,
+Q5D, Q5K, of checklist items for W1–W4 and of cooperation areas for WC; NA
+otherwise. ``ci_low``/``ci_high`` are 95 % intervals (the catalogue's level)
+of survey indicators. A survey indicator from fewer than ``threshold``
+respondents is suppressed (value and interval NA, ``suppressed`` true) with
+:func:`wkus_lib.metrics.privacy.suppress_small_cells`; WC uses only the
+published W5/W6. Only primary suppression applies: the table publishes no
+totals of which its cells are parts. ``status`` is the traffic light of the
+catalogue (``none`` without a value or thresholds). Rows are sorted by gmina
+(TERYT), area (domain order, NA last), stage (ex_ante, on_going, ex_post),
+year and indicator (catalogue order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
+from wkus_lib.domain import AREA_IDS, STAGE_IDS
+from wkus_lib.errors import CatalogError, ParameterError
+from wkus_lib.metrics import cooperation, efficiency, quality, sroi
+from wkus_lib.metrics.privacy import suppress_small_cells
+from wkus_lib.store import Store
+
+OUTPUT_COLUMNS: Final = (
+    "teryt", "area", "stage", "year", "indicator", "value", "n", "ci_low", "ci_high",
+    "target", "status", "suppressed",
+)
+UNIT_KEYS: Final = ("teryt", "area", "year")
+GMINA_KEYS: Final = ("teryt", "year")
+VALUE_COLUMNS: Final = ("value", "n", "ci_low", "ci_high")
+_MULTI: Final = efficiency.MULTI_YEAR
+_ADMIN: Final = "administracyjne"
+_SOURCE_COLUMNS: Final = {
+    "dotacja": "grant", "srodki_wlasne": "own_funds", "swiadczenia_odbiorcow": "fees",
+    "inne_publiczne": "other_public", "inne": "other",
+}
+Level = Literal["area", "gmina"]
+
+
+@dataclass(frozen=True)
+class IndicatorInputs:
+    """The store prepared for indicator functions: filtered tables and shared intermediates.
+
+    Intermediates (unit aggregates, survey scores) are computed once, on
+    first use, and shared by the indicators that need them.
+    """
+
+    store: Store
+    catalog: Catalog
+    threshold: int
+    sroi_outcomes: pd.DataFrame | None = None
+    sroi_discount_rate: float | None = None
+
+    @property
+    def level(self) -> float:
+        """Confidence level of intervals (catalogue setting)."""
+        return self.catalog.settings.confidence_level
+
+    @property
+    def min_answered(self) -> float:
+        """Missing-answer policy of survey scales (catalogue setting)."""
+        return self.catalog.settings.missing_answers.min_answered
+
+    @cached_property
+    def contract_years(self) -> pd.DataFrame:
+        """One row per contract and year it runs: contract_id, teryt, area, mode, start/end, year."""
+        contracts = self.store.contracts
+        start = contracts["start_year"].to_numpy(dtype="int64")
+        length = np.clip(contracts["end_year"].to_numpy(dtype="int64") - start + 1, 0, None)
+        row = np.repeat(np.arange(len(contracts)), length)
+        offset = np.arange(len(row)) - np.repeat(np.cumsum(length) - length, length)
+        columns = ["contract_id", "teryt", "area", "mode", "start_year", "end_year"]
+        frame = contracts[columns].iloc[row].reset_index(drop=True)
+        return frame.assign(year=start[row] + offset)
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """Gmina × area × year with a contract: multi-year flags and contest counts."""
+        cy = self.contract_years
+        multi = cy["mode"].to_numpy() == _MULTI
+        year = cy["year"].to_numpy()
+        flags = cy[list(UNIT_KEYS)].assign(
+            multi=multi,
+            ends_multi=multi & (year == cy["end_year"].to_numpy()),
+            contests_needed=1,
+            contests_held=(year == cy["start_year"].to_numpy()).astype("int64"),
+        )
+        units = flags.groupby(list(UNIT_KEYS), sort=True).agg(
+            multi=("multi", "any"), ends_multi=("ends_multi", "any"),
+            contests_needed=("contests_needed", "sum"), contests_held=("contests_held", "sum"),
+        ).reset_index()
+        return units.assign(mode=np.where(units["multi"], _MULTI, efficiency.ANNUAL_GRANT))
+
+    @cached_property
+    def unit_stages(self) -> pd.DataFrame:
+        """teryt, area, year, stage: every stage of every unit (see the module docstring)."""
+        units = self.units
+        keys = list(UNIT_KEYS)
+        parts = [
+            units.loc[~units["multi"], keys].assign(stage="ex_ante"),
+            units.loc[units["multi"], keys].assign(stage="on_going"),
+            units.loc[units["ends_multi"], keys].assign(stage="ex_post"),
+        ]
+        return pd.concat(parts, ignore_index=True)
+
+    @cached_property
+    def gmina_stages(self) -> pd.DataFrame:
+        """teryt, year, stage: the union of the stages of a gmina's units."""
+        return (
+            self.unit_stages[[*GMINA_KEYS, "stage"]].drop_duplicates().reset_index(drop=True)
+        )
+
+    def _with_unit(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Contract-level rows with the contract's teryt and area (unknown contracts dropped)."""
+        lookup = self.store.contracts.drop_duplicates("contract_id").set_index("contract_id")
+        position = lookup.index.get_indexer(frame["contract_id"])
+        known = position >= 0
+        return frame[known].assign(
+            teryt=lookup["teryt"].to_numpy()[position[known]],
+            area=lookup["area"].to_numpy()[position[known]],
+        )
+
+    @cached_property
+    def unit_report(self) -> pd.DataFrame:
+        """Per unit: money, contributions, volume, complaints and staff (sums over contracts)."""
+        keys = list(UNIT_KEYS)
+        finance = self._with_unit(self.store.finance)
+        actual = finance["actual"].to_numpy(dtype=float, na_value=np.nan)
+        reported = ~np.isnan(actual)
+        source = finance["source"].to_numpy()
+        money = finance[keys].assign(
+            total_actual=actual,
+            admin_actual=np.where(finance["category"].to_numpy() == _ADMIN, actual, 0.0),
+            actual_reported=np.where(reported, actual, 0.0),
+            planned_reported=np.where(
+                reported, finance["planned"].to_numpy(dtype=float, na_value=np.nan), 0.0),
+            **{name: np.where(source == code, actual, 0.0)
+               for code, name in _SOURCE_COLUMNS.items()},
+        ).groupby(keys, sort=True).sum(min_count=1)
+
+        contributions = self._with_unit(self.store.contributions)
+        kind = contributions["kind"].to_numpy()
+        value = contributions["value"].to_numpy(dtype=float, na_value=np.nan)
+        gifts = contributions[keys].assign(
+            personal=np.where(kind == "osobowy", value, 0.0),
+            in_kind=np.where(kind == "rzeczowy", value, 0.0),
+            volunteer_value=efficiency.volunteer_value(
+                contributions["volunteer_hours"].to_numpy(dtype=float, na_value=np.nan),
+                contributions["hourly_rate"].to_numpy(dtype=float, na_value=np.nan),
+            ),
+        ).groupby(keys, sort=True).sum(min_count=1)
+
+        counts = ["clients_served", "service_hours", "complaints", "staff_count", "staff_left"]
+        beneficiaries = self._with_unit(self.store.beneficiaries)
+        volume = beneficiaries[[*keys, *counts]].astype({c: float for c in counts}).groupby(
+            keys, sort=True).sum(min_count=1)
+
+        report = self.units[keys].set_index(keys).join([money, gifts, volume], how="left")
+        return report.reset_index()
+
+    @cached_property
+    def unit_results(self) -> pd.DataFrame:
+        """Per unit: Q3R (value, n) and the achieved units of the contracts' main results."""
+        keys = list(UNIT_KEYS)
+        results = self._with_unit(self.store.results)
+        achievement = quality.mean_result_achievement(
+            results, by=keys, cap=self.catalog.settings.result_display_cap
+        )
+        main = results.sort_values(["contract_id", "year", "result_id"], kind="stable")
+        main = main.drop_duplicates(["contract_id", "year"], keep="first")
+        main_units = main.groupby(keys, sort=True)["achieved"].sum(min_count=1).rename(
+            "main_result_achieved").reset_index()
+        return achievement.merge(main_units, on=keys, how="outer")
+
+    @cached_property
+    def service_scores(self) -> pd.DataFrame:
+        """Criterion scores of every service instrument per unit (:func:`quality.perspective_scores`)."""
+        items = self.catalog.survey_items()
+        items = items[items["instrument"] != "wspolpraca"]
+        return quality.perspective_scores(
+            self.store.survey_responses, items, keys=UNIT_KEYS,
+            min_answered=self.min_answered, level=self.level,
+        )
+
+    @cached_property
+    def triangulation(self) -> pd.DataFrame:
+        """TRI per unit: the largest self-assessment − client gap."""
+        gaps = quality.triangulation_gaps(
+            self.service_scores, keys=UNIT_KEYS,
+            flag_threshold=self.catalog.settings.triangulation_flag_points,
+        )
+        return quality.largest_triangulation_gap(gaps, keys=UNIT_KEYS)
+
+    @cached_property
+    def standard(self) -> pd.DataFrame:
+        """Q5, Q5D, Q5K per unit."""
+        checklist = self._with_unit(self.store.standard_checklist)
+        return quality.standard_compliance(checklist, by=UNIT_KEYS)
+
+    @cached_property
+    def cooperation_items(self) -> pd.DataFrame:
+        """Survey items of the cooperation questionnaire."""
+        items = self.catalog.survey_items()
+        return items[items["instrument"] == "wspolpraca"]
+
+    @cached_property
+    def checklist(self) -> pd.DataFrame:
+        """W1–W4 per gmina × year."""
+        return cooperation.checklist_scores(
+            self.store.cooperation_checklist, self.catalog.checklist_items(), keys=GMINA_KEYS
+        )
+
+    @cached_property
+    def ngo_scores(self) -> pd.DataFrame:
+        """W5–W6 (and any other survey indicator of the cooperation items) per gmina × year."""
+        return cooperation.survey_scores(
+            self.store.cooperation_survey, self.cooperation_items, keys=GMINA_KEYS,
+            min_answered=self.min_answered, level=self.level,
+        )
+
+    @cached_property
+    def yearly_comparison_inputs(self) -> pd.DataFrame:
+        """teryt, area, year, mode, unit_cost (E1), achievement (Q3R) for E9."""
+        report = self.unit_report
+        cost = efficiency.unit_cost(report["total_actual"], report["clients_served"])
+        yearly = self.units[[*UNIT_KEYS, "mode"]].merge(
+            report[list(UNIT_KEYS)].assign(unit_cost=cost), on=list(UNIT_KEYS), how="left"
+        )
+        achievement = self.unit_results[[*UNIT_KEYS, "value"]].rename(
+            columns={"value": "achievement"})
+        return yearly.merge(achievement, on=list(UNIT_KEYS), how="left")
+
+    @cached_property
+    def comparison(self) -> pd.DataFrame:
+        """E9 table for every multi-year contract end (:func:`efficiency.multi_year_comparison_table`)."""
+        ends = self.units.loc[self.units["ends_multi"], list(UNIT_KEYS)].rename(
+            columns={"year": "end_year"})
+        return efficiency.multi_year_comparison_table(self.yearly_comparison_inputs, ends)
+
+
+IndicatorFunction = Callable[[IndicatorInputs, IndicatorSpec], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Implementation:
+    """How one catalogue indicator is computed.
+
+    ``compute`` returns the unit (or gmina-year) keys plus ``value``, ``n``,
+    ``ci_low``, ``ci_high`` and, for stage-specific values, ``stage``.
+    ``respondents`` marks values whose ``n`` counts survey respondents
+    (small-cell suppression applies).
+    """
+
+    compute: IndicatorFunction
+    level: Level = "area"
+    respondents: bool = False
+
+
+def _unit_values(
+    inputs: IndicatorInputs, value: object, n: object = None, source: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    frame = inputs.unit_report if source is None else source
+    return frame[list(UNIT_KEYS)].assign(
+        value=value, n=pd.NA if n is None else n, ci_low=np.nan, ci_high=np.nan
+    )
+
+
+def _client_scale(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    scores = inputs.service_scores
+    chosen = scores[(scores["instrument"] == quality.CLIENT) & (scores["criterion"] == spec.criterion)]
+    return chosen[[*UNIT_KEYS, *VALUE_COLUMNS]]
+
+
+def _needs_coverage(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    """Q2C against the latest needs diagnosis made in or before the year."""
+    keys = list(UNIT_KEYS)
+    needs = inputs.store.needs[[*keys, "people_in_need"]]
+    needs = needs.sort_values(keys, kind="stable").drop_duplicates(keys, keep="last")
+    report = pd.merge_asof(
+        inputs.unit_report[[*keys, "clients_served"]].sort_values("year", kind="stable"),
+        needs.sort_values("year", kind="stable"),
+        on="year", by=["teryt", "area"], direction="backward",
+    )
+    return _unit_values(
+        inputs, quality.needs_coverage(report["clients_served"], report["people_in_need"]),
+        source=report,
+    )
+
+
+def _result_achievement(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    results = inputs.unit_results
+    return _unit_values(inputs, results["value"], results["n"], source=results)
+
+
+def _standard(column: str) -> IndicatorFunction:
+    def compute(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+        standard = inputs.standard
+        return _unit_values(inputs, standard[column], standard["n_requirements"], source=standard)
+
+    return compute
+
+
+def _staff_continuity(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    return _unit_values(inputs, quality.staff_continuity(report["staff_left"], report["staff_count"]))
+
+
+def _complaints(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    return _unit_values(
+        inputs, quality.complaints_per_100(report["complaints"], report["clients_served"])
+    )
+
+
+def _triangulation(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    return inputs.triangulation[[*UNIT_KEYS, *VALUE_COLUMNS]]
+
+
+def _unit_cost(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    return _unit_values(inputs, efficiency.unit_cost(report["total_actual"], report["clients_served"]))
+
+
+def _hour_cost(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    return _unit_values(
+        inputs, efficiency.cost_per_service_hour(report["total_actual"], report["service_hours"])
+    )
+
+
+def _result_unit_cost(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report.merge(inputs.unit_results, on=list(UNIT_KEYS), how="left")
+    return _unit_values(
+        inputs,
+        efficiency.cost_per_result_unit(report["total_actual"], report["main_result_achieved"]),
+        source=report,
+    )
+
+
+def _budget_execution(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    return _unit_values(
+        inputs, efficiency.budget_execution(report["actual_reported"], report["planned_reported"])
+    )
+
+
+def _admin_share(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    return _unit_values(
+        inputs, efficiency.admin_cost_share(report["admin_actual"], report["total_actual"])
+    )
+
+
+def _filled(report: pd.DataFrame, column: str) -> pd.Series:
+    return report[column].fillna(0.0)
+
+
+def _leverage(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    value = efficiency.leverage(
+        report["grant"],
+        own_funds=_filled(report, "own_funds"), fees=_filled(report, "fees"),
+        other_public=_filled(report, "other_public"), other=_filled(report, "other"),
+        personal=_filled(report, "personal"), in_kind=_filled(report, "in_kind"),
+    )
+    return _unit_values(inputs, value)
+
+
+def _grant_share(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    report = inputs.unit_report
+    total_value = report["total_actual"] + _filled(report, "personal") + _filled(report, "in_kind")
+    return _unit_values(inputs, efficiency.grant_share(report["grant"], total_value))
+
+
+def _volunteer_value(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    return _unit_values(inputs, inputs.unit_report["volunteer_value"])
+
+
+def _transaction_cost_saved(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    """E8: yearly saving in on-going rows, saving since the contract began in ex-post rows."""
+    costs = inputs.store.procedure_costs
+    per_contest = costs[list(GMINA_KEYS)].assign(
+        cost=efficiency.contest_cost(
+            costs["contest_staff_hours"], costs["hourly_rate"], costs["other_costs"])
+    ).groupby(list(GMINA_KEYS), sort=True)["cost"].mean().reset_index()
+    fallback = per_contest.groupby("teryt", sort=True)["cost"].mean().rename("fallback")
+    cy = inputs.contract_years.merge(per_contest, on=list(GMINA_KEYS), how="left")
+    cy = cy.merge(fallback, left_on="teryt", right_index=True, how="left")
+    cost = cy["cost"].fillna(cy["fallback"]).to_numpy(dtype=float, na_value=np.nan)
+    held = (cy["year"].to_numpy() == cy["start_year"].to_numpy()).astype(float)
+    cy = cy.assign(saved=efficiency.transaction_cost_saved(1.0, held, cost))
+    keys = list(UNIT_KEYS)
+    yearly = cy.groupby(keys, sort=True)["saved"].sum(min_count=1).reset_index()
+    multi = cy[cy["mode"] == _MULTI]
+    cumulative = multi.groupby(["teryt", "area", "end_year", "contract_id"], sort=True)[
+        "saved"].sum(min_count=1).groupby(["teryt", "area", "end_year"]).sum(min_count=1)
+    cumulative = cumulative.reset_index().rename(columns={"end_year": "year"})
+    parts = [yearly.assign(stage="on_going"), cumulative.assign(stage="ex_post")]
+    frame = pd.concat(parts, ignore_index=True).rename(columns={"saved": "value"})
+    return frame.assign(n=pd.NA, ci_low=np.nan, ci_high=np.nan)
+
+
+def _comparison(column: str) -> IndicatorFunction:
+    def compute(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+        table = inputs.comparison.rename(columns={"end_year": "year"})
+        return _unit_values(inputs, table[column], source=table)
+
+    return compute
+
+
+def _sroi(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    """E10 where the user gave outcomes (teryt, area, year + sroi.OUTCOME_COLUMNS)."""
+    outcomes = inputs.sroi_outcomes
+    empty = pd.DataFrame(columns=[*UNIT_KEYS, *VALUE_COLUMNS])
+    if outcomes is None or outcomes.empty:
+        return empty
+    if inputs.sroi_discount_rate is None:
+        raise ParameterError("Do wskaźnika SROI (E10) podaj stopę dyskontową (sroi_discount_rate).")
+    report = inputs.unit_report.merge(inputs.units[[*UNIT_KEYS, "mode"]], on=list(UNIT_KEYS))
+    report = report.assign(
+        input_value=report["total_actual"].fillna(0.0) + _filled(report, "personal")
+        + _filled(report, "in_kind"))
+    first = inputs.comparison.set_index(["teryt", "area"])["first_multi_year"]
+    rows = []
+    for (teryt, area, year), group in outcomes.groupby(list(UNIT_KEYS), sort=True):
+        start = first.get((teryt, area), year)
+        years = report[(report["teryt"] == teryt) & (report["area"] == area)
+                       & (report["year"] >= start) & (report["year"] <= year)]
+        flows = years.sort_values("year")["input_value"].to_list()
+        result = sroi.sroi(group, flows, discount_rate=inputs.sroi_discount_rate)
+        rows.append({"teryt": teryt, "area": area, "year": year, "value": result.ratio})
+    return pd.DataFrame(rows).assign(n=pd.NA, ci_low=np.nan, ci_high=np.nan)
+
+
+def _gmina_values(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[list(GMINA_KEYS)].assign(
+        value=frame["value"], n=frame["n"],
+        ci_low=frame["ci_low"] if "ci_low" in frame else np.nan,
+        ci_high=frame["ci_high"] if "ci_high" in frame else np.nan,
+    )
+
+
+def _checklist(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    scores = inputs.checklist
+    return _gmina_values(scores[scores["indicator"] == spec.id])
+
+
+def _ngo_scale(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    scores = inputs.ngo_scores
+    return _gmina_values(scores[scores["indicator"] == spec.id])
+
+
+def _cooperation_index(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    """WC from W1–W4 and the W5/W6 values that survive small-cell suppression."""
+    survey = inputs.ngo_scores[[*GMINA_KEYS, "indicator", "value", "n"]].reset_index(drop=True)
+    survey = survey.assign(ci_low=np.nan, ci_high=np.nan)
+    is_survey = np.ones(len(survey), dtype=bool)
+    published = _suppress(survey, is_survey, inputs.threshold)
+    published = published[~published["suppressed"].to_numpy(dtype=bool)]
+    components = pd.concat(
+        [inputs.checklist[[*GMINA_KEYS, "indicator", "value"]],
+         published[[*GMINA_KEYS, "indicator", "value"]]],
+        ignore_index=True,
+    )
+    index = cooperation.composite_index(
+        components, inputs.catalog.settings.cooperation_weights, keys=GMINA_KEYS
+    )
+    return _gmina_values(index)
+
+
+def _perception_gap(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    gap = cooperation.perception_gap(
+        inputs.store.cooperation_survey, inputs.cooperation_items, keys=GMINA_KEYS,
+        min_answered=inputs.min_answered, level=inputs.level,
+    )
+    return _gmina_values(gap)
+
+
+INDICATOR_FUNCTIONS: Final[Mapping[str, Implementation]] = {
+    "Q1": Implementation(_client_scale, respondents=True),
+    "Q2": Implementation(_client_scale, respondents=True),
+    "Q2C": Implementation(_needs_coverage),
+    "Q3": Implementation(_client_scale, respondents=True),
+    "Q3R": Implementation(_result_achievement),
+    "Q4": Implementation(_client_scale, respondents=True),
+    "Q5": Implementation(_standard("not_refuted")),
+    "Q5D": Implementation(_standard("self_declared")),
+    "Q5K": Implementation(_standard("confirmed")),
+    "Q6": Implementation(_staff_continuity),
+    "Q7": Implementation(_complaints),
+    "TRI": Implementation(_triangulation, respondents=True),
+    "E1": Implementation(_unit_cost),
+    "E1H": Implementation(_hour_cost),
+    "E2": Implementation(_result_unit_cost),
+    "E3": Implementation(_budget_execution),
+    "E4": Implementation(_admin_share),
+    "E5": Implementation(_leverage),
+    "E6": Implementation(_grant_share),
+    "E7": Implementation(_volunteer_value),
+    "E8": Implementation(_transaction_cost_saved),
+    "E9": Implementation(_comparison("unit_cost_effect_pct")),
+    "E9R": Implementation(_comparison("achievement_effect")),
+    "E10": Implementation(_sroi),
+    "W1": Implementation(_checklist, level="gmina"),
+    "W2": Implementation(_checklist, level="gmina"),
+    "W3": Implementation(_checklist, level="gmina"),
+    "W4": Implementation(_checklist, level="gmina"),
+    "W5": Implementation(_ngo_scale, level="gmina", respondents=True),
+    "W6": Implementation(_ngo_scale, level="gmina", respondents=True),
+    "WC": Implementation(_cooperation_index, level="gmina"),
+    "WGAP": Implementation(_perception_gap, level="gmina", respondents=True),
+}
+"""Implementation of every catalogue indicator, by id (a test keeps it in step with the catalogue)."""
+
+
+# ----------------------------------------------------------------- assembly
+
+
+def _filter_store(store: Store, teryt: Collection[str] | None, areas: Collection[str] | None) -> Store:
+    if teryt is None and areas is None:
+        return store
+    contracts = store.contracts
+    if teryt is not None:
+        contracts = contracts[contracts["teryt"].isin(teryt)]
+    if areas is not None:
+        contracts = contracts[contracts["area"].isin(areas)]
+    ids = contracts["contract_id"]
+    tables: dict[str, pd.DataFrame] = {}
+    for name, frame in store.tables().items():
+        if name == "contracts":
+            kept = contracts
+        elif "contract_id" in frame.columns:
+            kept = frame[frame["contract_id"].isin(ids)]
+        else:
+            mask = np.ones(len(frame), dtype=bool)
+            if teryt is not None:
+                mask &= frame["teryt"].isin(teryt).to_numpy()
+            if areas is not None and "area" in frame.columns:
+                mask &= frame["area"].isin(areas).to_numpy()
+            kept = frame[mask]
+        tables[name] = kept.reset_index(drop=True)
+    return Store(**tables, synthetic=store.synthetic, data_hash=store.data_hash)
+
+
+def _check_choice(name: str, chosen: Collection[str] | None, allowed: Collection[str]) -> None:
+    if chosen is None:
+        return
+    unknown = sorted(set(chosen) - set(allowed))
+    if unknown:
+        raise ParameterError(
+            f"Nieznane wartości parametru „{name}”: {', '.join(unknown)} "
+            f"(dozwolone: {', '.join(allowed)})."
+        )
+
+
+def _indicator_rows(
+    inputs: IndicatorInputs, spec: IndicatorSpec, implementation: Implementation
+) -> pd.DataFrame:
+    if implementation.level == "area":
+        keys, skeleton = list(UNIT_KEYS), inputs.unit_stages
+    else:
+        keys, skeleton = list(GMINA_KEYS), inputs.gmina_stages
+    skeleton = skeleton[skeleton["stage"].isin(spec.stages)]
+    values = implementation.compute(inputs, spec)
+    on = [*keys, "stage"] if "stage" in values.columns else keys
+    values = values[[*on, *VALUE_COLUMNS]].astype({"value": float, "ci_low": float,
+                                                   "ci_high": float, "n": "Int64"})
+    rows = skeleton.merge(values, on=on, how="inner" if spec.optional else "left")
+    if implementation.level == "gmina":
+        rows = rows.assign(area=pd.Series(pd.NA, index=rows.index, dtype="str"))
+    return rows.assign(indicator=spec.id)
+
+
+def _suppress(table: pd.DataFrame, respondent_based: np.ndarray, threshold: int) -> pd.DataFrame:
+    """Small-cell suppression of survey values: value and interval NA, ``suppressed`` true.
+
+    Only the cells below the threshold go to
+    :func:`~wkus_lib.metrics.privacy.suppress_small_cells`, as one group: the
+    indicator table publishes no totals of which its cells are parts, so
+    there is nothing for secondary suppression to protect, and a group made
+    only of small cells is hidden exactly.
+    """
+    n = table["n"].to_numpy(dtype=float, na_value=np.nan)
+    small = np.flatnonzero(respondent_based & (n < threshold))
+    hidden_columns = ["value", "ci_low", "ci_high"]
+    cells = table.iloc[small][["n", *hidden_columns]].reset_index(drop=True)
+    result = suppress_small_cells(
+        cells, count_column="n", value_columns=hidden_columns, threshold=threshold
+    ).table
+    suppressed = np.zeros(len(table), dtype=bool)
+    suppressed[small] = result["suppressed"].to_numpy(dtype=bool)
+    updates = {
+        column: _replace_at(table[column], small, result[column]) for column in hidden_columns
+    }
+    return table.assign(**updates, suppressed=suppressed)
+
+
+def _replace_at(column: pd.Series, positions: np.ndarray, values: pd.Series) -> np.ndarray:
+    out = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    out[positions] = values.to_numpy(dtype=float, na_value=np.nan)
+    return out
+
+
+def _sorted(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    teryt_code = pd.factorize(table["teryt"], sort=True)[0]
+    area_code = pd.Categorical(table["area"], categories=list(AREA_IDS)).codes.astype("int64")
+    area_code = np.where(area_code < 0, len(AREA_IDS), area_code)
+    stage_code = pd.Categorical(table["stage"], categories=list(STAGE_IDS)).codes
+    indicator_code = pd.Categorical(table["indicator"], categories=list(catalog.ids)).codes
+    order = np.lexsort(
+        (indicator_code, table["year"].to_numpy(), stage_code, area_code, teryt_code)
+    )
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _empty_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "teryt": pd.Series(dtype="str"), "area": pd.Series(dtype="str"),
+            "stage": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"),
+            "indicator": pd.Series(dtype="str"), "value": pd.Series(dtype="float64"),
+            "n": pd.Series(dtype="Int64"), "ci_low": pd.Series(dtype="float64"),
+            "ci_high": pd.Series(dtype="float64"), "target": pd.Series(dtype="float64"),
+            "status": pd.Series(dtype="str"), "suppressed": pd.Series(dtype="bool"),
+        }
+    )
+
+
+def compute_indicators(
+    store: Store,
+    *,
+    catalog: Catalog | None = None,
+    teryt: Iterable[str] | None = None,
+    areas: Iterable[str] | None = None,
+    stages: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    threshold: int | None = None,
+    sroi_outcomes: pd.DataFrame | None = None,
+    sroi_discount_rate: float | None = None,
+) -> pd.DataFrame:
+    """Every catalogue indicator as one tidy table (see the module docstring).
+
+    Parameters
+    ----------
+    store
+        The validated input tables.
+    catalog
+        Indicator catalogue; the packaged one by default.
+    teryt, areas, stages, years
+        Restrict the output (``None`` = all). Gminy and areas restrict the
+        inputs; stages and years only the output rows, so E9 still sees the
+        baseline years.
+    threshold
+        Fewest respondents of a published survey value; the catalogue's
+        ``settings.suppression.threshold`` (5) by default.
+    sroi_outcomes
+        Optional E10 input: ``teryt``, ``area``, ``year`` (the ex-post year)
+        and the columns of :data:`wkus_lib.metrics.sroi.OUTCOME_COLUMNS`,
+        with user-supplied proxy values. Without it E10 is left out.
+    sroi_discount_rate
+        Discount rate for E10 (required with ``sroi_outcomes``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`OUTPUT_COLUMNS`, sorted by teryt, area, stage, year,
+        indicator.
+
+    Raises
+    ------
+    CatalogError
+        The catalogue has an indicator without an implementation.
+    ParameterError
+        Unknown area or stage, or a threshold below 1.
+    """
+    catalog = load_catalog() if catalog is None else catalog
+    missing = [spec.id for spec in catalog.indicators if spec.id not in INDICATOR_FUNCTIONS]
+    if missing:
+        raise CatalogError(
+            f"Katalog {catalog.source}: brak implementacji wskaźników {', '.join(missing)} "
+            "(dodaj je do wkus_lib.indicators.INDICATOR_FUNCTIONS albo usuń z katalogu)."
+        )
+    threshold = catalog.settings.suppression.threshold if threshold is None else threshold
+    if threshold < 1:
+        raise ParameterError(f"Próg ukrywania musi wynosić co najmniej 1 (podano {threshold}).")
+    teryt_set = None if teryt is None else frozenset(teryt)
+    area_set = None if areas is None else frozenset(areas)
+    stage_set = None if stages is None else frozenset(stages)
+    year_set = None if years is None else frozenset(int(y) for y in years)
+    _check_choice("areas", area_set, AREA_IDS)
+    _check_choice("stages", stage_set, STAGE_IDS)
+
+    inputs = IndicatorInputs(
+        store=_filter_store(store, teryt_set, area_set), catalog=catalog, threshold=threshold,
+        sroi_outcomes=sroi_outcomes, sroi_discount_rate=sroi_discount_rate,
+    )
+    parts = [
+        _indicator_rows(inputs, spec, INDICATOR_FUNCTIONS[spec.id]) for spec in catalog.indicators
+    ]
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return _empty_table()
+    table = pd.concat(parts, ignore_index=True)
+    if stage_set is not None:
+        table = table[table["stage"].isin(stage_set)]
+    if year_set is not None:
+        table = table[table["year"].isin(year_set)]
+    respondent_ids = [i for i, impl in INDICATOR_FUNCTIONS.items() if impl.respondents]
+    table = _suppress(table, table["indicator"].isin(respondent_ids).to_numpy(), threshold)
+    thresholds = catalog.threshold_table()
+    table = table.assign(
+        target=thresholds["target"].reindex(table["indicator"]).to_numpy(),
+        status=catalog.statuses(table["indicator"], table["value"]),
+    )
+    table = _sorted(table, catalog)
+    return table.astype(
+        {"teryt": "str", "area": "str", "stage": "str", "year": "int64", "indicator": "str",
+         "value": "float64", "n": "Int64", "ci_low": "float64", "ci_high": "float64",
+         "target": "float64", "status": "str", "suppressed": "bool"}
+    )[list(OUTPUT_COLUMNS)]

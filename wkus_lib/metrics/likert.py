@@ -1,0 +1,321 @@
+"""Likert scales: reverse coding, 0–100 scores, respondent and scale scores.
+
+Every survey item is answered on a 1–5 scale (``instruments.yaml``). A scale
+(e.g. the client items of one criterion) is scored in three steps:
+
+1. reverse-keyed items are recoded ``x' = 6 − x``;
+2. each respondent's score is the mean of the items they answered, provided
+   they answered at least ``min_answered`` of the scale's items (the
+   missing-answer policy), rescaled ``(mean − 1) / 4 × 100`` to 0–100;
+3. the scale score is the mean of respondent scores with ``n`` respondents
+   and a t-interval clipped to [0, 100] (DOMAIN.md §6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import stats
+
+from wkus_lib.metrics.uncertainty import Estimate, mean_with_ci
+from wkus_lib.schemas import LIKERT_MAX, LIKERT_MIN
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+SCORE_BOUNDS: Final = (0.0, 100.0)
+ESTIMATE_COLUMNS: Final = ("value", "n", "sd", "ci_low", "ci_high")
+
+
+def reverse_code(answers: npt.ArrayLike, reverse: npt.ArrayLike) -> FloatArray:
+    """Recode reverse-keyed answers: ``x' = 6 − x`` where ``reverse`` (1↔5, 2↔4).
+
+    Parameters
+    ----------
+    answers
+        Answers 1–5; NaN for a missing answer (stays NaN).
+    reverse
+        Boolean per answer (or one for all): is the item reverse-keyed?
+
+    Examples
+    --------
+    >>> reverse_code([1, 2, 5], [True, False, True]).tolist()
+    [5.0, 2.0, 1.0]
+    """
+    x = np.asarray(answers, dtype=float)
+    return np.where(np.asarray(reverse, dtype=bool), (LIKERT_MIN + LIKERT_MAX) - x, x)
+
+
+def item_score_0_100(mean_answer: npt.ArrayLike) -> FloatArray:
+    """Rescale a 1–5 mean to 0–100: ``(mean − 1) / 4 × 100``.
+
+    Examples
+    --------
+    >>> item_score_0_100([1.0, 3.0, 4.5]).tolist()
+    [0.0, 50.0, 87.5]
+    """
+    x = np.asarray(mean_answer, dtype=float)
+    return (x - LIKERT_MIN) / (LIKERT_MAX - LIKERT_MIN) * 100.0
+
+
+@dataclass(frozen=True)
+class _CodedScores:
+    """Respondent scores with integer-coded key columns and the values to decode them."""
+
+    frame: pd.DataFrame
+    uniques: dict[str, pd.Index]
+
+    def decode(self, frame: pd.DataFrame) -> pd.DataFrame:
+        decoded = {
+            column: self.uniques[column].take(frame[column].to_numpy())
+            if column in self.uniques else frame[column].to_numpy()
+            for column in frame.columns
+        }
+        return pd.DataFrame(decoded)
+
+
+def _factorize(values: pd.Series | pd.Index) -> tuple[IntArray, pd.Index]:
+    """Codes ordered like the sorted values (missing values last)."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _combined_key(codes: Sequence[IntArray], sizes: Sequence[int], length: int) -> IntArray:
+    """One int64 per row that sorts like the tuple of ``codes`` (mixed radix)."""
+    key = np.zeros(length, dtype=np.int64)
+    limit = np.iinfo(np.int64).max
+    for column, size in zip(codes, sizes, strict=True):
+        radix = max(size, 1)
+        if key.size and int(key.max()) > (limit - radix) // radix:
+            key = pd.factorize(key, sort=True)[0].astype(np.int64)
+        key = key * radix + column
+    return key
+
+
+def _coded_respondent_scores(
+    responses: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    scale_columns: Sequence[str],
+    min_answered: float,
+) -> _CodedScores:
+    scales = list(scale_columns)
+    catalogue = items.drop_duplicates("item_id").set_index("item_id")
+    item_codes, item_values = pd.factorize(responses["item_id"])
+    position = catalogue.index.get_indexer(item_values)[item_codes]
+    known = position >= 0
+    position = position[known]
+    recoded = reverse_code(
+        responses["answer"].to_numpy(dtype=float, na_value=np.nan)[known],
+        catalogue["reverse"].to_numpy(dtype=bool)[position],
+    )
+    answered = ~np.isnan(recoded)
+
+    uniques: dict[str, pd.Index] = {}
+    row_codes: dict[str, IntArray] = {}
+    for column in [*keys, "respondent_id"]:
+        codes, uniques[column] = _factorize(responses[column])
+        row_codes[column] = codes[known]
+    scale_codes: dict[str, IntArray] = {}
+    for column in scales:
+        scale_codes[column], uniques[column] = _factorize(catalogue[column])
+        row_codes[column] = scale_codes[column][position]
+    group = [*keys, *scales, "respondent_id"]
+    sizes = [len(uniques[c]) for c in group]
+    key = _combined_key([row_codes[c] for c in group], sizes, int(known.sum()))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    total = np.bincount(inverse, weights=np.where(answered, recoded, 0.0))
+    count = np.bincount(inverse, weights=answered.astype(float))
+
+    scale_sizes = [len(uniques[c]) for c in scales]
+    item_scale = _combined_key([scale_codes[c] for c in scales], scale_sizes, len(catalogue))
+    scale_keys, scale_counts = np.unique(item_scale, return_counts=True)
+    row_scale = _combined_key([row_codes[c][first] for c in scales], scale_sizes, len(first))
+    n_items = scale_counts[np.searchsorted(scale_keys, row_scale)].astype(float)
+
+    keep = (count > 0) & (count >= min_answered * n_items)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = item_score_0_100(total / count)
+    frame = pd.DataFrame(
+        {
+            **{c: row_codes[c][first][keep] for c in group},
+            "answered": count[keep].astype(np.int64),
+            "n_items": n_items[keep].astype(np.int64),
+            "score": score[keep],
+        }
+    )
+    return _CodedScores(frame=frame, uniques=uniques)
+
+
+def respondent_scores(
+    responses: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    keys: Sequence[str] = (),
+    scale_columns: Sequence[str] = ("criterion",),
+    min_answered: float = 0.5,
+) -> pd.DataFrame:
+    """Each respondent's 0–100 score on each scale.
+
+    ``score = (mean of the recoded answered items − 1) / 4 × 100``; a
+    respondent who answered fewer than ``min_answered × (items in the
+    scale)`` items of a scale (or none) gets no score on it.
+
+    Parameters
+    ----------
+    responses
+        Long format: ``respondent_id``, ``item_id``, ``answer`` (1–5, missing
+        allowed) and the ``keys`` columns. Answers to items not in ``items``
+        are ignored.
+    items
+        ``item_id``, ``reverse`` and the ``scale_columns`` (the catalogue's
+        :meth:`~wkus_lib.catalog.Catalog.survey_items`). The items define the
+        scales, so a column named in ``scale_columns`` is taken from here even
+        if ``responses`` has one too.
+    keys
+        Columns of ``responses`` that identify the unit (e.g. gmina, area,
+        year); a respondent is identified by ``keys`` + ``respondent_id``.
+    scale_columns
+        Columns of ``items`` whose combination is one scale.
+    min_answered
+        Missing-answer policy: least share of a scale's items answered.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``keys``, ``scale_columns``, ``respondent_id``, ``answered`` (items
+        answered), ``n_items`` (items in the scale) and ``score`` (0–100),
+        sorted by those key columns.
+    """
+    coded = _coded_respondent_scores(
+        responses, items, keys=keys, scale_columns=scale_columns, min_answered=min_answered
+    )
+    return coded.decode(coded.frame)
+
+
+def grouped_mean_with_ci(
+    frame: pd.DataFrame,
+    value_column: str,
+    by: Sequence[str],
+    *,
+    level: float = 0.95,
+    bounds: tuple[float, float] | None = SCORE_BOUNDS,
+) -> pd.DataFrame:
+    """Mean, ``n``, SD and t-interval of ``value_column`` in every group of ``by``.
+
+    The vectorised counterpart of :func:`wkus_lib.metrics.uncertainty.mean_with_ci`
+    (same interval, same clipping; a test keeps the two equal):
+    ``mean ± t(1 − (1 − level)/2; n − 1) × sd / √n`` clipped to ``bounds``;
+    NaN values are dropped, and a group of one value has no interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` + ``value``, ``n``, ``sd``, ``ci_low``, ``ci_high`` sorted by ``by``.
+    """
+    grouped = frame.groupby(list(by), sort=True, observed=True, dropna=False)[value_column]
+    summary = grouped.agg(["mean", "std", "count"]).reset_index()
+    n = summary["count"].to_numpy(dtype=float)
+    mean = summary["mean"].to_numpy(dtype=float)
+    sd = summary["std"].to_numpy(dtype=float, na_value=np.nan)
+    low, high = t_interval(mean, sd, n, level=level, bounds=bounds)
+    return summary[list(by)].assign(
+        value=np.where(n > 0, mean, np.nan),
+        n=summary["count"].astype("int64"),
+        sd=sd,
+        ci_low=low,
+        ci_high=high,
+    )
+
+
+def t_interval(
+    mean: FloatArray,
+    sd: FloatArray,
+    n: FloatArray,
+    *,
+    level: float = 0.95,
+    bounds: tuple[float, float] | None = SCORE_BOUNDS,
+) -> tuple[FloatArray, FloatArray]:
+    """Student t-interval ``mean ± t × sd / √n`` from summaries (NaN where ``n < 2``)."""
+    valid = n >= 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quantile = stats.t.ppf(0.5 + level / 2, np.where(valid, n - 1, 1.0))
+        half = np.where(valid, quantile * sd / np.sqrt(n), np.nan)
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low = np.clip(low, *bounds)
+        high = np.clip(high, *bounds)
+    return low, high
+
+
+def scale_scores(
+    responses: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    keys: Sequence[str] = (),
+    scale_columns: Sequence[str] = ("criterion",),
+    min_answered: float = 0.5,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Scale score (0–100) with ``n`` and interval per unit and scale.
+
+    :func:`respondent_scores` followed by :func:`grouped_mean_with_ci` over
+    ``keys`` + ``scale_columns``.
+    """
+    coded = _coded_respondent_scores(
+        responses, items, keys=keys, scale_columns=scale_columns, min_answered=min_answered
+    )
+    summary = grouped_mean_with_ci(
+        coded.frame, "score", [*keys, *scale_columns], level=level
+    )
+    return coded.decode(summary)
+
+
+def scale_score(
+    responses: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    min_answered: float = 0.5,
+    level: float = 0.95,
+) -> Estimate:
+    """Score of one scale (all of ``items``) over all respondents of ``responses``.
+
+    Parameters
+    ----------
+    responses
+        ``respondent_id``, ``item_id``, ``answer`` (1–5, missing allowed).
+    items
+        The scale's items: ``item_id`` and ``reverse``.
+    min_answered
+        Missing-answer policy (see :func:`respondent_scores`).
+    level
+        Confidence level of the interval.
+
+    Returns
+    -------
+    Estimate
+        Mean respondent score (0–100), respondents ``n`` and a t-interval
+        clipped to [0, 100] from :func:`~wkus_lib.metrics.uncertainty.mean_with_ci`.
+
+    Examples
+    --------
+    Two respondents, items ``a`` and reverse-keyed ``b``: (4, 2→4) → mean 4 →
+    75; (5, 1→5) → 100; scale score (75 + 100) / 2 = 87.5.
+
+    >>> responses = pd.DataFrame({"respondent_id": ["r1", "r1", "r2", "r2"],
+    ...                           "item_id": ["a", "b", "a", "b"], "answer": [4, 2, 5, 1]})
+    >>> items = pd.DataFrame({"item_id": ["a", "b"], "reverse": [False, True]})
+    >>> scale_score(responses, items).value
+    87.5
+    """
+    scores = respondent_scores(
+        responses, items.assign(scale="skala"), scale_columns=("scale",),
+        min_answered=min_answered,
+    )
+    return mean_with_ci(scores["score"], level=level, bounds=SCORE_BOUNDS)

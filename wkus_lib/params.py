@@ -1,0 +1,292 @@
+"""Validated report parameters and the expansion of a batch request.
+
+A batch request (``--gmina all --stage on_going --area sport``) is checked
+against the gmina registry and the fixed vocabularies and expanded into
+:class:`ReportSpec` objects *before* any kernel starts, so a typo costs a
+second, not a half-finished batch. Every problem becomes a
+:class:`~wkus_lib.errors.ParameterError` whose Polish message lists the valid
+choices.
+
+TERYT codes stay strings end to end: the runner hands the parameters to
+papermill's Python API as a dict, never through ``-p`` (which would turn
+``"0201011"`` into the integer 201011).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
+
+from wkus_lib import domain
+from wkus_lib.domain import AREA_IDS, AREA_NAMES, STAGE_IDS, STAGE_NAMES, AreaId, Gmina, StageId
+from wkus_lib.errors import ParameterError
+from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
+
+ReportKind: TypeAlias = StageId | Literal["gmina_overview", "benchmark"]
+"""What a report is about: one evaluation stage, a gmina overview or a benchmark."""
+
+REPORT_KINDS: Final[tuple[str, ...]] = (*STAGE_IDS, "gmina_overview", "benchmark")
+REPORT_KIND_NAMES: Final[dict[str, str]] = {
+    **{str(stage): name for stage, name in STAGE_NAMES.items()},
+    "gmina_overview": "Przegląd gminy",
+    "benchmark": "Porównanie gmin",
+}
+ALL: Final = "all"
+GMINA_LEVEL_STEM: Final = "gmina"
+"""File name (without extension) of reports about a whole gmina, not one area."""
+BENCHMARK_DIR: Final = "benchmark"
+
+Choice: TypeAlias = str | Sequence[str]
+"""``"all"``, one value, comma-separated values, or a list of values."""
+
+
+class ReportParams(BaseModel):
+    """The parameters every report notebook receives (its ``parameters`` cell).
+
+    Stage reports need a gmina and an area; a gmina overview needs a gmina
+    and no area; a benchmark compares all gminy of the store in one area, so
+    it has no gmina of its own.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    teryt: str | None = Field(description="Kod TERYT gminy (7 znaków, tekst).")
+    area: AreaId | None = Field(description="Obszar tematyczny.")
+    stage: ReportKind = Field(description="Etap ewaluacji albo rodzaj raportu.")
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="Rok budżetowy.")
+    store_dir: str = Field(description="Bezwzględna ścieżka magazynu danych.")
+    lang: Literal["pl", "en"] = "pl"
+    interactive: bool = Field(False, description="Widżety tylko w JupyterLab, nigdy w raporcie.")
+
+    @model_validator(mode="after")
+    def _fits_report_kind(self) -> ReportParams:
+        if self.teryt is not None and not domain.is_valid_teryt(self.teryt):
+            raise ValueError(f"niepoprawny kod TERYT „{self.teryt}” (7 cyfr, ostatnia 1–3)")
+        needs_gmina = self.stage != "benchmark"
+        needs_area = self.stage != "gmina_overview"
+        if needs_gmina != (self.teryt is not None):
+            verb = "wymaga" if needs_gmina else "nie ma"
+            raise ValueError(f"raport „{self.stage}” {verb} gminy")
+        if needs_area != (self.area is not None):
+            verb = "wymaga" if needs_area else "nie ma"
+            raise ValueError(f"raport „{self.stage}” {verb} obszaru")
+        return self
+
+
+JsonValue: TypeAlias = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to build: which notebook, with what parameters, written where.
+
+    ``output_stem`` is a POSIX path relative to the output folder, without
+    extension (``2013023-ciechanowiec/on_going/sport``). ``group`` names the
+    report for the index page: gmina, stage, area.
+    """
+
+    notebook: str
+    parameters: Mapping[str, JsonValue]
+    output_stem: str
+    title: str
+    group: tuple[str, str, str] = field(default=("", "", ""))
+
+    def parameters_json(self) -> str:
+        """Canonical JSON of the parameters (sorted keys): part of the rerun key."""
+        return json.dumps(dict(self.parameters), sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"))
+
+
+class BatchRequest(BaseModel):
+    """What a user asked for, before expansion: may be declared in YAML and validated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    gminy: Choice
+    stages: Choice
+    areas: Choice = ALL
+    year: int
+    store_dir: str
+    lang: Literal["pl", "en"] = "pl"
+
+    def resolve(self, registry: Mapping[str, Gmina] | None = None) -> list[ReportSpec]:
+        """The reports this request stands for; see :func:`resolve_batch`."""
+        return resolve_batch(
+            self.gminy, self.stages, self.areas, year=self.year,
+            store_dir=self.store_dir, lang=self.lang, registry=registry,
+        )
+
+
+def resolve_batch(
+    gminy: Choice,
+    stages: Choice,
+    areas: Choice = ALL,
+    *,
+    year: int,
+    store_dir: str | Path,
+    lang: Literal["pl", "en"] = "pl",
+    registry: Mapping[str, Gmina] | None = None,
+) -> list[ReportSpec]:
+    """Expand a request into validated report specs, gmina → stage → area.
+
+    ``"all"`` expands to every gmina of the registry, every report kind
+    (three stages, ``gmina_overview``, ``benchmark``) or every area. A gmina
+    may be named by TERYT, by name (``Łapy``) or by slug (``lapy``). Benchmarks
+    compare all gminy of the store, so they are made once per area whatever
+    gminy were asked for.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown gmina, stage or area, an invalid year or a missing
+        area; the Polish message lists the valid choices.
+
+    Examples
+    --------
+    >>> specs = resolve_batch("2013023", "on_going", "sport", year=2024, store_dir="/d")
+    >>> specs[0].output_stem, specs[0].parameters["teryt"]
+    ('2013023-ciechanowiec/on_going/sport', '2013023')
+    """
+    registry = domain.load_gminy() if registry is None else registry
+    chosen_gminy = _resolve_gminy(gminy, registry)
+    chosen_kinds = _resolve_choice(stages, REPORT_KINDS, "etap", REPORT_KIND_NAMES)
+    needs_area = any(kind != "gmina_overview" for kind in chosen_kinds)
+    chosen_areas = _resolve_choice(areas, AREA_IDS, "obszar", AREA_NAMES) if needs_area else []
+    if needs_area and not chosen_areas:
+        raise ParameterError(
+            f"Nie podano obszaru. Dostępne: {_list_choices(AREA_IDS, AREA_NAMES)}"
+        )
+    if any(kind != "benchmark" for kind in chosen_kinds) and not chosen_gminy:
+        raise ParameterError(f"Nie podano gminy. Dostępne: {_list_gminy(registry)}")
+    common = {"year": year, "store_dir": str(Path(store_dir).resolve()), "lang": lang}
+    specs: list[ReportSpec] = []
+    for gmina in chosen_gminy:
+        for kind in chosen_kinds:
+            if kind in STAGE_IDS:
+                specs += [_spec(kind, gmina, area, common) for area in chosen_areas]
+            elif kind == "gmina_overview":
+                specs.append(_spec(kind, gmina, None, common))
+    if "benchmark" in chosen_kinds:
+        specs += [_spec("benchmark", None, area, common) for area in chosen_areas]
+    return specs
+
+
+def validate_params(values: Mapping[str, Any]) -> ReportParams:
+    """Build :class:`ReportParams`, turning pydantic's errors into one Polish message."""
+    try:
+        return ReportParams.model_validate(dict(values))
+    except ValidationError as error:
+        problems = "; ".join(_describe_error(detail) for detail in error.errors())
+        raise ParameterError(f"Niepoprawne parametry raportu: {problems}") from None
+
+
+def notebook_for(kind: str) -> str:
+    """File name of the notebook that builds a report kind (``on_going.ipynb``)."""
+    return f"{kind}.ipynb"
+
+
+def _spec(
+    kind: str, gmina: Gmina | None, area: str | None, common: Mapping[str, Any]
+) -> ReportSpec:
+    params = validate_params(
+        {"teryt": gmina.teryt if gmina else None, "area": area, "stage": kind, **common}
+    )
+    gmina_label = f"{gmina.name} ({gmina.teryt})" if gmina else REPORT_KIND_NAMES["benchmark"]
+    area_label = AREA_NAMES[params.area] if params.area else "cała gmina"
+    suffix = "" if params.lang == "pl" else f"-{params.lang}"
+    folder = f"{gmina.slug}/{kind}" if gmina else BENCHMARK_DIR
+    stem = f"{folder}/{params.area or GMINA_LEVEL_STEM}{suffix}"
+    title = " — ".join(
+        part for part in (
+            gmina_label if gmina else None, REPORT_KIND_NAMES[kind],
+            AREA_NAMES[params.area] if params.area else None, str(params.year),
+        ) if part
+    )
+    return ReportSpec(
+        notebook=notebook_for(kind),
+        parameters=params.model_dump(mode="json"),
+        output_stem=stem,
+        title=title,
+        group=(gmina_label, REPORT_KIND_NAMES[kind], area_label),
+    )
+
+
+def _split(choice: Choice) -> list[str]:
+    items: Iterable[object] = choice.split(",") if isinstance(choice, str) else choice
+    chosen: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ParameterError(
+                f"Wartość „{item}” nie jest tekstem. Kody TERYT i nazwy podawaj w cudzysłowie, "
+                "aby nie zgubić zera na początku."
+            )
+        if item.strip() and item.strip() not in chosen:
+            chosen.append(item.strip())
+    return chosen
+
+
+def _resolve_choice(
+    choice: Choice, valid: Sequence[str], what: str, names: Mapping[Any, str]
+) -> list[str]:
+    items = _split(choice)
+    if ALL in items:
+        return list(valid)
+    for item in items:
+        if item not in valid:
+            raise ParameterError(
+                f"Nieznany {what} „{item}”. Dostępne: {_list_choices(valid, names)}"
+            )
+    return items
+
+
+def _resolve_gminy(choice: Choice, registry: Mapping[str, Gmina]) -> list[Gmina]:
+    items = _split(choice)
+    if ALL in items:
+        return list(registry.values())
+    by_name = {g.name.casefold(): g for g in registry.values()}
+    by_slug = {domain.ascii_slug(g.name): g for g in registry.values()}
+    chosen: list[Gmina] = []
+    for item in items:
+        gmina = registry.get(item) or by_name.get(item.casefold()) or by_slug.get(item.lower())
+        if gmina is None:
+            raise ParameterError(f"Nieznana gmina „{item}”. Dostępne: {_list_gminy(registry)}")
+        if gmina not in chosen:
+            chosen.append(gmina)
+    return chosen
+
+
+def _list_gminy(registry: Mapping[str, Gmina]) -> str:
+    return ", ".join(f"{g.teryt} {g.name}" for g in registry.values())
+
+
+def _list_choices(valid: Sequence[str], names: Mapping[Any, str]) -> str:
+    return "; ".join([*(f"{v}: {names[v]}" for v in valid), f"{ALL}: wszystkie"])
+
+
+_ERROR_TEXTS: Final[dict[str, str]] = {
+    "missing": "brak wartości",
+    "extra_forbidden": "nieznany parametr",
+    "string_type": "wartość musi być tekstem (kod TERYT w cudzysłowie)",
+    "int_type": "wartość musi być liczbą całkowitą",
+    "bool_type": "wartość musi być prawdą albo fałszem",
+    "literal_error": "wartość spoza dozwolonej listy",
+    "greater_than_equal": "wartość za mała",
+    "less_than_equal": "wartość za duża",
+}
+
+
+def _describe_error(detail: ErrorDetails) -> str:
+    location = ".".join(str(part) for part in detail["loc"] if not isinstance(part, int))
+    text = _ERROR_TEXTS.get(detail["type"])
+    if text is None:
+        text = str(detail["msg"]).removeprefix("Value error, ")
+    value = detail.get("input")
+    shown = "" if detail["type"] in ("missing", "value_error") else f" (podano: {value!r})"
+    return f"{location or 'parametry'}: {text}{shown}"
+
