@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from wkus_lib.metrics import outliers
 from wkus_lib.metrics.outliers import modified_z_scores, robust_outlier_flags
 
 UNIT_COSTS = [10.0, 12.0, 11.0, 13.0, 40.0]
@@ -140,3 +142,7 @@ def test_modified_z_scores_do_not_depend_on_unit_or_origin(
     assert modified_z_scores(scale * data + shift) == pytest.approx(
         modified_z_scores(data), abs=1e-9
     )
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(outliers, raise_on_error=False).failed == 0

@@ -6,6 +6,7 @@ test dependency, never imported by wkus_lib.
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from wkus_lib.metrics import reliability
 from wkus_lib.metrics.reliability import (
     VERDICT_ACCEPTABLE,
     VERDICT_GOOD,
@@ -374,7 +376,9 @@ def same_number(a: float, b: float) -> bool:
 @settings(max_examples=100, deadline=None)
 @given(items=likert_matrices(), seed=st.integers(0, 2**32 - 1),
        nan_policy=st.sampled_from(POLICIES))
-def test_alpha_does_not_depend_on_row_order(items: pd.DataFrame, seed: int, nan_policy: str) -> None:
+def test_alpha_does_not_depend_on_row_order(
+    items: pd.DataFrame, seed: int, nan_policy: str
+) -> None:
     shuffled = items.sample(frac=1.0, random_state=seed)
     alpha, interval = cronbach_alpha(items, nan_policy=nan_policy)  # type: ignore[arg-type]
     alpha_shuffled, interval_shuffled = cronbach_alpha(
@@ -400,3 +404,7 @@ def test_alpha_matches_pingouin_on_random_likert_data(items: pd.DataFrame, nan_p
     assume(math.isfinite(alpha))
     expected, _ = pg.cronbach_alpha(data=items, nan_policy=nan_policy)
     assert alpha == pytest.approx(expected, rel=TOLERANCE, abs=TOLERANCE)
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(reliability, raise_on_error=False).failed == 0

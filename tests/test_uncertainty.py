@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from wkus_lib.metrics import uncertainty
 from wkus_lib.metrics.uncertainty import mean_with_ci, proportion_with_ci
 
 SCORE_BOUNDS = (0.0, 100.0)
@@ -171,3 +173,7 @@ def test_wilson_interval_stays_in_unit_interval_and_contains_the_share(
     successes = data.draw(st.integers(min_value=0, max_value=n))
     estimate = proportion_with_ci(successes, n, level=level)
     assert 0.0 <= estimate.low <= estimate.value <= estimate.high <= 1.0
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(uncertainty, raise_on_error=False).failed == 0

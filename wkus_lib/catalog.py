@@ -363,16 +363,22 @@ def _traffic_light_scalar(spec: IndicatorSpec, value: float | None) -> Status:
         [value], green=spec.thresholds.green, amber=spec.thresholds.amber,
         higher=spec.direction == "higher",
     )[0]
-    status: Status = light  # type: ignore[assignment]
+    status: Status = str(light)  # type: ignore[assignment]
     return status
 
 
 # --------------------------------------------------------------------- loading
 
 
-def _entry_name(raw: Any, loc: Sequence[int | str]) -> str:
-    """The deepest entry on ``loc`` with an id (``id``, ``item_id``, …), else its top key."""
+def _locate(raw: Any, loc: Sequence[int | str]) -> tuple[str, str | None]:
+    """Entry and field of a pydantic error location.
+
+    The entry is the deepest mapping on ``loc`` with an id (``id``,
+    ``item_id``, ``requirement_id``), else the top-level key (or the key of
+    an instrument); the field is the rest of the path, dotted.
+    """
     name = str(loc[0]) if loc else "(cały plik)"
+    entry_depth = 0
     node = raw
     for depth, part in enumerate(loc):
         if isinstance(node, Mapping) and part in node:
@@ -385,25 +391,18 @@ def _entry_name(raw: Any, loc: Sequence[int | str]) -> str:
             continue
         key = next((k for k in _ENTRY_KEYS if isinstance(node.get(k), str | int)), None)
         if key is not None:
-            name = str(node[key])
+            name, entry_depth = str(node[key]), depth
         elif isinstance(part, str) and depth <= 1:
-            name = part
-    return name
-
-
-def _field_name(loc: Sequence[int | str]) -> str | None:
-    last_index = max((i for i, part in enumerate(loc) if isinstance(part, int)), default=-1)
-    fields = [str(part) for part in loc[last_index + 1:]]
-    return fields[-1] if fields else None
+            name, entry_depth = part, depth
+    rest = [str(part) for part in loc[entry_depth + 1:] if isinstance(part, str)]
+    return name, ".".join(rest) or None
 
 
 def _describe_validation(file: str, raw: Any, error: ValidationError) -> str:
     lines = []
     for item in error.errors():
-        field = _field_name(item["loc"])
-        where = f"wpis „{_entry_name(raw, item['loc'])}”"
-        if field is not None:
-            where += f", pole „{field}”"
+        entry, field = _locate(raw, item["loc"])
+        where = f"wpis „{entry}”" + (f", pole „{field}”" if field else "")
         lines.append(f"{where}: {item['msg']}")
     return f"Błąd katalogu wskaźników w pliku {file}: " + "; ".join(lines)
 
@@ -488,7 +487,8 @@ def _packaged_data() -> Traversable:
 def _load(folder: Traversable, file_name: str, label: str) -> Catalog:
     """Read ``folder/file_name`` and the instruments it names (packaged ones by default)."""
     raw = _read_yaml(folder / file_name, label)
-    parsed = _validate(IndicatorsFile, raw, label)
+    own = {key: value for key, value in raw.items() if key not in Instruments.model_fields}
+    parsed = _validate(IndicatorsFile, own, label)
     if "instruments" in raw:
         instruments_raw = {key: raw[key] for key in Instruments.model_fields if key in raw}
         instruments_label = label

@@ -245,7 +245,8 @@ def suppress_small_cells(
     >>> result.log["kind"].tolist()
     ['primary', 'secondary']
     """
-    _check_arguments(table, [count_column, *value_columns, *group_columns], group_columns, threshold)
+    columns = [count_column, *value_columns, *group_columns]
+    _check_arguments(table, columns, group_columns, threshold)
     counts = _cell_counts(table, count_column)
     rank = _tie_break_rank(table.index)
     kinds: dict[int, str] = {}

@@ -99,11 +99,11 @@ def _covariance(answers: pd.DataFrame) -> _FloatMatrix:
 
 def _alpha_from_covariance(cov: _FloatMatrix) -> float:
     k = int(cov.shape[0])
-    item_variance = float(np.trace(cov))
+    summed_item_variance = float(np.trace(cov))
     total_variance = float(cov.sum())
-    if k < 2 or not total_variance > _ROUNDING_NOISE * abs(item_variance):
+    if k < 2 or not total_variance > _ROUNDING_NOISE * abs(summed_item_variance):
         return math.nan
-    return k / (k - 1) * (1.0 - item_variance / total_variance)
+    return k / (k - 1) * (1.0 - summed_item_variance / total_variance)
 
 
 def _feldt_interval(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
