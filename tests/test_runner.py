@@ -18,7 +18,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -257,11 +257,24 @@ def test_forced_rerun_gives_byte_identical_html_pdf_xlsx_and_notebook(
     assert output_bytes(out_dir, stem) == before
 
 
+class CountingExecutor(Executor):
+    """A foreign executor (as a Dask client's would be): delegates and counts submissions."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.submitted = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.submitted += 1
+        return self.inner.submit(fn, *args, **kwargs)
+
+
 @pytest.mark.slow
-def test_any_executor_is_accepted(tmp_path: Path, store: Path) -> None:
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        result = run_batch([make_spec(store, "2013023", "sport")], out_dir=tmp_path,
-                           notebooks_dir=NOTEBOOKS, executor=executor, formats=("xlsx",))
+def test_any_executor_is_accepted(tmp_path: Path, store: Path, pool: Executor) -> None:
+    executor = CountingExecutor(pool)
+    result = run_batch([make_spec(store, "2013023", "sport")], out_dir=tmp_path,
+                       notebooks_dir=NOTEBOOKS, executor=executor, formats=("xlsx",))
+    assert executor.submitted == 1
     assert result.outcomes[0].status == "ok"
     assert set(result.outcomes[0].outputs) == {"xlsx", "ipynb"}
 

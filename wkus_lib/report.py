@@ -11,6 +11,7 @@ Polish-formatted HTML and also carries the raw numbers (mimetype
 from __future__ import annotations
 
 import html
+import io
 import platform
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,13 +20,14 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
 from wkus_lib import plots
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.domain import (
     AREA_NAMES,
+    MODEL_NAMES,
     STAGE_NAMES,
     AreaId,
     Gmina,
@@ -66,7 +68,7 @@ def open_report(
     gmina = load_gminy()[teryt]
     catalog = load_catalog()
     store = read_store(Path(store_dir)).for_gmina(teryt)
-    threshold = catalog.settings.suppression_threshold
+    threshold = catalog.settings.suppression.threshold
     table = compute_indicators(store, catalog=catalog, teryt=[teryt], areas=[area],
                                threshold=threshold)
     return ReportContext(
@@ -88,29 +90,71 @@ def show_table(
     """Display a table as Polish-formatted HTML and attach its raw values.
 
     ``formats`` maps a column to a function that turns a raw value into the
-    displayed text (numbers in Polish format); other columns are shown as
-    they are.
+    displayed text (numbers in Polish format); numbers in other columns get
+    the default Polish format, text is escaped. Numeric columns are aligned
+    right, text left.
     """
     formats = formats or {}
-    shown = frame.copy()
-    for column, formatter in formats.items():
-        shown[column] = [formatter(v) for v in frame[column]]
-    body = shown.to_html(index=False, escape=True, na_rep="—", border=0,
-                         classes="wkus-table")
+    cells: dict[str, list[str]] = {}
+    numeric: set[str] = set()
+    for column in frame.columns:
+        values = frame[column]
+        if column in formats:
+            cells[column] = [formats[column](v) for v in values]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            decimals = 0 if pd.api.types.is_integer_dtype(values) or column == "Rok" else 1
+            cells[column] = [
+                str(int(v)) if column == "Rok" and not pd.isna(v) else format_number(v, decimals)
+                for v in values
+            ]
+        else:
+            cells[column] = ["—" if _is_missing(v) else html.escape(str(v)) for v in values]
+        if pd.api.types.is_numeric_dtype(values) or column in formats:
+            numeric.add(str(column))
+    _display_table(_html_table(cells, numeric), frame, title)
+
+
+def _display_table(body_html: str, raw: pd.DataFrame, title: str) -> None:
     caption = f'<p class="table-title">{html.escape(title)}</p>'
-    raw = frame.astype(object).where(frame.notna(), None)
+    values = raw.astype(object).where(raw.notna(), None)
     display(
         {
-            "text/html": f'<div class="wkus-table-block">{caption}{body}</div>',
-            TABLE_MIMETYPE: {"title": title, "data": raw.to_dict(orient="split")},
+            "text/html": f'<div class="wkus-table-block">{caption}{body_html}</div>',
+            TABLE_MIMETYPE: {"title": title, "data": values.to_dict(orient="split")},
         },
         raw=True,
     )
 
 
+def _is_missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _html_table(cells: Mapping[str, Sequence[str]], numeric: set[str],
+                classes: str = "wkus-table") -> str:
+    """A plain HTML table; cell texts are already escaped or trusted markup."""
+    def cls(column: str) -> str:
+        return "num" if column in numeric else "text"
+
+    head = "".join(f'<th class="{cls(c)}">{html.escape(c)}</th>' for c in cells)
+    rows = zip(*cells.values(), strict=True) if cells else iter(())
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{cls(c)}">{v}</td>' for c, v in zip(cells, row, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def show_figure(fig: Figure) -> None:
-    """Display a figure built by :mod:`wkus_lib.plots`."""
-    display(fig)
+    """Display a figure built by :mod:`wkus_lib.plots` as PNG.
+
+    Rendered here rather than by the notebook backend so batch and
+    interactive runs give the same, deterministic image (no metadata).
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    display(Image(data=buffer.getvalue(), format="png"))
 
 
 def show_text(markdown: str) -> None:
@@ -174,13 +218,17 @@ def _year_modes(ctx: ReportContext) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["year", "mode"]).drop_duplicates("year")
 
 
-def _value_text(row: pd.Series, unit: str) -> str:
-    if bool(row["suppressed"]):
-        return SUPPRESSED_MARK
-    decimals = 0 if unit == "zł" else 1
-    if unit == "%":
-        return format_number(float(row["value"]) * 100, 1, unit="%")
-    return format_number(row["value"], decimals, unit=unit if unit == "zł" else "")
+def format_indicator_value(value: float | None, unit: str) -> str:
+    """An indicator value in Polish format with the catalogue unit's precision."""
+    if unit == "zł" or unit.startswith("zł na odbiorcę"):
+        return format_number(value, 0, unit="zł")
+    if unit.startswith("zł"):
+        return format_number(value, 2, unit="zł")
+    if unit in ("%", "pkt proc."):
+        return format_number(value, 1, unit=unit)
+    if unit.startswith("pkt"):
+        return format_number(value, 1)
+    return format_number(value, 2)
 
 
 def _interval_text(row: pd.Series) -> str:
@@ -189,87 +237,85 @@ def _interval_text(row: pd.Series) -> str:
     return f"{format_number(row['ci_low'], 1)}–{format_number(row['ci_high'], 1)}"
 
 
-def scorecard(ctx: ReportContext, indicator_ids: Sequence[str]) -> pd.DataFrame:
-    """The summary table: indicator, value, n, interval, target, status (raw values)."""
+def stage_indicators(ctx: ReportContext) -> list[str]:
+    """Catalogue indicators of the report's stage that have a row this year, in catalogue order."""
+    present = set(_latest(ctx).index)
+    return [
+        spec.id for spec in ctx.catalog.indicators
+        if ctx.stage in spec.stages and spec.id in present
+    ]
+
+
+def scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The summary table with raw values: indicator, model, value, n, interval, target, status."""
     latest = _latest(ctx)
     records = []
-    for indicator in indicator_ids:
-        if indicator not in latest.index:
-            continue
+    for indicator in indicator_ids or stage_indicators(ctx):
         row = latest.loc[indicator]
-        meta = ctx.catalog.indicators[indicator]
+        meta = ctx.catalog.indicator(indicator)
+        suppressed = bool(row["suppressed"])
         records.append(
             {
                 "Wskaźnik": f"{indicator} {meta.name_pl}",
-                "Model": meta.model,
-                "Wartość": None if bool(row["suppressed"]) else row["value"],
+                "Model": MODEL_NAMES[meta.model],
+                "Wartość": None if suppressed or pd.isna(row["value"]) else float(row["value"]),
+                "Jednostka": meta.unit,
                 "n": None if pd.isna(row["n"]) else int(row["n"]),
                 "95% przedział": _interval_text(row),
-                "Cel": row["target"],
+                "Cel": None if pd.isna(row["target"]) else float(row["target"]),
                 "Ocena": STATUS_LABELS["pl"][row["status"]],
-                "_unit": meta.unit,
-                "_suppressed": bool(row["suppressed"]),
+                "Ukryte": suppressed,
             }
         )
     return pd.DataFrame.from_records(records)
 
 
-def show_scorecard(ctx: ReportContext, indicator_ids: Sequence[str]) -> None:
+def show_scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> None:
     """Show the summary scorecard with traffic-light labels (text, not colour alone)."""
     card = scorecard(ctx, indicator_ids)
     if card.empty:
         show_text("_Brak wskaźników dla tego roku._")
         return
-    shown = card.copy()
+    shown = card.drop(columns=["Jednostka", "Ukryte"])
     shown["Wartość"] = [
-        SUPPRESSED_MARK if sup else _value_text(pd.Series({"value": v, "suppressed": False}), u)
-        for v, sup, u in zip(card["Wartość"], card["_suppressed"], card["_unit"], strict=True)
+        SUPPRESSED_MARK if hidden else format_indicator_value(value, unit)
+        for value, unit, hidden in zip(card["Wartość"], card["Jednostka"], card["Ukryte"],
+                                       strict=True)
     ]
     shown["Cel"] = [
-        _value_text(pd.Series({"value": v, "suppressed": False}), u)
-        for v, u in zip(card["Cel"], card["_unit"], strict=True)
+        format_indicator_value(value, unit)
+        for value, unit in zip(card["Cel"], card["Jednostka"], strict=True)
     ]
+    shown["n"] = [format_number(v, 0) if v is not None and not pd.isna(v) else "—"
+                  for v in card["n"]]
+    shown["Wskaźnik"] = [html.escape(v) for v in card["Wskaźnik"]]
     status_class = {label: key for key, label in STATUS_LABELS["pl"].items()}
     shown["Ocena"] = [
         f'<span class="tl tl-{status_class[s]}">{html.escape(s)}</span>' for s in card["Ocena"]
     ]
-    raw = card.drop(columns=["_unit", "_suppressed"])
-    display(
-        {
-            "text/html": '<div class="wkus-table-block"><p class="table-title">Karta wyników</p>'
-            + shown.drop(columns=["_unit", "_suppressed"]).to_html(
-                index=False, escape=False, na_rep="—", border=0, classes="wkus-table scorecard"
-            )
-            + "</div>",
-            TABLE_MIMETYPE: {
-                "title": "Karta wyników",
-                "data": raw.astype(object).where(raw.notna(), None).to_dict(orient="split"),
-            },
-        },
-        raw=True,
+    numeric = {"Wartość", "n", "95% przedział", "Cel"}
+    _display_table(
+        _html_table({c: list(shown[c]) for c in shown.columns}, numeric, "wkus-table scorecard"),
+        card, "Karta wyników",
     )
 
 
 def findings(ctx: ReportContext) -> list[str]:
     """Three to five findings in plain Polish, each derived by a stated rule."""
     out: list[str] = []
-    modes = _year_modes(ctx)
-    unit_cost = _yearly(ctx, "E1").merge(modes, on="year")
-    by_mode = unit_cost.groupby("mode")["value"].mean()
-    if {"multi_year", "annual_grant"} <= set(by_mode.index):
-        change = by_mode["multi_year"] / by_mode["annual_grant"] - 1
-        direction = "niższy" if change < 0 else "wyższy"
-        out.append(
-            f"Średni koszt obsługi jednego odbiorcy w latach kontraktu wieloletniego "
-            f"({format_number(by_mode['multi_year'], 0, unit='zł')}) był o "
-            f"{format_number(abs(change) * 100, 1)} % {direction} niż w latach dotacji rocznych "
-            f"({format_number(by_mode['annual_grant'], 0, unit='zł')})."
-        )
     latest = _latest(ctx)
+    if "E9" in latest.index and not pd.isna(latest.loc["E9", "value"]):
+        change = float(latest.loc["E9", "value"])
+        direction = "spadł" if change < 0 else "wzrósł"
+        out.append(
+            f"Po przejściu z dotacji rocznych na kontrakt wieloletni koszt obsługi jednego "
+            f"odbiorcy {direction} o {format_number(abs(change), 1)} % (wskaźnik E9; "
+            f"z obszarami porównawczymi gminy, jeśli są)."
+        )
     if "E3" in latest.index and not pd.isna(latest.loc["E3", "value"]):
         out.append(
             f"Budżet zadania w {ctx.year} r. wykonano w "
-            f"{format_number(float(latest.loc['E3', 'value']) * 100, 1)} %."
+            f"{format_number(float(latest.loc['E3', 'value']), 1, unit='%')}."
         )
     if "Q1" in latest.index:
         q1 = latest.loc["Q1"]
@@ -298,7 +344,7 @@ def show_quality(ctx: ReportContext) -> None:
     ids = [i for i in ("Q1", "Q2", "Q3", "Q4") if i in latest.index]
     scores = pd.DataFrame(
         {
-            "label": [ctx.catalog.indicators[i].name_pl for i in ids],
+            "label": [ctx.catalog.indicator(i).name_pl for i in ids],
             "value": [latest.loc[i, "value"] for i in ids],
             "ci_low": [latest.loc[i, "ci_low"] for i in ids],
             "ci_high": [latest.loc[i, "ci_high"] for i in ids],
@@ -348,23 +394,23 @@ def show_efficiency(ctx: ReportContext) -> None:
         table, "Koszt jednostkowy i wykonanie budżetu w kolejnych latach",
         formats={
             "Koszt jednostkowy [zł]": lambda v: format_number(v, 0),
-            "Wykonanie budżetu": lambda v: format_number(v * 100, 1, unit="%"),
+            "Wykonanie budżetu": lambda v: format_number(v, 1, unit="%"),
         },
     )
 
 
-def show_methods(ctx: ReportContext, indicator_ids: Sequence[str]) -> None:
+def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> None:
     """Methods appendix: definitions, suppression, data source hash, versions."""
+    indicator_ids = indicator_ids or stage_indicators(ctx)
     definitions = pd.DataFrame.from_records(
         [
             {
                 "Wskaźnik": i,
-                "Nazwa": ctx.catalog.indicators[i].name_pl,
-                "Jednostka": ctx.catalog.indicators[i].unit,
-                "Wzór": ctx.catalog.indicators[i].formula_pl,
+                "Nazwa": ctx.catalog.indicator(i).name_pl,
+                "Jednostka": ctx.catalog.indicator(i).unit,
+                "Wzór": ctx.catalog.indicator(i).formula_pl,
             }
             for i in indicator_ids
-            if i in ctx.catalog.indicators
         ]
     )
     show_table(definitions, "Definicje wskaźników (z katalogu)")

@@ -178,12 +178,15 @@ def run_batch(
     notebooks = _read_notebooks(specs, notebooks_dir)
     stores = _read_stores(specs)
     manifest = load_manifest(out_dir)
+    code_hash = library_hash()
     results: dict[str, ReportOutcome] = {}
     tasks: list[ReportTask] = []
     entries: dict[str, dict[str, Any]] = {}
     for spec in specs:
         store = stores[_store_dir(spec)]
-        entry = _manifest_entry_base(spec, notebooks[spec.notebook], store, chosen_formats)
+        entry = _manifest_entry_base(
+            spec, notebooks[spec.notebook], store, chosen_formats, code_hash
+        )
         entries[spec.output_stem] = entry
         previous = manifest["reports"].get(spec.output_stem)
         if not force and _is_up_to_date(previous, entry["key"], out_dir):
@@ -259,15 +262,18 @@ def build_report(task: ReportTask) -> ReportOutcome:
 
 
 def report_key(
-    spec: ReportSpec, notebook_text: str, data_hash: str, formats: Sequence[str]
+    spec: ReportSpec, notebook_text: str, data_hash: str, formats: Sequence[str], code_hash: str
 ) -> str:
-    """SHA-256 of everything a report depends on; equal keys mean an identical report."""
+    """SHA-256 of everything a report depends on; equal keys mean an identical report.
+
+    ``code_hash`` is :func:`library_hash`, computed once per batch by the caller.
+    """
     parts = {
         "data_hash": data_hash,
         "notebook_hash": _sha256(notebook_text),
         "parameters": spec.parameters_json(),
         "library_version": library_version(),
-        "library_hash": library_hash(),
+        "library_hash": code_hash,
         "formats": sorted(formats),
         "notebook": spec.notebook,
     }
@@ -282,21 +288,19 @@ def library_version() -> str:
         return "0+unknown"
 
 
-_library_hash: str | None = None
-
-
 def library_hash() -> str:
-    """SHA-256 of the package's code, data and templates: an edit reruns reports."""
-    global _library_hash
-    if _library_hash is None:
-        root = Path(str(resources.files("wkus_lib")))
-        digest = hashlib.sha256()
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-                digest.update(path.read_bytes())
-        _library_hash = digest.hexdigest()
-    return _library_hash
+    """SHA-256 of the package's code, data and templates: an edit reruns the reports.
+
+    The version alone misses edits in a development install; hashing a few
+    dozen small files costs milliseconds.
+    """
+    root = Path(str(resources.files("wkus_lib")))
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_manifest(out_dir: Path) -> dict[str, Any]:
@@ -575,7 +579,11 @@ def _read_stores(specs: Sequence[ReportSpec]) -> dict[str, dict[str, Any]]:
 
 
 def _manifest_entry_base(
-    spec: ReportSpec, notebook_text: str, store: Mapping[str, Any], formats: Sequence[str]
+    spec: ReportSpec,
+    notebook_text: str,
+    store: Mapping[str, Any],
+    formats: Sequence[str],
+    code_hash: str,
 ) -> dict[str, Any]:
     return {
         "title": spec.title,
@@ -586,9 +594,9 @@ def _manifest_entry_base(
         "synthetic": bool(store.get("synthetic", False)),
         "notebook_hash": _sha256(notebook_text),
         "version": library_version(),
-        "library_hash": library_hash(),
+        "library_hash": code_hash,
         "formats": list(formats),
-        "key": report_key(spec, notebook_text, str(store["hash"]), formats),
+        "key": report_key(spec, notebook_text, str(store["hash"]), formats, code_hash),
     }
 
 

@@ -11,10 +11,10 @@ a text label.
 
 from __future__ import annotations
 
-import math
 from typing import Final, Literal
 
 import matplotlib as mpl
+import pandas as pd
 
 THIN_SPACE: Final = "\u00a0"  # non-breaking, so "12 345" never wraps
 MISSING: Final = "—"
@@ -48,7 +48,7 @@ def format_number(value: float | int | None, decimals: int = 1, *, unit: str = "
 
     The thousands separator is a non-breaking space so numbers never wrap.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or pd.isna(value):
         return MISSING
     text = f"{value:,.{decimals}f}".replace(",", THIN_SPACE).replace(".", ",")
     if text.startswith("-"):
@@ -58,7 +58,7 @@ def format_number(value: float | int | None, decimals: int = 1, *, unit: str = "
 
 def format_percent(share: float | None, decimals: int = 1) -> str:
     """A share 0–1 as a Polish percentage: ``0.853`` → ``"85,3 %"``."""
-    if share is None or math.isnan(share):
+    if share is None or pd.isna(share):
         return MISSING
     return format_number(share * 100, decimals, unit="%")
 
@@ -70,7 +70,6 @@ def format_money(value: float | None, decimals: int = 0) -> str:
 
 def apply_figure_style() -> None:
     """Set the report figure style (fonts, sizes, palette, deterministic output)."""
-    mpl.use("Agg")
     mpl.rcParams.update(
         {
             "font.family": "DejaVu Sans",

@@ -225,6 +225,9 @@ def grouped_mean_with_ci(
     mean = summary["mean"].to_numpy(dtype=float)
     sd = summary["std"].to_numpy(dtype=float, na_value=np.nan)
     low, high = t_interval(mean, sd, n, level=level, bounds=bounds)
+    if bounds is not None:
+        # Rounding in the sum may push the mean of in-range data one ulp out.
+        mean = np.clip(mean, *bounds)
     return summary[list(by)].assign(
         value=np.where(n > 0, mean, np.nan),
         n=summary["count"].astype("int64"),
