@@ -15,6 +15,7 @@ import argparse
 import resource
 import sys
 import time
+from typing import Any
 
 from wkus_lib import demo
 from wkus_lib.indicators import compute_indicators
@@ -46,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     gminy = demo.synthetic_gminy(args.gminy, seed=args.seed)
     tables = demo.generate_tables(args.seed, gminy, first_year=FIRST_YEAR, last_year=LAST_YEAR)
     generated = time.perf_counter()
-    store = Store(**{name: TABLES[name].validate(frame) for name, frame in tables.items()},
-                  synthetic=True)
+    frames: dict[str, Any] = {name: TABLES[name].validate(frame) for name, frame in tables.items()}
+    store = Store(**frames, synthetic=True)
     del tables
     validated = time.perf_counter()
     table = compute_indicators(store)

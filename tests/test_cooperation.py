@@ -42,18 +42,21 @@ def test_binary_and_ratio_checklist_items_are_scored_zero_to_hundred() -> None:
 def test_checklist_scores_are_the_mean_per_indicator_w1_to_w4() -> None:
     # W1: program roczny yes (100), wieloletni no (0), koordynator yes (100) → 200/3 = 66.67
     # W3: udział wydatków 0.01 / 0.02 → 50; udział wieloletnich 0.5 / 0.5 → 100 → 75
+    # W4: konsultacje 2 / 4 → 50; zespoły yes → 100 → 75
     checklist = pd.DataFrame(
         {
             "teryt": "2013023", "year": 2024,
             "item_id": ["w1_program_roczny", "w1_program_wieloletni", "w1_koordynator",
-                        "w3_udzial_wydatkow", "w3_udzial_wieloletnich", "nieznana_pozycja"],
-            "value": [1, 0, 1, 0.01, 0.5, 1],
+                        "w3_udzial_wydatkow", "w3_udzial_wieloletnich", "w4_konsultacje",
+                        "w4_zespoly", "nieznana_pozycja"],
+            "value": [1, 0, 1, 0.01, 0.5, 2, 1, 1],
         }
     )
     scores = checklist_scores(checklist, CATALOG.checklist_items()).set_index("indicator")
     assert scores.loc["W1", "value"] == pytest.approx(200 / 3)
     assert scores.loc["W1", "n"] == 3
     assert scores.loc["W3", "value"] == 75.0
+    assert scores.loc["W4", "value"] == 75.0
     assert "nieznana_pozycja" not in scores.index
 
 

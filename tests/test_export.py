@@ -9,16 +9,22 @@ from typing import Any
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from wkus_lib import export
+
+# nbformat has no type hints: its factories are used as untyped callables.
+new_code_cell: Any = nbformat.v4.new_code_cell
+new_markdown_cell: Any = nbformat.v4.new_markdown_cell
+new_notebook: Any = nbformat.v4.new_notebook
+new_output: Any = nbformat.v4.new_output
+notebook_from_dict: Any = nbformat.from_dict
 
 TABLE_TITLE = "Koszt jednostkowy — Łapy [zł]"
 
 
 def _table_output(
     title: str, data: dict[str, Any], html: str = "<table><tr><td>t</td></tr></table>"
-) -> nbformat.NotebookNode:
+) -> Any:
     return new_output(
         "display_data",
         data={"text/html": html, "text/plain": "tabela", export.TABLE_MIMETYPE: {
@@ -26,7 +32,7 @@ def _table_output(
     )
 
 
-def _notebook() -> nbformat.NotebookNode:
+def _notebook() -> Any:
     """An executed report notebook as papermill leaves it."""
     parameters = new_code_cell('teryt = "2013023"  # KOD_PARAMETRY', execution_count=1)
     parameters.metadata["tags"] = ["parameters"]
@@ -93,7 +99,8 @@ def test_html_declares_the_report_language() -> None:
 def test_html_of_synthetic_data_always_carries_the_banner_once(html: str) -> None:
     assert html.count('class="synthetic-banner"') == 1
     nb = _notebook()
-    nb.cells[0].source = '<div class="synthetic-banner">DANE SYNTETYCZNE</div>\n' + nb.cells[0].source
+    banner = '<div class="synthetic-banner">DANE SYNTETYCZNE</div>\n'
+    nb.cells[0].source = banner + nb.cells[0].source
     own = export.render_html(nb, title="t", synthetic=True)
     assert own.count('class="synthetic-banner"') == 1
     assert 'class="synthetic-banner"' not in export.render_html(_notebook(), title="t")
@@ -116,7 +123,7 @@ def test_html_is_identical_for_identical_notebooks_even_without_cell_ids() -> No
                                                   "text/plain": "js"})
     nb.cells[3].outputs.append(javascript)
     first = export.render_html(nb, title="t")
-    assert first == export.render_html(nbformat.from_dict(nb), title="t")
+    assert first == export.render_html(notebook_from_dict(nb), title="t")
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", first)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ ITEMS = pd.DataFrame(
 )
 
 
-def _responses(rows: list[tuple[str, str, float | None]], **keys: str) -> pd.DataFrame:
+def _responses(rows: Sequence[tuple[str, str, float | None]], **keys: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["respondent_id", "item_id", "answer"])
     frame["answer"] = frame["answer"].astype("Int8")
     return frame.assign(**keys)
@@ -158,12 +159,14 @@ def test_scores_and_intervals_stay_within_zero_to_hundred(
 def test_grouped_interval_equals_mean_with_ci_per_group(data: list[tuple[int, float]]) -> None:
     frame = pd.DataFrame(data, columns=["group", "score"])
     grouped = grouped_mean_with_ci(frame, "score", ["group"]).set_index("group")
+    rows = grouped.to_dict("index")
     for group, values in frame.groupby("group")["score"]:
         expected = mean_with_ci(values.to_numpy(), bounds=(0, 100))
-        row = grouped.loc[group]
+        row = rows[group]
         assert row["n"] == expected.n
         assert row["value"] == pytest.approx(expected.value, abs=1e-9)
-        for got, want in ((row["ci_low"], expected.low), (row["ci_high"], expected.high)):
+        for got, want in ((float(row["ci_low"]), expected.low),
+                          (float(row["ci_high"]), expected.high)):
             assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want, abs=1e-9)
 
 

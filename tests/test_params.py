@@ -16,7 +16,9 @@ YEAR = 2024
 
 @pytest.fixture
 def registry_with_leading_zero() -> dict[str, domain.Gmina]:
-    gmina = domain.Gmina("0201011", "Bolesławiec", "miejska", "bolesławiecki", "dolnośląskie", 38000)
+    gmina = domain.Gmina(
+        "0201011", "Bolesławiec", "miejska", "bolesławiecki", "dolnośląskie", 38000
+    )
     return {gmina.teryt: gmina, **domain.load_gminy()}
 
 
@@ -39,7 +41,9 @@ def test_output_layout_is_gmina_then_stage_then_area() -> None:
     assert [s.notebook for s in specs] == [
         "on_going.ipynb", "gmina_overview.ipynb", "benchmark.ipynb"
     ]
-    assert specs[0].group == ("Łapy (2002063)", "Ocena bieżąca (on-going)", "Sport i kultura fizyczna")
+    assert specs[0].group == (
+        "Łapy (2002063)", "Ocena bieżąca (on-going)", "Sport i kultura fizyczna"
+    )
 
 
 def test_teryt_with_leading_zero_stays_a_string(

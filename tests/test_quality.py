@@ -138,7 +138,7 @@ def test_criteria_by_perspective_matrix() -> None:
     scores = perspective_scores(_three_perspectives(), ITEMS)
     matrix = criteria_matrix(scores)
     assert list(matrix.columns) == ["klient", "personel", "usluga"]
-    assert matrix.loc["satysfakcja"].tolist() == [62.5, 75.0, 100.0]
+    assert list(matrix.loc["satysfakcja"]) == [62.5, 75.0, 100.0]
 
 
 def test_triangulation_gap_flags_self_assessment_inflation() -> None:

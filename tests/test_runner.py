@@ -26,18 +26,24 @@ import nbformat
 import pytest
 
 from wkus_lib.errors import InputError, ParameterError
-from wkus_lib.params import ReportSpec
+from wkus_lib.params import JsonValue, ReportSpec
 from wkus_lib.runner import BatchResult, load_manifest, run_batch
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 FACTS_MIMETYPE = "application/vnd.wkus.test+json"
+# nbformat has no type hints: its functions are used as untyped callables.
+read_notebook: Any = nbformat.read
+write_notebook: Any = nbformat.write
+new_markdown_cell: Any = nbformat.v4.new_markdown_cell
 
 
 def make_spec(
     store: Path, teryt: str, area: str, *, notebook: str = "report.ipynb", year: int = 2024
 ) -> ReportSpec:
-    parameters = {"teryt": teryt, "area": area, "stage": "on_going", "year": year,
-                  "store_dir": str(store), "lang": "pl", "interactive": False}
+    parameters: dict[str, JsonValue] = {
+        "teryt": teryt, "area": area, "stage": "on_going", "year": year,
+        "store_dir": str(store), "lang": "pl", "interactive": False,
+    }
     return ReportSpec(
         notebook=notebook, parameters=parameters, output_stem=f"{teryt}-gmina/on_going/{area}",
         title=f"Gmina {teryt} — {area}", group=(f"Gmina {teryt}", "Ocena bieżąca", area),
@@ -52,7 +58,7 @@ def write_store(folder: Path, *, data_hash: str = "hash-1", synthetic: bool = Tr
 
 
 def facts(report_ipynb: Path) -> dict[str, Any]:
-    nb = nbformat.read(report_ipynb, as_version=4)
+    nb = read_notebook(report_ipynb, as_version=4)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if FACTS_MIMETYPE in output.get("data", {}):
@@ -222,9 +228,9 @@ def test_rerun_skips_unchanged_reports_and_reruns_changed_ones(
                       formats=("html",))
     assert [o.status for o in rerun.outcomes] == ["skipped", "ok"]
 
-    nb = nbformat.read(notebooks / "report.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_markdown_cell("Nowy akapit wniosków."))
-    nbformat.write(nb, notebooks / "report.ipynb")
+    nb = read_notebook(notebooks / "report.ipynb", as_version=4)
+    nb.cells.append(new_markdown_cell("Nowy akapit wniosków."))
+    write_notebook(nb, notebooks / "report.ipynb")
     edited = run_batch(changed_year, out_dir=out_dir, notebooks_dir=notebooks, executor=pool,
                        formats=("html",))
     assert [o.status for o in edited.outcomes] == ["ok", "ok"]
@@ -282,7 +288,7 @@ def test_any_executor_is_accepted(tmp_path: Path, store: Path, pool: Executor) -
 INTERRUPTED_BATCH = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from wkus_lib.params import ReportSpec
+    from wkus_lib.params import JsonValue, ReportSpec
     from wkus_lib.runner import run_batch
 
     if __name__ == "__main__":

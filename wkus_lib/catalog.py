@@ -381,12 +381,11 @@ def _locate(raw: Any, loc: Sequence[int | str]) -> tuple[str, str | None]:
     entry_depth = 0
     node = raw
     for depth, part in enumerate(loc):
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
+        in_mapping = isinstance(node, Mapping) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_mapping or in_list):
             break
+        node = node[part]
         if not isinstance(node, Mapping):
             continue
         key = next((k for k in _ENTRY_KEYS if isinstance(node.get(k), str | int)), None)
@@ -457,18 +456,18 @@ def _cross_check(
     for instrument in instruments.instruments.values():
         for item in instrument.items:
             _check_item_id(item.item_id, seen, instruments_label)
-            spec = specs.get(item.indicator)
-            if spec is None:
+            fed = specs.get(item.indicator)
+            if fed is None:
                 raise _error(instruments_label, item.item_id, "indicator",
                              f"wskaźnika „{item.indicator}” nie ma w {indicators_label}")
-            if spec.criterion != item.criterion:
+            if fed.criterion != item.criterion:
                 raise _error(instruments_label, item.item_id, "criterion",
-                             f"„{item.criterion}” różni się od kryterium wskaźnika {spec.id} "
-                             f"(„{spec.criterion}”)")
+                             f"„{item.criterion}” różni się od kryterium wskaźnika {fed.id} "
+                             f"(„{fed.criterion}”)")
     for check in instruments.cooperation_checklist:
         _check_item_id(check.item_id, seen, instruments_label)
-        spec = specs.get(check.indicator)
-        if spec is None or spec.model != "wspolpraca":
+        scored = specs.get(check.indicator)
+        if scored is None or scored.model != "wspolpraca":
             raise _error(instruments_label, check.item_id, "indicator",
                          f"„{check.indicator}” nie jest wskaźnikiem modelu współpracy w katalogu")
 

@@ -51,6 +51,7 @@ from functools import cached_property
 from typing import Final, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
@@ -91,7 +92,7 @@ class IndicatorInputs:
     sroi_discount_rate: float | None = None
 
     @property
-    def level(self) -> float:
+    def confidence_level(self) -> float:
         """Confidence level of intervals (catalogue setting)."""
         return self.catalog.settings.confidence_level
 
@@ -102,7 +103,7 @@ class IndicatorInputs:
 
     @cached_property
     def contract_years(self) -> pd.DataFrame:
-        """One row per contract and year it runs: contract_id, teryt, area, mode, start/end, year."""
+        """One row per contract and year it runs (contract columns plus ``year``)."""
         contracts = self.store.contracts
         start = contracts["start_year"].to_numpy(dtype="int64")
         length = np.clip(contracts["end_year"].to_numpy(dtype="int64") - start + 1, 0, None)
@@ -114,19 +115,14 @@ class IndicatorInputs:
 
     @cached_property
     def units(self) -> pd.DataFrame:
-        """Gmina × area × year with a contract: multi-year flags and contest counts."""
+        """Gmina × area × year with a contract: does a multi-year contract run / end then?"""
         cy = self.contract_years
         multi = cy["mode"].to_numpy() == _MULTI
-        year = cy["year"].to_numpy()
         flags = cy[list(UNIT_KEYS)].assign(
-            multi=multi,
-            ends_multi=multi & (year == cy["end_year"].to_numpy()),
-            contests_needed=1,
-            contests_held=(year == cy["start_year"].to_numpy()).astype("int64"),
+            multi=multi, ends_multi=multi & (cy["year"].to_numpy() == cy["end_year"].to_numpy())
         )
         units = flags.groupby(list(UNIT_KEYS), sort=True).agg(
-            multi=("multi", "any"), ends_multi=("ends_multi", "any"),
-            contests_needed=("contests_needed", "sum"), contests_held=("contests_held", "sum"),
+            multi=("multi", "any"), ends_multi=("ends_multi", "any")
         ).reset_index()
         return units.assign(mode=np.where(units["multi"], _MULTI, efficiency.ANNUAL_GRANT))
 
@@ -152,7 +148,7 @@ class IndicatorInputs:
     def _with_unit(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Contract-level rows with the contract's teryt and area (unknown contracts dropped)."""
         lookup = self.store.contracts.drop_duplicates("contract_id").set_index("contract_id")
-        position = lookup.index.get_indexer(frame["contract_id"])
+        position = lookup.index.get_indexer(pd.Index(frame["contract_id"]))
         known = position >= 0
         return frame[known].assign(
             teryt=lookup["teryt"].to_numpy()[position[known]],
@@ -213,12 +209,12 @@ class IndicatorInputs:
 
     @cached_property
     def service_scores(self) -> pd.DataFrame:
-        """Criterion scores of every service instrument per unit (:func:`quality.perspective_scores`)."""
+        """Criterion scores of every service instrument per unit."""
         items = self.catalog.survey_items()
         items = items[items["instrument"] != "wspolpraca"]
         return quality.perspective_scores(
             self.store.survey_responses, items, keys=UNIT_KEYS,
-            min_answered=self.min_answered, level=self.level,
+            min_answered=self.min_answered, level=self.confidence_level,
         )
 
     @cached_property
@@ -254,7 +250,7 @@ class IndicatorInputs:
         """W5–W6 (and any other survey indicator of the cooperation items) per gmina × year."""
         return cooperation.survey_scores(
             self.store.cooperation_survey, self.cooperation_items, keys=GMINA_KEYS,
-            min_answered=self.min_answered, level=self.level,
+            min_answered=self.min_answered, level=self.confidence_level,
         )
 
     @cached_property
@@ -271,7 +267,7 @@ class IndicatorInputs:
 
     @cached_property
     def comparison(self) -> pd.DataFrame:
-        """E9 table for every multi-year contract end (:func:`efficiency.multi_year_comparison_table`)."""
+        """E9 for every end of a multi-year contract (``multi_year_comparison_table``)."""
         ends = self.units.loc[self.units["ends_multi"], list(UNIT_KEYS)].rename(
             columns={"year": "end_year"})
         return efficiency.multi_year_comparison_table(self.yearly_comparison_inputs, ends)
@@ -295,18 +291,28 @@ class Implementation:
     respondents: bool = False
 
 
+def _missing_counts(length: int) -> pd.Series:
+    return pd.Series(pd.array([pd.NA] * length, dtype="Int64"))
+
+
 def _unit_values(
-    inputs: IndicatorInputs, value: object, n: object = None, source: pd.DataFrame | None = None
+    inputs: IndicatorInputs,
+    value: pd.Series | npt.NDArray[np.float64],
+    n: pd.Series | None = None,
+    source: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
+    """Unit keys of ``source`` (the unit report by default) with a value and optional ``n``."""
     frame = inputs.unit_report if source is None else source
+    counts = _missing_counts(len(frame)) if n is None else n
     return frame[list(UNIT_KEYS)].assign(
-        value=value, n=pd.NA if n is None else n, ci_low=np.nan, ci_high=np.nan
+        value=np.asarray(value, dtype=float), n=np.asarray(counts), ci_low=np.nan, ci_high=np.nan
     )
 
 
 def _client_scale(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
     scores = inputs.service_scores
-    chosen = scores[(scores["instrument"] == quality.CLIENT) & (scores["criterion"] == spec.criterion)]
+    client = scores["instrument"] == quality.CLIENT
+    chosen = scores[client & (scores["criterion"] == spec.criterion)]
     return chosen[[*UNIT_KEYS, *VALUE_COLUMNS]]
 
 
@@ -341,7 +347,8 @@ def _standard(column: str) -> IndicatorFunction:
 
 def _staff_continuity(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
     report = inputs.unit_report
-    return _unit_values(inputs, quality.staff_continuity(report["staff_left"], report["staff_count"]))
+    continuity = quality.staff_continuity(report["staff_left"], report["staff_count"])
+    return _unit_values(inputs, continuity)
 
 
 def _complaints(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
@@ -357,7 +364,8 @@ def _triangulation(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame
 
 def _unit_cost(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
     report = inputs.unit_report
-    return _unit_values(inputs, efficiency.unit_cost(report["total_actual"], report["clients_served"]))
+    cost = efficiency.unit_cost(report["total_actual"], report["clients_served"])
+    return _unit_values(inputs, cost)
 
 
 def _hour_cost(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
@@ -431,12 +439,11 @@ def _transaction_cost_saved(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.
     keys = list(UNIT_KEYS)
     yearly = cy.groupby(keys, sort=True)["saved"].sum(min_count=1).reset_index()
     multi = cy[cy["mode"] == _MULTI]
-    cumulative = multi.groupby(["teryt", "area", "end_year", "contract_id"], sort=True)[
-        "saved"].sum(min_count=1).groupby(["teryt", "area", "end_year"]).sum(min_count=1)
-    cumulative = cumulative.reset_index().rename(columns={"end_year": "year"})
-    parts = [yearly.assign(stage="on_going"), cumulative.assign(stage="ex_post")]
+    since_start = multi.groupby(["teryt", "area", "end_year"], sort=True)["saved"].sum(
+        min_count=1).reset_index().rename(columns={"end_year": "year"})
+    parts = [yearly.assign(stage="on_going"), since_start.assign(stage="ex_post")]
     frame = pd.concat(parts, ignore_index=True).rename(columns={"saved": "value"})
-    return frame.assign(n=pd.NA, ci_low=np.nan, ci_high=np.nan)
+    return frame.assign(n=_missing_counts(len(frame)), ci_low=np.nan, ci_high=np.nan)
 
 
 def _comparison(column: str) -> IndicatorFunction:
@@ -459,7 +466,8 @@ def _sroi(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
     report = report.assign(
         input_value=report["total_actual"].fillna(0.0) + _filled(report, "personal")
         + _filled(report, "in_kind"))
-    first = inputs.comparison.set_index(["teryt", "area"])["first_multi_year"]
+    first = inputs.comparison.drop_duplicates(["teryt", "area"]).set_index(
+        ["teryt", "area"])["first_multi_year"]
     rows = []
     for (teryt, area, year), group in outcomes.groupby(list(UNIT_KEYS), sort=True):
         start = first.get((teryt, area), year)
@@ -468,14 +476,14 @@ def _sroi(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
         flows = years.sort_values("year")["input_value"].to_list()
         result = sroi.sroi(group, flows, discount_rate=inputs.sroi_discount_rate)
         rows.append({"teryt": teryt, "area": area, "year": year, "value": result.ratio})
-    return pd.DataFrame(rows).assign(n=pd.NA, ci_low=np.nan, ci_high=np.nan)
+    return pd.DataFrame(rows).assign(n=_missing_counts(len(rows)), ci_low=np.nan, ci_high=np.nan)
 
 
 def _gmina_values(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(GMINA_KEYS)].assign(
         value=frame["value"], n=frame["n"],
-        ci_low=frame["ci_low"] if "ci_low" in frame else np.nan,
-        ci_high=frame["ci_high"] if "ci_high" in frame else np.nan,
+        ci_low=frame.get("ci_low", np.nan),
+        ci_high=frame.get("ci_high", np.nan),
     )
 
 
@@ -510,7 +518,7 @@ def _cooperation_index(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataF
 def _perception_gap(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
     gap = cooperation.perception_gap(
         inputs.store.cooperation_survey, inputs.cooperation_items, keys=GMINA_KEYS,
-        min_answered=inputs.min_answered, level=inputs.level,
+        min_answered=inputs.min_answered, level=inputs.confidence_level,
     )
     return _gmina_values(gap)
 
@@ -549,20 +557,17 @@ INDICATOR_FUNCTIONS: Final[Mapping[str, Implementation]] = {
     "WC": Implementation(_cooperation_index, level="gmina"),
     "WGAP": Implementation(_perception_gap, level="gmina", respondents=True),
 }
-"""Implementation of every catalogue indicator, by id (a test keeps it in step with the catalogue)."""
+"""Implementation of each catalogue indicator by id (a test keeps the two in step)."""
 
 
 # ----------------------------------------------------------------- assembly
 
 
-def _filter_store(store: Store, teryt: Collection[str] | None, areas: Collection[str] | None) -> Store:
-    if teryt is None and areas is None:
+def _filter_store(store: Store, teryt: Collection[str] | None) -> Store:
+    """Only the chosen gminy (E9 compares areas within a gmina, so nothing it needs is lost)."""
+    if teryt is None:
         return store
-    contracts = store.contracts
-    if teryt is not None:
-        contracts = contracts[contracts["teryt"].isin(teryt)]
-    if areas is not None:
-        contracts = contracts[contracts["area"].isin(areas)]
+    contracts = store.contracts[store.contracts["teryt"].isin(teryt)]
     ids = contracts["contract_id"]
     tables: dict[str, pd.DataFrame] = {}
     for name, frame in store.tables().items():
@@ -571,12 +576,7 @@ def _filter_store(store: Store, teryt: Collection[str] | None, areas: Collection
         elif "contract_id" in frame.columns:
             kept = frame[frame["contract_id"].isin(ids)]
         else:
-            mask = np.ones(len(frame), dtype=bool)
-            if teryt is not None:
-                mask &= frame["teryt"].isin(teryt).to_numpy()
-            if areas is not None and "area" in frame.columns:
-                mask &= frame["area"].isin(areas).to_numpy()
-            kept = frame[mask]
+            kept = frame[frame["teryt"].isin(teryt)]
         tables[name] = kept.reset_index(drop=True)
     return Store(**tables, synthetic=store.synthetic, data_hash=store.data_hash)
 
@@ -686,9 +686,10 @@ def compute_indicators(
     catalog
         Indicator catalogue; the packaged one by default.
     teryt, areas, stages, years
-        Restrict the output (``None`` = all). Gminy and areas restrict the
-        inputs; stages and years only the output rows, so E9 still sees the
-        baseline years.
+        Restrict the output (``None`` = all). Gminy also restrict the
+        inputs; areas, stages and years only the output rows, so E9 still
+        sees the baseline years and the comparison areas. With ``areas``
+        the gmina-level rows (``area`` NA) stay in.
     threshold
         Fewest respondents of a published survey value; the catalogue's
         ``settings.suppression.threshold`` (5) by default.
@@ -730,9 +731,11 @@ def compute_indicators(
     _check_choice("stages", stage_set, STAGE_IDS)
 
     inputs = IndicatorInputs(
-        store=_filter_store(store, teryt_set, area_set), catalog=catalog, threshold=threshold,
+        store=_filter_store(store, teryt_set), catalog=catalog, threshold=threshold,
         sroi_outcomes=sroi_outcomes, sroi_discount_rate=sroi_discount_rate,
     )
+    if inputs.units.empty:
+        return _empty_table()
     parts = [
         _indicator_rows(inputs, spec, INDICATOR_FUNCTIONS[spec.id]) for spec in catalog.indicators
     ]
@@ -744,6 +747,8 @@ def compute_indicators(
         table = table[table["stage"].isin(stage_set)]
     if year_set is not None:
         table = table[table["year"].isin(year_set)]
+    if area_set is not None:
+        table = table[table["area"].isin(area_set) | table["area"].isna()]
     respondent_ids = [i for i, impl in INDICATOR_FUNCTIONS.items() if impl.respondents]
     table = _suppress(table, table["indicator"].isin(respondent_ids).to_numpy(), threshold)
     thresholds = catalog.threshold_table()

@@ -62,7 +62,9 @@ class ReportParams(BaseModel):
     year: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="Rok budżetowy.")
     store_dir: str = Field(description="Bezwzględna ścieżka magazynu danych.")
     lang: Literal["pl", "en"] = "pl"
-    interactive: bool = Field(False, description="Widżety tylko w JupyterLab, nigdy w raporcie.")
+    interactive: bool = Field(
+        default=False, description="Widżety tylko w JupyterLab, nigdy w raporcie."
+    )
 
     @model_validator(mode="after")
     def _fits_report_kind(self) -> ReportParams:

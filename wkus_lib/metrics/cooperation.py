@@ -74,7 +74,7 @@ def checklist_scores(
         ``keys`` + ``indicator``, ``value`` (0–100), ``n`` (items scored).
     """
     spec = items.set_index("item_id")
-    position = spec.index.get_indexer(checklist["item_id"])
+    position = spec.index.get_indexer(pd.Index(checklist["item_id"]))
     known = position >= 0
     position = position[known]
     score = checklist_item_score(
@@ -176,7 +176,9 @@ def composite_index(
     total = summary["weight"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         index = np.where(total > 0, summary["weighted"].to_numpy(dtype=float) / total, np.nan)
-    return summary[list(keys)].assign(value=index, n=summary["n"].astype("int64"))
+    composite: pd.DataFrame = summary[list(keys)].assign(
+        value=index, n=summary["n"].astype("int64"))
+    return composite
 
 
 def perception_gap(
@@ -222,10 +224,11 @@ def perception_gap(
         level=level,
     )
     n = np.minimum(both[f"n_{JST}"].to_numpy(), both[f"n_{NGO}"].to_numpy())
-    return both[list(keys)].assign(
+    gaps: pd.DataFrame = both[list(keys)].assign(
         value=gap, n=n.astype("int64"), ci_low=low, ci_high=high,
         jst=both[JST], ngo=both[NGO], n_jst=both[f"n_{JST}"], n_ngo=both[f"n_{NGO}"],
-    ).reset_index(drop=True)
+    )
+    return gaps.reset_index(drop=True)
 
 
 def welch_interval(

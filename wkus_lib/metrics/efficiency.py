@@ -102,9 +102,8 @@ def leverage(
     ...                personal=500, in_kind=0))
     0.25
     """
-    resources = sum(
-        np.asarray(x, dtype=float) for x in (own_funds, fees, other_public, other, personal, in_kind)
-    )
+    parts = (own_funds, fees, other_public, other, personal, in_kind)
+    resources = np.sum([np.asarray(x, dtype=float) for x in parts], axis=0)
     return ratio(resources, grant)
 
 
@@ -120,17 +119,20 @@ def grant_share(grant: npt.ArrayLike, total_value: npt.ArrayLike) -> FloatArray:
 
 def volunteer_value(volunteer_hours: npt.ArrayLike, hourly_rate: npt.ArrayLike) -> FloatArray:
     """E7: ``volunteer hours × hourly rate declared in the report`` [zł]."""
-    return np.asarray(volunteer_hours, dtype=float) * np.asarray(hourly_rate, dtype=float)
+    value: FloatArray = np.asarray(volunteer_hours, dtype=float) * np.asarray(
+        hourly_rate, dtype=float)
+    return value
 
 
 def contest_cost(
     staff_hours: npt.ArrayLike, hourly_rate: npt.ArrayLike, other_costs: npt.ArrayLike
 ) -> FloatArray:
     """Cost of one open contest to the JST: ``staff hours × hourly rate + other costs`` [zł]."""
-    return (
+    cost: FloatArray = (
         np.asarray(staff_hours, dtype=float) * np.asarray(hourly_rate, dtype=float)
         + np.asarray(other_costs, dtype=float)
     )
+    return cost
 
 
 def transaction_cost_saved(
@@ -148,7 +150,8 @@ def transaction_cost_saved(
     """
     needed = np.asarray(contests_needed, dtype=float)
     held = np.asarray(contests_held, dtype=float)
-    return (needed - held) * np.asarray(cost_per_contest, dtype=float)
+    saved: FloatArray = (needed - held) * np.asarray(cost_per_contest, dtype=float)
+    return saved
 
 
 # ------------------------------------------------------------------------ E9
@@ -219,7 +222,7 @@ def _comparison_changes(
         index=[*keys, "comparison_area"], columns="period",
         values=["unit_cost", "achievement"], observed=True, dropna=False,
     )
-    wide.columns = [f"{v}_{p}" for v, p in wide.columns]
+    wide.columns = ["_".join(map(str, column)) for column in wide.columns]
     wide = wide.reindex(columns=[f"{v}_{p}" for v in ("unit_cost", "achievement")
                                  for p in ("before", "after")])
     wide = wide.assign(
@@ -372,12 +375,28 @@ def multi_year_comparison(
             comparison_achievement_change=nan, did_unit_cost_pct=nan, did_achievement=nan,
             unit_cost_effect_pct=nan, achievement_effect=nan, method="not_applicable",
         )
-    record = row.iloc[-1].to_dict()
-    areas = str(record.pop("comparison_areas"))
-    ints = ("end_year", "first_multi_year", "before_years", "after_years")
-    floats = {k: float(v) for k, v in record.items() if k not in (*ints, "teryt", "area", "method")}
+    record = row.iloc[-1]
+
+    def number(name: str) -> float:
+        return float(record[name])
+
+    areas = str(record["comparison_areas"])
+    method: ComparisonMethod = record["method"]
     return MultiYearComparison(
-        teryt=teryt, area=area, **{k: int(record[k]) for k in ints}, **floats,
+        teryt=teryt, area=area, end_year=int(record["end_year"]),
+        first_multi_year=int(record["first_multi_year"]),
+        before_years=int(record["before_years"]), after_years=int(record["after_years"]),
+        unit_cost_before=number("unit_cost_before"), unit_cost_after=number("unit_cost_after"),
+        unit_cost_change=number("unit_cost_change"),
+        unit_cost_change_pct=number("unit_cost_change_pct"),
+        achievement_before=number("achievement_before"),
+        achievement_after=number("achievement_after"),
+        achievement_change=number("achievement_change"),
         comparison_areas=tuple(a for a in areas.split(",") if a),
-        method=record["method"],
+        comparison_unit_cost_change_pct=number("comparison_unit_cost_change_pct"),
+        comparison_achievement_change=number("comparison_achievement_change"),
+        did_unit_cost_pct=number("did_unit_cost_pct"), did_achievement=number("did_achievement"),
+        unit_cost_effect_pct=number("unit_cost_effect_pct"),
+        achievement_effect=number("achievement_effect"),
+        method=method,
     )

@@ -114,7 +114,7 @@ def standard_compliance(checklist: pd.DataFrame, *, by: Sequence[str]) -> pd.Dat
     self_met = checklist["self_met"].to_numpy(dtype=bool)
     confirmed = checklist["jst_confirmed"].astype("boolean")
     checked = confirmed.notna().to_numpy()
-    refuted = (confirmed == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    refuted = (~confirmed).fillna(False).to_numpy(dtype=bool)
     frame = checklist[list(by)].assign(
         self_declared=self_met.astype(float),
         not_refuted=(self_met & ~refuted).astype(float),
@@ -191,7 +191,9 @@ def perspective_scores(
 
 
 def criteria_matrix(scores: pd.DataFrame, *, criteria: Sequence[str] = ()) -> pd.DataFrame:
-    """The criteria × perspectives matrix of one unit (rows criteria; columns klient/personel/usluga).
+    """The criteria × perspectives matrix of one unit.
+
+    Rows are criteria, columns the perspectives klient, personel, usluga.
 
     Parameters
     ----------

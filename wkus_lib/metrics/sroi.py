@@ -69,7 +69,10 @@ def _check_outcomes(outcomes: pd.DataFrame) -> None:
 
 def discount_factors(years: npt.ArrayLike, discount_rate: float) -> npt.NDArray[np.float64]:
     """``1 / (1 + r)^t`` for years ``t`` (year 1 is discounted once)."""
-    return 1.0 / np.power(1.0 + discount_rate, np.asarray(years, dtype=float))
+    factors: npt.NDArray[np.float64] = 1.0 / np.power(
+        1.0 + discount_rate, np.asarray(years, dtype=float)
+    )
+    return factors
 
 
 def outcome_values(outcomes: pd.DataFrame, *, discount_rate: float) -> pd.DataFrame:
