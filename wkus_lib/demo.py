@@ -73,15 +73,14 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import yaml
 
+from wkus_lib.catalog import load_catalog
 from wkus_lib.domain import AREA_IDS, GMINA_TYPES, Gmina, load_gminy
 from wkus_lib.schemas import TABLES, YEAR_MAX, YEAR_MIN
 from wkus_lib.store import PROBLEM_COLUMNS, atomic_write_bytes, validate_table, write_store
@@ -462,23 +461,23 @@ class _Catalogue:
 
 @lru_cache(maxsize=1)
 def _catalogue() -> _Catalogue:
-    source = resources.files("wkus_lib") / "data" / "instruments.yaml"
-    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    """The packaged instruments, read through the catalogue loader (one source of truth)."""
+    packaged = load_catalog().instruments
     instruments = {
         name: _Instrument(
             name=name,
-            perspective=str(spec["perspective"]),
-            item_ids=tuple(str(i["item_id"]) for i in spec["items"]),
-            reverse=tuple(bool(i["reverse"]) for i in spec["items"]),
-            criteria=tuple(str(i["criterion"]) for i in spec["items"]),
-            indicators=tuple(str(i["indicator"]) for i in spec["items"]),
+            perspective=spec.perspective,
+            item_ids=tuple(i.item_id for i in spec.items),
+            reverse=tuple(i.reverse for i in spec.items),
+            criteria=tuple(i.criterion for i in spec.items),
+            indicators=tuple(i.indicator for i in spec.items),
         )
-        for name, spec in raw["instruments"].items()
+        for name, spec in packaged.instruments.items()
     }
-    requirements = tuple(str(r["requirement_id"]) for r in raw["standard_requirements"])
+    requirements = tuple(r.requirement_id for r in packaged.standard_requirements)
     checklist = tuple(
-        (str(i["item_id"]), str(i["kind"]), float(i.get("target", 1.0)))
-        for i in raw["cooperation_checklist"]
+        (i.item_id, i.kind, 1.0 if i.target is None else float(i.target))
+        for i in packaged.cooperation_checklist
     )
     return _Catalogue(instruments, requirements, checklist)
 
