@@ -361,3 +361,10 @@ def test_a_store_never_built_is_a_polish_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="Magazyn danych jest pusty"):
         run_batch([make_spec(tmp_path / "none", "2013023", "sport")], out_dir=tmp_path,
                   notebooks_dir=NOTEBOOKS)
+
+
+def test_a_damaged_manifest_is_a_polish_input_error(tmp_path: Path, store: Path) -> None:
+    (tmp_path / "manifest.json").write_text("{", encoding="utf-8")
+    with pytest.raises(InputError, match="Spis raportów jest uszkodzony.*Usuń ten plik"):
+        run_batch([make_spec(store, "2013023", "sport")], out_dir=tmp_path,
+                  notebooks_dir=NOTEBOOKS)

@@ -34,7 +34,7 @@ from typing import Any, Final
 from tqdm import tqdm
 
 from wkus_lib import index_page
-from wkus_lib.errors import ParameterError, WkusError
+from wkus_lib.errors import InputError, ParameterError, WkusError
 from wkus_lib.params import ReportSpec
 from wkus_lib.report_build import (
     CELL_TIMEOUT_S,
@@ -207,7 +207,16 @@ def load_manifest(out_dir: Path) -> dict[str, Any]:
     path = Path(out_dir) / MANIFEST_NAME
     if not path.exists():
         return {"format": 1, "reports": {}}
-    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputError(
+            f"Spis raportów jest uszkodzony ({error})", file=str(path),
+            hint="Usuń ten plik; raporty zostaną wtedy utworzone od nowa.",
+        ) from None
+    if not isinstance(manifest.get("reports"), dict):
+        raise InputError("Spis raportów nie ma sekcji „reports”", file=str(path),
+                         hint="Usuń ten plik; raporty zostaną wtedy utworzone od nowa.")
     return manifest
 
 
