@@ -16,7 +16,6 @@ from wkus_lib.errors import WkusError
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 EXIT_USAGE = 2
-EXIT_FAILED_REPORTS = 1
 
 
 def _split_choice(value: str) -> list[str]:
@@ -39,12 +38,15 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
+    from wkus_lib.catalog import load_catalog
     from wkus_lib.indicators import compute_indicators
     from wkus_lib.store import read_store
 
     store = read_store(Path(args.store))
+    catalog = load_catalog(Path(args.catalog)) if args.catalog else None
     table = compute_indicators(
         store,
+        catalog=catalog,
         teryt=None if args.gmina == "all" else _split_choice(args.gmina),
         areas=None if args.area == "all" else _split_choice(args.area),
         stages=None if args.stage == "all" else _split_choice(args.stage),
@@ -57,28 +59,45 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from wkus_lib.runner import print_summary, resolve_batch, run_batch
+def _available_kinds(stage_choice: str) -> str:
+    """``all`` means every report kind whose notebook exists."""
+    from wkus_lib.params import REPORT_KINDS, notebook_for
 
-    specs = resolve_batch(
-        gminy=_split_choice(args.gmina),
-        stages=_split_choice(args.stage),
-        areas=_split_choice(args.area),
-        year=args.year,
-        store_dir=Path(args.store).resolve(),
-        notebooks_dir=NOTEBOOKS_DIR,
+    if stage_choice != "all":
+        return stage_choice
+    return ",".join(k for k in REPORT_KINDS if (NOTEBOOKS_DIR / notebook_for(k)).exists())
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from wkus_lib.params import resolve_batch
+    from wkus_lib.runner import run_batch
+    from wkus_lib.selection import keep_supported, latest_year, supported_reports
+    from wkus_lib.store import read_store
+
+    store_dir = Path(args.store).resolve()
+    contracts = read_store(store_dir).contracts
+    year = args.year if args.year is not None else latest_year(contracts)
+    requested = resolve_batch(
+        args.gmina, _available_kinds(args.stage), args.area,
+        year=year, store_dir=store_dir, lang=args.lang,
+    )
+    specs = keep_supported(requested, supported_reports(contracts, year))
+    skipped = len(requested) - len(specs)
+    print(
+        f"Rok oceny: {year}. Raporty do zbudowania: {len(specs)}"
+        + (f" (pominięto {skipped} bez danych w tym roku)." if skipped else "."),
+        file=sys.stderr,
     )
     result = run_batch(
         specs,
         out_dir=Path(args.out),
         notebooks_dir=NOTEBOOKS_DIR,
-        store_dir=Path(args.store).resolve(),
         jobs=args.jobs,
         formats=tuple(_split_choice(args.format)),
         force=args.force,
     )
-    print_summary(result)
-    return EXIT_FAILED_REPORTS if result.failed else 0
+    print(result.summary(), file=sys.stderr)
+    return result.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--stage", default="all", help="etapy po przecinku albo all")
     indicators.add_argument("--year", type=int, default=None, help="tylko ten rok")
     indicators.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    indicators.add_argument("--catalog", default=None,
+                            help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
     indicators.add_argument("--out", required=True, help="plik wynikowy CSV")
     indicators.set_defaults(handler=_cmd_indicators)
 
@@ -112,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="html,pdf,xlsx", help="formaty: html,pdf,xlsx")
     report.add_argument("--jobs", type=int, default=None, help="liczba procesów (domyślnie rdzenie)")
     report.add_argument("--force", action="store_true", help="przelicz także aktualne raporty")
+    report.add_argument("--lang", default="pl", choices=("pl", "en"), help="język raportów")
     report.add_argument("--store", default="data/store", help="katalog magazynu danych")
     report.add_argument("--out", default="reports", help="katalog raportów")
     report.set_defaults(handler=_cmd_report)

@@ -16,7 +16,15 @@ MODE_COLOURS = {"multi_year": OKABE_ITO[0], "annual_grant": OKABE_ITO[1]}
 MODE_LABELS = {"multi_year": "kontrakt wieloletni", "annual_grant": "dotacja roczna"}
 
 
-def scores_with_intervals(scores: pd.DataFrame, *, title: str, threshold: int = 5) -> Figure:
+def scores_with_intervals(
+    scores: pd.DataFrame,
+    *,
+    title: str,
+    threshold: int = 5,
+    hidden_label: str = "ukryte (mniej niż {threshold} odpowiedzi)",
+    missing_label: str = "brak danych",
+    xlabel: str = "wynik 0–100 (kreska: 95% przedział ufności)",
+) -> Figure:
     """Horizontal bars of 0–100 scores with 95 % intervals and n.
 
     ``scores`` has columns ``label``, ``value``, ``ci_low``, ``ci_high``,
@@ -27,7 +35,8 @@ def scores_with_intervals(scores: pd.DataFrame, *, title: str, threshold: int = 
     positions = np.arange(len(scores))[::-1]
     for pos, row in zip(positions, scores.itertuples(index=False), strict=True):
         if row.suppressed or pd.isna(row.value):
-            ax.text(1, pos, f"ukryte (mniej niż {threshold} odpowiedzi)" if row.suppressed else "brak danych",
+            ax.text(1, pos, hidden_label.format(threshold=threshold) if row.suppressed
+                    else missing_label,
                     va="center", fontsize=9, color="#555555")
             continue
         ax.barh(pos, row.value, color=OKABE_ITO[0], height=0.6)
@@ -39,12 +48,20 @@ def scores_with_intervals(scores: pd.DataFrame, *, title: str, threshold: int = 
     ax.set_yticks(positions, [str(label) for label in scores["label"]])
     ax.set_xlim(0, 115)
     ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel("wynik 0–100 (kreska: 95% przedział ufności)")
+    ax.set_xlabel(xlabel)
     ax.set_title(title)
     return fig
 
 
-def yearly_by_mode(series: pd.DataFrame, *, title: str, ylabel: str, decimals: int = 0) -> Figure:
+def yearly_by_mode(
+    series: pd.DataFrame,
+    *,
+    title: str,
+    ylabel: str,
+    decimals: int = 0,
+    mode_labels: dict[str, str] | None = None,
+    xlabel: str = "rok",
+) -> Figure:
     """A yearly indicator as points and lines, coloured by contract mode.
 
     ``series`` has columns ``year``, ``value`` and ``mode``
@@ -56,10 +73,10 @@ def yearly_by_mode(series: pd.DataFrame, *, title: str, ylabel: str, decimals: i
     ax.plot(ordered["year"], ordered["value"], color="#999999", linewidth=1, zorder=1)
     for mode, group in ordered.groupby("mode", sort=True):
         ax.scatter(group["year"], group["value"], color=MODE_COLOURS[str(mode)],
-                   label=MODE_LABELS[str(mode)], zorder=2, s=36)
+                   label=(mode_labels or MODE_LABELS)[str(mode)], zorder=2, s=36)
     ax.set_xticks(sorted(ordered["year"].unique()))
     ax.yaxis.set_major_formatter(polish_tick_formatter(decimals))
-    ax.set_xlabel("rok")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(frameon=False, loc="best")

@@ -120,10 +120,17 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             tmp.write(payload)
             tmp.flush()
             os.fsync(tmp.fileno())
+        os.chmod(tmp_name, 0o666 & ~_current_umask())  # mkstemp creates files as 0600
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -16,6 +16,8 @@ from typing import Final, Literal
 import matplotlib as mpl
 import pandas as pd
 
+from wkus_lib.i18n import current_language
+
 THIN_SPACE: Final = "\u00a0"  # non-breaking, so "12 345" never wraps
 MISSING: Final = "—"
 
@@ -47,10 +49,14 @@ def format_number(value: float | int | None, decimals: int = 1, *, unit: str = "
     """Polish format: ``12345.678`` → ``"12 345,7"``; missing → ``"—"``.
 
     The thousands separator is a non-breaking space so numbers never wrap.
+    English reports (:func:`wkus_lib.i18n.set_language`) keep the decimal
+    point: ``"12 345.7"``.
     """
     if value is None or pd.isna(value):
         return MISSING
-    text = f"{value:,.{decimals}f}".replace(",", THIN_SPACE).replace(".", ",")
+    text = f"{value:,.{decimals}f}".replace(",", THIN_SPACE)
+    if current_language() == "pl":
+        text = text.replace(".", ",")
     if text.startswith("-"):
         text = "−" + text[1:]
     return f"{text}{THIN_SPACE}{unit}" if unit else text

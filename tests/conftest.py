@@ -1,0 +1,18 @@
+"""Shared fixtures: one synthetic demo store per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wkus_lib.demo import DemoSummary, write_demo
+
+DEMO_SEED = 2024
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSummary:
+    """The pilot demo data (seed 2024): raw CSVs and a validated store in a temp folder."""
+    root = tmp_path_factory.mktemp("demo")
+    return write_demo(root / "raw", root / "store", seed=DEMO_SEED)

@@ -1,0 +1,166 @@
+"""Report parts every stage shares: title page, scorecard, methods appendix."""
+
+from __future__ import annotations
+
+import html
+import platform
+from collections.abc import Sequence
+from importlib.metadata import version
+
+import pandas as pd
+
+from wkus_lib.i18n import N_, _, current_language
+from wkus_lib.report.context import (
+    ReportContext,
+    area_contracts,
+    area_name,
+    format_indicator_value,
+    indicator_name,
+    interval_text,
+    latest,
+    stage_indicators,
+)
+from wkus_lib.report.display import (
+    display_table,
+    html_table,
+    show_heading,
+    show_html,
+    show_table,
+    show_text,
+)
+from wkus_lib.style import STATUS_LABELS, format_number
+
+MODEL_LABELS = {"jakosc": N_("Jakość"), "efektywnosc": N_("Efektywność"),
+                "wspolpraca": N_("Współpraca")}
+REPORT_TITLES = {
+    "ex_ante": N_("Ocena wstępna (ex ante)"),
+    "on_going": N_("Ocena bieżąca (on-going)"),
+    "ex_post": N_("Ocena końcowa (ex post)"),
+    "gmina_overview": N_("Przegląd gminy: wszystkie obszary"),
+    "benchmark": N_("Porównanie gmin"),
+}
+
+
+def suppressed_mark() -> str:
+    """What a hidden value shows instead of a number."""
+    return _("ukryte")
+
+
+def show_title(ctx: ReportContext) -> None:
+    """Title block; a DANE SYNTETYCZNE banner when the store holds demo data."""
+    banner = (
+        '<div class="synthetic-banner">'
+        + html.escape(_("DANE SYNTETYCZNE — raport demonstracyjny, liczby są wygenerowane "
+                        "i nie opisują rzeczywistej gminy."))
+        + "</div>"
+        if ctx.store.synthetic
+        else ""
+    )
+    contracts = area_contracts(ctx)
+    multi = contracts[contracts["mode"] == "multi_year"]
+    period = (
+        f"{int(multi['start_year'].min())}–{int(multi['end_year'].max())}" if len(multi) else "—"
+    )
+    ngos = ", ".join(sorted(set(multi["ngo_name"]))) or "—"
+    where = _("Gmina {name} (TERYT {teryt}, powiat {powiat})").format(
+        name=ctx.gmina.name, teryt=ctx.gmina.teryt, powiat=ctx.gmina.powiat)
+    scope = area_name(ctx.area) if ctx.area else _("wszystkie obszary")
+    contract = _("Kontrakt wieloletni: {period} · realizator: {ngos} · rok oceny: {year}").format(
+        period=period, ngos=ngos, year=ctx.year)
+    show_html(
+        f"{banner}<h1>{html.escape(_(REPORT_TITLES[ctx.stage]))}</h1>"
+        f'<p class="subtitle">{html.escape(where)} · {html.escape(scope)}</p>'
+        f'<p class="subtitle">{html.escape(contract)}</p>'
+    )
+
+
+def scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The summary table with raw values: indicator, model, value, n, interval, target, status."""
+    rows = latest(ctx)
+    records = []
+    for indicator in indicator_ids or stage_indicators(ctx):
+        row = rows.loc[indicator]
+        meta = ctx.catalog.indicator(indicator)
+        hidden = bool(row["suppressed"])
+        records.append(
+            {
+                _("Wskaźnik"): f"{indicator} {indicator_name(meta)}",
+                _("Model"): _(MODEL_LABELS[meta.model]),
+                _("Wartość"): None if hidden or pd.isna(row["value"]) else float(row["value"]),
+                _("Jednostka"): meta.unit,
+                "n": None if pd.isna(row["n"]) else int(row["n"]),
+                _("95% przedział"): interval_text(row),
+                _("Cel"): None if pd.isna(row["target"]) else float(row["target"]),
+                _("Ocena"): STATUS_LABELS[current_language()][row["status"]],
+                _("Ukryte"): hidden,
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def show_scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> None:
+    """The summary scorecard with traffic lights as text labels, not colour alone."""
+    card = scorecard(ctx, indicator_ids)
+    if card.empty:
+        show_text(_("_Brak wskaźników dla tego roku._"))
+        return
+    value, unit, hidden, target = _("Wartość"), _("Jednostka"), _("Ukryte"), _("Cel")
+    shown = card.drop(columns=[unit, hidden])
+    shown[value] = [
+        suppressed_mark() if h else format_indicator_value(v, u)
+        for v, u, h in zip(card[value], card[unit], card[hidden], strict=True)
+    ]
+    shown[target] = [format_indicator_value(v, u) for v, u in zip(card[target], card[unit],
+                                                                   strict=True)]
+    shown["n"] = ["—" if v is None or pd.isna(v) else format_number(v, 0) for v in card["n"]]
+    for column in (_("Wskaźnik"), _("Model")):
+        shown[column] = [html.escape(str(v)) for v in card[column]]
+    status_class = {label: key for key, label in STATUS_LABELS[current_language()].items()}
+    grade = _("Ocena")
+    shown[grade] = [
+        f'<span class="tl tl-{status_class[s]}">{html.escape(s)}</span>' for s in card[grade]
+    ]
+    numeric = {value, "n", _("95% przedział"), target}
+    display_table(
+        html_table({c: list(shown[c]) for c in shown.columns}, numeric, "wkus-table scorecard"),
+        card, _("Karta wyników"),
+    )
+
+
+def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> None:
+    """Methods appendix: definitions, suppression log, data source hash, versions."""
+    show_heading(_("Aneks metodologiczny"))
+    ids = list(indicator_ids or stage_indicators(ctx))
+    definitions = pd.DataFrame.from_records(
+        [
+            {
+                _("Wskaźnik"): i,
+                _("Nazwa"): indicator_name(ctx.catalog.indicator(i)),
+                _("Jednostka"): ctx.catalog.indicator(i).unit,
+                _("Wzór"): ctx.catalog.indicator(i).formula_pl,
+            }
+            for i in ids
+        ]
+    )
+    show_table(definitions, _("Definicje wskaźników (z katalogu)"))
+    hidden = ctx.indicators[ctx.indicators["suppressed"]]
+    hidden = hidden.drop_duplicates(["area", "indicator", "year"])
+    log = pd.DataFrame({
+        _("Obszar"): [area_name(a) if isinstance(a, str) else _("cała gmina")
+                      for a in hidden["area"]],
+        _("Wskaźnik"): hidden["indicator"],
+        _("Rok"): hidden["year"],
+        _("Powód"): _("mniej niż {threshold} odpowiedzi (ochrona danych)").format(
+            threshold=ctx.threshold),
+    })
+    if log.empty:
+        show_text(_("Żadna wartość nie została ukryta."))
+    else:
+        show_table(log, _("Rejestr ukrytych wartości (małe liczebności)"))
+    versions = pd.DataFrame.from_records([
+        {_("Składnik"): _("skrót danych (SHA-256)"), _("Wersja"): ctx.store.data_hash},
+        {_("Składnik"): "Python", _("Wersja"): platform.python_version()},
+        *({_("Składnik"): name, _("Wersja"): version(name)}
+          for name in ("wkus", "pandas", "matplotlib", "papermill", "nbconvert", "weasyprint")),
+    ])
+    show_table(versions, _("Źródło danych i wersje oprogramowania"))

@@ -1,0 +1,133 @@
+"""The data one report may read, and lookups every report section shares.
+
+A report's context is built from :meth:`wkus_lib.store.Store.for_gmina`, so a
+gmina's report cannot show another gmina's rows. ``area`` is None for the
+gmina-level overview (all areas of the gmina).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
+from wkus_lib.domain import AREA_NAMES, AREA_NAMES_EN, AreaId, Gmina, StageId, load_gminy
+from wkus_lib.i18n import _, current_language, set_language
+from wkus_lib.indicators import IndicatorInputs, compute_indicators
+from wkus_lib.store import Store, read_store
+from wkus_lib.style import apply_figure_style, format_number
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything one report may read: one gmina, one area (or all), one stage."""
+
+    gmina: Gmina
+    area: AreaId | None
+    stage: StageId | str
+    year: int
+    store: Store
+    indicators: pd.DataFrame
+    catalog: Catalog
+    threshold: int
+
+    @property
+    def inputs(self) -> IndicatorInputs:
+        """The indicator engine's prepared inputs (E9 comparison details, scores)."""
+        return IndicatorInputs(self.store, self.catalog, self.threshold)
+
+
+def open_report(
+    teryt: str, area: str | None, stage: str, year: int, store_dir: str | Path, lang: str = "pl"
+) -> ReportContext:
+    """Load one gmina's data and indicator table; set the figure style and language."""
+    set_language(lang)
+    apply_figure_style()
+    gmina = load_gminy()[teryt]
+    catalog = load_catalog()
+    store = read_store(Path(store_dir)).for_gmina(teryt)
+    threshold = catalog.settings.suppression.threshold
+    table = compute_indicators(store, catalog=catalog, teryt=[teryt],
+                               areas=None if area is None else [area], threshold=threshold)
+    return ReportContext(
+        gmina=gmina, area=area,  # type: ignore[arg-type]
+        stage=stage, year=year, store=store, indicators=table, catalog=catalog,
+        threshold=threshold,
+    )
+
+
+def area_name(area: AreaId) -> str:
+    """The area's name in the report language."""
+    return AREA_NAMES_EN[area] if current_language() == "en" else AREA_NAMES[area]
+
+
+def indicator_name(spec: IndicatorSpec) -> str:
+    """The indicator's name in the report language."""
+    return spec.name_en if current_language() == "en" else spec.name_pl
+
+
+def area_contracts(ctx: ReportContext) -> pd.DataFrame:
+    """Contracts of the report's area (all contracts for a gmina-level report)."""
+    contracts = ctx.store.contracts
+    return contracts if ctx.area is None else contracts[contracts["area"] == ctx.area]
+
+
+def latest(ctx: ReportContext, stage: str | None = None) -> pd.DataFrame:
+    """Indicator rows of the report's stage and year, indexed by indicator (one area)."""
+    table = ctx.indicators
+    rows = table[(table["stage"] == (stage or ctx.stage)) & (table["year"] == ctx.year)]
+    if ctx.area is not None:
+        rows = rows[rows["area"].isna() | (rows["area"] == ctx.area)]
+    return rows.drop_duplicates("indicator").set_index("indicator")
+
+
+def yearly(ctx: ReportContext, indicator: str) -> pd.DataFrame:
+    """One indicator of the report's area across all years (one row a year)."""
+    rows = ctx.indicators[ctx.indicators["indicator"] == indicator]
+    if ctx.area is not None:
+        rows = rows[rows["area"] == ctx.area]
+    rows = rows.drop_duplicates("year").sort_values("year")
+    return rows[["year", "value", "n", "ci_low", "ci_high", "suppressed"]]
+
+
+def year_modes(ctx: ReportContext) -> pd.DataFrame:
+    """The contract mode in force in each year for the report's area."""
+    records = [
+        {"year": year, "mode": row.mode}
+        for row in area_contracts(ctx).itertuples(index=False)
+        for year in range(int(row.start_year), int(row.end_year) + 1)
+    ]
+    frame = pd.DataFrame.from_records(records, columns=["year", "mode"])
+    # A multi-year contract wins over a grant in the same year.
+    return frame.sort_values(["year", "mode"], ascending=[True, False]).drop_duplicates("year")
+
+
+def format_indicator_value(value: float | None, unit: str) -> str:
+    """An indicator value in Polish format with the catalogue unit's precision."""
+    if unit == "zł" or unit.startswith("zł na odbiorcę"):
+        return format_number(value, 0, unit="zł")
+    if unit.startswith("zł"):
+        return format_number(value, 2, unit="zł")
+    if unit in ("%", "pkt proc."):
+        return format_number(value, 1, unit="%" if unit == "%" else _("pkt proc."))
+    if unit.startswith("pkt"):
+        return format_number(value, 1)
+    return format_number(value, 2)
+
+
+def interval_text(row: pd.Series) -> str:
+    """``low–high`` of a 95 % interval, or a dash when hidden or not applicable."""
+    if bool(row["suppressed"]) or pd.isna(row["ci_low"]):
+        return "—"
+    return f"{format_number(row['ci_low'], 1)}–{format_number(row['ci_high'], 1)}"
+
+
+def stage_indicators(ctx: ReportContext) -> list[str]:
+    """Catalogue indicators of the report's stage with a row this year, in catalogue order."""
+    present = set(latest(ctx).index)
+    return [
+        spec.id for spec in ctx.catalog.indicators
+        if ctx.stage in spec.stages and spec.id in present
+    ]

@@ -1,0 +1,200 @@
+"""Ex-post (ocena końcowa) sections: the three models after the contract.
+
+Findings are derived by stated rules from the indicator table, never written
+freely: each rule names the indicator it reads.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wkus_lib import plots
+from wkus_lib.i18n import _
+from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.context import (
+    ReportContext,
+    area_name,
+    indicator_name,
+    interval_text,
+    latest,
+    year_modes,
+    yearly,
+)
+from wkus_lib.report.display import show_figure, show_heading, show_table, show_text
+from wkus_lib.style import format_number
+
+QUALITY_SCORES = ("Q1", "Q2", "Q3", "Q4")
+
+
+def _area_list(codes: str) -> str:
+    return ", ".join(area_name(code) for code in str(codes).split(",") if code)  # type: ignore[arg-type]
+
+
+def comparison(ctx: ReportContext) -> pd.Series | None:
+    """E9's details for the report's area (before/after, comparison areas), if any."""
+    table = ctx.inputs.comparison
+    rows = table[(table["area"] == ctx.area) & (table["end_year"] == ctx.year)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def findings(ctx: ReportContext) -> list[str]:
+    """Three to five findings in plain language, each from a stated rule."""
+    out: list[str] = []
+    details = comparison(ctx)
+    if details is not None and not pd.isna(details["unit_cost_change_pct"]):
+        change = float(details["unit_cost_change_pct"])
+        text = _("Koszt obsługi jednego odbiorcy w latach kontraktu wieloletniego "
+                 "({after}) był o {change} % {direction} niż w latach dotacji rocznych "
+                 "({before}).").format(
+            after=format_number(details["unit_cost_after"], 0, unit="zł"),
+            before=format_number(details["unit_cost_before"], 0, unit="zł"),
+            change=format_number(abs(change), 1),
+            direction=_("niższy") if change < 0 else _("wyższy"),
+        )
+        if details["method"] == "difference_in_differences":
+            text += " " + _("W obszarach porównawczych gminy, które zostały przy dotacjach "
+                            "rocznych ({areas}), koszt zmienił się w tym czasie o {comp} %; "
+                            "różnica różnic (E9) wynosi {did} pkt proc.").format(
+                areas=_area_list(details["comparison_areas"]),
+                comp=format_number(details["comparison_unit_cost_change_pct"], 1),
+                did=format_number(details["did_unit_cost_pct"], 1),
+            )
+        out.append(text)
+    rows = latest(ctx)
+    if "E3" in rows.index and not pd.isna(rows.loc["E3", "value"]):
+        out.append(_("Budżet zadania w {year} r. wykonano w {share}.").format(
+            year=ctx.year, share=format_number(float(rows.loc["E3", "value"]), 1, unit="%")))
+    if "Q1" in rows.index:
+        q1 = rows.loc["Q1"]
+        if bool(q1["suppressed"]):
+            out.append(_("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało mniej "
+                         "niż {threshold} osób (ochrona danych).").format(
+                year=ctx.year, threshold=ctx.threshold))
+        elif not pd.isna(q1["value"]):
+            out.append(_("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, 95% "
+                         "przedział {interval}).").format(
+                year=ctx.year, value=format_number(q1["value"], 1), n=int(q1["n"]),
+                interval=interval_text(q1)))
+    if "TRI" in rows.index and rows.loc["TRI", "status"] == "red":
+        out.append(_("Samoocena realizatora jest o {gap} pkt wyższa niż ocena klientów "
+                     "(TRI): warto sprawdzić, skąd ta różnica.").format(
+            gap=format_number(rows.loc["TRI", "value"], 1)))
+    return out
+
+
+def show_summary(ctx: ReportContext) -> None:
+    """The one-page summary: scorecard of the three models and the findings."""
+    show_heading(_("Podsumowanie"))
+    show_scorecard(ctx)
+    items = findings(ctx) or [_("Brak danych do sformułowania wniosków.")]
+    show_text("\n".join(f"- {item}" for item in items))
+
+
+def show_quality(ctx: ReportContext) -> None:
+    """Jakość: Q1–Q4 survey scores with n and 95 % intervals, small cells suppressed."""
+    show_heading(_("Jakość usługi"))
+    show_text(_("Wyniki ankiet w skali 0–100 (przeliczenie odpowiedzi 1–5). Przy każdym wyniku "
+                "podajemy liczbę odpowiedzi (n) i 95% przedział ufności. Wyniki z mniej niż "
+                "{threshold} odpowiedzi są ukryte, aby chronić dane klientów.").format(
+        threshold=ctx.threshold))
+    rows = latest(ctx)
+    ids = [i for i in QUALITY_SCORES if i in rows.index]
+    if not ids:
+        show_text(_("_Brak ankiet klientów dla tego roku._"))
+        return
+    scores = pd.DataFrame({
+        "label": [indicator_name(ctx.catalog.indicator(i)) for i in ids],
+        "value": [rows.loc[i, "value"] for i in ids],
+        "ci_low": [rows.loc[i, "ci_low"] for i in ids],
+        "ci_high": [rows.loc[i, "ci_high"] for i in ids],
+        "n": [rows.loc[i, "n"] for i in ids],
+        "suppressed": [bool(rows.loc[i, "suppressed"]) for i in ids],
+    })
+    show_figure(plots.scores_with_intervals(
+        scores, title=_("Ocena usługi przez klientów, {year}").format(year=ctx.year),
+        threshold=ctx.threshold,
+        hidden_label=_("ukryte (mniej niż {threshold} odpowiedzi)"),
+        missing_label=_("brak danych"),
+        xlabel=_("wynik 0–100 (kreska: 95% przedział ufności)"),
+    ))
+    satisfaction = yearly(ctx, "Q1")
+    table = pd.DataFrame({
+        _("Rok"): satisfaction["year"],
+        _("Zadowolenie (0–100)"): satisfaction["value"].where(~satisfaction["suppressed"]),
+        "n": satisfaction["n"],
+        _("95% przedział"): [interval_text(r) for _i, r in satisfaction.iterrows()],
+        _("Uwagi"): [
+            _("{mark}: mniej niż {threshold} odpowiedzi").format(
+                mark=suppressed_mark(), threshold=ctx.threshold) if hidden else ""
+            for hidden in satisfaction["suppressed"]
+        ],
+    })
+    show_table(table, _("Zadowolenie klientów (Q1) w kolejnych latach"))
+
+
+def show_efficiency(ctx: ReportContext) -> None:
+    """Efektywność: unit cost and budget execution by year, coloured by contract mode."""
+    show_heading(_("Efektywność"))
+    show_text(_("Koszt jednostkowy to całkowity koszt zadania podzielony przez liczbę odbiorców. "
+                "Kolor punktu pokazuje, czy w danym roku usługę finansowano dotacją roczną, czy "
+                "kontraktem wieloletnim."))
+    modes = year_modes(ctx)
+    unit_cost = yearly(ctx, "E1").merge(modes, on="year")
+    if unit_cost.empty:
+        show_text(_("_Brak danych finansowych._"))
+        return
+    show_figure(plots.yearly_by_mode(
+        unit_cost, title=_("Koszt jednostkowy (E1)"), ylabel=_("zł na jednego odbiorcę"),
+        mode_labels={"multi_year": _("kontrakt wieloletni"), "annual_grant": _("dotacja roczna")},
+        xlabel=_("rok"),
+    ))
+    execution = yearly(ctx, "E3")[["year", "value"]].rename(columns={"value": "execution"})
+    merged = unit_cost.merge(execution, on="year", how="left")
+    table = pd.DataFrame({
+        _("Rok"): merged["year"],
+        _("Tryb"): merged["mode"].map({"multi_year": _("kontrakt wieloletni"),
+                                       "annual_grant": _("dotacja roczna")}),
+        _("Koszt jednostkowy [zł]"): merged["value"],
+        _("Wykonanie budżetu"): merged["execution"],
+    })
+    show_table(table, _("Koszt jednostkowy i wykonanie budżetu w kolejnych latach"), formats={
+        _("Koszt jednostkowy [zł]"): lambda v: format_number(v, 0),
+        _("Wykonanie budżetu"): lambda v: format_number(v, 1, unit="%"),
+    })
+
+
+def show_multi_year_vs_annual(ctx: ReportContext) -> None:
+    """E9/E9R: the contract period against the annual-grant baseline (and comparison areas)."""
+    show_heading(_("Kontrakt wieloletni a dotacje roczne"))
+    details = comparison(ctx)
+    if details is None:
+        show_text(_("_Brak lat dotacji rocznych przed kontraktem: porównanie niemożliwe._"))
+        return
+    did = details["method"] == "difference_in_differences"
+    show_text(
+        _("Porównujemy średnie z {before} lat dotacji rocznych przed kontraktem i {after} lat "
+          "kontraktu wieloletniego.").format(before=int(details["before_years"]),
+                                             after=int(details["after_years"]))
+        + " "
+        + (_("Obszary porównawcze (zostały przy dotacjach rocznych): {areas}. Różnica różnic "
+             "odejmuje od zmiany w ocenianym obszarze zmianę w obszarach porównawczych w tych "
+             "samych latach.").format(areas=_area_list(details["comparison_areas"]))
+           if did else _("Gmina nie ma obszarów porównawczych: to porównanie przed i po, które "
+                         "nie oddziela efektu kontraktu od zmian w czasie."))
+    )
+    table = pd.DataFrame({
+        _("Miara"): [_("Koszt jednostkowy [zł]"), _("Osiągnięcie rezultatów [%]")],
+        _("Dotacje roczne"): [details["unit_cost_before"], details["achievement_before"]],
+        _("Kontrakt wieloletni"): [details["unit_cost_after"], details["achievement_after"]],
+        _("Zmiana"): [details["unit_cost_change_pct"], details["achievement_change"]],
+        _("Zmiana w obszarach porównawczych"): [
+            details["comparison_unit_cost_change_pct"], details["comparison_achievement_change"]],
+        _("Efekt (E9, E9R)"): [details["unit_cost_effect_pct"], details["achievement_effect"]],
+    })
+    show_table(table, _("Porównanie: kontrakt wieloletni i dotacje roczne"))
+    show_text(_("Zmiany kosztu w %, zmiany osiągnięcia rezultatów w punktach procentowych."))
+
+
+def show_appendix(ctx: ReportContext) -> None:
+    """Methods appendix (shared)."""
+    show_methods(ctx)
