@@ -1,0 +1,726 @@
+"""Ex-ante (ocena wstępna) sections: the decision to contract an area for several years.
+
+The report is made for an area the gmina still funds with annual grants in
+the evaluation year. It shows the needs diagnosis, the baseline of the
+annual-grant years, the cost of the service over a contract horizon under
+three options (in-house, yearly grants, one multi-year contract), the
+statutory checklist of the decision and the indicators to set in the
+contract.
+
+Calculations are pure functions (:func:`horizon_costs`,
+:func:`contest_cost`, :func:`baseline_mean`, :func:`needs_by_year`,
+:func:`decision_checklist`); the ``show_*`` functions only gather their
+inputs from the report context and display the results. Findings are derived
+by stated rules, each rule named in its docstring.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from wkus_lib import plots_stages
+from wkus_lib.catalog import IndicatorSpec
+from wkus_lib.i18n import N_, _
+from wkus_lib.metrics.quality import needs_coverage
+from wkus_lib.report.common import MODEL_LABELS, show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.context import (
+    ReportContext,
+    area_contracts,
+    format_indicator_value,
+    indicator_name,
+    interval_text,
+    latest,
+    year_modes,
+    yearly,
+)
+from wkus_lib.report.display import (
+    display_table,
+    html_table,
+    show_figure,
+    show_heading,
+    show_table,
+    show_text,
+)
+from wkus_lib.style import format_number
+
+BASELINE_YEARS: Final = 3
+"""How many of the latest annual-grant years make the baseline unit cost."""
+MIN_TERM_YEARS: Final = 3
+"""Recommended shortest term of a multi-year contract (DOMAIN.md §1)."""
+COMMON_MAX_TERM_YEARS: Final = 5
+"""Commonly cited longest term; longer horizons are flagged for a legal check."""
+SUMMARY_INDICATORS: Final = ("Q2C", "Q1", "Q3R", "Q6", "Q7", "E1", "E3", "E4", "W1")
+"""The short baseline scorecard of the summary page."""
+CONTRACT_STAGES: Final = ("on_going", "ex_post")
+OPTIONS: Final = ("in_house", "annual_grants", "multi_year")
+OPTION_LABELS: Final = {
+    "in_house": N_("realizacja przez gminę"),
+    "annual_grants": N_("dotacje roczne"),
+    "multi_year": N_("kontrakt wieloletni"),
+}
+STAGE_SHORT: Final = {"ex_ante": N_("wstępna"), "on_going": N_("bieżąca"),
+                      "ex_post": N_("końcowa")}
+
+CheckState = Literal["yes", "no", "check"]
+CHECK_LABELS: Final[dict[str, str]] = {
+    "yes": N_("tak (wg danych)"),
+    "no": N_("nie (wg danych)"),
+    "check": N_("do sprawdzenia"),
+}
+CHECK_CLASSES: Final[dict[str, str]] = {"yes": "tl-green", "no": "tl-red", "check": "tl-amber"}
+
+
+# ------------------------------------------------------------ pure calculations
+
+
+def contest_cost(staff_hours: float, hourly_rate: float, other_costs: float) -> float:
+    """Cost of one open contest for the JST: staff hours × hourly rate + other costs [zł].
+
+    >>> contest_cost(80, 50.0, 1000.0)
+    5000.0
+    """
+    return float(staff_hours) * float(hourly_rate) + float(other_costs)
+
+
+def horizon_costs(
+    *,
+    horizon: int,
+    clients: float,
+    grant_unit_cost: float,
+    in_house_unit_cost: float | None,
+    contest_cost: float,
+) -> pd.DataFrame:
+    """The cost of the service over ``horizon`` years under three options.
+
+    Assumptions (stated in the report): constant prices, the same number of
+    clients every year, and the same service cost per client under yearly
+    grants and a multi-year contract (the baseline unit cost) — the options
+    differ only in how many open contests the JST runs.
+
+    - ``in_house``: the gmina's own unit: ``horizon × clients ×
+      in_house_unit_cost``, no contest;
+    - ``annual_grants``: ``horizon × clients × grant_unit_cost`` plus one
+      contest a year, ``horizon × contest_cost``;
+    - ``multi_year``: the same service cost plus ONE contest.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per option (:data:`OPTIONS` order): ``option``, ``contests``,
+        ``service_cost``, ``procedure_cost``, ``total``, ``per_year``
+        (``total / horizon``) and ``vs_multi_year`` (``total`` − the
+        multi-year total). In-house values are NaN without an in-house unit
+        cost.
+
+    Examples
+    --------
+    >>> table = horizon_costs(horizon=4, clients=100, grant_unit_cost=1000.0,
+    ...                       in_house_unit_cost=1200.0, contest_cost=5000.0)
+    >>> table.set_index("option")["total"].tolist()
+    [480000.0, 420000.0, 405000.0]
+    """
+    if horizon < 1:
+        raise ValueError(f"Horyzont kontraktu musi wynosić co najmniej 1 rok (podano {horizon}).")
+    in_house = np.nan if in_house_unit_cost is None else float(in_house_unit_cost)
+    service = horizon * float(clients) * float(grant_unit_cost)
+    contests = {"in_house": 0, "annual_grants": horizon, "multi_year": 1}
+    service_cost = {
+        "in_house": horizon * float(clients) * in_house,
+        "annual_grants": service,
+        "multi_year": service,
+    }
+    procedure = {option: contests[option] * float(contest_cost) for option in OPTIONS}
+    total = {option: service_cost[option] + procedure[option] for option in OPTIONS}
+    return pd.DataFrame({
+        "option": list(OPTIONS),
+        "contests": [contests[o] for o in OPTIONS],
+        "service_cost": [service_cost[o] for o in OPTIONS],
+        "procedure_cost": [procedure[o] for o in OPTIONS],
+        "total": [total[o] for o in OPTIONS],
+        "per_year": [total[o] / horizon for o in OPTIONS],
+        "vs_multi_year": [total[o] - total["multi_year"] for o in OPTIONS],
+    })
+
+
+def baseline_mean(
+    series: pd.DataFrame, years: Iterable[int], *, last: int = BASELINE_YEARS
+) -> tuple[float, tuple[int, ...]]:
+    """Mean ``value`` of the ``last`` latest of ``years`` that have a value, and those years.
+
+    ``series`` has columns ``year`` and ``value``. Without any value: NaN and
+    no years.
+
+    >>> frame = pd.DataFrame({"year": [2020, 2021, 2022, 2023], "value": [1.0, 2.0, None, 6.0]})
+    >>> baseline_mean(frame, [2020, 2021, 2022, 2023], last=2)
+    (4.0, (2021, 2023))
+    """
+    chosen = series[series["year"].isin(list(years)) & series["value"].notna()]
+    chosen = chosen.sort_values("year").tail(last)
+    if chosen.empty:
+        return float("nan"), ()
+    return float(chosen["value"].mean()), tuple(int(y) for y in chosen["year"])
+
+
+def needs_by_year(needs: pd.DataFrame, served: pd.DataFrame) -> pd.DataFrame:
+    """Coverage of needs per year against the latest diagnosis made in or before the year.
+
+    ``needs`` has ``year`` and ``people_in_need`` (one row per diagnosis);
+    ``served`` has ``year`` and ``clients_served``. Returns ``year``,
+    ``diagnosis_year``, ``people_in_need``, ``clients_served`` and
+    ``coverage`` (clients served / people in need × 100, as Q2C).
+    """
+    diagnoses = needs[["year", "people_in_need"]].dropna().sort_values("year")
+    diagnoses = diagnoses.drop_duplicates("year", keep="last").assign(
+        diagnosis_year=lambda f: f["year"]).astype({"year": "int64", "diagnosis_year": "int64"})
+    by_year = served[["year", "clients_served"]].astype({"year": "int64"}).sort_values("year")
+    merged = pd.merge_asof(by_year, diagnoses, on="year", direction="backward")
+    coverage = needs_coverage(merged["clients_served"].to_numpy(dtype=float, na_value=np.nan),
+                              merged["people_in_need"].to_numpy(dtype=float, na_value=np.nan))
+    return merged.assign(coverage=coverage)[
+        ["year", "diagnosis_year", "people_in_need", "clients_served", "coverage"]
+    ].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What the data say about the conditions of a multi-year contract (DOMAIN.md §4).
+
+    ``None`` means the data do not tell.
+    """
+
+    year: int
+    horizon: int
+    multi_year_programme: bool | None
+    annual_programme: bool | None
+    contests_published: bool | None
+    standard_requirements_assessed: int
+    catalogue_requirements: int
+    client_survey_years: int
+    results_years: int
+    per_year_amount: float | None
+    proposed_indicators: int
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """One condition of the decision: what the data show and why."""
+
+    condition: str
+    state: CheckState
+    evidence: str
+
+
+def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
+    """The statutory conditions of contracting for several years, marked from the data.
+
+    Rules (each condition's state):
+
+    1. open contest — ``yes`` when the gmina publishes its contests in BIP
+       (``w2_konkursy_bip``), else ``check``;
+    2. term of at least 3 years — from ``horizon``: ``no`` below 3,
+       ``check`` above the commonly cited 5, else ``yes``;
+    3. amounts per year — always ``check`` (the evaluator writes them into
+       the announcement), with the per-year estimate as evidence;
+    4. service standard defined — ``yes`` when providers assessed standard
+       requirements in the area, else ``no``;
+    5. indicators and targets — ``check``: the catalogue proposes them;
+    6. monitoring and evaluation — ``yes`` when client surveys and result
+       reports exist for the area, else ``no``;
+    7. the cooperation programme provides for it — ``yes``/``no`` from
+       ``w1_program_wieloletni``; ``check`` when unknown.
+    """
+    rows: list[ChecklistRow] = []
+    if facts.contests_published:
+        rows.append(ChecklistRow(
+            _("Zadanie zlecone w otwartym konkursie ofert (jeden konkurs na cały okres umowy)"),
+            "yes", _("Gmina publikuje ogłoszenia i wyniki konkursów w BIP ({year}).").format(
+                year=facts.year)))
+    else:
+        rows.append(ChecklistRow(
+            _("Zadanie zlecone w otwartym konkursie ofert (jeden konkurs na cały okres umowy)"),
+            "check", _("Dane nie potwierdzają publikacji konkursów w BIP: sprawdzić tryb "
+                       "zlecania.")))
+    term = _("Okres umowy co najmniej {years} lata (zalecenie modelu WKUS)").format(
+        years=MIN_TERM_YEARS)
+    if facts.horizon < MIN_TERM_YEARS:
+        rows.append(ChecklistRow(term, "no", _("Proponowany horyzont: {h} lat(a) — krócej niż "
+                                               "zalecane.").format(h=facts.horizon)))
+    elif facts.horizon > COMMON_MAX_TERM_YEARS:
+        rows.append(ChecklistRow(term, "check", _(
+            "Proponowany horyzont: {h} lat — dłużej niż często przyjmowane {max} lat; sprawdzić "
+            "przepisy.").format(h=facts.horizon, max=COMMON_MAX_TERM_YEARS)))
+    else:
+        rows.append(ChecklistRow(term, "yes", _("Proponowany horyzont: {h} lat(a).").format(
+            h=facts.horizon)))
+    amount = (_("Szacunek z porównania kosztów: {amount} rocznie; kwoty na każdy rok wpisać do "
+                "ogłoszenia i umowy.").format(amount=format_number(facts.per_year_amount, 0,
+                                                                     unit="zł"))
+              if facts.per_year_amount is not None and not np.isnan(facts.per_year_amount)
+              else _("Brak danych do szacunku; kwoty na każdy rok wpisać do ogłoszenia i umowy."))
+    rows.append(ChecklistRow(_("Kwoty dotacji określone na każdy rok realizacji"), "check",
+                             amount))
+    standard = _("Standard usługi określony (wymagania, które realizator musi spełnić)")
+    if facts.standard_requirements_assessed > 0:
+        rows.append(ChecklistRow(standard, "yes", _(
+            "Realizatorzy oceniali {n} wymagań standardu w tym obszarze.").format(
+            n=facts.standard_requirements_assessed)))
+    else:
+        rows.append(ChecklistRow(standard, "no", _(
+            "W danych obszaru nie ma oceny standardu; katalog zawiera wzorzec z {n} "
+            "wymagań do przyjęcia.").format(n=facts.catalogue_requirements)))
+    rows.append(ChecklistRow(
+        _("Wskaźniki i wartości docelowe określone"), "check",
+        _("Propozycja: {n} wskaźników z wartościami docelowymi i progami (sekcja „Proponowane "
+          "wskaźniki”).").format(n=facts.proposed_indicators)))
+    monitoring = _("Monitoring i ewaluacja zaplanowane (sprawozdania, ankiety, ocena co roku)")
+    evidence = _("Ankiety klientów w {surveys} latach, sprawozdania z rezultatami w {results} "
+                 "latach.").format(surveys=facts.client_survey_years, results=facts.results_years)
+    state: CheckState = "yes" if facts.client_survey_years and facts.results_years else "no"
+    rows.append(ChecklistRow(monitoring, state, evidence))
+    programme = _("Program współpracy przewiduje wieloletnie zlecanie zadań (art. 5a)")
+    annual = {True: _("tak"), False: _("nie"), None: _("brak danych")}[facts.annual_programme]
+    if facts.multi_year_programme is None:
+        rows.append(ChecklistRow(programme, "check", _(
+            "Brak danych o wieloletnim programie współpracy ({year}).").format(year=facts.year)))
+    else:
+        adopted = facts.multi_year_programme
+        rows.append(ChecklistRow(programme, "yes" if adopted else "no", (
+            _("Rada gminy uchwaliła wieloletni program współpracy ({year}); program roczny: "
+              "{annual}.") if adopted else
+            _("Rada gminy nie uchwaliła wieloletniego programu współpracy ({year}); program "
+              "roczny: {annual}.")).format(year=facts.year, annual=annual)))
+    return rows
+
+
+# ------------------------------------------------------------ data of one report
+
+
+@dataclass(frozen=True)
+class CostBasis:
+    """The inputs of :func:`horizon_costs` found in the store, with where they come from."""
+
+    clients: float
+    clients_year: int | None
+    grant_unit_cost: float
+    grant_years: tuple[int, ...]
+    in_house_unit_cost: float | None
+    diagnosis_year: int | None
+    contest_cost: float
+    contest_year: int | None
+
+
+def _area_years(ctx: ReportContext) -> pd.DataFrame:
+    """The area's unit report (money, clients) for the years up to the evaluation year."""
+    report = ctx.inputs.unit_report
+    rows = report[(report["area"] == ctx.area) & (report["year"] <= ctx.year)]
+    modes = year_modes(ctx)
+    return rows.merge(modes, on="year", how="left").sort_values("year").reset_index(drop=True)
+
+
+def _baseline_years(ctx: ReportContext) -> list[int]:
+    modes = year_modes(ctx)
+    chosen = modes[(modes["mode"] == "annual_grant") & (modes["year"] <= ctx.year)]
+    return [int(y) for y in chosen["year"]]
+
+
+def _latest_before(frame: pd.DataFrame, year: int, column: str) -> pd.Series | None:
+    rows = frame[(frame["year"] <= year) & frame[column].notna()].sort_values("year")
+    return None if rows.empty else rows.iloc[-1]
+
+
+def cost_basis(ctx: ReportContext) -> CostBasis:
+    """Clients (latest year), baseline unit cost, in-house unit cost and contest cost."""
+    years = _area_years(ctx)
+    served = _latest_before(years, ctx.year, "clients_served")
+    unit_cost, grant_years = baseline_mean(yearly(ctx, "E1"), _baseline_years(ctx))
+    needs = ctx.store.needs[ctx.store.needs["area"] == ctx.area]
+    diagnosis = _latest_before(needs, ctx.year, "in_house_unit_cost")
+    procedure = _latest_before(ctx.store.procedure_costs, ctx.year, "hourly_rate")
+    return CostBasis(
+        clients=float("nan") if served is None else float(served["clients_served"]),
+        clients_year=None if served is None else int(served["year"]),
+        grant_unit_cost=unit_cost,
+        grant_years=grant_years,
+        in_house_unit_cost=None if diagnosis is None else float(diagnosis["in_house_unit_cost"]),
+        diagnosis_year=None if diagnosis is None else int(diagnosis["year"]),
+        contest_cost=float("nan") if procedure is None else contest_cost(
+            procedure["contest_staff_hours"], procedure["hourly_rate"], procedure["other_costs"]),
+        contest_year=None if procedure is None else int(procedure["year"]),
+    )
+
+
+def horizon_table(ctx: ReportContext, horizon: int) -> tuple[pd.DataFrame, CostBasis]:
+    """:func:`horizon_costs` for the report's area, and the inputs it used."""
+    basis = cost_basis(ctx)
+    table = horizon_costs(
+        horizon=horizon, clients=basis.clients, grant_unit_cost=basis.grant_unit_cost,
+        in_house_unit_cost=basis.in_house_unit_cost, contest_cost=basis.contest_cost,
+    )
+    return table, basis
+
+
+def _checklist_item(ctx: ReportContext, item: str) -> bool | None:
+    frame = ctx.store.cooperation_checklist
+    rows = frame[(frame["item_id"] == item) & (frame["year"] <= ctx.year)]
+    if rows.empty:
+        return None
+    return bool(rows.sort_values("year").iloc[-1]["value"] >= 1)
+
+
+def proposed_indicators(ctx: ReportContext) -> list[IndicatorSpec]:
+    """Catalogue indicators of the contract stages (on-going, ex-post), without optional ones."""
+    return [spec for spec in ctx.catalog.indicators
+            if set(spec.stages) & set(CONTRACT_STAGES) and not spec.optional]
+
+
+def decision_facts(ctx: ReportContext, horizon: int) -> DecisionFacts:
+    """Gather :class:`DecisionFacts` for the report's gmina, area and year."""
+    ids = set(area_contracts(ctx)["contract_id"])
+    standard = ctx.store.standard_checklist
+    standard = standard[standard["contract_id"].isin(ids) & (standard["year"] <= ctx.year)]
+    surveys = ctx.store.survey_responses
+    surveys = surveys[(surveys["area"] == ctx.area) & (surveys["instrument"] == "klient")
+                      & (surveys["year"] <= ctx.year)]
+    results = ctx.store.results
+    results = results[results["contract_id"].isin(ids) & (results["year"] <= ctx.year)]
+    table, _basis = horizon_table(ctx, horizon)
+    per_year = float(table.set_index("option").loc["multi_year", "per_year"])
+    return DecisionFacts(
+        year=ctx.year, horizon=horizon,
+        multi_year_programme=_checklist_item(ctx, "w1_program_wieloletni"),
+        annual_programme=_checklist_item(ctx, "w1_program_roczny"),
+        contests_published=_checklist_item(ctx, "w2_konkursy_bip"),
+        standard_requirements_assessed=int(standard["requirement_id"].nunique()),
+        catalogue_requirements=len(ctx.catalog.standard_requirements()),
+        client_survey_years=int(surveys["year"].nunique()),
+        results_years=int(results["year"].nunique()),
+        per_year_amount=None if np.isnan(per_year) else per_year,
+        proposed_indicators=len([s for s in proposed_indicators(ctx) if s.target is not None]),
+    )
+
+
+# ------------------------------------------------------------ findings
+
+
+def findings(ctx: ReportContext, horizon: int) -> list[str]:
+    """Three to five findings, each from a stated rule.
+
+    1. Needs coverage (Q2C) against the catalogue target, with the diagnosis year.
+    2. Horizon cost: the multi-year contract against yearly grants (saving =
+       (horizon − 1) contests) and against in-house provision (% difference).
+    3. Baseline quality: mean result achievement (Q3R) over the baseline years
+       and client satisfaction (Q1) in the evaluation year (or why it is hidden).
+    4. Provider continuity: how many different NGOs ran the task in the
+       annual-grant years (more than one = no continuity of the provider).
+    5. Readiness: how many checklist conditions the data show as met / not met.
+    """
+    out: list[str] = []
+    rows = latest(ctx)
+    years = _area_years(ctx)
+    coverage = needs_by_year(ctx.store.needs[ctx.store.needs["area"] == ctx.area], years)
+    now = coverage[coverage["year"] == ctx.year]
+    target = ctx.catalog.indicator("Q2C").target
+    if not now.empty and not pd.isna(now.iloc[0]["coverage"]):
+        row = now.iloc[0]
+        out.append(_("Usługa dociera do {share} osób potrzebujących ({served} z {need} według "
+                     "diagnozy z {diag} r.); cel katalogu to {target}.").format(
+            share=format_number(row["coverage"], 1, unit="%"),
+            served=format_number(row["clients_served"], 0),
+            need=format_number(row["people_in_need"], 0), diag=int(row["diagnosis_year"]),
+            target=format_number(target, 0, unit="%")))
+    else:
+        out.append(_("Brak diagnozy potrzeb dla tego obszaru: nie wiadomo, jaką część "
+                     "potrzebujących obejmuje usługa. Diagnoza powinna poprzedzić decyzję."))
+    table, _basis = horizon_table(ctx, horizon)
+    totals = table.set_index("option")["total"]
+    if not pd.isna(totals["multi_year"]):
+        text = _("W horyzoncie {h} lat kontrakt wieloletni kosztowałby {multi}, o {saving} mniej "
+                 "niż dotacje roczne (1 konkurs zamiast {h}).").format(
+            h=horizon, multi=format_number(totals["multi_year"], 0, unit="zł"),
+            saving=format_number(totals["annual_grants"] - totals["multi_year"], 0, unit="zł"))
+        if not pd.isna(totals["in_house"]):
+            change = (totals["in_house"] / totals["multi_year"] - 1.0) * 100.0
+            text += " " + _("Realizacja przez gminę kosztowałaby {inhouse}, o {pct} {direction} "
+                            "niż kontrakt.").format(
+                inhouse=format_number(totals["in_house"], 0, unit="zł"),
+                pct=format_number(abs(change), 1, unit="%"),
+                direction=_("więcej") if change >= 0 else _("mniej"))
+        out.append(text)
+    achievement, achievement_years = baseline_mean(yearly(ctx, "Q3R"), _baseline_years(ctx))
+    quality = ""
+    if achievement_years:
+        quality = _("W latach dotacji rocznych ({years}) realizatorzy osiągali średnio {value} "
+                    "zaplanowanych rezultatów.").format(
+            years=", ".join(str(y) for y in achievement_years),
+            value=format_number(achievement, 1, unit="%"))
+    if "Q1" in rows.index:
+        q1 = rows.loc["Q1"]
+        if bool(q1["suppressed"]):
+            quality += " " + _("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało "
+                               "mniej niż {threshold} osób.").format(year=ctx.year,
+                                                                    threshold=ctx.threshold)
+        elif not pd.isna(q1["value"]):
+            quality += " " + _("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, "
+                               "95% przedział {interval}).").format(
+                year=ctx.year, value=format_number(q1["value"], 1), n=int(q1["n"]),
+                interval=interval_text(q1))
+    if quality.strip():
+        out.append(quality.strip())
+    baseline = area_contracts(ctx)
+    baseline = baseline[(baseline["mode"] == "annual_grant") & (baseline["start_year"] <= ctx.year)]
+    if len(baseline):
+        first, last = int(baseline["start_year"].min()), int(baseline["end_year"].max())
+        ngos = baseline["ngo_name"].nunique()
+        if ngos > 1:
+            out.append(_("W latach {first}–{last} zadanie realizowało {n} różnych organizacji: "
+                         "dotacje roczne nie zapewniały klientom ciągłości realizatora.").format(
+                first=first, last=last, n=ngos))
+        else:
+            out.append(_("W latach {first}–{last} zadanie realizowała ta sama organizacja, "
+                         "mimo corocznych konkursów.").format(first=first, last=last))
+    checklist = decision_checklist(decision_facts(ctx, horizon))
+    counts = {state: sum(row.state == state for row in checklist) for state in CHECK_LABELS}
+    missing = [row.condition for row in checklist if row.state == "no"]
+    text = _("Z {total} warunków decyzji dane potwierdzają {yes}, {check} wymaga sprawdzenia "
+             "przez oceniającego").format(total=len(checklist), yes=counts["yes"],
+                                           check=counts["check"])
+    text += (": " + _("niespełnione według danych: {items}.").format(
+        items="; ".join(m[0].lower() + m[1:] for m in missing)) if missing else ".")
+    out.append(text)
+    return out
+
+
+# ------------------------------------------------------------ sections
+
+
+def show_summary(ctx: ReportContext, horizon: int = 4) -> None:
+    """The one-page summary: a short baseline scorecard and the findings."""
+    show_heading(_("Podsumowanie"))
+    show_text(_("Obszar jest finansowany dotacjami rocznymi. Ocena wstępna zbiera dane "
+                "potrzebne do decyzji, czy zlecić zadanie w kontrakcie wieloletnim na {h} lat.")
+              .format(h=horizon))
+    present = set(latest(ctx).index)
+    show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
+    items = findings(ctx, horizon) or [_("Brak danych do sformułowania wniosków.")]
+    show_text("\n".join(f"- {item}" for item in items))
+
+
+def show_needs(ctx: ReportContext) -> None:
+    """Diagnoza potrzeb: people in need, clients served, coverage (Q2C) by year."""
+    show_heading(_("Diagnoza potrzeb"))
+    years = _area_years(ctx)
+    needs = ctx.store.needs[ctx.store.needs["area"] == ctx.area]
+    table = needs_by_year(needs, years)
+    if table.empty:
+        show_text(_("_Brak danych o odbiorcach usługi._"))
+        return
+    show_text(_("Pokrycie potrzeb (Q2C) to liczba odbiorców usługi w roku podzielona przez "
+                "liczbę osób potrzebujących według najnowszej diagnozy sporządzonej w tym roku "
+                "lub wcześniej. Cel katalogu: {target}.").format(
+        target=format_number(ctx.catalog.indicator("Q2C").target, 0, unit="%")))
+    show_figure(plots_stages.coverage_by_year(
+        table, title=_("Odbiorcy usługi a potrzeby"), served_label=_("odbiorcy usługi"),
+        need_label=_("osoby potrzebujące (diagnoza)"), ylabel=_("liczba osób"), xlabel=_("rok")))
+    shown = pd.DataFrame({
+        _("Rok"): table["year"],
+        _("Osoby potrzebujące"): table["people_in_need"].astype("Int64"),
+        _("Rok diagnozy"): table["diagnosis_year"].astype("Int64"),
+        _("Odbiorcy usługi"): table["clients_served"].astype("Int64"),
+        _("Pokrycie potrzeb"): table["coverage"],
+    })
+    show_table(shown, _("Diagnoza potrzeb i pokrycie w kolejnych latach"), formats={
+        _("Rok diagnozy"): lambda v: "—" if pd.isna(v) else str(int(v)),
+        _("Pokrycie potrzeb"): lambda v: format_number(v, 1, unit="%"),
+    })
+
+
+def baseline_table(ctx: ReportContext) -> pd.DataFrame:
+    """Per baseline year: unit cost (E1), result achievement (Q3R), Q1 with n and interval, E3."""
+    years = _baseline_years(ctx)
+    q1 = yearly(ctx, "Q1")
+    frame = pd.DataFrame({"year": years})
+    for indicator in ("E1", "Q3R", "E3"):
+        values = yearly(ctx, indicator)[["year", "value"]].rename(columns={"value": indicator})
+        frame = frame.merge(values, on="year", how="left")
+    q1 = q1.rename(columns={"value": "Q1", "n": "Q1_n"})
+    frame = frame.merge(q1[["year", "Q1", "Q1_n", "ci_low", "ci_high", "suppressed"]],
+                        on="year", how="left")
+    return frame.assign(suppressed=frame["suppressed"].fillna(False).astype(bool))
+
+
+def show_baseline(ctx: ReportContext) -> None:
+    """The annual-grant baseline: E1, Q3R, Q1 (n, interval; small groups hidden), E3 by year."""
+    show_heading(_("Punkt odniesienia: lata dotacji rocznych"))
+    table = baseline_table(ctx)
+    if table.empty:
+        show_text(_("_Brak lat dotacji rocznych do roku oceny._"))
+        return
+    show_text(_("Te wartości są punktem odniesienia dla przyszłego kontraktu: ocena bieżąca i "
+                "końcowa porównają z nimi wyniki kontraktu wieloletniego. Zadowolenie klientów "
+                "z mniej niż {threshold} odpowiedzi jest ukryte (ochrona danych).").format(
+        threshold=ctx.threshold))
+    hidden = table["suppressed"].to_numpy(dtype=bool)
+    shown = pd.DataFrame({
+        _("Rok"): table["year"],
+        _("Koszt jednostkowy (E1)"): table["E1"],
+        _("Osiągnięcie rezultatów (Q3R)"): table["Q3R"],
+        _("Zadowolenie klientów (Q1)"): [suppressed_mark() if h else v
+                                         for h, v in zip(hidden, table["Q1"], strict=True)],
+        "n": table["Q1_n"],
+        _("95% przedział"): [interval_text(row) for _i, row in table.iterrows()],
+        _("Wykonanie budżetu (E3)"): table["E3"],
+    })
+    satisfaction = _("Zadowolenie klientów (Q1)")
+    show_table(shown, _("Wyniki lat dotacji rocznych"), formats={
+        _("Koszt jednostkowy (E1)"): lambda v: format_number(v, 0, unit="zł"),
+        _("Osiągnięcie rezultatów (Q3R)"): lambda v: format_number(v, 1, unit="%"),
+        satisfaction: lambda v: v if isinstance(v, str) else format_number(v, 1),
+        "n": lambda v: "—" if pd.isna(v) else str(int(v)),
+        _("Wykonanie budżetu (E3)"): lambda v: format_number(v, 1, unit="%"),
+    })
+
+
+def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
+    """Cost of the service over the horizon: in-house, yearly grants, one multi-year contract."""
+    show_heading(_("Koszt usługi w horyzoncie {h} lat").format(h=horizon))
+    table, basis = horizon_table(ctx, horizon)
+    if pd.isna(basis.clients) or pd.isna(basis.grant_unit_cost):
+        show_text(_("_Brak danych o kosztach i odbiorcach: porównania nie można policzyć._"))
+        return
+    contest_note = (
+        _("koszt jednego konkursu {cost} (kalkulacja gminy z {year} r.: godziny pracy urzędników "
+          "× stawka + inne koszty)").format(cost=format_number(basis.contest_cost, 0, unit="zł"),
+                                            year=basis.contest_year)
+        if basis.contest_year is not None else _("brak kalkulacji kosztu konkursu"))
+    in_house_note = (
+        _("koszt obsługi jednej osoby przez gminę {cost} (diagnoza z {year} r.)").format(
+            cost=format_number(basis.in_house_unit_cost, 0, unit="zł"), year=basis.diagnosis_year)
+        if basis.in_house_unit_cost is not None else
+        _("brak szacunku kosztu realizacji przez gminę"))
+    show_text(_("Założenia: {clients} odbiorców rocznie (jak w {cyear} r.); koszt obsługi jednego "
+                "odbiorcy w dotacjach {unit} (średnia E1 z lat {years}), taki sam w kontrakcie "
+                "wieloletnim; {in_house}; {contest}. Ceny stałe, bez inflacji. Dotacje roczne "
+                "wymagają konkursu co roku, kontrakt wieloletni — jednego.").format(
+        clients=format_number(basis.clients, 0), cyear=basis.clients_year,
+        unit=format_number(basis.grant_unit_cost, 0, unit="zł"),
+        years=", ".join(str(y) for y in basis.grant_years),
+        in_house=in_house_note, contest=contest_note))
+    labels = [_(OPTION_LABELS[o]) for o in table["option"]]
+    shown = pd.DataFrame({
+        _("Wariant"): labels,
+        _("Konkursy"): table["contests"],
+        _("Koszt usługi"): table["service_cost"],
+        _("Koszt konkursów"): table["procedure_cost"],
+        _("Razem"): table["total"],
+        _("Rocznie"): table["per_year"],
+        _("Różnica wobec kontraktu"): table["vs_multi_year"],
+    })
+    money = {column: (lambda v: format_number(v, 0, unit="zł")) for column in (
+        _("Koszt usługi"), _("Koszt konkursów"), _("Razem"), _("Rocznie"))}
+    money[_("Różnica wobec kontraktu")] = lambda v: (
+        "—" if pd.isna(v) else ("+" if v > 0 else "") + format_number(v, 0, unit="zł"))
+    show_table(shown, _("Koszt usługi w horyzoncie {h} lat według wariantu").format(h=horizon),
+               formats=money)
+    show_figure(plots_stages.horizon_cost_bars(
+        table.assign(label=[label.replace(" ", "\n", 1) for label in labels]),
+        title_total=_("Koszt całkowity w {h} lat").format(h=horizon),
+        title_procedure=_("w tym koszt konkursów"), ylabel=_("zł")))
+
+
+def checklist_frame(rows: Sequence[ChecklistRow]) -> pd.DataFrame:
+    """The checklist with raw states, for the annex."""
+    return pd.DataFrame({
+        _("Warunek"): [row.condition for row in rows],
+        _("Dane"): [_(CHECK_LABELS[row.state]) for row in rows],
+        _("Podstawa"): [row.evidence for row in rows],
+        _("Ocena oceniającego"): ["" for _row in rows],
+    })
+
+
+def show_checklist(ctx: ReportContext, horizon: int = 4) -> None:
+    """The statutory conditions of the decision, marked from the data, for the evaluator to fill."""
+    show_heading(_("Warunki decyzji o kontrakcie wieloletnim"))
+    show_text(_("Lista warunków z ustawy o działalności pożytku publicznego i modelu WKUS. "
+                "Kolumna „Dane” pokazuje, co wynika już z danych; ostateczną ocenę zaznacza "
+                "oceniający w ostatniej kolumnie."))
+    rows = decision_checklist(decision_facts(ctx, horizon))
+    box = html.escape(_("☐ spełniony ☐ niespełniony"))
+    cells = {
+        _("Warunek"): [html.escape(row.condition) for row in rows],
+        _("Dane"): [f'<span class="tl {CHECK_CLASSES[row.state]}">'
+                    f"{html.escape(_(CHECK_LABELS[row.state]))}</span>" for row in rows],
+        _("Podstawa"): [html.escape(row.evidence) for row in rows],
+        _("Ocena oceniającego"): [box for _row in rows],
+    }
+    display_table(html_table(cells, set(), "wkus-table checklist"), checklist_frame(rows),
+                  _("Lista kontrolna decyzji"))
+
+
+def _short(value: float) -> str:
+    """A threshold or target without trailing zeros, Polish decimal comma."""
+    return f"{value:g}".replace(".", ",").replace("-", "−")
+
+
+def threshold_text(spec: IndicatorSpec) -> str:
+    """Traffic-light thresholds in words, e.g. ``dobrze ≥ 75; uwaga ≥ 60``."""
+    if spec.thresholds is None:
+        return _("brak normy — ustal własną")
+    sign = "≥" if spec.direction == "higher" else "≤"
+    return _("dobrze {sign} {green}; uwaga {sign} {amber}").format(
+        sign=sign, green=_short(spec.thresholds.green), amber=_short(spec.thresholds.amber))
+
+
+def show_proposed_indicators(ctx: ReportContext) -> None:
+    """Indicators of the contract stages with baseline values, default targets and thresholds."""
+    show_heading(_("Proponowane wskaźniki i wartości docelowe kontraktu"))
+    show_text(_("Wskaźniki z katalogu, które ocena bieżąca i końcowa policzą dla kontraktu. Cele "
+                "i progi są domyślne: gmina może je zmienić w katalogu przed ogłoszeniem "
+                "konkursu. Wartość bazowa to wynik obszaru w {year} r.").format(year=ctx.year))
+    rows = latest(ctx)
+    specs = proposed_indicators(ctx)
+    baseline: list[str] = []
+    for spec in specs:
+        if spec.id not in rows.index or pd.isna(rows.loc[spec.id, "value"]):
+            hidden = spec.id in rows.index and bool(rows.loc[spec.id, "suppressed"])
+            baseline.append(suppressed_mark() if hidden else "—")
+        else:
+            baseline.append(format_indicator_value(float(rows.loc[spec.id, "value"]), spec.unit))
+    frame = pd.DataFrame({
+        _("Wskaźnik"): [f"{s.id} {indicator_name(s)}" for s in specs],
+        _("Model"): [_(MODEL_LABELS[s.model]) for s in specs],
+        _("Jednostka"): [s.unit for s in specs],
+        _("Wartość bazowa"): baseline,
+        _("Cel"): [None if s.target is None else s.target for s in specs],
+        _("Progi oceny"): [threshold_text(s) for s in specs],
+        _("Etapy"): [", ".join(_(STAGE_SHORT[st]) for st in s.stages if st in STAGE_SHORT)
+                     for s in specs],
+    })
+    show_table(frame, _("Wskaźniki kontraktu: wartości bazowe, cele i progi"), formats={
+        _("Wartość bazowa"): lambda v: html.escape(str(v)),
+        _("Cel"): lambda v: "—" if v is None or pd.isna(v) else _short(float(v)),
+    })
+
+
+def show_appendix(ctx: ReportContext, horizon: int = 4) -> None:
+    """Methods appendix (shared) and the assumptions of this report's calculations."""
+    show_methods(ctx)
+    show_heading(_("Założenia oceny wstępnej"), level=3)
+    show_text("\n".join(f"- {line}" for line in (
+        _("Punkt odniesienia: średni koszt jednostkowy (E1) z ostatnich {n} lat dotacji rocznych "
+          "do roku oceny, które mają dane.").format(n=BASELINE_YEARS),
+        _("Koszt w horyzoncie {h} lat: liczba lat × odbiorcy rocznie × koszt jednostkowy, plus "
+          "liczba konkursów × koszt jednego konkursu. Dotacje roczne: {h} konkursów; kontrakt "
+          "wieloletni: 1 konkurs; realizacja przez gminę: bez konkursu, koszt jednostkowy z "
+          "diagnozy potrzeb.").format(h=horizon),
+        _("Koszt konkursu: godziny pracy urzędników × stawka godzinowa + inne koszty, z "
+          "najnowszej kalkulacji gminy do roku oceny."),
+        _("Warunki decyzji: stan „tak” lub „nie” tylko tam, gdzie rozstrzygają dane (program "
+          "współpracy, publikacja konkursów, ocena standardu, ankiety i sprawozdania); pozostałe "
+          "warunki sprawdza oceniający."),
+    )))
