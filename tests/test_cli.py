@@ -48,3 +48,15 @@ def test_indicators_command_writes_a_machine_csv(demo: DemoSummary, tmp_path: Pa
                                    "ci_low", "ci_high", "target", "status", "suppressed"]
     text = out.read_text(encoding="utf-8")
     assert "," in text.splitlines()[0] and ";" not in text  # decimal point, comma separator
+
+
+def test_catalog_copy_loads_and_feeds_the_indicator_table(demo: DemoSummary, tmp_path: Path) -> None:
+    folder = tmp_path / "katalog"
+    assert main(["catalog", str(folder)]) == 0
+    indicators = folder / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    assert "id: E3" in text
+    out = tmp_path / "w.csv"
+    assert main(["indicators", "--gmina", "2002063", "--catalog", str(folder),
+                 "--store", str(demo.store_dir), "--out", str(out)]) == 0
+    assert "E3" in set(pd.read_csv(out)["indicator"])

@@ -59,6 +59,16 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_catalog(args: argparse.Namespace) -> int:
+    from wkus_lib.catalog import copy_default_catalog, load_catalog
+
+    folder = copy_default_catalog(Path(args.dir))
+    load_catalog(folder)  # the copy must load; fails loudly otherwise
+    print(f"Katalog wskaźników skopiowany do {folder}. Po zmianach użyj: "
+          f"wkus indicators --catalog {folder} …")
+    return 0
+
+
 def _available_kinds(stage_choice: str) -> str:
     """``all`` means every report kind whose notebook exists."""
     from wkus_lib.params import REPORT_KINDS, notebook_for
@@ -124,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
                             help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
     indicators.add_argument("--out", required=True, help="plik wynikowy CSV")
     indicators.set_defaults(handler=_cmd_indicators)
+
+    catalog = commands.add_parser("catalog", help="skopiuj katalog wskaźników do edycji")
+    catalog.add_argument("dir", help="katalog docelowy")
+    catalog.set_defaults(handler=_cmd_catalog)
 
     report = commands.add_parser("report", help="wygeneruj raporty (partia)")
     report.add_argument("--gmina", default="all", help="kody TERYT po przecinku albo all")

@@ -31,6 +31,7 @@ from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
 ReportKind: TypeAlias = StageId | Literal["gmina_overview", "benchmark"]
 """What a report is about: one evaluation stage, a gmina overview or a benchmark."""
 
+LANGUAGE_NAMES: Final[dict[str, str]] = {"pl": "po polsku", "en": "po angielsku"}
 REPORT_KINDS: Final[tuple[str, ...]] = (*STAGE_IDS, "gmina_overview", "benchmark")
 REPORT_KIND_NAMES: Final[dict[str, str]] = {
     **{str(stage): name for stage, name in STAGE_NAMES.items()},
@@ -201,6 +202,8 @@ def _spec(
     )
     gmina_label = f"{gmina.name} ({gmina.teryt})" if gmina else REPORT_KIND_NAMES["benchmark"]
     area_label = AREA_NAMES[params.area] if params.area else "cała gmina"
+    if params.lang != "pl":
+        area_label += f" ({LANGUAGE_NAMES[params.lang]})"
     suffix = "" if params.lang == "pl" else f"-{params.lang}"
     folder = f"{gmina.slug}/{kind}" if gmina else BENCHMARK_DIR
     stem = f"{folder}/{params.area or GMINA_LEVEL_STEM}{suffix}"

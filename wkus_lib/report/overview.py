@@ -287,7 +287,7 @@ def matrix_cell(row: pd.Series, unit: str, threshold: int) -> str:
     if not bool(row["applicable"]):
         return f'<span class="na">{html.escape(_("nie dotyczy"))}</span>'
     if bool(row["suppressed"]):
-        note = _("n < {threshold}").format(threshold=threshold)
+        note = f"n < {threshold}"
         return (f'<div class="v">{html.escape(suppressed_mark())}</div>'
                 f'<div class="q">{html.escape(note)}</div>')
     if pd.isna(row["value"]):
