@@ -157,7 +157,7 @@ def cooperation_bars(
     ``ci_high`` (NaN: no whisker) and ``note`` (text written after the bar,
     or in place of it when ``value`` is missing, e.g. "hidden").
     """
-    fig = Figure(figsize=(6.6, 0.5 * len(frame) + 1.4), layout="constrained")
+    fig = Figure(figsize=(6.6, 0.62 * len(frame) + 1.4), layout="constrained")
     ax = fig.subplots()
     positions = np.arange(len(frame))[::-1]
     for pos, row in zip(positions, frame.itertuples(index=False), strict=True):

@@ -164,6 +164,7 @@ def results_against_time(
     ax.xaxis.set_major_formatter(polish_tick_formatter(0))
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0 + 0.9 / fig.get_figheight()),
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.5 / fig.get_figheight()
+                                                                  - 0.12),
               fontsize=8, ncols=2)
     return fig

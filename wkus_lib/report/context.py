@@ -8,6 +8,7 @@ gmina-level overview (all areas of the gmina).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ class ReportContext:
     catalog: Catalog
     threshold: int
 
-    @property
+    @cached_property
     def inputs(self) -> IndicatorInputs:
         """The indicator engine's prepared inputs (E9 comparison details, scores)."""
         return IndicatorInputs(self.store, self.catalog, self.threshold)

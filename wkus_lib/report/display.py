@@ -19,6 +19,8 @@ from matplotlib.figure import Figure
 from wkus_lib.style import format_number
 
 TABLE_MIMETYPE: Final = "application/vnd.wkus.table+json"
+LONG_TABLE_ROWS: Final = 20
+"""Tables longer than this may break across pages (the header repeats); shorter ones never do."""
 
 
 def is_missing(value: Any) -> bool:
@@ -67,6 +69,8 @@ def html_table(
         return "num" if column in numeric else "text"
 
     head = "".join(f'<th class="{cls(c)}">{html.escape(c)}</th>' for c in cells)
+    if cells and len(next(iter(cells.values()))) > LONG_TABLE_ROWS:
+        classes += " long-table"
     rows = zip(*cells.values(), strict=True) if cells else iter(())
     body = "".join(
         "<tr>"
@@ -80,10 +84,11 @@ def html_table(
 def display_table(body_html: str, raw: pd.DataFrame, title: str) -> None:
     """Display an already built HTML table with its title and raw values for the annex."""
     caption = f'<p class="table-title">{html.escape(title)}</p>'
+    block = "wkus-table-block long" if "long-table" in body_html else "wkus-table-block"
     values = raw.astype(object).where(raw.notna(), None)
     display(
         {
-            "text/html": f'<div class="wkus-table-block">{caption}{body_html}</div>',
+            "text/html": f'<div class="{block}">{caption}{body_html}</div>',
             TABLE_MIMETYPE: {"title": title, "data": values.to_dict(orient="split")},
         },
         raw=True,

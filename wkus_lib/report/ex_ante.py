@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ from wkus_lib import plots_stages
 from wkus_lib.catalog import IndicatorSpec
 from wkus_lib.i18n import N_, _
 from wkus_lib.metrics.quality import needs_coverage
-from wkus_lib.report.common import MODEL_LABELS, show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
@@ -44,6 +44,7 @@ from wkus_lib.report.display import (
     html_table,
     show_figure,
     show_heading,
+    show_html,
     show_table,
     show_text,
 )
@@ -77,6 +78,13 @@ CHECK_CLASSES: Final[dict[str, str]] = {"yes": "tl-green", "no": "tl-red", "chec
 
 
 # ------------------------------------------------------------ pure calculations
+
+
+def cell_number(value: object) -> float:
+    """A table cell as a float; NaN for a missing value (None, NaN, pd.NA)."""
+    if value is None or value is pd.NA:
+        return float("nan")
+    return float(cast(float, value))
 
 
 def contest_cost(staff_hours: float, hourly_rate: float, other_costs: float) -> float:
@@ -209,11 +217,16 @@ class DecisionFacts:
 
 @dataclass(frozen=True)
 class ChecklistRow:
-    """One condition of the decision: what the data show and why."""
+    """One condition of the decision: what the data show and why.
+
+    ``gap`` names what is missing when the data show the condition unmet
+    (a short phrase for the findings).
+    """
 
     condition: str
     state: CheckState
     evidence: str
+    gap: str = ""
 
 
 def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
@@ -249,14 +262,16 @@ def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
     term = _("Okres umowy co najmniej {years} lata (zalecenie modelu WKUS)").format(
         years=MIN_TERM_YEARS)
     if facts.horizon < MIN_TERM_YEARS:
-        rows.append(ChecklistRow(term, "no", _("Proponowany horyzont: {h} lat(a) — krócej niż "
-                                               "zalecane.").format(h=facts.horizon)))
+        rows.append(ChecklistRow(term, "no", _("Proponowany horyzont (liczba lat): {h} — krócej "
+                                               "niż zalecane.").format(h=facts.horizon),
+                                 _("okres umowy krótszy niż {years} lata").format(
+                                     years=MIN_TERM_YEARS)))
     elif facts.horizon > COMMON_MAX_TERM_YEARS:
         rows.append(ChecklistRow(term, "check", _(
             "Proponowany horyzont: {h} lat — dłużej niż często przyjmowane {max} lat; sprawdzić "
             "przepisy.").format(h=facts.horizon, max=COMMON_MAX_TERM_YEARS)))
     else:
-        rows.append(ChecklistRow(term, "yes", _("Proponowany horyzont: {h} lat(a).").format(
+        rows.append(ChecklistRow(term, "yes", _("Proponowany horyzont (liczba lat): {h}.").format(
             h=facts.horizon)))
     amount = (_("Szacunek z porównania kosztów: {amount} rocznie; kwoty na każdy rok wpisać do "
                 "ogłoszenia i umowy.").format(amount=format_number(facts.per_year_amount, 0,
@@ -273,7 +288,8 @@ def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
     else:
         rows.append(ChecklistRow(standard, "no", _(
             "W danych obszaru nie ma oceny standardu; katalog zawiera wzorzec z {n} "
-            "wymagań do przyjęcia.").format(n=facts.catalogue_requirements)))
+            "wymagań do przyjęcia.").format(n=facts.catalogue_requirements),
+            _("brak określonego standardu usługi")))
     rows.append(ChecklistRow(
         _("Wskaźniki i wartości docelowe określone"), "check",
         _("Propozycja: {n} wskaźników z wartościami docelowymi i progami (sekcja „Proponowane "
@@ -282,7 +298,8 @@ def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
     evidence = _("Ankiety klientów w {surveys} latach, sprawozdania z rezultatami w {results} "
                  "latach.").format(surveys=facts.client_survey_years, results=facts.results_years)
     state: CheckState = "yes" if facts.client_survey_years and facts.results_years else "no"
-    rows.append(ChecklistRow(monitoring, state, evidence))
+    rows.append(ChecklistRow(monitoring, state, evidence,
+                             _("brak ankiet klientów lub sprawozdań z rezultatami")))
     programme = _("Program współpracy przewiduje wieloletnie zlecanie zadań (art. 5a)")
     annual = {True: _("tak"), False: _("nie"), None: _("brak danych")}[facts.annual_programme]
     if facts.multi_year_programme is None:
@@ -294,7 +311,8 @@ def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
             _("Rada gminy uchwaliła wieloletni program współpracy ({year}); program roczny: "
               "{annual}.") if adopted else
             _("Rada gminy nie uchwaliła wieloletniego programu współpracy ({year}); program "
-              "roczny: {annual}.")).format(year=facts.year, annual=annual)))
+              "roczny: {annual}.")).format(year=facts.year, annual=annual),
+            _("brak wieloletniego programu współpracy")))
     return rows
 
 
@@ -390,7 +408,7 @@ def decision_facts(ctx: ReportContext, horizon: int) -> DecisionFacts:
     results = ctx.store.results
     results = results[results["contract_id"].isin(ids) & (results["year"] <= ctx.year)]
     table, _basis = horizon_table(ctx, horizon)
-    per_year = float(table.set_index("option").loc["multi_year", "per_year"])
+    per_year = cell_number(table.set_index("option").loc["multi_year", "per_year"])
     return DecisionFacts(
         year=ctx.year, horizon=horizon,
         multi_year_programme=_checklist_item(ctx, "w1_program_wieloletni"),
@@ -486,12 +504,12 @@ def findings(ctx: ReportContext, horizon: int) -> list[str]:
                          "mimo corocznych konkursów.").format(first=first, last=last))
     checklist = decision_checklist(decision_facts(ctx, horizon))
     counts = {state: sum(row.state == state for row in checklist) for state in CHECK_LABELS}
-    missing = [row.condition for row in checklist if row.state == "no"]
+    missing = [row.gap for row in checklist if row.state == "no"]
     text = _("Z {total} warunków decyzji dane potwierdzają {yes}, {check} wymaga sprawdzenia "
              "przez oceniającego").format(total=len(checklist), yes=counts["yes"],
                                            check=counts["check"])
-    text += (": " + _("niespełnione według danych: {items}.").format(
-        items="; ".join(m[0].lower() + m[1:] for m in missing)) if missing else ".")
+    text += ("; " + _("według danych brakuje: {items}.").format(items="; ".join(missing))
+             if missing else ".")
     out.append(text)
     return out
 
@@ -503,7 +521,7 @@ def show_summary(ctx: ReportContext, horizon: int = 4) -> None:
     """The one-page summary: a short baseline scorecard and the findings."""
     show_heading(_("Podsumowanie"))
     show_text(_("Obszar jest finansowany dotacjami rocznymi. Ocena wstępna zbiera dane "
-                "potrzebne do decyzji, czy zlecić zadanie w kontrakcie wieloletnim na {h} lat.")
+                "potrzebne do decyzji, czy zlecić zadanie w kontrakcie wieloletnim na okres {h} lat.")
               .format(h=horizon))
     present = set(latest(ctx).index)
     show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
@@ -629,7 +647,7 @@ def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
                formats=money)
     show_figure(plots_stages.horizon_cost_bars(
         table.assign(label=[label.replace(" ", "\n", 1) for label in labels]),
-        title_total=_("Koszt całkowity w {h} lat").format(h=horizon),
+        title_total=_("Koszt całkowity w ciągu {h} lat").format(h=horizon),
         title_procedure=_("w tym koszt konkursów"), ylabel=_("zł")))
 
 
@@ -650,7 +668,7 @@ def show_checklist(ctx: ReportContext, horizon: int = 4) -> None:
                 "Kolumna „Dane” pokazuje, co wynika już z danych; ostateczną ocenę zaznacza "
                 "oceniający w ostatniej kolumnie."))
     rows = decision_checklist(decision_facts(ctx, horizon))
-    box = html.escape(_("☐ spełniony ☐ niespełniony"))
+    box = "<br>".join(html.escape(_(text)) for text in (N_("☐ spełniony"), N_("☐ niespełniony")))
     cells = {
         _("Warunek"): [html.escape(row.condition) for row in rows],
         _("Dane"): [f'<span class="tl {CHECK_CLASSES[row.state]}">'
@@ -668,12 +686,12 @@ def _short(value: float) -> str:
 
 
 def threshold_text(spec: IndicatorSpec) -> str:
-    """Traffic-light thresholds in words, e.g. ``dobrze ≥ 75; uwaga ≥ 60``."""
+    """Traffic-light thresholds ``good / watch``, e.g. ``≥ 75 / ≥ 60``; a note without a norm."""
     if spec.thresholds is None:
-        return _("brak normy — ustal własną")
+        return _("brak normy")
     sign = "≥" if spec.direction == "higher" else "≤"
-    return _("dobrze {sign} {green}; uwaga {sign} {amber}").format(
-        sign=sign, green=_short(spec.thresholds.green), amber=_short(spec.thresholds.amber))
+    green, amber = _short(spec.thresholds.green), _short(spec.thresholds.amber)
+    return f"{sign}\u00a0{green} / {sign}\u00a0{amber}"
 
 
 def show_proposed_indicators(ctx: ReportContext) -> None:
@@ -681,23 +699,25 @@ def show_proposed_indicators(ctx: ReportContext) -> None:
     show_heading(_("Proponowane wskaźniki i wartości docelowe kontraktu"))
     show_text(_("Wskaźniki z katalogu, które ocena bieżąca i końcowa policzą dla kontraktu. Cele "
                 "i progi są domyślne: gmina może je zmienić w katalogu przed ogłoszeniem "
-                "konkursu. Wartość bazowa to wynik obszaru w {year} r.").format(year=ctx.year))
+                "konkursu. Wartość bazowa to wynik obszaru w {year} r. Progi: wartość, od której "
+                "ocena jest „dobrze”, i od której jest „uwaga”; bez normy gmina ustala własne "
+                "progi.").format(year=ctx.year))
     rows = latest(ctx)
     specs = proposed_indicators(ctx)
     baseline: list[str] = []
     for spec in specs:
-        if spec.id not in rows.index or pd.isna(rows.loc[spec.id, "value"]):
+        if spec.id not in rows.index or np.isnan(cell_number(rows.loc[spec.id, "value"])):
             hidden = spec.id in rows.index and bool(rows.loc[spec.id, "suppressed"])
             baseline.append(suppressed_mark() if hidden else "—")
         else:
-            baseline.append(format_indicator_value(float(rows.loc[spec.id, "value"]), spec.unit))
+            baseline.append(format_indicator_value(cell_number(rows.loc[spec.id, "value"]),
+                                                   spec.unit))
     frame = pd.DataFrame({
         _("Wskaźnik"): [f"{s.id} {indicator_name(s)}" for s in specs],
-        _("Model"): [_(MODEL_LABELS[s.model]) for s in specs],
         _("Jednostka"): [s.unit for s in specs],
         _("Wartość bazowa"): baseline,
         _("Cel"): [None if s.target is None else s.target for s in specs],
-        _("Progi oceny"): [threshold_text(s) for s in specs],
+        _("Progi: dobrze / uwaga"): [threshold_text(s) for s in specs],
         _("Etapy"): [", ".join(_(STAGE_SHORT[st]) for st in s.stages if st in STAGE_SHORT)
                      for s in specs],
     })
@@ -707,11 +727,16 @@ def show_proposed_indicators(ctx: ReportContext) -> None:
     })
 
 
+def show_notes(title: str, lines: Sequence[str]) -> None:
+    """A small heading with a bullet list, kept together on one page."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    show_html(f'<div class="wkus-keep"><h3>{html.escape(title)}</h3><ul>{items}</ul></div>')
+
+
 def show_appendix(ctx: ReportContext, horizon: int = 4) -> None:
     """Methods appendix (shared) and the assumptions of this report's calculations."""
     show_methods(ctx)
-    show_heading(_("Założenia oceny wstępnej"), level=3)
-    show_text("\n".join(f"- {line}" for line in (
+    show_notes(_("Założenia oceny wstępnej"), (
         _("Punkt odniesienia: średni koszt jednostkowy (E1) z ostatnich {n} lat dotacji rocznych "
           "do roku oceny, które mają dane.").format(n=BASELINE_YEARS),
         _("Koszt w horyzoncie {h} lat: liczba lat × odbiorcy rocznie × koszt jednostkowy, plus "
@@ -723,4 +748,4 @@ def show_appendix(ctx: ReportContext, horizon: int = 4) -> None:
         _("Warunki decyzji: stan „tak” lub „nie” tylko tam, gdzie rozstrzygają dane (program "
           "współpracy, publikacja konkursów, ocena standardu, ankiety i sprawozdania); pozostałe "
           "warunki sprawdza oceniający."),
-    )))
+    ))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from wkus_lib import plots
-from wkus_lib.i18n import _
+from wkus_lib.i18n import N_, _
+from wkus_lib.metrics.reliability import reliability_report
 from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
 from wkus_lib.report.context import (
     ReportContext,
@@ -24,6 +25,9 @@ from wkus_lib.report.display import show_figure, show_heading, show_table, show_
 from wkus_lib.style import format_number
 
 QUALITY_SCORES = ("Q1", "Q2", "Q3", "Q4")
+SUMMARY_INDICATORS = ("Q1", "Q3", "Q3R", "Q5", "Q6", "Q7", "TRI",
+                      "E1", "E3", "E4", "E8", "E9", "E9R", "WC")
+"""The summary page's scorecard: the key indicators of the three models (all are in the annex)."""
 
 
 def _area_list(codes: str) -> str:
@@ -85,8 +89,13 @@ def findings(ctx: ReportContext) -> list[str]:
 def show_summary(ctx: ReportContext) -> None:
     """The one-page summary: scorecard of the three models and the findings."""
     show_heading(_("Podsumowanie"))
-    show_scorecard(ctx)
+    present = set(latest(ctx).index)
+    show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
     items = findings(ctx) or [_("Brak danych do sformułowania wniosków.")]
+    chosen, _evidence = recommendation(ctx)
+    label = {r: _(lbl) for r, lbl, _rule in RECOMMENDATION_RULES}[chosen]
+    items.append(_("Rekomendacja według reguł (rozdział „Rekomendacja”): **{label}**.").format(
+        label=label))
     show_text("\n".join(f"- {item}" for item in items))
 
 
@@ -130,6 +139,8 @@ def show_quality(ctx: ReportContext) -> None:
         ],
     })
     show_table(table, _("Zadowolenie klientów (Q1) w kolejnych latach"))
+    show_criteria_matrix(ctx)
+    show_reliability(ctx)
 
 
 def show_efficiency(ctx: ReportContext) -> None:
@@ -195,6 +206,141 @@ def show_multi_year_vs_annual(ctx: ReportContext) -> None:
     show_text(_("Zmiany kosztu w %, zmiany osiągnięcia rezultatów w punktach procentowych."))
 
 
+CRITERIA = {
+    "satysfakcja": N_("satysfakcja"),
+    "adekwatnosc": N_("adekwatność"),
+    "skutecznosc": N_("skuteczność"),
+    "podmiotowosc": N_("podmiotowość i humanitarność"),
+}
+PERSPECTIVES = {"klient": N_("klienci"), "personel": N_("personel"),
+                "usluga": N_("samoocena realizatora")}
+SELF_ASSESSMENT = "usluga"  # the provider's own answers: not personal data, never suppressed
+
+
+def criteria_matrix(ctx: ReportContext) -> pd.DataFrame:
+    """Criteria × perspectives scores (0–100) of the evaluation year; small groups hidden.
+
+    Client and staff scores from fewer than ``ctx.threshold`` respondents are
+    NA (personal data); the provider's self-assessment is one institutional
+    answer and is shown as it is.
+    """
+    scores = ctx.inputs.service_scores
+    unit = scores[(scores["area"] == ctx.area) & (scores["year"] == ctx.year)]
+    visible = unit["value"].where(
+        (unit["perspective"] == SELF_ASSESSMENT) | (unit["n"] >= ctx.threshold))
+    unit = unit.assign(value=visible)
+    matrix = unit.pivot_table(index="criterion", columns="perspective", values="value",
+                              aggfunc="mean", dropna=False)
+    return matrix.reindex(index=list(CRITERIA), columns=list(PERSPECTIVES))
+
+
+def show_criteria_matrix(ctx: ReportContext) -> None:
+    """The criteria × perspectives matrix and the triangulation reading."""
+    show_heading(_("Kryteria jakości z trzech perspektyw"), level=3)
+    matrix = criteria_matrix(ctx)
+    table = pd.DataFrame({_("Kryterium"): [_(CRITERIA[c]) for c in matrix.index]})
+    for perspective, label in PERSPECTIVES.items():
+        table[_(label)] = matrix[perspective].to_numpy()
+    show_table(table, _("Wyniki 0–100 według kryterium i perspektywy, {year}").format(
+        year=ctx.year))
+    show_text(_("Puste pole: brak ankiet albo mniej niż {threshold} odpowiedzi. Samoocena "
+                "wyraźnie wyższa niż ocena klientów (o ponad 15 pkt) sygnalizuje zawyżoną "
+                "samoocenę.").format(threshold=ctx.threshold))
+
+
+def reliability_panel(ctx: ReportContext) -> pd.DataFrame:
+    """Cronbach's α of each client-survey criterion scale, answers pooled over all years.
+
+    Pooling the years gives enough respondents for a stable α; below the
+    catalogue's minimum the verdict says so instead of giving a number.
+    """
+    items = ctx.catalog.survey_items()
+    items = items[items["instrument"] == "klient"]
+    answers = ctx.store.survey_responses
+    answers = answers[(answers["area"] == ctx.area) & (answers["instrument"] == "klient")]
+    minimum = ctx.catalog.settings.reliability.min_respondents
+    records = []
+    for criterion, scale in items.groupby("criterion", sort=False):
+        if len(scale) < 2:
+            continue
+        wide = answers[answers["item_id"].isin(scale["item_id"])].pivot_table(
+            index=["year", "respondent_id"], columns="item_id", values="answer", aggfunc="first")
+        wide = wide.reindex(columns=list(scale["item_id"])).astype(float)
+        for item in scale[scale["reverse"]]["item_id"]:
+            wide[item] = 6 - wide[item]
+        report = reliability_report(wide, min_respondents=minimum)
+        weak = report.items.index[report.items["low_correlation"]].tolist()
+        records.append({
+            _("Skala"): _(CRITERIA.get(str(criterion), str(criterion))),
+            _("Pozycje"): report.n_items,
+            "n": report.n_respondents,
+            "α": report.alpha,
+            _("95% przedział"): "—" if pd.isna(report.ci_low) else
+            f"{format_number(report.ci_low, 2)}–{format_number(report.ci_high, 2)}",
+            _("Ocena rzetelności"): report.verdict,
+            _("Pozycje o niskiej korelacji"): ", ".join(weak) or "—",
+        })
+    return pd.DataFrame.from_records(records)
+
+
+def show_reliability(ctx: ReportContext) -> None:
+    """The reliability panel of the client survey (Cronbach's α with a 95 % interval)."""
+    show_heading(_("Rzetelność ankiety klientów"), level=3)
+    panel = reliability_panel(ctx)
+    if panel.empty:
+        show_text(_("_Brak skal z co najmniej dwiema pozycjami._"))
+        return
+    show_table(panel, _("Alfa Cronbacha skal ankiety klientów (wszystkie lata razem)"),
+               formats={"α": lambda v: format_number(v, 2)})
+    show_text(_("α ≥ 0,70 akceptowalna, ≥ 0,80 dobra, > 0,95 możliwe zbędne pozycje; pozycje o "
+                "skorygowanej korelacji z resztą skali < 0,30 warto przejrzeć."))
+
+
+RECOMMENDATION_RULES = (
+    ("stop", N_("zakończyć (nie przedłużać kontraktu)"),
+     N_("jakość i efektywność jednocześnie źle: satysfakcja klientów (Q1) lub osiągnięcie "
+        "rezultatów (Q3R) „źle” oraz koszt po przejściu na kontrakt (E9) „źle”")),
+    ("modify", N_("kontynuować ze zmianami"),
+     N_("co najmniej jeden z wskaźników Q1, Q3R, Q6, Q7, E3, E9, TRI „źle” albo co najmniej "
+        "trzy „uwaga”")),
+    ("continue", N_("kontynuować"), N_("żadna z powyższych reguł nie zachodzi")),
+)
+KEY_INDICATORS = ("Q1", "Q3R", "Q6", "Q7", "E3", "E9", "TRI")
+
+
+def recommendation(ctx: ReportContext) -> tuple[str, list[str]]:
+    """Continue / modify / stop by the stated rules; returns the rule id and the reds seen."""
+    rows = latest(ctx)
+    status = {i: str(rows.loc[i, "status"]) for i in KEY_INDICATORS if i in rows.index}
+    reds = [i for i, s in status.items() if s == "red"]
+    ambers = [i for i, s in status.items() if s == "amber"]
+    quality_red = status.get("Q1") == "red" or status.get("Q3R") == "red"
+    if quality_red and status.get("E9") == "red":
+        return "stop", reds
+    if reds or len(ambers) >= 3:
+        return "modify", reds + ambers
+    return "continue", []
+
+
+def show_recommendation(ctx: ReportContext) -> None:
+    """The recommendation and the rule that produced it (never free text)."""
+    show_heading(_("Rekomendacja"))
+    chosen, evidence = recommendation(ctx)
+    rules = pd.DataFrame({
+        _("Rekomendacja"): [_(label) for _id, label, _rule in RECOMMENDATION_RULES],
+        _("Reguła"): [_(rule) for _id, _label, rule in RECOMMENDATION_RULES],
+        _("Spełniona"): [_("tak") if rule_id == chosen else "" for rule_id, _l, _r
+                         in RECOMMENDATION_RULES],
+    })
+    label = dict((r, _(lbl)) for r, lbl, _rule in RECOMMENDATION_RULES)[chosen]
+    show_text(_("**Rekomendacja: {label}.** Podstawa: {evidence}.").format(
+        label=label, evidence=", ".join(evidence) or _("brak wskaźników „źle” i „uwaga” "
+                                                        "wśród kluczowych")))
+    show_table(rules, _("Reguły rekomendacji (sprawdzane po kolei)"))
+
+
 def show_appendix(ctx: ReportContext) -> None:
-    """Methods appendix (shared)."""
+    """All indicators of the stage, then the methods appendix (shared)."""
+    show_heading(_("Wszystkie wskaźniki"))
+    show_scorecard(ctx)
     show_methods(ctx)

@@ -19,6 +19,7 @@ texts; ``show_*`` functions only display.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 from typing import Final
 
@@ -77,19 +78,19 @@ _MATRIX_CSS: Final = """
 <style>
 .jp-RenderedHTMLCommon table.tl-matrix { width: 100%; table-layout: fixed; font-size: 8pt;
   margin: 0.3em 0 0.6em; }
-.jp-RenderedHTMLCommon table.tl-matrix th { font-size: 7pt; font-weight: normal;
-  vertical-align: bottom; text-align: center; padding: 0.2em 0.15em; line-height: 1.15;
-  hyphens: auto; }
+.jp-RenderedHTMLCommon table.tl-matrix th { font-size: 6.5pt; font-weight: normal;
+  vertical-align: bottom; text-align: center; padding: 0.2em 0.1em; line-height: 1.15;
+  hyphens: auto; overflow-wrap: break-word; }
 .jp-RenderedHTMLCommon table.tl-matrix th b { font-size: 8pt; }
 .jp-RenderedHTMLCommon table.tl-matrix td { vertical-align: top; text-align: center;
-  padding: 0.3em 0.15em; line-height: 1.25; }
+  padding: 0.3em 0.1em; line-height: 1.25; }
 .jp-RenderedHTMLCommon table.tl-matrix th.text, .jp-RenderedHTMLCommon table.tl-matrix td.text {
-  text-align: left; }
-.jp-RenderedHTMLCommon table.tl-matrix col.area { width: 22%; }
-.jp-RenderedHTMLCommon table.tl-matrix col.mode { width: 13%; }
+  text-align: left; font-size: 7.5pt; hyphens: manual; }
+.jp-RenderedHTMLCommon table.tl-matrix col.area { width: 19%; }
+.jp-RenderedHTMLCommon table.tl-matrix col.mode { width: 12%; }
 .tl-matrix .v { font-weight: bold; white-space: nowrap; }
 .tl-matrix .q { font-size: 6.5pt; color: #444; white-space: nowrap; }
-.tl-matrix .tl { font-size: 7pt; padding: 0 0.35em; }
+.tl-matrix .tl { font-size: 7pt; padding: 0 0.3em; }
 .tl-matrix .tl-none, .tl-matrix .na { color: #555; font-size: 7pt; }
 .tl-legend { font-size: 8pt; color: #333; margin: 0.2em 0 0.8em; }
 .tl-legend .tl { font-size: 7.5pt; }
@@ -212,9 +213,9 @@ def findings(ctx: ReportContext) -> list[str]:
     # R1: how many areas, how many on multi-year contracts, how the lights add up.
     if not modes.empty:
         counts = matrix["status"].value_counts()
-        out.append(_("W {year} r. gmina finansowała zadania w {areas} obszarach, w tym w {multi} "
-                     "kontraktem wieloletnim. Oceny w macierzy: „{green}” {g}, „{amber}” {a}, "
-                     "„{red}” {r}.").format(
+        out.append(_("Obszary finansowane przez gminę w {year} r.: {areas}, w tym kontraktem "
+                     "wieloletnim: {multi}. Oceny w macierzy: „{green}” — {g}, „{amber}” — {a}, "
+                     "„{red}” — {r}.").format(
             year=ctx.year, areas=len(modes), multi=int((modes["mode"] == MULTI_YEAR).sum()),
             green=_status_label("green"), amber=_status_label("amber"),
             red=_status_label("red"), g=int(counts.get("green", 0)),
@@ -231,8 +232,8 @@ def findings(ctx: ReportContext) -> list[str]:
     # R3: hidden survey results.
     hidden = int(matrix["suppressed"].sum())
     if hidden:
-        out.append(_("W macierzy ukryto {count} wyników ankiet: odpowiedziało mniej niż "
-                     "{threshold} osób (ochrona danych).").format(
+        out.append(_("Wyniki ankiet ukryte w macierzy: {count} (mniej niż {threshold} "
+                     "odpowiedzi, ochrona danych).").format(
             count=hidden, threshold=ctx.threshold))
     # R4: the cooperation index now and in the first year; the weakest area.
     coop = cooperation_rows(ctx.indicators)
@@ -294,8 +295,8 @@ def matrix_cell(row: pd.Series, unit: str, threshold: int) -> str:
         return f'<span class="na">{html.escape(_("brak danych"))}</span>'
     parts = [f'<div class="v">{html.escape(format_indicator_value(row["value"], unit))}</div>']
     if not pd.isna(row["ci_low"]):
-        detail = f"n = {int(row['n'])} · {interval_text(row)}"
-        parts.append(f'<div class="q">{html.escape(detail)}</div>')
+        parts.append(f'<div class="q">n = {int(row["n"])}</div>'
+                     f'<div class="q">{html.escape(interval_text(row))}</div>')
     parts.append(_badge(str(row["status"])))
     return "".join(parts)
 
@@ -356,35 +357,42 @@ def _matrix_raw(matrix: pd.DataFrame, modes: pd.DataFrame) -> pd.DataFrame:
         cells = matrix[matrix["indicator"] == indicator].set_index("area").reindex(modes["area"])
         raw[indicator] = [None if pd.isna(v) else float(v) for v in cells["value"]]
         raw[f"{indicator} — {_('Ocena')}"] = [
-            _status_label(str(s)) if a else _("nie dotyczy")
-            for s, a in zip(cells["status"], cells["applicable"], strict=True)
+            _("nie dotyczy") if not a else suppressed_mark() if h else _status_label(str(s))
+            for s, a, h in zip(cells["status"], cells["applicable"], cells["suppressed"],
+                               strict=True)
         ]
     return raw
 
 
+def show_findings(title: str, items: Sequence[str], level: int = 3) -> None:
+    """A heading and a list of findings kept together on one page."""
+    listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    show_html(f'<div class="wkus-keep findings"><h{level}>{html.escape(title)}</h{level}>'
+              f"<ul>{listed}</ul></div>")
+
+
 def show_summary(ctx: ReportContext) -> None:
     """Findings from the stated rules, right under the matrix."""
-    show_heading(_("Najważniejsze wnioski"), level=3)
     items = findings(ctx) or [_("Brak danych do sformułowania wniosków.")]
-    show_text("\n".join(f"- {item}" for item in items))
+    show_findings(_("Najważniejsze wnioski"), items)
 
 
-def _cooperation_note(row: pd.Series, spec_survey: bool, threshold: int) -> str:
+def _cooperation_note(row: pd.Series, threshold: int) -> str:
     if bool(row["suppressed"]):
         return _("ukryte (mniej niż {threshold} odpowiedzi)").format(threshold=threshold)
     if pd.isna(row["value"]):
         return _("brak danych")
     value = format_number(row["value"], 1)
-    if pd.isna(row["n"]):
-        return value
-    if spec_survey:
-        return _("{value} (n = {n} odpowiedzi)").format(value=value, n=int(row["n"]))
-    return _("{value} ({n} pozycji listy)").format(value=value, n=int(row["n"]))
+    return value if pd.isna(row["n"]) else f"{value} (n = {int(row['n'])})"
+
+
+def _wrapped(label: str, width: int = 30) -> str:
+    """A figure label broken into lines of at most ``width`` characters."""
+    return "\n".join(textwrap.wrap(label, width)) or label
 
 
 def show_cooperation(ctx: ReportContext) -> None:
     """The cooperation model of the gmina in the evaluation year: figure and table."""
-    show_html('<div class="wkus-page-break"></div>')
     show_heading(_("Model współpracy (cała gmina)"))
     show_text(_("Współpraca gminy z organizacjami w sześciu obszarach (0–100): W1–W4 z listy "
                 "kontrolnej urzędu (n = liczba pozycji z danymi), W5–W6 z ankiety organizacji "
@@ -397,12 +405,11 @@ def show_cooperation(ctx: ReportContext) -> None:
         return
     present = [i for i in COOPERATION_AREAS if i in rows.index]
     bars = pd.DataFrame({
-        "label": [f"{i} {indicator_name(ctx.catalog.indicator(i))}" for i in present],
+        "label": [_wrapped(f"{i} {indicator_name(ctx.catalog.indicator(i))}") for i in present],
         "value": [rows.loc[i, "value"] for i in present],
         "ci_low": [rows.loc[i, "ci_low"] for i in present],
         "ci_high": [rows.loc[i, "ci_high"] for i in present],
-        "note": [_cooperation_note(rows.loc[i], ctx.catalog.indicator(i).survey_based,
-                                   ctx.threshold) for i in present],
+        "note": [_cooperation_note(rows.loc[i], ctx.threshold) for i in present],
     })
     targets = [ctx.catalog.indicator(i).target for i in present]
     target = targets[0] if targets and len(set(targets)) == 1 else None

@@ -1,0 +1,802 @@
+"""On-going (ocena bieżąca) sections: one budget year of a multi-year contract.
+
+The report follows a contract while it runs: results against targets
+cumulatively since the contract start (narastająco, as multi-year NGO reports
+show them), budget execution this year and cumulatively, the year's client
+surveys, early warnings and a data-quality section.
+
+Calculations are pure functions (:func:`cumulative_results`,
+:func:`budget_execution`, :func:`early_warnings`, :func:`survey_quality`,
+:func:`outlier_table`); the ``show_*`` functions gather their inputs from the
+report context (data up to the evaluation year only) and display them. Every
+warning is a stated rule that names itself when it fires.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final, Literal, cast
+
+import numpy as np
+import pandas as pd
+
+from wkus_lib import plots, plots_stages
+from wkus_lib.catalog import Catalog
+from wkus_lib.i18n import N_, _, current_language
+from wkus_lib.metrics.outliers import modified_z_scores, robust_outlier_flags
+from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.context import (
+    ReportContext,
+    area_contracts,
+    format_indicator_value,
+    indicator_name,
+    interval_text,
+    latest,
+    yearly,
+)
+from wkus_lib.report.display import (
+    display_table,
+    html_table,
+    show_figure,
+    show_heading,
+    show_table,
+    show_text,
+)
+from wkus_lib.report.ex_ante import cell_number, show_notes
+from wkus_lib.style import STATUS_LABELS, Status, format_number
+
+SUMMARY_INDICATORS: Final = ("Q1", "Q2", "Q3", "Q4", "Q3R", "Q5", "Q6", "Q7", "TRI",
+                             "E1", "E3", "E4", "E8", "WC")
+"""The summary scorecard: the indicators a council follows every contract year."""
+SURVEY_SCORES: Final = ("Q1", "Q2", "Q3", "Q4")
+INSTRUMENT_ORDER: Final = ("klient", "personel", "samoocena")
+INSTRUMENT_LABELS: Final = {
+    "klient": N_("klienci"),
+    "personel": N_("personel"),
+    "samoocena": N_("samoocena realizatora"),
+}
+STRAIGHT_LINE_MIN_ITEMS: Final = 4
+"""Straight-lining is judged only for respondents who answered at least this many items."""
+OUTLIER_INDICATORS: Final = ("E1", "E1H", "E4")
+OUTLIER_MIN_YEARS: Final = 4
+"""Fewest years of an indicator before a modified z-score is worth reporting."""
+
+WarningState = Literal["fired", "ok", "no_data"]
+WARNING_LABELS: Final[dict[str, str]] = {
+    "fired": N_("ostrzeżenie"),
+    "ok": N_("bez zastrzeżeń"),
+    "no_data": N_("brak danych"),
+}
+WARNING_CLASSES: Final[dict[str, str]] = {"fired": "tl-red", "ok": "tl-green", "no_data": "tl"}
+
+
+# ------------------------------------------------------------ pure calculations
+
+
+def cumulative_results(
+    results: pd.DataFrame, *, year: int, warning_share: float = 0.8
+) -> pd.DataFrame:
+    """Results against targets, summed per result from the contract start to ``year``.
+
+    Parameters
+    ----------
+    results
+        One row per contract × result × year: ``contract_id``, ``result_id``,
+        ``name``, ``unit``, ``year``, ``target``, ``achieved`` (NaN = not
+        reported) and the contract's ``start_year`` and ``end_year``. Rows of
+        years after ``year`` contribute only their targets (plans are known
+        when the contract is signed), never their achieved values.
+    year
+        The evaluation year.
+    warning_share
+        A result is ``behind`` when its achievement is below this share of
+        the time-proportional target.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per contract × result with a row up to ``year``:
+
+        - ``target_to_date``, ``achieved_to_date`` — sums over the years up to
+          ``year`` with a reported achieved value; ``pct_to_date`` = achieved /
+          target × 100;
+        - ``years_reported`` and ``years_missing`` (term years up to ``year``
+          without an achieved value);
+        - ``contract_target`` = mean yearly target × contract years (the sum
+          of the yearly targets when every year has one);
+          ``pct_of_contract`` = achieved to date / contract target × 100;
+        - ``time_share`` = years reported / contract years;
+          ``pct_of_time_target`` = achieved to date / (contract target ×
+          time share) × 100; ``behind`` = ``pct_of_time_target`` <
+          ``warning_share`` × 100.
+
+    Examples
+    --------
+    A 4-year contract, 3 years reported, yearly target 100, 300 achieved in
+    all: 300 / (400 × 3/4) = 100 % of the time-proportional target.
+
+    >>> frame = pd.DataFrame({
+    ...     "contract_id": "c", "result_id": "R1", "name": "osoby", "unit": "osoby",
+    ...     "year": [2022, 2023, 2024, 2025], "target": 100.0,
+    ...     "achieved": [100.0, 100.0, 100.0, None], "start_year": 2022, "end_year": 2025})
+    >>> cumulative_results(frame, year=2024)["pct_of_time_target"].tolist()
+    [100.0]
+    """
+    keys = ["contract_id", "result_id"]
+    in_term = results[(results["year"] >= results["start_year"])
+                      & (results["year"] <= results["end_year"])]
+    to_date = in_term[in_term["year"] <= year]
+    reported = to_date[to_date["achieved"].notna()]
+    base = in_term.sort_values("year").groupby(keys, sort=True).agg(
+        name=("name", "last"), unit=("unit", "last"), start_year=("start_year", "first"),
+        end_year=("end_year", "first"), mean_target=("target", "mean"),
+    )
+    sums = reported.groupby(keys, sort=True).agg(
+        target_to_date=("target", "sum"), achieved_to_date=("achieved", "sum"),
+        years_reported=("year", "nunique"),
+    )
+    due = to_date.groupby(keys, sort=True)["year"].nunique().rename("years_due")
+    table = base.join(due, how="inner").join(sums, how="left").reset_index()
+    years_reported = table["years_reported"].fillna(0).astype("int64")
+    contract_years = (table["end_year"] - table["start_year"] + 1).astype("int64")
+    elapsed = (np.minimum(year, table["end_year"]) - table["start_year"] + 1).astype("int64")
+    contract_target = table["mean_target"] * contract_years
+    time_share = years_reported / contract_years
+    achieved = table["achieved_to_date"].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct_to_date = achieved / table["target_to_date"].to_numpy(dtype=float) * 100.0
+        pct_of_contract = achieved / contract_target.to_numpy(dtype=float) * 100.0
+        time_target = (contract_target * time_share).to_numpy(dtype=float)
+        pct_of_time = np.where(time_target > 0, achieved / time_target * 100.0, np.nan)
+    out = table.assign(
+        years_reported=years_reported,
+        years_missing=(elapsed - years_reported).clip(lower=0),
+        contract_years=contract_years,
+        contract_target=contract_target,
+        pct_to_date=pct_to_date,
+        pct_of_contract=pct_of_contract,
+        time_share=time_share,
+        pct_of_time_target=pct_of_time,
+        behind=np.nan_to_num(pct_of_time, nan=np.inf) < warning_share * 100.0,
+    )
+    return out[["contract_id", "result_id", "name", "unit", "start_year", "end_year",
+                "contract_years", "target_to_date", "achieved_to_date", "pct_to_date",
+                "years_reported", "years_missing", "contract_target", "pct_of_contract",
+                "time_share", "pct_of_time_target", "behind"]]
+
+
+def budget_execution(finance: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """Budget execution (E3) per year up to ``year`` and cumulatively.
+
+    ``finance`` has ``year``, ``planned`` and ``actual`` (NaN = not reported)
+    per cost line. As E3, only lines with an actual cost count in the planned
+    amount. Returns ``year``, ``planned`` (lines with an actual),
+    ``planned_all``, ``actual``, ``execution`` (%), ``missing_lines``,
+    ``planned_cum``, ``actual_cum`` and ``execution_cum`` (%).
+
+    >>> lines = pd.DataFrame({"year": [2022, 2022, 2023], "planned": [100.0, 50.0, 100.0],
+    ...                       "actual": [90.0, None, 120.0]})
+    >>> budget_execution(lines, year=2023)["execution_cum"].round(1).tolist()
+    [90.0, 105.0]
+    """
+    rows = finance[finance["year"] <= year]
+    actual = rows["actual"].to_numpy(dtype=float, na_value=np.nan)
+    reported = ~np.isnan(actual)
+    lines = pd.DataFrame({
+        "year": rows["year"].to_numpy(),
+        "planned": np.where(reported, rows["planned"].to_numpy(dtype=float), 0.0),
+        "planned_all": rows["planned"].to_numpy(dtype=float),
+        "actual": np.where(reported, actual, 0.0),
+        "missing_lines": (~reported).astype("int64"),
+    })
+    table = lines.groupby("year", sort=True).sum().reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        execution = np.where(table["planned"] > 0, table["actual"] / table["planned"] * 100.0,
+                             np.nan)
+        planned_cum = table["planned"].cumsum()
+        actual_cum = table["actual"].cumsum()
+        execution_cum = np.where(planned_cum > 0, actual_cum / planned_cum * 100.0, np.nan)
+    return table.assign(execution=execution, planned_cum=planned_cum, actual_cum=actual_cum,
+                        execution_cum=execution_cum)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One indicator value of the year, or why there is none."""
+
+    value: float | None
+    suppressed: bool = False
+    n: int | None = None
+
+
+@dataclass(frozen=True)
+class WarningLimits:
+    """Limits of the early-warning rules that are not catalogue thresholds."""
+
+    budget_low: float = 85.0
+    budget_high: float = 110.0
+    results_share: float = 0.8
+    triangulation_points: float = 15.0
+
+
+@dataclass(frozen=True)
+class WarningCheck:
+    """One early-warning rule: its statement, what the data show and whether it fired."""
+
+    rule_id: str
+    rule: str
+    observed: str
+    state: WarningState
+
+
+TRAFFIC_LIGHT_RULES: Final = (("O3", "Q1"), ("O4", "Q6"), ("O5", "Q7"), ("O7", "Q5"))
+"""Rules that fire on the catalogue's red light: rule id, indicator."""
+
+
+def _reading_text(reading: Reading, unit: str, threshold: int) -> str:
+    if reading.suppressed:
+        return _("ukryte (mniej niż {threshold} odpowiedzi)").format(threshold=threshold)
+    if reading.value is None or np.isnan(reading.value):
+        return _("brak danych")
+    text = format_indicator_value(reading.value, unit)
+    return text if reading.n is None else f"{text} (n = {reading.n})"
+
+
+def early_warnings(
+    *,
+    budget: Reading,
+    results: pd.DataFrame,
+    readings: Mapping[str, Reading],
+    catalog: Catalog,
+    limits: WarningLimits | None = None,
+    threshold: int = 5,
+) -> list[WarningCheck]:
+    """Early warnings of a contract year, each a stated rule.
+
+    - O1 budget execution (E3) of the year below ``budget_low`` % or above
+      ``budget_high`` %;
+    - O2 a result's cumulative achievement below ``results_share`` of its
+      time-proportional target (``behind`` of :func:`cumulative_results`);
+    - O3 client satisfaction (Q1), O4 staff continuity (Q6), O5 complaints
+      (Q7), O7 standard compliance (Q5): the catalogue's red light
+      (thresholds from the catalogue);
+    - O6 triangulation gap (TRI) above ``triangulation_points``.
+
+    A hidden (small-cell) or missing value gives ``no_data``, never a warning.
+    """
+    limits = limits or WarningLimits()
+    checks: list[WarningCheck] = []
+    rule = _("Wykonanie budżetu w roku (E3) poniżej {low} % albo powyżej {high} %").format(
+        low=format_number(limits.budget_low, 0), high=format_number(limits.budget_high, 0))
+    if budget.value is None or np.isnan(budget.value):
+        checks.append(WarningCheck("O1", rule, _("brak danych"), "no_data"))
+    else:
+        fired = not limits.budget_low <= budget.value <= limits.budget_high
+        checks.append(WarningCheck("O1", rule, format_number(budget.value, 1, unit="%"),
+                                   "fired" if fired else "ok"))
+    rule = _("Rezultat osiągnięty narastająco w mniej niż {share} % celu proporcjonalnego do "
+             "upływu czasu kontraktu").format(share=format_number(limits.results_share * 100, 0))
+    known = results[results["pct_of_time_target"].notna()] if len(results) else results
+    if known.empty:
+        checks.append(WarningCheck("O2", rule, _("brak danych"), "no_data"))
+    else:
+        behind = known[known["behind"]]
+        if len(behind):
+            observed = "; ".join(
+                f"{r.result_id} {r.name}: "
+                f"{format_number(cell_number(r.pct_of_time_target), 1, unit='%')}"
+                for r in behind.itertuples(index=False))
+            checks.append(WarningCheck("O2", rule, observed, "fired"))
+        else:
+            lowest = float(known["pct_of_time_target"].min())
+            checks.append(WarningCheck("O2", rule, _("najniższy: {value}").format(
+                value=format_number(lowest, 1, unit="%")), "ok"))
+    for rule_id, indicator in TRAFFIC_LIGHT_RULES:
+        spec = catalog.indicator(indicator)
+        reading = readings.get(indicator, Reading(None))
+        bound = "—" if spec.thresholds is None else format_number(spec.thresholds.amber, 0)
+        sign = "<" if spec.direction == "higher" else ">"
+        rule = _("{id} {name} {sign} {bound}: ocena „źle” według progów katalogu").format(
+            id=indicator, name=indicator_name(spec), sign=sign, bound=bound)
+        observed = _reading_text(reading, spec.unit, threshold)
+        if reading.suppressed or reading.value is None or np.isnan(reading.value):
+            state: WarningState = "no_data"
+        else:
+            state = "fired" if catalog.status(indicator, reading.value) == "red" else "ok"
+        checks.append(WarningCheck(rule_id, rule, observed, state))
+    tri = readings.get("TRI", Reading(None))
+    rule = _("Samoocena realizatora wyższa od oceny klientów o więcej niż {points} pkt "
+             "(TRI)").format(points=format_number(limits.triangulation_points, 0))
+    observed = _reading_text(tri, "pkt", threshold)
+    if tri.suppressed or tri.value is None or np.isnan(tri.value):
+        checks.append(WarningCheck("O6", rule, observed, "no_data"))
+    else:
+        checks.append(WarningCheck("O6", rule, observed,
+                                   "fired" if tri.value > limits.triangulation_points else "ok"))
+    return sorted(checks, key=lambda check: check.rule_id)
+
+
+def survey_quality(
+    responses: pd.DataFrame, *, min_items: int = STRAIGHT_LINE_MIN_ITEMS
+) -> pd.DataFrame:
+    """Item non-response, duplicate respondents and straight-lining per instrument.
+
+    ``responses`` has ``instrument``, ``respondent_id``, ``item_id`` and
+    ``answer`` (NA = not answered). A duplicate respondent answered the same
+    item twice (the repeated rows are left out of the other checks). A
+    straight-liner gave the same answer to every item answered, having
+    answered at least ``min_items`` items. Returns ``instrument``,
+    ``respondents``, ``answers`` (item rows), ``missing``, ``missing_share``
+    (%), ``duplicate_respondents``, ``straight_eligible``, ``straight_liners``
+    and ``straight_share`` (% of the eligible).
+
+    >>> frame = pd.DataFrame({"instrument": "klient", "respondent_id": ["a"] * 4 + ["b"] * 5,
+    ...     "item_id": ["i1", "i2", "i3", "i4", "i1", "i2", "i3", "i4", "i4"],
+    ...     "answer": pd.array([3, 3, 3, 3, 5, None, 4, 2, 2], dtype="Int8")})
+    >>> survey_quality(frame).iloc[0][["missing", "duplicate_respondents",
+    ...                                 "straight_liners"]].tolist()
+    [1, 1, 1]
+    """
+    columns = ["instrument", "respondents", "answers", "missing", "missing_share",
+               "duplicate_respondents", "straight_eligible", "straight_liners", "straight_share"]
+    if responses.empty:
+        return pd.DataFrame(columns=columns)
+    keys = ["instrument", "respondent_id", "item_id"]
+    repeated = responses.duplicated(keys, keep="first").to_numpy()
+    duplicates = responses[repeated].groupby("instrument")["respondent_id"].nunique()
+    clean = responses[~repeated]
+    answered = clean["answer"].notna().to_numpy()
+    grouped = clean.assign(missing=~answered).groupby("instrument", sort=True)
+    summary = grouped.agg(respondents=("respondent_id", "nunique"),
+                          answers=("item_id", "size"), missing=("missing", "sum"))
+    per_person = clean[answered].groupby(["instrument", "respondent_id"])["answer"].agg(
+        ["count", "nunique"])
+    eligible = per_person[per_person["count"] >= min_items]
+    liners = eligible[eligible["nunique"] == 1]
+    summary = summary.assign(
+        duplicate_respondents=duplicates.reindex(summary.index).fillna(0).astype("int64"),
+        straight_eligible=eligible.groupby(level="instrument").size().reindex(summary.index)
+        .fillna(0).astype("int64"),
+        straight_liners=liners.groupby(level="instrument").size().reindex(summary.index)
+        .fillna(0).astype("int64"),
+    )
+    summary = summary.assign(
+        missing=summary["missing"].astype("int64"),
+        missing_share=summary["missing"] / summary["answers"] * 100.0,
+        straight_share=np.where(summary["straight_eligible"] > 0,
+                                summary["straight_liners"] / summary["straight_eligible"] * 100.0,
+                                np.nan),
+    )
+    order = {name: i for i, name in enumerate(INSTRUMENT_ORDER)}
+    summary = summary.reset_index()
+    summary = summary.sort_values("instrument", key=lambda s: s.map(order).fillna(len(order)))
+    return summary[columns].reset_index(drop=True)
+
+
+def outlier_table(
+    series: Mapping[str, pd.DataFrame], *, year: int, min_years: int = OUTLIER_MIN_YEARS
+) -> pd.DataFrame:
+    """Is the year's value an outlier against the area's own years? (modified z-score)
+
+    ``series`` maps an indicator id to its yearly ``year``/``value`` frame.
+    Uses the years up to ``year`` with a value; with fewer than ``min_years``
+    the row says so (``z`` NaN). Returns ``indicator``, ``value``,
+    ``median``, ``z``, ``outlier`` and ``years``.
+    """
+    records = []
+    for indicator, frame in series.items():
+        rows = frame[(frame["year"] <= year) & frame["value"].notna()].sort_values("year")
+        values = rows["value"].to_numpy(dtype=float)
+        now = rows["year"].to_numpy() == year
+        value = float(values[now][0]) if now.any() else float("nan")
+        enough = len(values) >= min_years and now.any()
+        records.append({
+            "indicator": indicator,
+            "value": value,
+            "median": float(np.median(values)) if len(values) else float("nan"),
+            "z": float(modified_z_scores(values)[now][0]) if enough else float("nan"),
+            "outlier": bool(robust_outlier_flags(values)[now][0]) if enough else False,
+            "years": len(values),
+        })
+    return pd.DataFrame.from_records(
+        records, columns=["indicator", "value", "median", "z", "outlier", "years"])
+
+
+# ------------------------------------------------------------ data of one report
+
+
+def running_contracts(ctx: ReportContext) -> pd.DataFrame:
+    """Multi-year contracts of the area that run in the evaluation year."""
+    contracts = area_contracts(ctx)
+    return contracts[(contracts["mode"] == "multi_year") & (contracts["start_year"] <= ctx.year)
+                     & (contracts["end_year"] >= ctx.year)]
+
+
+def contract_results(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`cumulative_results` of the running contracts."""
+    contracts = running_contracts(ctx)
+    results = ctx.store.results.merge(
+        contracts[["contract_id", "start_year", "end_year"]], on="contract_id", how="inner")
+    return cumulative_results(results, year=ctx.year)
+
+
+def contract_budget(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`budget_execution` of the running contracts, from their start year."""
+    contracts = running_contracts(ctx)
+    finance = ctx.store.finance.merge(
+        contracts[["contract_id", "start_year", "end_year"]], on="contract_id", how="inner")
+    finance = finance[(finance["year"] >= finance["start_year"])
+                      & (finance["year"] <= finance["end_year"])]
+    return budget_execution(finance, year=ctx.year)
+
+
+def _reading(rows: pd.DataFrame, indicator: str) -> Reading:
+    if indicator not in rows.index:
+        return Reading(None)
+    row = rows.loc[indicator]
+    number = cell_number(row["value"])
+    count = cell_number(row["n"])
+    value = None if np.isnan(number) else number
+    n = None if np.isnan(count) else int(count)
+    counts_respondents = indicator in (*SURVEY_SCORES, "TRI")
+    return Reading(value, bool(row["suppressed"]), n if counts_respondents else None)
+
+
+def warnings_for(ctx: ReportContext) -> list[WarningCheck]:
+    """:func:`early_warnings` for the report's area and year."""
+    rows = latest(ctx)
+    budget = contract_budget(ctx)
+    now = budget[budget["year"] == ctx.year]
+    execution = Reading(None if now.empty or pd.isna(now.iloc[0]["execution"])
+                        else float(now.iloc[0]["execution"]))
+    readings = {i: _reading(rows, i) for i in ("Q1", "Q5", "Q6", "Q7", "TRI")}
+    limits = WarningLimits(triangulation_points=ctx.catalog.settings.triangulation_flag_points)
+    return early_warnings(budget=execution, results=contract_results(ctx), readings=readings,
+                          catalog=ctx.catalog, limits=limits, threshold=ctx.threshold)
+
+
+# ------------------------------------------------------------ findings and sections
+
+
+def _contract_line(ctx: ReportContext) -> str:
+    contracts = running_contracts(ctx)
+    if contracts.empty:
+        return _("W {year} r. w tym obszarze nie trwa kontrakt wieloletni.").format(year=ctx.year)
+    start, end = int(contracts["start_year"].min()), int(contracts["end_year"].max())
+    return _("Rok {year} to {k}. rok kontraktu wieloletniego na lata {start}–{end}.").format(
+        year=ctx.year, k=ctx.year - start + 1, start=start, end=end)
+
+
+def findings(ctx: ReportContext) -> list[str]:
+    """Findings, each from a stated rule.
+
+    1. Results: mean over results of the cumulative achievement (% of the
+       target to date), and how many results are behind (rule O2).
+    2. Budget: execution (E3) this year and cumulatively since the start.
+    3. Client satisfaction (Q1) of the year with n and interval, or why hidden.
+    4. Transaction cost saved (E8) this year by one contest instead of yearly ones.
+    """
+    out: list[str] = []
+    results = contract_results(ctx)
+    known = results[results["pct_to_date"].notna()]
+    if len(known):
+        text = _("Narastająco od {start} r. osiągnięto średnio {pct} celów zaplanowanych na "
+                 "lata dotychczasowe ({n} rezultatów).").format(
+            start=int(known["start_year"].min()),
+            pct=format_number(known["pct_to_date"].mean(), 1, unit="%"), n=len(known))
+        behind = int(known["behind"].sum())
+        if behind:
+            text += " " + _("Rezultaty opóźnione wobec upływu czasu (reguła O2): {k}.").format(
+                k=behind)
+        out.append(text)
+    budget = contract_budget(ctx)
+    now = budget[budget["year"] == ctx.year]
+    if not now.empty and not pd.isna(now.iloc[0]["execution"]):
+        row = now.iloc[0]
+        out.append(_("Budżet zadania wykonano w {year} r. w {share}, a narastająco od {start} r. "
+                     "w {cum} ({actual} z {planned}).").format(
+            year=ctx.year, share=format_number(row["execution"], 1, unit="%"),
+            start=int(budget["year"].min()),
+            cum=format_number(row["execution_cum"], 1, unit="%"),
+            actual=format_number(row["actual_cum"], 0, unit="zł"),
+            planned=format_number(row["planned_cum"], 0, unit="zł")))
+    rows = latest(ctx)
+    if "Q1" in rows.index:
+        q1 = rows.loc["Q1"]
+        if bool(q1["suppressed"]):
+            out.append(_("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało mniej "
+                         "niż {threshold} osób (ochrona danych).").format(
+                year=ctx.year, threshold=ctx.threshold))
+        elif not pd.isna(q1["value"]):
+            out.append(_("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, 95% "
+                         "przedział {interval}).").format(
+                year=ctx.year, value=format_number(q1["value"], 1), n=int(q1["n"]),
+                interval=interval_text(q1)))
+    saved = cell_number(rows.loc["E8", "value"]) if "E8" in rows.index else float("nan")
+    if not np.isnan(saved):
+        out.append(_("Jeden konkurs na cały kontrakt zamiast corocznych oszczędził gminie w "
+                     "{year} r. {value} kosztów procedury (E8).").format(
+            year=ctx.year, value=format_number(saved, 0, unit="zł")))
+    return out
+
+
+def show_summary(ctx: ReportContext) -> None:
+    """The one-page summary: contract year, scorecard, early warnings, findings."""
+    show_heading(_("Podsumowanie"))
+    show_text(_contract_line(ctx))
+    present = set(latest(ctx).index)
+    show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
+    checks = warnings_for(ctx)
+    fired = [c for c in checks if c.state == "fired"]
+    show_heading(_("Wczesne ostrzeżenia"), level=3)
+    if fired:
+        show_text("\n".join(
+            "- " + _("**{id}** {rule} — {observed}").format(
+                id=c.rule_id, rule=c.rule, observed=c.observed) for c in fired))
+    else:
+        show_text(_("Żadna z {n} reguł ostrzegawczych nie zadziałała.").format(n=len(checks)))
+    show_heading(_("Wnioski"), level=3)
+    items = findings(ctx) or [_("Brak danych do sformułowania wniosków.")]
+    show_text("\n".join(f"- {item}" for item in items))
+
+
+def show_results(ctx: ReportContext) -> None:
+    """Results against targets cumulatively (narastająco) since the contract start."""
+    show_heading(_("Rezultaty narastająco"))
+    results = contract_results(ctx)
+    if results.empty:
+        show_text(_("_Brak rezultatów kontraktu w danych._"))
+        return
+    first = results.iloc[0]
+    show_text(_("Cel i wartość osiągniętą sumujemy dla każdego rezultatu od początku kontraktu "
+                "({start}) do {year} r., z lat, za które podano wartość osiągniętą. Cel "
+                "proporcjonalny do czasu to cel całego kontraktu × udział lat, które już "
+                "upłynęły ({reported} z {years}). Rezultat poniżej {share} % tego celu uruchamia "
+                "ostrzeżenie O2.").format(
+        start=int(first["start_year"]), year=ctx.year, reported=int(first["years_reported"]),
+        years=int(first["contract_years"]), share=80))
+    several = results["contract_id"].nunique() > 1
+    label = [f"{r.result_id} {r.name}" for r in results.itertuples(index=False)]
+    described = [
+        f"{text} [{r.unit}]" + ("" if not r.years_missing else " — " + _(
+            "brak wartości osiągniętej za lata: {k}").format(k=int(cell_number(r.years_missing))))
+        for text, r in zip(label, results.itertuples(index=False), strict=True)
+    ]
+    frame = pd.DataFrame({
+        **({_("Umowa"): results["contract_id"]} if several else {}),
+        _("Rezultat [jednostka]"): described,
+        _("Cel narastająco"): results["target_to_date"],
+        _("Osiągnięto narastająco"): results["achieved_to_date"],
+        _("% celu narastająco"): results["pct_to_date"],
+        _("Cel całego kontraktu"): results["contract_target"],
+        _("% celu wg upływu czasu"): results["pct_of_time_target"],
+    })
+    whole = lambda v: format_number(v, 0)
+    percent = lambda v: format_number(v, 1, unit="%")
+    show_table(frame, _("Rezultaty kontraktu narastająco do {year} r.").format(year=ctx.year),
+               formats={
+                   _("Cel narastająco"): whole, _("Osiągnięto narastająco"): whole,
+                   _("% celu narastająco"): percent, _("Cel całego kontraktu"): whole,
+                   _("% celu wg upływu czasu"): percent,
+               })
+    show_figure(plots_stages.results_against_time(
+        results.assign(label=label, warning_share=0.8),
+        title=_("Osiągnięte narastająco, % celu całego kontraktu"),
+        time_label=_("upływ czasu kontraktu"), warning_label=_("próg ostrzeżenia O2"),
+        xlabel=_("% celu całego kontraktu")))
+
+
+def show_budget(ctx: ReportContext) -> None:
+    """Budget execution (E3) this year and cumulatively since the contract start."""
+    show_heading(_("Wykonanie budżetu"))
+    budget = contract_budget(ctx)
+    if budget.empty:
+        show_text(_("_Brak danych finansowych kontraktu._"))
+        return
+    show_text(_("Wykonanie budżetu (E3) = koszty poniesione / koszty planowane w ofercie × 100 % "
+                "(pozycje z wykazanym kosztem poniesionym). Narastająco: sumy od początku "
+                "kontraktu. Reguła O1 ostrzega poniżej 85 % i powyżej 110 % w roku."))
+    frame = pd.DataFrame({
+        _("Rok"): budget["year"],
+        _("Plan"): budget["planned"],
+        _("Wykonanie"): budget["actual"],
+        _("E3 w roku"): budget["execution"],
+        _("Plan narastająco"): budget["planned_cum"],
+        _("Wykonanie narastająco"): budget["actual_cum"],
+        _("E3 narastająco"): budget["execution_cum"],
+    })
+    money = lambda v: format_number(v, 0, unit="zł")
+    percent = lambda v: format_number(v, 1, unit="%")
+    show_table(frame, _("Wykonanie budżetu kontraktu w kolejnych latach"), formats={
+        _("Plan"): money, _("Wykonanie"): money, _("E3 w roku"): percent,
+        _("Plan narastająco"): money, _("Wykonanie narastająco"): money,
+        _("E3 narastająco"): percent,
+    })
+    show_figure(plots_stages.planned_vs_actual(
+        budget, title=_("Koszty planowane i poniesione (nad słupkami: E3)"),
+        planned_label=_("plan"), actual_label=_("wykonanie"), ylabel=_("zł"), xlabel=_("rok")))
+
+
+def show_surveys(ctx: ReportContext) -> None:
+    """The year's client survey scores Q1–Q4 (and TRI) with n and intervals; small cells hidden."""
+    show_heading(_("Ankiety roku {year}").format(year=ctx.year))
+    show_text(_("Wyniki ankiet w skali 0–100 (przeliczenie odpowiedzi 1–5), z liczbą odpowiedzi "
+                "(n) i 95% przedziałem ufności. Wyniki z mniej niż {threshold} odpowiedzi są "
+                "ukryte, aby chronić dane klientów.").format(threshold=ctx.threshold))
+    rows = latest(ctx)
+    ids = [i for i in SURVEY_SCORES if i in rows.index]
+    if not ids:
+        show_text(_("_Brak ankiet klientów dla tego roku._"))
+        return
+    scores = pd.DataFrame({
+        "label": [indicator_name(ctx.catalog.indicator(i)) for i in ids],
+        "value": [rows.loc[i, "value"] for i in ids],
+        "ci_low": [rows.loc[i, "ci_low"] for i in ids],
+        "ci_high": [rows.loc[i, "ci_high"] for i in ids],
+        "n": [rows.loc[i, "n"] for i in ids],
+        "suppressed": [bool(rows.loc[i, "suppressed"]) for i in ids],
+    })
+    show_figure(plots.scores_with_intervals(
+        scores, title=_("Ocena usługi przez klientów, {year}").format(year=ctx.year),
+        threshold=ctx.threshold, hidden_label=_("ukryte (mniej niż {threshold} odpowiedzi)"),
+        missing_label=_("brak danych"),
+        xlabel=_("wynik 0–100 (kreska: 95% przedział ufności)")))
+    table_ids = [*ids, *(["TRI"] if "TRI" in rows.index else [])]
+    previous = {i: yearly(ctx, i) for i in table_ids}
+    labels = STATUS_LABELS[current_language()]
+    records = []
+    for i in table_ids:
+        row = cast(pd.Series, rows.loc[i])
+        before = previous[i][previous[i]["year"] == ctx.year - 1]
+        hidden = bool(row["suppressed"])
+        records.append({
+            _("Wskaźnik"): f"{i} {indicator_name(ctx.catalog.indicator(i))}",
+            _("Wynik"): suppressed_mark() if hidden else row["value"],
+            "n": row["n"],
+            _("95% przedział"): interval_text(row),
+            _("Ocena"): labels[cast(Status, row["status"])],
+            _("Rok wcześniej"): (suppressed_mark() if len(before) and bool(
+                before.iloc[0]["suppressed"]) else (before.iloc[0]["value"] if len(before)
+                                                    else None)),
+        })
+    frame = pd.DataFrame.from_records(records)
+    score = lambda v: v if isinstance(v, str) else format_number(v, 1)
+    show_table(frame, _("Wyniki ankiet klientów i luka triangulacji"), formats={
+        _("Wynik"): score, _("Rok wcześniej"): score,
+        "n": lambda v: "—" if pd.isna(v) else str(int(v)),
+    })
+
+
+def show_warnings(ctx: ReportContext) -> None:
+    """Every early-warning rule with what the data show and whether it fired."""
+    show_heading(_("Wczesne ostrzeżenia: reguły"))
+    show_text(_("Każda reguła jest stała i jawna; ostrzeżenie nie jest oceną, lecz sygnałem do "
+                "rozmowy z realizatorem. Wartość ukryta lub brak danych nie uruchamia "
+                "ostrzeżenia."))
+    checks = warnings_for(ctx)
+    cells = {
+        _("Reguła"): [html.escape(c.rule_id) for c in checks],
+        _("Warunek ostrzeżenia"): [html.escape(c.rule) for c in checks],
+        _("Dane {year}").format(year=ctx.year): [html.escape(c.observed) for c in checks],
+        _("Wynik"): [f'<span class="tl {WARNING_CLASSES[c.state]}">'
+                     f"{html.escape(_(WARNING_LABELS[c.state]))}</span>" for c in checks],
+    }
+    raw = pd.DataFrame({
+        _("Reguła"): [c.rule_id for c in checks],
+        _("Warunek ostrzeżenia"): [c.rule for c in checks],
+        _("Dane {year}").format(year=ctx.year): [c.observed for c in checks],
+        _("Wynik"): [_(WARNING_LABELS[c.state]) for c in checks],
+    })
+    display_table(html_table(cells, set(), "wkus-table warnings"), raw,
+                  _("Reguły wczesnego ostrzegania"))
+
+
+def _area_responses(ctx: ReportContext) -> pd.DataFrame:
+    responses = ctx.store.survey_responses
+    return responses[(responses["area"] == ctx.area) & (responses["year"] == ctx.year)]
+
+
+def show_data_quality(ctx: ReportContext) -> None:
+    """Data quality before results: survey answers, reports, robust outliers."""
+    show_heading(_("Jakość danych"))
+    quality = survey_quality(_area_responses(ctx))
+    if quality.empty:
+        show_text(_("_Brak ankiet w tym roku._"))
+    else:
+        show_text(_("Braki odpowiedzi to pytania pozostawione bez odpowiedzi (także „nie "
+                    "dotyczy”). Zduplikowany respondent odpowiedział na to samo pytanie dwa razy "
+                    "(powtórzenia pominięto w pozostałych kontrolach). Jednakowe odpowiedzi: "
+                    "respondent, który na wszystkie pytania (co najmniej {k}) dał tę samą "
+                    "odpowiedź.").format(k=STRAIGHT_LINE_MIN_ITEMS))
+        frame = pd.DataFrame({
+            _("Ankieta"): [_(INSTRUMENT_LABELS.get(i, i)) for i in quality["instrument"]],
+            _("Respondenci"): quality["respondents"],
+            _("Braki odpowiedzi"): quality["missing_share"],
+            _("Zduplikowani respondenci"): quality["duplicate_respondents"],
+            _("Jednakowe odpowiedzi"): quality["straight_liners"],
+            _("Udział jednakowych"): quality["straight_share"],
+        })
+        percent = lambda v: format_number(v, 1, unit="%")
+        show_table(frame, _("Ankiety {year}: braki, duplikaty, jednakowe odpowiedzi").format(
+            year=ctx.year), formats={_("Braki odpowiedzi"): percent,
+                                      _("Udział jednakowych"): percent})
+    show_table(report_checks(ctx), _("Sprawozdania: kompletność danych"))
+    series = {i: yearly(ctx, i) for i in OUTLIER_INDICATORS}
+    outliers = outlier_table(series, year=ctx.year)
+    units = {i: ctx.catalog.indicator(i).unit for i in OUTLIER_INDICATORS}
+    show_text(_("Wartość roku porównujemy z latami obszaru do {year} r. zmodyfikowanym "
+                "wskaźnikiem z (mediana i odchylenie medianowe); |z| > 3,5 oznacza wartość "
+                "odstającą, którą warto sprawdzić w sprawozdaniu. Przy mniej niż {k} latach "
+                "porównanie nie ma sensu.").format(year=ctx.year, k=OUTLIER_MIN_YEARS))
+    frame = pd.DataFrame({
+        _("Wskaźnik"): [f"{i} {indicator_name(ctx.catalog.indicator(i))}"
+                        for i in outliers["indicator"]],
+        _("Wartość w roku"): [format_indicator_value(v, units[i])
+                              for i, v in zip(outliers["indicator"], outliers["value"],
+                                              strict=True)],
+        _("Mediana lat"): [format_indicator_value(v, units[i])
+                           for i, v in zip(outliers["indicator"], outliers["median"],
+                                           strict=True)],
+        _("Lata"): outliers["years"],
+        _("z"): outliers["z"],
+        _("Odstająca"): [(_("tak") if flag else _("nie")) if not pd.isna(z)
+                         else _("za mało lat")
+                         for flag, z in zip(outliers["outlier"], outliers["z"], strict=True)],
+    })
+    show_table(frame, _("Wartości odstające na tle lat poprzednich"), formats={
+        _("Wartość w roku"): html.escape, _("Mediana lat"): html.escape,
+        _("z"): lambda v: format_number(v, 2)})
+
+
+def report_checks(ctx: ReportContext) -> pd.DataFrame:
+    """Completeness of the NGO reports: cost lines and results without values, survey reach."""
+    contracts = running_contracts(ctx)
+    ids = set(contracts["contract_id"])
+    start = int(contracts["start_year"].min()) if len(contracts) else ctx.year
+    finance = ctx.store.finance
+    finance = finance[finance["contract_id"].isin(ids) & finance["year"].between(start, ctx.year)]
+    results = ctx.store.results
+    results = results[results["contract_id"].isin(ids) & results["year"].between(start, ctx.year)]
+    beneficiaries = ctx.store.beneficiaries
+    served = beneficiaries[beneficiaries["contract_id"].isin(ids)
+                           & (beneficiaries["year"] == ctx.year)]["clients_served"].sum()
+    responses = _area_responses(ctx)
+    clients = responses[responses["instrument"] == "klient"]["respondent_id"].nunique()
+    this_year = finance[finance["year"] == ctx.year]
+    reach = clients / served * 100.0 if served else float("nan")
+    return pd.DataFrame({
+        _("Kontrola"): [
+            _("Pozycje kosztów bez kwoty poniesionej w {year} r.").format(year=ctx.year),
+            _("Pozycje kosztów bez kwoty poniesionej od {start} r.").format(start=start),
+            _("Rezultaty bez wartości osiągniętej od {start} r.").format(start=start),
+            _("Zasięg ankiety: respondenci klienci / odbiorcy usługi"),
+        ],
+        _("Wynik"): [
+            _("{k} z {n}").format(k=int(this_year["actual"].isna().sum()), n=len(this_year)),
+            _("{k} z {n}").format(k=int(finance["actual"].isna().sum()), n=len(finance)),
+            _("{k} z {n}").format(k=int(results["achieved"].isna().sum()), n=len(results)),
+            _("{k} z {n} ({share})").format(k=clients, n=format_number(served, 0),
+                                            share=format_number(reach, 1, unit="%")),
+        ],
+    })
+
+
+def show_appendix(ctx: ReportContext) -> None:
+    """Methods appendix (shared) and this report's calculation rules."""
+    show_methods(ctx)
+    show_notes(_("Założenia oceny bieżącej"), _method_lines(ctx))
+
+
+def _method_lines(ctx: ReportContext) -> Sequence[str]:
+    return (
+        _("Dane do {year} r. włącznie; z lat późniejszych tylko cele rezultatów (plan znany przy "
+          "podpisaniu umowy).").format(year=ctx.year),
+        _("Cel całego kontraktu = średni cel roczny rezultatu × liczba lat kontraktu; cel "
+          "proporcjonalny do czasu = cel całego kontraktu × lata z podaną wartością osiągniętą / "
+          "lata kontraktu."),
+        _("Reguły ostrzeżeń O3–O5 i O7 korzystają z progów katalogu wskaźników: zmiana progów w "
+          "katalogu zmienia reguły."),
+        _("Wartości odstające: zmodyfikowany wskaźnik z (Iglewicz i Hoaglin), próg |z| > 3,5."),
+    )
