@@ -61,6 +61,6 @@ def _(text: str) -> str:
     return str(message.string) if message is not None and message.string else text
 
 
-def N_(text: str) -> str:  # noqa: N802 — the gettext convention for "mark, translate later"
+def N_(text: str) -> str:  # the gettext convention: mark now, translate later
     """Mark a constant text for extraction; translate it later with :func:`_`."""
     return text

@@ -28,6 +28,11 @@ LABEL_ALL_POINTS_UP_TO = 15
 """Funnel points are all labelled up to this many gminy, otherwise only those outside."""
 
 
+def _floats(column: pd.Series) -> list[float]:
+    """A column as plain floats (NA → nan), for drawing one element at a time."""
+    return [float(v) for v in column.to_numpy(dtype=float, na_value=np.nan)]
+
+
 def funnel_plot(
     points: pd.DataFrame,
     limits: pd.DataFrame,
@@ -72,12 +77,13 @@ def funnel_plot(
     ax.scatter(points["n"][outside], points["value"][outside], s=46, color=OKABE_ITO[5],
                marker="D", edgecolor="white", linewidth=0.5, zorder=3)
     label_all = len(points) <= LABEL_ALL_POINTS_UP_TO
-    for row, out in zip(points.itertuples(index=False), outside, strict=True):
+    xs, ys = _floats(points["n"]), _floats(points["value"])
+    for label, x, y, out in zip(points["label"], xs, ys, outside, strict=True):
         if label_all or out:
-            ax.annotate(str(row.label), (float(row.n), float(row.value)), xytext=(4, 3),
-                        textcoords="offset points", fontsize=7.5, color="#222222")
+            ax.annotate(str(label), (x, y), xytext=(4, 3), textcoords="offset points",
+                        fontsize=7.5, color="#222222")
     ax.set_ylim(*ylim)
-    ax.set_xlim(0, max(float(grid["n"].max()), float(points["n"].max()) * 1.1 + 1))
+    ax.set_xlim(0, max(max(_floats(grid["n"])), max(xs, default=0.0) * 1.1 + 1))
     ax.yaxis.set_major_formatter(polish_tick_formatter(0))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -112,13 +118,15 @@ def dot_interval_plot(
     style = {g: (OKABE_ITO[i % len(OKABE_ITO)], GROUP_MARKERS[i % len(GROUP_MARKERS)])
              for i, g in enumerate(groups)}
     has_group = "group" in frame.columns and bool(groups)
-    for pos, row in zip(positions, frame.itertuples(index=False), strict=True):
-        colour, marker = style.get(str(row.group), (POINT_COLOUR, "o")) if has_group else (
-            POINT_COLOUR, "o")
-        if not (pd.isna(row.low) or pd.isna(row.high)):
-            ax.hlines(pos, row.low, row.high, color=colour, linewidth=1.6, alpha=0.8)
-        ax.plot([row.value], [pos], marker=marker, color=colour, markersize=6, linestyle="none")
-        ax.annotate(format_number(row.value, decimals, unit=value_unit), (float(row.value), pos),
+    keys = [str(g) for g in frame["group"]] if has_group else [""] * len(frame)
+    for pos, key, value, low, high in zip(positions, keys, _floats(frame["value"]),
+                                          _floats(frame["low"]), _floats(frame["high"]),
+                                          strict=True):
+        colour, marker = style.get(key, (POINT_COLOUR, "o"))
+        if not (np.isnan(low) or np.isnan(high)):
+            ax.hlines(pos, low, high, color=colour, linewidth=1.6, alpha=0.8)
+        ax.plot([value], [pos], marker=marker, color=colour, markersize=6, linestyle="none")
+        ax.annotate(format_number(value, decimals, unit=value_unit), (value, pos),
                     xytext=(0, 5), textcoords="offset points", ha="center", fontsize=7,
                     color="#333333")
     if reference is not None:
@@ -160,18 +168,19 @@ def cooperation_bars(
     fig = Figure(figsize=(6.6, 0.62 * len(frame) + 1.4), layout="constrained")
     ax = fig.subplots()
     positions = np.arange(len(frame))[::-1]
-    for pos, row in zip(positions, frame.itertuples(index=False), strict=True):
-        if pd.isna(row.value):
-            ax.text(1, pos, str(row.note), va="center", fontsize=8, color="#555555")
+    for pos, value, low, high, note in zip(positions, _floats(frame["value"]),
+                                           _floats(frame["ci_low"]), _floats(frame["ci_high"]),
+                                           frame["note"], strict=True):
+        if np.isnan(value):
+            ax.text(1, pos, str(note), va="center", fontsize=8, color="#555555")
             continue
-        ax.barh(pos, row.value, color=OKABE_ITO[0], height=0.6)
-        right = float(row.value)
-        if not (pd.isna(row.ci_low) or pd.isna(row.ci_high)):
-            ax.errorbar(row.value, pos,
-                        xerr=[[row.value - row.ci_low], [row.ci_high - row.value]],
+        ax.barh(pos, value, color=OKABE_ITO[0], height=0.6)
+        right = value
+        if not (np.isnan(low) or np.isnan(high)):
+            ax.errorbar(value, pos, xerr=[[value - low], [high - value]],
                         fmt="none", ecolor="#222222", capsize=3, linewidth=1)
-            right = float(row.ci_high)
-        ax.text(min(right, 100.0) + 1.5, pos, str(row.note), va="center", fontsize=7.5)
+            right = high
+        ax.text(min(right, 100.0) + 1.5, pos, str(note), va="center", fontsize=7.5)
     if target is not None:
         ax.axvline(target, color="#555555", linestyle="--", linewidth=1,
                    label=target_label or None)
@@ -208,10 +217,10 @@ def index_trend(
         ax.axhspan(low, high, color=colour, alpha=0.13, linewidth=0, label=label)
     ordered = series.sort_values("year")
     ax.plot(ordered["year"], ordered["value"], color=OKABE_ITO[0], marker="o", linewidth=1.6)
-    for row in ordered.itertuples(index=False):
-        if not pd.isna(row.value):
-            ax.annotate(format_number(row.value, 1), (float(row.year), float(row.value)),
-                        xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7.5)
+    for year, value in zip(_floats(ordered["year"]), _floats(ordered["value"]), strict=True):
+        if not np.isnan(value):
+            ax.annotate(format_number(value, 1), (year, value), xytext=(0, 6),
+                        textcoords="offset points", ha="center", fontsize=7.5)
     ax.set_xticks(sorted(int(y) for y in ordered["year"].unique()))
     ax.set_ylim(0, 105)
     ax.yaxis.set_major_formatter(polish_tick_formatter(0))

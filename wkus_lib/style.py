@@ -45,7 +45,7 @@ STATUS_LABELS: Final[dict[str, dict[Status, str]]] = {
 }
 
 
-def format_number(value: float | int | None, decimals: int = 1, *, unit: str = "") -> str:
+def format_number(value: float | None, decimals: int = 1, *, unit: str = "") -> str:
     """Polish format: ``12345.678`` → ``"12 345,7"``; missing → ``"—"``.
 
     The thousands separator is a non-breaking space so numbers never wrap.

@@ -108,6 +108,12 @@ class PooledScore:
     respondents: int
 
 
+def _float_array(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Counts that may hold pd.NA (nullable integers) as floats with nan."""
+    series = pd.Series(np.asarray(values, dtype=object))
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def pooled_score(values: npt.ArrayLike, n: npt.ArrayLike, sd: npt.ArrayLike) -> PooledScore:
     """Pooled mean and SD of unit scores; units with a missing part or n < 2 are left out.
 
@@ -119,7 +125,7 @@ def pooled_score(values: npt.ArrayLike, n: npt.ArrayLike, sd: npt.ArrayLike) -> 
         When fewer than two units remain: a funnel needs a spread.
     """
     x = np.asarray(values, dtype=float)
-    counts = np.asarray(pd.array(n, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    counts = _float_array(n)
     s = np.asarray(sd, dtype=float)
     keep = ~(np.isnan(x) | np.isnan(counts) | np.isnan(s)) & (counts >= 2)
     if keep.sum() < 2:
@@ -163,7 +169,7 @@ def funnel_limits(
     Examples
     --------
     >>> limits = funnel_limits([16], target=77.5, sd=20.0)
-    >>> round(limits.loc[0, "low_95"], 2), round(limits.loc[0, "high_95"], 2)
+    >>> round(float(limits.loc[0, "low_95"]), 2), round(float(limits.loc[0, "high_95"]), 2)
     (67.7, 87.3)
     """
     counts = np.asarray(n, dtype=float)
@@ -195,7 +201,7 @@ def funnel_positions(
     units without a value or n give ``missing``.
     """
     x = np.asarray(values, dtype=float)
-    counts = np.asarray(pd.array(n, dtype="Float64").to_numpy(dtype=float, na_value=np.nan))
+    counts = _float_array(n)
     hide = np.zeros(len(x), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
     known = ~(np.isnan(x) | np.isnan(counts) | hide) & (np.nan_to_num(counts) > 0)
     out = np.full(len(x), "missing", dtype=object)
@@ -252,9 +258,8 @@ def open_benchmark(area: str, year: int, store_dir: str | Path, lang: str = "pl"
     registry = load_gminy()
     names = {str(t): registry[str(t)].name if str(t) in registry else str(t)
              for t in store.contracts["teryt"].unique()}
-    return BenchmarkContext(area=area,  # type: ignore[arg-type]
-                            year=year, store=store, indicators=table, catalog=catalog,
-                            threshold=threshold, names=names)
+    return BenchmarkContext(area=area, year=year, store=store, indicators=table,
+                            catalog=catalog, threshold=threshold, names=names)
 
 
 def unit_rows(bctx: BenchmarkContext, indicator: str, year: int | None = None) -> pd.DataFrame:

@@ -481,8 +481,8 @@ def findings(ctx: ReportContext, horizon: int) -> list[str]:
         q1 = rows.loc["Q1"]
         if bool(q1["suppressed"]):
             quality += " " + _("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało "
-                               "mniej niż {threshold} osób.").format(year=ctx.year,
-                                                                    threshold=ctx.threshold)
+                               "mniej niż {threshold} osób (ochrona danych).").format(
+                year=ctx.year, threshold=ctx.threshold)
         elif not pd.isna(q1["value"]):
             quality += " " + _("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, "
                                "95% przedział {interval}).").format(
@@ -508,7 +508,7 @@ def findings(ctx: ReportContext, horizon: int) -> list[str]:
     text = _("Z {total} warunków decyzji dane potwierdzają {yes}, {check} wymaga sprawdzenia "
              "przez oceniającego").format(total=len(checklist), yes=counts["yes"],
                                            check=counts["check"])
-    text += ("; " + _("według danych brakuje: {items}.").format(items="; ".join(missing))
+    text += ("; " + _("według danych: {items}.").format(items="; ".join(missing))
              if missing else ".")
     out.append(text)
     return out

@@ -332,7 +332,7 @@ def show_recommendation(ctx: ReportContext) -> None:
         _("Spełniona"): [_("tak") if rule_id == chosen else "" for rule_id, _l, _r
                          in RECOMMENDATION_RULES],
     })
-    label = dict((r, _(lbl)) for r, lbl, _rule in RECOMMENDATION_RULES)[chosen]
+    label = {r: _(lbl) for r, lbl, _rule in RECOMMENDATION_RULES}[chosen]
     show_text(_("**Rekomendacja: {label}.** Podstawa: {evidence}.").format(
         label=label, evidence=", ".join(evidence) or _("brak wskaźników „źle” i „uwaga” "
                                                         "wśród kluczowych")))

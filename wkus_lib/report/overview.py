@@ -201,10 +201,6 @@ def _status_label(status: str) -> str:
     return STATUS_LABELS[current_language()][status]  # type: ignore[index]
 
 
-def _listing(items: Sequence[str]) -> str:
-    return ", ".join(items)
-
-
 def findings(ctx: ReportContext) -> list[str]:
     """Three to five findings, each from a rule of :data:`FINDING_RULES`."""
     out: list[str] = []
@@ -226,7 +222,8 @@ def findings(ctx: ReportContext) -> list[str]:
         by_area = red.groupby("area", sort=False)["indicator"].agg(list)
         ranked = sorted(by_area.items(), key=lambda item: (-len(item[1]),
                                                           AREA_IDS.index(item[0])))[:3]
-        parts = [f"{area_name(area)} ({_listing(ids)})" for area, ids in ranked]  # type: ignore[arg-type]
+        parts = [f"{area_name(area)} ({', '.join(ids)})"  # type: ignore[arg-type]
+                 for area, ids in ranked]
         out.append(_("Ocena „{red}” w obszarach: {areas}.").format(
             red=_status_label("red"), areas="; ".join(parts)))
     # R3: hidden survey results.
