@@ -181,6 +181,21 @@ def test_unit_cost_range_covers_the_year_value(hidden_area: benchmark.BenchmarkC
     assert costs["value"].is_monotonic_increasing
 
 
+def test_an_area_no_gmina_funds_gives_empty_tables_not_errors(
+    demo: DemoSummary, store: Store,
+) -> None:
+    active = store.contracts[(store.contracts["start_year"] <= YEAR)
+                             & (store.contracts["end_year"] >= YEAR)]
+    unfunded = [a for a in AREA_IDS if a not in set(active["area"])]
+    if not unfunded:
+        pytest.skip("every area is funded in the demo year")
+    bctx = benchmark.open_benchmark(unfunded[0], YEAR, demo.store_dir)
+    frame, pooled = benchmark.satisfaction_table(bctx)
+    assert frame.empty and pooled is None
+    assert benchmark.unit_cost_table(bctx).empty
+    assert benchmark.findings(bctx) == []
+
+
 def test_open_benchmark_refuses_an_unknown_area(demo: DemoSummary) -> None:
     with pytest.raises(Exception, match="Nieznany obszar"):
         benchmark.open_benchmark("nie_ma", YEAR, demo.store_dir)

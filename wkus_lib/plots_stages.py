@@ -132,39 +132,36 @@ def planned_vs_actual(
 def results_against_time(
     frame: pd.DataFrame,
     *,
+    warning: float,
     title: str,
-    time_label: str,
+    target_label: str,
     warning_label: str,
     xlabel: str,
 ) -> Figure:
-    """Cumulative achievement of each result as % of the whole-contract target.
+    """Each result's cumulative achievement as % of its time-proportional target.
 
-    ``frame`` has columns ``label``, ``pct_of_contract`` (achieved to date /
-    whole-contract target × 100) and ``time_share`` (0–1, the same for every
-    row: the share of the contract's years reported). A solid line marks the
-    time-proportional target, a dashed one the warning threshold
-    (``warning_share`` × time share, column ``warning_share``).
+    ``frame`` has columns ``label`` and ``value`` (%; NaN when unknown). A
+    solid line marks 100 % (on schedule), a dashed one the warning threshold
+    ``warning`` (%); bars below it are drawn in the warning colour.
     """
-    fig = Figure(figsize=(6.4, 0.55 * len(frame) + 1.4))
+    fig = Figure(figsize=(6.4, 0.42 * len(frame) + 1.5))
     ax = fig.subplots()
     positions = np.arange(len(frame))[::-1]
-    values = frame["pct_of_contract"].to_numpy(dtype=float, na_value=np.nan)
-    time_pct = float(frame["time_share"].iloc[0]) * 100.0 if len(frame) else np.nan
-    warn_pct = time_pct * float(frame["warning_share"].iloc[0]) if len(frame) else np.nan
-    colours = [OKABE_ITO[5] if value < warn_pct else OKABE_ITO[0] for value in values]
-    ax.barh(positions, np.nan_to_num(values), color=colours, height=0.6)
+    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)
+    colours = [OKABE_ITO[5] if value < warning else OKABE_ITO[0] for value in values]
+    ax.barh(positions, np.nan_to_num(values), color=colours, height=0.55)
+    right = max(130.0, float(np.nanmax(np.append(values, 0.0))) + 20.0)
     for pos, value in zip(positions, values, strict=True):
         text = "—" if np.isnan(value) else format_number(value, 1, unit="%")
-        ax.text(np.nan_to_num(value) + 1.5, pos, text, va="center", fontsize=8)
-    if not np.isnan(time_pct):
-        ax.axvline(time_pct, color="#222222", linewidth=1.5, label=time_label)
-        ax.axvline(warn_pct, color=_GREY, linewidth=1.2, linestyle="--", label=warning_label)
+        ax.text(max(np.nan_to_num(value), 100.0) + right * 0.015, pos, text, va="center",
+                fontsize=8)
+    ax.axvline(100.0, color="#222222", linewidth=1.5, label=target_label)
+    ax.axvline(warning, color=_GREY, linewidth=1.2, linestyle="--", label=warning_label)
     ax.set_yticks(positions, [str(label) for label in frame["label"]], fontsize=8.5)
-    ax.set_xlim(0, max(125.0, float(np.nanmax(np.append(values, 0.0))) + 15.0))
+    ax.set_xlim(0, right)
     ax.xaxis.set_major_formatter(polish_tick_formatter(0))
     ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.5 / fig.get_figheight()
-                                                                  - 0.12),
-              fontsize=8, ncols=2)
+    ax.set_title(title, pad=22)
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=8,
+              borderaxespad=0.2)
     return fig

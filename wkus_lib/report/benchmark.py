@@ -320,7 +320,7 @@ def satisfaction_table(bctx: BenchmarkContext) -> tuple[pd.DataFrame, PooledScor
 
 def _name_key(column: pd.Series) -> pd.Series:
     """Alphabetical order that puts Polish letters next to their base letters."""
-    return column.str.casefold().str.translate(str.maketrans("ąćęłńóśźż", "acelnoszz"))
+    return column.astype(str).str.casefold().str.translate(str.maketrans("ąćęłńóśźż", "acelnoszz"))
 
 
 def unit_cost_table(bctx: BenchmarkContext) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from wkus_lib import plots_stages
 from wkus_lib.catalog import IndicatorSpec
 from wkus_lib.i18n import N_, _
 from wkus_lib.metrics.quality import needs_coverage
-from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.common import MODEL_LABELS, show_methods, show_scorecard, suppressed_mark
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
@@ -65,8 +65,6 @@ OPTION_LABELS: Final = {
     "annual_grants": N_("dotacje roczne"),
     "multi_year": N_("kontrakt wieloletni"),
 }
-STAGE_SHORT: Final = {"ex_ante": N_("wstępna"), "on_going": N_("bieżąca"),
-                      "ex_post": N_("końcowa")}
 
 CheckState = Literal["yes", "no", "check"]
 CHECK_LABELS: Final[dict[str, str]] = {
@@ -695,7 +693,11 @@ def threshold_text(spec: IndicatorSpec) -> str:
 
 
 def show_proposed_indicators(ctx: ReportContext) -> None:
-    """Indicators of the contract stages with baseline values, default targets and thresholds."""
+    """Indicators of the contract stages with baseline values, default targets and thresholds.
+
+    One table per model, so each fits on a printed page; indicators only the
+    ex-post evaluation computes are marked.
+    """
     show_heading(_("Proponowane wskaźniki i wartości docelowe kontraktu"))
     show_text(_("Wskaźniki z katalogu, które ocena bieżąca i końcowa policzą dla kontraktu. Cele "
                 "i progi są domyślne: gmina może je zmienić w katalogu przed ogłoszeniem "
@@ -704,26 +706,33 @@ def show_proposed_indicators(ctx: ReportContext) -> None:
                 "progi.").format(year=ctx.year))
     rows = latest(ctx)
     specs = proposed_indicators(ctx)
+    for model in MODEL_LABELS:
+        chosen = [spec for spec in specs if spec.model == model]
+        if chosen:
+            show_table(_indicator_frame(chosen, rows), _("Wskaźniki kontraktu: {model}").format(
+                model=_(MODEL_LABELS[model])), formats={
+                _("Wartość bazowa"): lambda v: html.escape(str(v)),
+                _("Cel"): lambda v: "—" if v is None or pd.isna(v) else _short(float(v)),
+            })
+
+
+def _indicator_frame(specs: Sequence[IndicatorSpec], rows: pd.DataFrame) -> pd.DataFrame:
     baseline: list[str] = []
     for spec in specs:
-        if spec.id not in rows.index or np.isnan(cell_number(rows.loc[spec.id, "value"])):
+        value = cell_number(rows.loc[spec.id, "value"]) if spec.id in rows.index else np.nan
+        if np.isnan(value):
             hidden = spec.id in rows.index and bool(rows.loc[spec.id, "suppressed"])
             baseline.append(suppressed_mark() if hidden else "—")
         else:
-            baseline.append(format_indicator_value(cell_number(rows.loc[spec.id, "value"]),
-                                                   spec.unit))
-    frame = pd.DataFrame({
-        _("Wskaźnik"): [f"{s.id} {indicator_name(s)}" for s in specs],
+            baseline.append(format_indicator_value(value, spec.unit))
+    only_ex_post = " " + _("(tylko ocena końcowa)")
+    return pd.DataFrame({
+        _("Wskaźnik"): [f"{s.id} {indicator_name(s)}"
+                        + (only_ex_post if "on_going" not in s.stages else "") for s in specs],
         _("Jednostka"): [s.unit for s in specs],
         _("Wartość bazowa"): baseline,
         _("Cel"): [None if s.target is None else s.target for s in specs],
         _("Progi: dobrze / uwaga"): [threshold_text(s) for s in specs],
-        _("Etapy"): [", ".join(_(STAGE_SHORT[st]) for st in s.stages if st in STAGE_SHORT)
-                     for s in specs],
-    })
-    show_table(frame, _("Wskaźniki kontraktu: wartości bazowe, cele i progi"), formats={
-        _("Wartość bazowa"): lambda v: html.escape(str(v)),
-        _("Cel"): lambda v: "—" if v is None or pd.isna(v) else _short(float(v)),
     })
 
 

@@ -47,8 +47,7 @@ from wkus_lib.report.display import (
 from wkus_lib.report.ex_ante import cell_number, show_notes
 from wkus_lib.style import STATUS_LABELS, Status, format_number
 
-SUMMARY_INDICATORS: Final = ("Q1", "Q2", "Q3", "Q4", "Q3R", "Q5", "Q6", "Q7", "TRI",
-                             "E1", "E3", "E4", "E8", "WC")
+SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
 """The summary scorecard: the indicators a council follows every contract year."""
 SURVEY_SCORES: Final = ("Q1", "Q2", "Q3", "Q4")
 INSTRUMENT_ORDER: Final = ("klient", "personel", "samoocena")
@@ -57,6 +56,8 @@ INSTRUMENT_LABELS: Final = {
     "personel": N_("personel"),
     "samoocena": N_("samoocena realizatora"),
 }
+RESULTS_WARNING_SHARE: Final = 0.8
+"""Rule O2: a result below this share of its time-proportional target is behind."""
 STRAIGHT_LINE_MIN_ITEMS: Final = 4
 """Straight-lining is judged only for respondents who answered at least this many items."""
 OUTLIER_INDICATORS: Final = ("E1", "E1H", "E4")
@@ -76,7 +77,7 @@ WARNING_CLASSES: Final[dict[str, str]] = {"fired": "tl-red", "ok": "tl-green", "
 
 
 def cumulative_results(
-    results: pd.DataFrame, *, year: int, warning_share: float = 0.8
+    results: pd.DataFrame, *, year: int, warning_share: float = RESULTS_WARNING_SHARE
 ) -> pd.DataFrame:
     """Results against targets, summed per result from the contract start to ``year``.
 
@@ -217,18 +218,22 @@ class WarningLimits:
 
     budget_low: float = 85.0
     budget_high: float = 110.0
-    results_share: float = 0.8
+    results_share: float = RESULTS_WARNING_SHARE
     triangulation_points: float = 15.0
 
 
 @dataclass(frozen=True)
 class WarningCheck:
-    """One early-warning rule: its statement, what the data show and whether it fired."""
+    """One early-warning rule: its statement, what the data show and whether it fired.
+
+    ``short`` is the rule in a few words, for the summary page.
+    """
 
     rule_id: str
     rule: str
     observed: str
     state: WarningState
+    short: str = ""
 
 
 TRAFFIC_LIGHT_RULES: Final = (("O3", "Q1"), ("O4", "Q6"), ("O5", "Q7"), ("O7", "Q5"))
@@ -258,7 +263,9 @@ def early_warnings(
     - O1 budget execution (E3) of the year below ``budget_low`` % or above
       ``budget_high`` %;
     - O2 a result's cumulative achievement below ``results_share`` of its
-      time-proportional target (``behind`` of :func:`cumulative_results`);
+      time-proportional target (``pct_of_time_target`` of
+      :func:`cumulative_results`; ``results`` needs that column, ``result_id``
+      and ``name``);
     - O3 client satisfaction (Q1), O4 staff continuity (Q6), O5 complaints
       (Q7), O7 standard compliance (Q5): the catalogue's red light
       (thresholds from the catalogue);
@@ -268,36 +275,41 @@ def early_warnings(
     """
     limits = limits or WarningLimits()
     checks: list[WarningCheck] = []
+    low, high = format_number(limits.budget_low, 0), format_number(limits.budget_high, 0)
     rule = _("Wykonanie budżetu w roku (E3) poniżej {low} % albo powyżej {high} %").format(
-        low=format_number(limits.budget_low, 0), high=format_number(limits.budget_high, 0))
+        low=low, high=high)
+    short = _("E3 poza przedziałem {low}–{high} %").format(low=low, high=high)
     if budget.value is None or np.isnan(budget.value):
-        checks.append(WarningCheck("O1", rule, _("brak danych"), "no_data"))
+        checks.append(WarningCheck("O1", rule, _("brak danych"), "no_data", short))
     else:
         fired = not limits.budget_low <= budget.value <= limits.budget_high
         checks.append(WarningCheck("O1", rule, format_number(budget.value, 1, unit="%"),
-                                   "fired" if fired else "ok"))
+                                   "fired" if fired else "ok", short))
+    share = format_number(limits.results_share * 100, 0)
     rule = _("Rezultat osiągnięty narastająco w mniej niż {share} % celu proporcjonalnego do "
-             "upływu czasu kontraktu").format(share=format_number(limits.results_share * 100, 0))
+             "upływu czasu kontraktu").format(share=share)
+    short = _("rezultat poniżej {share} % celu wg upływu czasu").format(share=share)
     known = results[results["pct_of_time_target"].notna()] if len(results) else results
     if known.empty:
-        checks.append(WarningCheck("O2", rule, _("brak danych"), "no_data"))
+        checks.append(WarningCheck("O2", rule, _("brak danych"), "no_data", short))
     else:
-        behind = known[known["behind"]]
+        behind = known[known["pct_of_time_target"] < limits.results_share * 100.0]
         if len(behind):
             observed = "; ".join(
                 f"{r.result_id} {r.name}: "
                 f"{format_number(cell_number(r.pct_of_time_target), 1, unit='%')}"
                 for r in behind.itertuples(index=False))
-            checks.append(WarningCheck("O2", rule, observed, "fired"))
+            checks.append(WarningCheck("O2", rule, observed, "fired", short))
         else:
             lowest = float(known["pct_of_time_target"].min())
             checks.append(WarningCheck("O2", rule, _("najniższy: {value}").format(
-                value=format_number(lowest, 1, unit="%")), "ok"))
+                value=format_number(lowest, 1, unit="%")), "ok", short))
     for rule_id, indicator in TRAFFIC_LIGHT_RULES:
         spec = catalog.indicator(indicator)
         reading = readings.get(indicator, Reading(None))
         bound = "—" if spec.thresholds is None else format_number(spec.thresholds.amber, 0)
         sign = "<" if spec.direction == "higher" else ">"
+        short = f"{indicator} {indicator_name(spec)} {sign} {bound}"
         rule = _("{id} {name} {sign} {bound}: ocena „źle” według progów katalogu").format(
             id=indicator, name=indicator_name(spec), sign=sign, bound=bound)
         observed = _reading_text(reading, spec.unit, threshold)
@@ -305,16 +317,19 @@ def early_warnings(
             state: WarningState = "no_data"
         else:
             state = "fired" if catalog.status(indicator, reading.value) == "red" else "ok"
-        checks.append(WarningCheck(rule_id, rule, observed, state))
+        checks.append(WarningCheck(rule_id, rule, observed, state, short))
     tri = readings.get("TRI", Reading(None))
     rule = _("Samoocena realizatora wyższa od oceny klientów o więcej niż {points} pkt "
              "(TRI)").format(points=format_number(limits.triangulation_points, 0))
+    short = _("TRI powyżej {points} pkt").format(
+        points=format_number(limits.triangulation_points, 0))
     observed = _reading_text(tri, "pkt", threshold)
     if tri.suppressed or tri.value is None or np.isnan(tri.value):
-        checks.append(WarningCheck("O6", rule, observed, "no_data"))
+        checks.append(WarningCheck("O6", rule, observed, "no_data", short))
     else:
         checks.append(WarningCheck("O6", rule, observed,
-                                   "fired" if tri.value > limits.triangulation_points else "ok"))
+                                   "fired" if tri.value > limits.triangulation_points else "ok",
+                                   short))
     return sorted(checks, key=lambda check: check.rule_id)
 
 
@@ -533,8 +548,8 @@ def show_summary(ctx: ReportContext) -> None:
     show_heading(_("Wczesne ostrzeżenia"), level=3)
     if fired:
         show_text("\n".join(
-            "- " + _("**{id}** {rule} — {observed}").format(
-                id=c.rule_id, rule=c.rule, observed=c.observed) for c in fired))
+            "- " + _("**{id}** {rule}: {observed}").format(
+                id=c.rule_id, rule=c.short or c.rule, observed=c.observed) for c in fired))
     else:
         show_text(_("Żadna z {n} reguł ostrzegawczych nie zadziałała.").format(n=len(checks)))
     show_heading(_("Wnioski"), level=3)
@@ -556,7 +571,7 @@ def show_results(ctx: ReportContext) -> None:
                 "upłynęły ({reported} z {years}). Rezultat poniżej {share} % tego celu uruchamia "
                 "ostrzeżenie O2.").format(
         start=int(first["start_year"]), year=ctx.year, reported=int(first["years_reported"]),
-        years=int(first["contract_years"]), share=80))
+        years=int(first["contract_years"]), share=format_number(RESULTS_WARNING_SHARE * 100, 0)))
     several = results["contract_id"].nunique() > 1
     label = [f"{r.result_id} {r.name}" for r in results.itertuples(index=False)]
     described = [
@@ -582,10 +597,11 @@ def show_results(ctx: ReportContext) -> None:
                    _("% celu wg upływu czasu"): percent,
                })
     show_figure(plots_stages.results_against_time(
-        results.assign(label=label, warning_share=0.8),
-        title=_("Osiągnięte narastająco, % celu całego kontraktu"),
-        time_label=_("upływ czasu kontraktu"), warning_label=_("próg ostrzeżenia O2"),
-        xlabel=_("% celu całego kontraktu")))
+        pd.DataFrame({"label": label, "value": results["pct_of_time_target"]}),
+        warning=RESULTS_WARNING_SHARE * 100,
+        title=_("Rezultaty narastająco, % celu proporcjonalnego do czasu"),
+        target_label=_("zgodnie z planem (100 %)"), warning_label=_("próg ostrzeżenia O2"),
+        xlabel=_("% celu proporcjonalnego do upływu czasu")))
 
 
 def show_budget(ctx: ReportContext) -> None:
