@@ -20,11 +20,9 @@ display.
 from __future__ import annotations
 
 import html
-import platform
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from importlib.metadata import version
 from pathlib import Path
 from typing import Final
 
@@ -40,7 +38,12 @@ from wkus_lib.errors import ParameterError
 from wkus_lib.i18n import N_, _, set_language
 from wkus_lib.indicators import IndicatorInputs, compute_indicators
 from wkus_lib.metrics import quality
-from wkus_lib.report.common import REPORT_TITLES, suppressed_mark
+from wkus_lib.report.common import (
+    REPORT_TITLES,
+    show_versions,
+    suppressed_mark,
+    synthetic_banner_html,
+)
 from wkus_lib.report.context import area_name, indicator_name, interval_text
 from wkus_lib.report.display import (
     display_table,
@@ -421,14 +424,7 @@ def findings(bctx: BenchmarkContext) -> list[str]:
 
 def show_title(bctx: BenchmarkContext) -> None:
     """Title block with the DANE SYNTETYCZNE banner when the store holds demo data."""
-    banner = (
-        '<div class="synthetic-banner">'
-        + html.escape(_("DANE SYNTETYCZNE — raport demonstracyjny, liczby są wygenerowane "
-                        "i nie opisują rzeczywistej gminy."))
-        + "</div>"
-        if bctx.store.synthetic
-        else ""
-    )
+    banner = synthetic_banner_html(bctx.store)
     scope = _("Obszar: {area} · rok oceny: {year} · gminy finansujące obszar: {count} z {total} "
               "w magazynie danych").format(
         area=area_name(bctx.area), year=bctx.year, count=len(bctx.modes), total=len(bctx.names))
@@ -665,10 +661,4 @@ def show_appendix(bctx: BenchmarkContext) -> None:
         _("Jak powstaje wniosek"): [_(text) for _rule, text in FINDING_RULES],
     })
     show_table(rules, _("Reguły, z których powstają wnioski"))
-    versions = pd.DataFrame.from_records([
-        {_("Składnik"): _("skrót danych (SHA-256)"), _("Wersja"): bctx.store.data_hash},
-        {_("Składnik"): "Python", _("Wersja"): platform.python_version()},
-        *({_("Składnik"): name, _("Wersja"): version(name)}
-          for name in ("wkus", "pandas", "matplotlib", "papermill", "nbconvert", "weasyprint")),
-    ])
-    show_table(versions, _("Źródło danych i wersje oprogramowania"))
+    show_versions(bctx.store)

@@ -28,6 +28,7 @@ from wkus_lib.report.display import (
     show_table,
     show_text,
 )
+from wkus_lib.store import Store
 from wkus_lib.style import STATUS_LABELS, format_number
 
 MODEL_LABELS = {"jakosc": N_("Jakość"), "efektywnosc": N_("Efektywność"),
@@ -46,16 +47,29 @@ def suppressed_mark() -> str:
     return _("ukryte")
 
 
+def synthetic_banner_html(store: Store) -> str:
+    """The DANE SYNTETYCZNE banner for a store of demo data; nothing for real data."""
+    if not store.synthetic:
+        return ""
+    text = _("DANE SYNTETYCZNE — raport demonstracyjny, liczby są wygenerowane i nie opisują "
+             "rzeczywistej gminy.")
+    return f'<div class="synthetic-banner">{html.escape(text)}</div>'
+
+
+def show_versions(store: Store) -> None:
+    """Data source (the store hash) and software versions, for the methods appendix."""
+    versions = pd.DataFrame.from_records([
+        {_("Składnik"): _("skrót danych (SHA-256)"), _("Wersja"): store.data_hash},
+        {_("Składnik"): "Python", _("Wersja"): platform.python_version()},
+        *({_("Składnik"): name, _("Wersja"): version(name)}
+          for name in ("wkus", "pandas", "matplotlib", "papermill", "nbconvert", "weasyprint")),
+    ])
+    show_table(versions, _("Źródło danych i wersje oprogramowania"))
+
+
 def show_title(ctx: ReportContext) -> None:
     """Title block; a DANE SYNTETYCZNE banner when the store holds demo data."""
-    banner = (
-        '<div class="synthetic-banner">'
-        + html.escape(_("DANE SYNTETYCZNE — raport demonstracyjny, liczby są wygenerowane "
-                        "i nie opisują rzeczywistej gminy."))
-        + "</div>"
-        if ctx.store.synthetic
-        else ""
-    )
+    banner = synthetic_banner_html(ctx.store)
     contracts = area_contracts(ctx)
     multi = contracts[contracts["mode"] == "multi_year"]
     period = (
@@ -142,7 +156,7 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
             for i in ids
         ]
     )
-    show_table(definitions, _("Definicje wskaźników (z katalogu)"))
+    show_table(definitions, _("Definicje wskaźników (z katalogu)"), breakable=True)
     hidden = ctx.indicators[ctx.indicators["suppressed"]]
     hidden = hidden.drop_duplicates(["area", "indicator", "year"])
     log = pd.DataFrame({
@@ -157,10 +171,4 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
         show_text(_("Żadna wartość nie została ukryta."))
     else:
         show_table(log, _("Rejestr ukrytych wartości (małe liczebności)"))
-    versions = pd.DataFrame.from_records([
-        {_("Składnik"): _("skrót danych (SHA-256)"), _("Wersja"): ctx.store.data_hash},
-        {_("Składnik"): "Python", _("Wersja"): platform.python_version()},
-        *({_("Składnik"): name, _("Wersja"): version(name)}
-          for name in ("wkus", "pandas", "matplotlib", "papermill", "nbconvert", "weasyprint")),
-    ])
-    show_table(versions, _("Źródło danych i wersje oprogramowania"))
+    show_versions(ctx.store)

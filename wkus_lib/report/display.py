@@ -33,13 +33,16 @@ def show_table(
     title: str,
     *,
     formats: Mapping[str, Callable[[Any], str]] | None = None,
+    breakable: bool | None = None,
 ) -> None:
     """Display a table as Polish-formatted HTML and attach its raw values.
 
     ``formats`` maps a column to a function that turns a raw value into the
     displayed text; numbers in other columns get the default Polish format
     (a column named ``Rok``/``Year`` is shown as a plain year), text is
-    escaped. Numeric columns are aligned right, text left.
+    escaped. Numeric columns are aligned right, text left. ``breakable``
+    lets a printed table continue on the next page (default: when it has
+    more than :data:`LONG_TABLE_ROWS` rows).
     """
     formats = formats or {}
     cells: dict[str, list[str]] = {}
@@ -58,7 +61,9 @@ def show_table(
             cells[column] = ["—" if is_missing(v) else html.escape(str(v)) for v in values]
         if is_number or column in formats:
             numeric.add(str(column))
-    display_table(html_table(cells, numeric), frame, title)
+    long = len(frame) > LONG_TABLE_ROWS if breakable is None else breakable
+    display_table(html_table(cells, numeric, "wkus-table long-table" if long else "wkus-table"),
+                  frame, title)
 
 
 def html_table(
@@ -69,7 +74,7 @@ def html_table(
         return "num" if column in numeric else "text"
 
     head = "".join(f'<th class="{cls(c)}">{html.escape(c)}</th>' for c in cells)
-    if cells and len(next(iter(cells.values()))) > LONG_TABLE_ROWS:
+    if cells and len(next(iter(cells.values()))) > LONG_TABLE_ROWS and "long-table" not in classes:
         classes += " long-table"
     rows = zip(*cells.values(), strict=True) if cells else iter(())
     body = "".join(
@@ -85,7 +90,8 @@ def display_table(body_html: str, raw: pd.DataFrame, title: str) -> None:
     """Display an already built HTML table with its title and raw values for the annex."""
     caption = f'<p class="table-title">{html.escape(title)}</p>'
     block = "wkus-table-block long" if "long-table" in body_html else "wkus-table-block"
-    values = raw.astype(object).where(raw.notna(), None)
+    values = raw.reset_index(drop=True).astype(object)
+    values = values.where(values.notna(), None)
     display(
         {
             "text/html": f'<div class="{block}">{caption}{body_html}</div>',

@@ -26,7 +26,7 @@ import pandas as pd
 
 from wkus_lib import plots_stages
 from wkus_lib.catalog import IndicatorSpec
-from wkus_lib.i18n import N_, _
+from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.metrics.quality import needs_coverage
 from wkus_lib.report.common import MODEL_LABELS, show_methods, show_scorecard, suppressed_mark
 from wkus_lib.report.context import (
@@ -679,8 +679,9 @@ def show_checklist(ctx: ReportContext, horizon: int = 4) -> None:
 
 
 def _short(value: float) -> str:
-    """A threshold or target without trailing zeros, Polish decimal comma."""
-    return f"{value:g}".replace(".", ",").replace("-", "−")
+    """A threshold or target without trailing zeros (decimal comma in Polish reports)."""
+    text = f"{value:g}".replace("-", "−")
+    return text.replace(".", ",") if current_language() == "pl" else text
 
 
 def threshold_text(spec: IndicatorSpec) -> str:
