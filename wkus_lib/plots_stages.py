@@ -81,11 +81,12 @@ def coverage_by_year(
         ax.step(years, need, where="mid", color=OKABE_ITO[5], linewidth=2, label=need_label)
     ax.set_xticks(years)
     ax.yaxis.set_major_formatter(polish_tick_formatter(0))
-    ax.set_ylim(0, max(np.nanmax(np.concatenate([served, need, [1.0]])) * 1.15, 1.0))
+    ax.set_ylim(0, max(np.nanmax(np.concatenate([served, need, [1.0]])) * 1.1, 1.0))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(frameon=False, loc="upper left", fontsize=8, ncols=2)
+    ax.set_title(title, pad=22)
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=8,
+              borderaxespad=0.2)
     return fig
 
 
