@@ -41,6 +41,7 @@ from wkus_lib.report.display import (
     html_table,
     show_figure,
     show_heading,
+    show_html,
     show_table,
     show_text,
 )
@@ -547,9 +548,12 @@ def show_summary(ctx: ReportContext) -> None:
     fired = [c for c in checks if c.state == "fired"]
     show_heading(_("Wczesne ostrzeżenia"), level=3)
     if fired:
-        show_text("\n".join(
-            "- " + _("**{id}** {rule}: {observed}").format(
-                id=c.rule_id, rule=c.short or c.rule, observed=c.observed) for c in fired))
+        listed = "".join(
+            f"<li><strong>{html.escape(c.rule_id)}</strong> "
+            + html.escape(_("{rule}: {observed}").format(rule=c.short or c.rule,
+                                                         observed=c.observed))
+            + "</li>" for c in fired)
+        show_html(f"<ul>{listed}</ul>")
     else:
         show_text(_("Żadna z {n} reguł ostrzegawczych nie zadziałała.").format(n=len(checks)))
     show_heading(_("Wnioski"), level=3)
@@ -654,11 +658,17 @@ def show_surveys(ctx: ReportContext) -> None:
         "n": [rows.loc[i, "n"] for i in ids],
         "suppressed": [bool(rows.loc[i, "suppressed"]) for i in ids],
     })
-    show_figure(plots.scores_with_intervals(
-        scores, title=_("Ocena usługi przez klientów, {year}").format(year=ctx.year),
-        threshold=ctx.threshold, hidden_label=_("ukryte (mniej niż {threshold} odpowiedzi)"),
-        missing_label=_("brak danych"),
-        xlabel=_("wynik 0–100 (kreska: 95% przedział ufności)")))
+    shown = ~scores["suppressed"] & scores["value"].notna()
+    if not shown.any():
+        show_text(_("Żaden wynik ankiety klientów z {year} r. nie może być pokazany: mniej niż "
+                    "{threshold} odpowiedzi albo brak danych.").format(year=ctx.year,
+                                                                       threshold=ctx.threshold))
+    else:
+        show_figure(plots.scores_with_intervals(
+            scores, title=_("Ocena usługi przez klientów, {year}").format(year=ctx.year),
+            threshold=ctx.threshold, hidden_label=_("ukryte (mniej niż {threshold} odpowiedzi)"),
+            missing_label=_("brak danych"),
+            xlabel=_("wynik 0–100 (kreska: 95% przedział ufności)")))
     table_ids = [*ids, *(["TRI"] if "TRI" in rows.index else [])]
     previous = {i: yearly(ctx, i) for i in table_ids}
     labels = STATUS_LABELS[current_language()]
