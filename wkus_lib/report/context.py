@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -132,3 +133,10 @@ def stage_indicators(ctx: ReportContext) -> list[str]:
         spec.id for spec in ctx.catalog.indicators
         if ctx.stage in spec.stages and spec.id in present
     ]
+
+
+def cell_number(value: object) -> float:
+    """A table cell as a float; NaN for a missing value (None, NaN, pd.NA)."""
+    if value is None or value is pd.NA:
+        return float("nan")
+    return float(cast(float, value))

@@ -125,3 +125,9 @@ def show_html(markup: str) -> None:
 def show_heading(text: str, level: int = 2) -> None:
     """A section heading (in the report language; code-made so it can be translated)."""
     show_html(f"<h{level}>{html.escape(text)}</h{level}>")
+
+
+def show_notes(title: str, lines: Sequence[str]) -> None:
+    """A small heading with a bullet list, kept together on one page."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    show_html(f'<div class="wkus-keep"><h3>{html.escape(title)}</h3><ul>{items}</ul></div>')

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal, cast
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from wkus_lib.report.common import MODEL_LABELS, show_methods, show_scorecard, s
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
+    cell_number,
     format_indicator_value,
     indicator_name,
     interval_text,
@@ -44,7 +45,7 @@ from wkus_lib.report.display import (
     html_table,
     show_figure,
     show_heading,
-    show_html,
+    show_notes,
     show_table,
     show_text,
 )
@@ -76,13 +77,6 @@ CHECK_CLASSES: Final[dict[str, str]] = {"yes": "tl-green", "no": "tl-red", "chec
 
 
 # ------------------------------------------------------------ pure calculations
-
-
-def cell_number(value: object) -> float:
-    """A table cell as a float; NaN for a missing value (None, NaN, pd.NA)."""
-    if value is None or value is pd.NA:
-        return float("nan")
-    return float(cast(float, value))
 
 
 def contest_cost(staff_hours: float, hourly_rate: float, other_costs: float) -> float:
@@ -735,12 +729,6 @@ def _indicator_frame(specs: Sequence[IndicatorSpec], rows: pd.DataFrame) -> pd.D
         _("Cel"): [None if s.target is None else s.target for s in specs],
         _("Progi: dobrze / uwaga"): [threshold_text(s) for s in specs],
     })
-
-
-def show_notes(title: str, lines: Sequence[str]) -> None:
-    """A small heading with a bullet list, kept together on one page."""
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    show_html(f'<div class="wkus-keep"><h3>{html.escape(title)}</h3><ul>{items}</ul></div>')
 
 
 def show_appendix(ctx: ReportContext, horizon: int = 4) -> None:

@@ -30,6 +30,7 @@ from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
+    cell_number,
     format_indicator_value,
     indicator_name,
     interval_text,
@@ -42,10 +43,10 @@ from wkus_lib.report.display import (
     show_figure,
     show_heading,
     show_html,
+    show_notes,
     show_table,
     show_text,
 )
-from wkus_lib.report.ex_ante import cell_number, show_notes
 from wkus_lib.style import STATUS_LABELS, Status, format_number
 
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
