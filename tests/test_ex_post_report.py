@@ -92,3 +92,21 @@ def test_committed_ex_post_notebook_documents_its_parameters() -> None:
     assert params["teryt"]["help"].startswith("kod TERYT")
     assert {"area", "year", "store_dir", "lang"} <= set(params)
 
+
+
+@pytest.mark.slow
+def test_forced_rerun_of_the_real_report_gives_identical_bytes(
+    demo: DemoSummary, tmp_path: Path
+) -> None:
+    specs = resolve_batch(TERYT, "ex_post", AREA, year=YEAR, store_dir=demo.store_dir)
+    outputs = {}
+    for attempt in ("first", "second"):
+        result = run_batch(specs, out_dir=tmp_path, notebooks_dir=NOTEBOOKS, jobs=1,
+                           formats=("html", "pdf", "xlsx"), force=True, quiet=True)
+        assert result.exit_code == 0, result.summary()
+        outputs[attempt] = {
+            suffix: (tmp_path / f"{specs[0].output_stem}.{suffix}").read_bytes()
+            for suffix in ("html", "pdf", "xlsx")
+        }
+    for suffix in ("html", "pdf", "xlsx"):
+        assert outputs["first"][suffix] == outputs["second"][suffix], suffix
