@@ -72,15 +72,18 @@ def show_title(ctx: ReportContext) -> None:
     banner = synthetic_banner_html(ctx.store)
     contracts = area_contracts(ctx)
     multi = contracts[contracts["mode"] == "multi_year"]
+    shown = multi if len(multi) else contracts[contracts["start_year"] <= ctx.year]
     period = (
-        f"{int(multi['start_year'].min())}–{int(multi['end_year'].max())}" if len(multi) else "—"
+        f"{int(shown['start_year'].min())}–{int(shown['end_year'].max())}" if len(shown) else "—"
     )
-    ngos = ", ".join(sorted(set(multi["ngo_name"]))) or "—"
+    ngos = ", ".join(sorted(set(shown["ngo_name"]))) or "—"
     where = _("Gmina {name} (TERYT {teryt}, powiat {powiat})").format(
         name=ctx.gmina.name, teryt=ctx.gmina.teryt, powiat=ctx.gmina.powiat)
     scope = area_name(ctx.area) if ctx.area else _("wszystkie obszary")
-    contract = _("Kontrakt wieloletni: {period} · realizator: {ngos} · rok oceny: {year}").format(
-        period=period, ngos=ngos, year=ctx.year)
+    funding = (_("Kontrakt wieloletni: {period} · realizator: {ngos} · rok oceny: {year}")
+               if len(multi) else
+               _("Dotacje roczne: {period} · realizatorzy: {ngos} · rok oceny: {year}"))
+    contract = funding.format(period=period, ngos=ngos, year=ctx.year)
     show_html(
         f"{banner}<h1>{html.escape(_(REPORT_TITLES[ctx.stage]))}</h1>"
         f'<p class="subtitle">{html.escape(where)} · {html.escape(scope)}</p>'
