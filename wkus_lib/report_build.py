@@ -148,7 +148,10 @@ def _venv_kernel_manager() -> type[Any]:
     A user-level ``python3`` kernelspec (``~/.local/share/jupyter/kernels``)
     takes precedence over the venv's and would run reports on another Python
     with other packages. The local transport is CurveZMQ-encrypted when pyzmq
-    supports it (ipykernel warns on every start otherwise).
+    supports it (ipykernel warns on every start otherwise). The kernel's own
+    log is limited to critical messages: at shutdown it reports the
+    interrupt it receives as an "ERROR" that means nothing to a user (report
+    errors reach the runner through the notebook's outputs instead).
     """
     import zmq
     from ipykernel.kernelspec import RESOURCES, get_kernel_dict
@@ -160,7 +163,9 @@ def _venv_kernel_manager() -> type[Any]:
         @property
         def kernel_spec(self) -> KernelSpec:
             if self._kernel_spec is None:
-                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+                spec = get_kernel_dict()
+                spec["argv"] = [*spec["argv"], "--IPKernelApp.log_level=CRITICAL"]
+                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
             return self._kernel_spec
 
         @default("transport_encryption")
