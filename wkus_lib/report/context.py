@@ -7,6 +7,7 @@ gmina-level overview (all areas of the gmina).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -140,3 +141,16 @@ def cell_number(value: object) -> float:
     if value is None or value is pd.NA:
         return float("nan")
     return float(cast(float, value))
+
+
+def score_rows(ctx: ReportContext, ids: Sequence[str]) -> pd.DataFrame:
+    """Survey scores of this year for a figure: label, value, interval, n, suppressed."""
+    rows = latest(ctx)
+    return pd.DataFrame({
+        "label": [indicator_name(ctx.catalog.indicator(i)) for i in ids],
+        "value": [rows.loc[i, "value"] for i in ids],
+        "ci_low": [rows.loc[i, "ci_low"] for i in ids],
+        "ci_high": [rows.loc[i, "ci_high"] for i in ids],
+        "n": [rows.loc[i, "n"] for i in ids],
+        "suppressed": [bool(rows.loc[i, "suppressed"]) for i in ids],
+    })

@@ -15,9 +15,9 @@ from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
 from wkus_lib.report.context import (
     ReportContext,
     area_name,
-    indicator_name,
     interval_text,
     latest,
+    score_rows,
     year_modes,
     yearly,
 )
@@ -111,14 +111,7 @@ def show_quality(ctx: ReportContext) -> None:
     if not ids:
         show_text(_("_Brak ankiet klientów dla tego roku._"))
         return
-    scores = pd.DataFrame({
-        "label": [indicator_name(ctx.catalog.indicator(i)) for i in ids],
-        "value": [rows.loc[i, "value"] for i in ids],
-        "ci_low": [rows.loc[i, "ci_low"] for i in ids],
-        "ci_high": [rows.loc[i, "ci_high"] for i in ids],
-        "n": [rows.loc[i, "n"] for i in ids],
-        "suppressed": [bool(rows.loc[i, "suppressed"]) for i in ids],
-    })
+    scores = score_rows(ctx, ids)
     show_figure(plots.scores_with_intervals(
         scores, title=_("Ocena usługi przez klientów, {year}").format(year=ctx.year),
         threshold=ctx.threshold,

@@ -35,6 +35,7 @@ from wkus_lib.report.context import (
     indicator_name,
     interval_text,
     latest,
+    score_rows,
     yearly,
 )
 from wkus_lib.report.display import (
@@ -651,14 +652,7 @@ def show_surveys(ctx: ReportContext) -> None:
     if not ids:
         show_text(_("_Brak ankiet klientów dla tego roku._"))
         return
-    scores = pd.DataFrame({
-        "label": [indicator_name(ctx.catalog.indicator(i)) for i in ids],
-        "value": [rows.loc[i, "value"] for i in ids],
-        "ci_low": [rows.loc[i, "ci_low"] for i in ids],
-        "ci_high": [rows.loc[i, "ci_high"] for i in ids],
-        "n": [rows.loc[i, "n"] for i in ids],
-        "suppressed": [bool(rows.loc[i, "suppressed"]) for i in ids],
-    })
+    scores = score_rows(ctx, ids)
     shown = ~scores["suppressed"] & scores["value"].notna()
     if not shown.any():
         show_text(_("Żaden wynik ankiety klientów z {year} r. nie może być pokazany: mniej niż "
