@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from wkus_lib.catalog import load_catalog
+from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import load_gminy
+from wkus_lib.errors import InputError
+from wkus_lib.indicators import IndicatorInputs, sroi_input_flows
+from wkus_lib.metrics import sroi
+from wkus_lib.metrics.sroi import OUTCOME_COLUMNS
+from wkus_lib.params import resolve_batch
 from wkus_lib.report.context import ReportContext
-from wkus_lib.report.ex_post import recommendation
+from wkus_lib.report.ex_post import read_sroi_outcomes, recommendation
+from wkus_lib.runner import run_batch
 from wkus_lib.schemas import TABLES
-from wkus_lib.store import Store
+from wkus_lib.store import Store, read_store
+from wkus_lib.style import format_number
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def _context(statuses: dict[str, str]) -> ReportContext:
@@ -52,3 +65,46 @@ def test_otherwise_continue(statuses: dict[str, str]) -> None:
 
 def test_indicators_outside_the_rule_do_not_count() -> None:
     assert recommendation(_context({"W4": "red", "E4": "red"}))[0] == "continue"
+
+
+SROI_CSV = (
+    "teryt,area,outcome,quantity,proxy_value,deadweight,displacement,attribution,"
+    "drop_off,duration_years\n"
+    "2002063,kultura,udział w życiu kulturalnym,100,1000,0.2,0,0.25,0.5,2\n"
+    "2013023,kultura,inna gmina,999,99999,0,0,0,0,1\n"
+)
+
+
+def test_sroi_outcomes_are_read_for_this_gmina_and_area_only(tmp_path: Path) -> None:
+    path = tmp_path / "sroi.csv"
+    path.write_text(SROI_CSV, encoding="utf-8")
+    outcomes = read_sroi_outcomes(path, _context({}))
+    assert list(outcomes["outcome"]) == ["udział w życiu kulturalnym"]
+    assert list(outcomes.columns) == list(OUTCOME_COLUMNS)
+
+
+def test_sroi_file_without_a_required_column_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "sroi.csv"
+    path.write_text("outcome,quantity\nx,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="proxy_value"):
+        read_sroi_outcomes(path, _context({}))
+
+
+@pytest.mark.slow
+def test_ex_post_shows_sroi_and_its_sensitivity_when_proxies_are_given(
+    demo: DemoSummary, tmp_path: Path
+) -> None:
+    path = tmp_path / "sroi.csv"
+    path.write_text(SROI_CSV, encoding="utf-8")
+    spec = resolve_batch("2002063", "ex_post", "kultura", year=2025, store_dir=demo.store_dir)[0]
+    spec = replace(spec, parameters={**spec.parameters, "sroi_file": str(path)})
+    result = run_batch([spec], out_dir=tmp_path / "out", notebooks_dir=NOTEBOOKS, jobs=1,
+                       formats=("html",), quiet=True)
+    assert result.exit_code == 0, result.summary()
+    html = (tmp_path / "out" / f"{spec.output_stem}.html").read_text(encoding="utf-8")
+    # 100 × 1 000 × 0,8 × 1 × 0,75 = 60 000 zł in year 1, 30 000 zł in year 2 (drop-off 0,5)
+    flows = sroi_input_flows(IndicatorInputs(read_store(demo.store_dir).for_gmina("2002063"),
+                                             load_catalog(), 5), "2002063", "kultura", 2025)
+    ratio = sroi.sroi(pd.read_csv(path).iloc[[0]], flows, discount_rate=0.035).ratio
+    assert f"SROI = {format_number(ratio, 2)}" in html
+    assert "Wrażliwość SROI na założenia" in html

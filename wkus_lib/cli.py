@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from wkus_lib.errors import WkusError
@@ -92,6 +93,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
         year=year, store_dir=store_dir, lang=args.lang,
     )
     specs = keep_supported(requested, supported_reports(contracts, year))
+    if args.sroi_file:
+        sroi_path = str(Path(args.sroi_file).resolve())
+        specs = [
+            replace(spec, parameters={**spec.parameters, "sroi_file": sroi_path})
+            if spec.parameters["stage"] == "ex_post" else spec
+            for spec in specs
+        ]
     skipped = len(requested) - len(specs)
     print(
         f"Rok oceny: {year}. Raporty do zbudowania: {len(specs)}"
@@ -147,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="html,pdf,xlsx", help="formaty: html,pdf,xlsx")
     report.add_argument("--jobs", type=int, default=None, help="liczba procesów (domyślnie rdzenie)")
     report.add_argument("--force", action="store_true", help="przelicz także aktualne raporty")
+    report.add_argument("--sroi-file", default=None,
+                        help="CSV z efektami i wartościami proxy: SROI w ocenach ex post")
     report.add_argument("--lang", default="pl", choices=("pl", "en"), help="język raportów")
     report.add_argument("--store", default="data/store", help="katalog magazynu danych")
     report.add_argument("--out", default="reports", help="katalog raportów")

@@ -454,6 +454,24 @@ def _comparison(column: str) -> IndicatorFunction:
     return compute
 
 
+def sroi_input_flows(inputs: IndicatorInputs, teryt: str, area: str, year: int) -> list[float]:
+    """E10's inputs per year: actual cost + personal + in-kind, contract start to ``year``.
+
+    The contract start is the first multi-year year of the area (``year``
+    itself where the area never had one).
+    """
+    report = inputs.unit_report
+    report = report.assign(
+        input_value=report["total_actual"].fillna(0.0) + _filled(report, "personal")
+        + _filled(report, "in_kind"))
+    first = inputs.comparison.drop_duplicates(["teryt", "area"]).set_index(
+        ["teryt", "area"])["first_multi_year"]
+    start = first.get((teryt, area), year)
+    years = report[(report["teryt"] == teryt) & (report["area"] == area)
+                   & (report["year"] >= start) & (report["year"] <= year)]
+    return [float(v) for v in years.sort_values("year")["input_value"]]
+
+
 def _sroi(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
     """E10 where the user gave outcomes (teryt, area, year + sroi.OUTCOME_COLUMNS)."""
     outcomes = inputs.sroi_outcomes
@@ -462,18 +480,9 @@ def _sroi(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
         return empty
     if inputs.sroi_discount_rate is None:
         raise ParameterError("Do wskaźnika SROI (E10) podaj stopę dyskontową (sroi_discount_rate).")
-    report = inputs.unit_report.merge(inputs.units[[*UNIT_KEYS, "mode"]], on=list(UNIT_KEYS))
-    report = report.assign(
-        input_value=report["total_actual"].fillna(0.0) + _filled(report, "personal")
-        + _filled(report, "in_kind"))
-    first = inputs.comparison.drop_duplicates(["teryt", "area"]).set_index(
-        ["teryt", "area"])["first_multi_year"]
     rows = []
     for (teryt, area, year), group in outcomes.groupby(list(UNIT_KEYS), sort=True):
-        start = first.get((teryt, area), year)
-        years = report[(report["teryt"] == teryt) & (report["area"] == area)
-                       & (report["year"] >= start) & (report["year"] <= year)]
-        flows = years.sort_values("year")["input_value"].to_list()
+        flows = sroi_input_flows(inputs, str(teryt), str(area), int(year))
         result = sroi.sroi(group, flows, discount_rate=inputs.sroi_discount_rate)
         rows.append({"teryt": teryt, "area": area, "year": year, "value": result.ratio})
     return pd.DataFrame(rows).assign(n=_missing_counts(len(rows)), ci_low=np.nan, ci_high=np.nan)

@@ -6,10 +6,15 @@ freely: each rule names the indicator it reads.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from wkus_lib import plots
+from wkus_lib.errors import InputError
 from wkus_lib.i18n import N_, _
+from wkus_lib.indicators import sroi_input_flows
+from wkus_lib.metrics import sroi
 from wkus_lib.metrics.reliability import reliability_report
 from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
 from wkus_lib.report.context import (
@@ -330,6 +335,66 @@ def show_recommendation(ctx: ReportContext) -> None:
         label=label, evidence=", ".join(evidence) or _("brak wskaźników „źle” i „uwaga” "
                                                         "wśród kluczowych")))
     show_table(rules, _("Reguły rekomendacji (sprawdzane po kolei)"))
+
+
+SENSITIVITY_LABELS = {
+    "base": N_("wariant podstawowy"),
+    "deadweight": N_("deadweight (co stałoby się i tak)"),
+    "attribution": N_("atrybucja (udział innych)"),
+    "drop_off": N_("spadek efektu w kolejnych latach"),
+    "discount_rate": N_("stopa dyskontowa"),
+}
+
+
+def read_sroi_outcomes(path: str | Path, ctx: ReportContext) -> pd.DataFrame:
+    """The user's SROI outcomes for this gmina and area (UTF-8 CSV, decimal point).
+
+    Columns: :data:`wkus_lib.metrics.sroi.OUTCOME_COLUMNS`, optionally
+    ``teryt`` and ``area`` to keep several gminy in one file (rows of other
+    gminy or areas are ignored). Raises :class:`InputError` naming missing
+    columns.
+    """
+    frame = pd.read_csv(path, dtype={"teryt": str}, encoding="utf-8")
+    missing = [c for c in sroi.OUTCOME_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"Brak kolumn: {', '.join(missing)}", file=str(path),
+                         hint=f"Wymagane: {', '.join(sroi.OUTCOME_COLUMNS)}.")
+    if "teryt" in frame.columns:
+        frame = frame[frame["teryt"] == ctx.gmina.teryt]
+    if "area" in frame.columns:
+        frame = frame[frame["area"] == ctx.area]
+    return frame[list(sroi.OUTCOME_COLUMNS)].reset_index(drop=True)
+
+
+def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float = 0.035) -> None:
+    """E10 SROI with its sensitivity table, only when the evaluator supplied proxies."""
+    show_heading(_("Społeczny zwrot z inwestycji (SROI)"))
+    if not sroi_file:
+        show_text(_("SROI nie jest liczony: wymaga wartości przybliżających (proxy) efektów, "
+                    "których narzędzie nie dostarcza. Aby go policzyć, podaj w parametrze "
+                    "`sroi_file` plik CSV z kolumnami: {columns}.").format(
+            columns=", ".join(sroi.OUTCOME_COLUMNS)))
+        return
+    outcomes = read_sroi_outcomes(sroi_file, ctx)
+    if outcomes.empty:
+        show_text(_("_Plik SROI nie ma efektów dla tej gminy i obszaru._"))
+        return
+    flows = sroi_input_flows(ctx.inputs, ctx.gmina.teryt, str(ctx.area), ctx.year)
+    result = sroi.sroi(outcomes, flows, discount_rate=discount_rate)
+    show_text(_("SROI = {ratio} zł wartości społecznej na 1 zł nakładów (wartość bieżąca efektów "
+                "{pv_out}, nakładów {pv_in}; stopa dyskontowa {rate} %).").format(
+        ratio=format_number(result.ratio, 2),
+        pv_out=format_number(result.pv_outcomes, 0, unit="zł"),
+        pv_in=format_number(result.pv_inputs, 0, unit="zł"),
+        rate=format_number(discount_rate * 100, 1)))
+    sensitivity = sroi.sroi_sensitivity(outcomes, flows, discount_rate=discount_rate)
+    table = pd.DataFrame({
+        _("Założenie"): [_(SENSITIVITY_LABELS[p]) for p in sensitivity["parameter"]],
+        _("Zmiana"): sensitivity["change"],
+        "SROI": sensitivity["sroi"],
+    })
+    show_table(table, _("Wrażliwość SROI na założenia"), formats={
+        _("Zmiana"): lambda v: format_number(v, 2), "SROI": lambda v: format_number(v, 2)})
 
 
 def show_appendix(ctx: ReportContext) -> None:
