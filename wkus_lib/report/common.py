@@ -175,3 +175,20 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
     else:
         show_table(log, _("Rejestr ukrytych wartości (małe liczebności)"))
     show_versions(ctx.store)
+
+
+def satisfaction_finding(ctx: ReportContext) -> str | None:
+    """Client satisfaction (Q1) of the year as a finding, or why it is hidden; None if absent."""
+    rows = latest(ctx)
+    if "Q1" not in rows.index:
+        return None
+    q1 = rows.loc["Q1"]
+    if bool(q1["suppressed"]):
+        return _("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało mniej niż "
+                 "{threshold} osób (ochrona danych).").format(year=ctx.year,
+                                                              threshold=ctx.threshold)
+    if pd.isna(q1["value"]):
+        return None
+    return _("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, 95% przedział "
+             "{interval}).").format(year=ctx.year, value=format_number(q1["value"], 1),
+                                    n=int(q1["n"]), interval=interval_text(q1))

@@ -16,7 +16,12 @@ from wkus_lib.i18n import N_, _
 from wkus_lib.indicators import sroi_input_flows
 from wkus_lib.metrics import sroi
 from wkus_lib.metrics.reliability import reliability_report
-from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.common import (
+    satisfaction_finding,
+    show_methods,
+    show_scorecard,
+    suppressed_mark,
+)
 from wkus_lib.report.context import (
     ReportContext,
     area_name,
@@ -73,17 +78,9 @@ def findings(ctx: ReportContext) -> list[str]:
     if "E3" in rows.index and not pd.isna(rows.loc["E3", "value"]):
         out.append(_("Budżet zadania w {year} r. wykonano w {share}.").format(
             year=ctx.year, share=format_number(float(rows.loc["E3", "value"]), 1, unit="%")))
-    if "Q1" in rows.index:
-        q1 = rows.loc["Q1"]
-        if bool(q1["suppressed"]):
-            out.append(_("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało mniej "
-                         "niż {threshold} osób (ochrona danych).").format(
-                year=ctx.year, threshold=ctx.threshold))
-        elif not pd.isna(q1["value"]):
-            out.append(_("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, 95% "
-                         "przedział {interval}).").format(
-                year=ctx.year, value=format_number(q1["value"], 1), n=int(q1["n"]),
-                interval=interval_text(q1)))
+    satisfaction = satisfaction_finding(ctx)
+    if satisfaction:
+        out.append(satisfaction)
     if "TRI" in rows.index and rows.loc["TRI", "status"] == "red":
         out.append(_("Samoocena realizatora jest o {gap} pkt wyższa niż ocena klientów "
                      "(TRI): warto sprawdzić, skąd ta różnica.").format(

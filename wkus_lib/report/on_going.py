@@ -26,7 +26,12 @@ from wkus_lib import plots, plots_stages
 from wkus_lib.catalog import Catalog
 from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.metrics.outliers import modified_z_scores, robust_outlier_flags
-from wkus_lib.report.common import show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.common import (
+    satisfaction_finding,
+    show_methods,
+    show_scorecard,
+    suppressed_mark,
+)
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
@@ -521,17 +526,9 @@ def findings(ctx: ReportContext) -> list[str]:
             actual=format_number(row["actual_cum"], 0, unit="zł"),
             planned=format_number(row["planned_cum"], 0, unit="zł")))
     rows = latest(ctx)
-    if "Q1" in rows.index:
-        q1 = rows.loc["Q1"]
-        if bool(q1["suppressed"]):
-            out.append(_("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało mniej "
-                         "niż {threshold} osób (ochrona danych).").format(
-                year=ctx.year, threshold=ctx.threshold))
-        elif not pd.isna(q1["value"]):
-            out.append(_("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, 95% "
-                         "przedział {interval}).").format(
-                year=ctx.year, value=format_number(q1["value"], 1), n=int(q1["n"]),
-                interval=interval_text(q1)))
+    satisfaction = satisfaction_finding(ctx)
+    if satisfaction:
+        out.append(satisfaction)
     saved = cell_number(rows.loc["E8", "value"]) if "E8" in rows.index else float("nan")
     if not np.isnan(saved):
         out.append(_("Jeden konkurs na cały kontrakt zamiast corocznych oszczędził gminie w "
