@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 SEED ?= 2024
 JOBS ?=
 
-.PHONY: demo test bench lint system-deps clean
+.PHONY: demo test bench bench-reports lint system-deps clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(INSTALLED) system-deps
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/indicators_national.py
+
+bench-reports: $(INSTALLED) system-deps
+	$(BIN)/python bench/report_batch.py
 
 lint: $(INSTALLED)
 	$(BIN)/python -m ruff check wkus_lib tests
