@@ -35,9 +35,11 @@ def _context(statuses: dict[str, str]) -> ReportContext:
     })
     empty = {name: pd.DataFrame({c: [] for c in model.to_schema().columns})
              for name, model in TABLES.items()}
+    store = Store(**empty)
     return ReportContext(
         gmina=load_gminy()["2002063"], area="kultura", stage="ex_post", year=2025,
-        store=Store(**empty), indicators=indicators, catalog=load_catalog(), threshold=5,
+        store=store, indicators=indicators, catalog=load_catalog(), threshold=5,
+        inputs=IndicatorInputs(store, load_catalog(), 5),
     )
 
 

@@ -733,16 +733,31 @@ def compute_indicators(
     if threshold < 1:
         raise ParameterError(f"Próg ukrywania musi wynosić co najmniej 1 (podano {threshold}).")
     teryt_set = None if teryt is None else frozenset(teryt)
+    inputs = IndicatorInputs(
+        store=_filter_store(store, teryt_set), catalog=catalog, threshold=threshold,
+        sroi_outcomes=sroi_outcomes, sroi_discount_rate=sroi_discount_rate,
+    )
+    return indicator_table(inputs, areas=areas, stages=stages, years=years)
+
+
+def indicator_table(
+    inputs: IndicatorInputs,
+    *,
+    areas: Iterable[str] | None = None,
+    stages: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """The tidy table from already prepared inputs (see :func:`compute_indicators`).
+
+    For callers that also read the inputs' intermediates (a report's E9
+    details, survey scores), so those are computed once.
+    """
+    catalog, threshold = inputs.catalog, inputs.threshold
     area_set = None if areas is None else frozenset(areas)
     stage_set = None if stages is None else frozenset(stages)
     year_set = None if years is None else frozenset(int(y) for y in years)
     _check_choice("areas", area_set, AREA_IDS)
     _check_choice("stages", stage_set, STAGE_IDS)
-
-    inputs = IndicatorInputs(
-        store=_filter_store(store, teryt_set), catalog=catalog, threshold=threshold,
-        sroi_outcomes=sroi_outcomes, sroi_discount_rate=sroi_discount_rate,
-    )
     if inputs.units.empty:
         return _empty_table()
     parts = [

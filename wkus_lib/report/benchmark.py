@@ -36,7 +36,7 @@ from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.domain import AREA_IDS, AreaId, load_gminy
 from wkus_lib.errors import ParameterError
 from wkus_lib.i18n import N_, _, set_language
-from wkus_lib.indicators import IndicatorInputs, compute_indicators
+from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import quality
 from wkus_lib.report.common import (
     REPORT_TITLES,
@@ -235,11 +235,8 @@ class BenchmarkContext:
     threshold: int
     names: Mapping[str, str]
     """TERYT → gmina name (the code itself for gminy missing from the registry)."""
-
-    @cached_property
-    def inputs(self) -> IndicatorInputs:
-        """The indicator engine's prepared inputs (respondent SDs, E9 details)."""
-        return IndicatorInputs(self.store, self.catalog, self.threshold)
+    inputs: IndicatorInputs
+    """The indicator engine's prepared inputs (respondent SDs, E9 details), computed once."""
 
     @cached_property
     def modes(self) -> pd.DataFrame:
@@ -257,12 +254,13 @@ def open_benchmark(area: str, year: int, store_dir: str | Path, lang: str = "pl"
     catalog = load_catalog()
     threshold = catalog.settings.suppression.threshold
     store = read_store(Path(store_dir))
-    table = compute_indicators(store, catalog=catalog, areas=[area], threshold=threshold)
+    inputs = IndicatorInputs(store, catalog, threshold)
+    table = indicator_table(inputs, areas=[area])
     registry = load_gminy()
     names = {str(t): registry[str(t)].name if str(t) in registry else str(t)
              for t in store.contracts["teryt"].unique()}
     return BenchmarkContext(area=area, year=year, store=store, indicators=table,
-                            catalog=catalog, threshold=threshold, names=names)
+                            catalog=catalog, threshold=threshold, names=names, inputs=inputs)
 
 
 def unit_rows(bctx: BenchmarkContext, indicator: str, year: int | None = None) -> pd.DataFrame:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import cast
 
@@ -18,7 +17,7 @@ import pandas as pd
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
 from wkus_lib.domain import AREA_NAMES, AREA_NAMES_EN, AreaId, Gmina, StageId, load_gminy
 from wkus_lib.i18n import _, current_language, set_language
-from wkus_lib.indicators import IndicatorInputs, compute_indicators
+from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.store import Store, read_store
 from wkus_lib.style import apply_figure_style, format_number
 
@@ -35,11 +34,8 @@ class ReportContext:
     indicators: pd.DataFrame
     catalog: Catalog
     threshold: int
-
-    @cached_property
-    def inputs(self) -> IndicatorInputs:
-        """The indicator engine's prepared inputs (E9 comparison details, scores)."""
-        return IndicatorInputs(self.store, self.catalog, self.threshold)
+    inputs: IndicatorInputs
+    """The indicator engine's prepared inputs (E9 details, survey scores), computed once."""
 
 
 def open_report(
@@ -52,12 +48,12 @@ def open_report(
     catalog = load_catalog()
     store = read_store(Path(store_dir)).for_gmina(teryt)
     threshold = catalog.settings.suppression.threshold
-    table = compute_indicators(store, catalog=catalog, teryt=[teryt],
-                               areas=None if area is None else [area], threshold=threshold)
+    inputs = IndicatorInputs(store, catalog, threshold)
+    table = indicator_table(inputs, areas=None if area is None else [area])
     return ReportContext(
         gmina=gmina, area=area,  # type: ignore[arg-type]
         stage=stage, year=year, store=store, indicators=table, catalog=catalog,
-        threshold=threshold,
+        threshold=threshold, inputs=inputs,
     )
 
 
