@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from report_checks import other_gminas_in, visible_text
 
 from wkus_lib.demo import DemoSummary
-from wkus_lib.domain import load_gminy
 from wkus_lib.params import resolve_batch
 from wkus_lib.report.ex_ante import (
     DecisionFacts,
@@ -150,10 +150,6 @@ def reports(demo: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> dict
         encoding="utf-8") for spec in specs}
 
 
-def _visible_text(html: str) -> str:
-    without_images = re.sub(r'src="data:image/[^"]+"', "", html)
-    return re.sub(r"<[^>]+>", " ", without_images)
-
 
 def _multi_year_total_from_store(store_dir: Path) -> float:
     """The contract option over 4 years, recomputed here from the raw tables."""
@@ -182,7 +178,7 @@ def test_contract_cost_computed_from_the_store_appears_in_polish_format(
 
 @pytest.mark.slow
 def test_report_has_banner_sections_and_no_code(reports: dict[str, str]) -> None:
-    text = _visible_text(reports["pl"])
+    text = visible_text(reports["pl"])
     assert "DANE SYNTETYCZNE" in text
     for heading in ("Podsumowanie", "Diagnoza potrzeb", "Koszt usługi w horyzoncie 4 lat",
                     "Warunki decyzji o kontrakcie wieloletnim", "Aneks metodologiczny"):
@@ -196,19 +192,12 @@ def test_report_has_banner_sections_and_no_code(reports: dict[str, str]) -> None
 
 @pytest.mark.slow
 def test_report_names_no_other_gmina(reports: dict[str, str], demo: DemoSummary) -> None:
-    text = _visible_text(reports["pl"])
-    contracts = read_store(demo.store_dir).contracts
-    for teryt, gmina in load_gminy().items():
-        if teryt == TERYT:
-            continue
-        assert gmina.name not in text, gmina.name
-        for ngo in set(contracts[contracts["teryt"] == teryt]["ngo_name"]):
-            assert ngo not in text, ngo
+    assert not other_gminas_in(reports["pl"], TERYT, read_store(demo.store_dir).contracts)
 
 
 @pytest.mark.slow
 def test_english_report_is_in_english(reports: dict[str, str]) -> None:
-    text = _visible_text(reports["en"])
+    text = visible_text(reports["en"])
     for phrase in ("Summary", "Needs diagnosis", "Cost of the service over 4 years",
                    "Decision checklist", "Proposed indicators and targets of the contract"):
         assert phrase in text, phrase

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from report_checks import other_gminas_in, visible_text
 
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.demo import DemoSummary
-from wkus_lib.domain import load_gminy
 from wkus_lib.params import resolve_batch
 from wkus_lib.report.on_going import (
     Reading,
@@ -257,10 +257,6 @@ def _heading_at(html: str, heading: str) -> int:
     return found.start()
 
 
-def _visible_text(html: str) -> str:
-    without_images = re.sub(r'src="data:image/[^"]+"', "", html)
-    return re.sub(r"<[^>]+>", " ", without_images)
-
 
 @pytest.mark.slow
 def test_cumulative_numbers_from_the_store_appear_in_polish_format(
@@ -279,7 +275,7 @@ def test_cumulative_numbers_from_the_store_appear_in_polish_format(
 
 @pytest.mark.slow
 def test_report_has_banner_sections_in_order(on_going_html: str) -> None:
-    text = _visible_text(on_going_html)
+    text = visible_text(on_going_html)
     assert "DANE SYNTETYCZNE" in text
     order = ["Podsumowanie", "Rezultaty narastająco", "Wykonanie budżetu", "Ankiety roku 2024",
              "Wczesne ostrzeżenia: reguły", "Jakość danych", "Aneks metodologiczny"]
@@ -290,14 +286,7 @@ def test_report_has_banner_sections_in_order(on_going_html: str) -> None:
 
 @pytest.mark.slow
 def test_report_names_no_other_gmina(on_going_html: str, demo: DemoSummary) -> None:
-    text = _visible_text(on_going_html)
-    contracts = read_store(demo.store_dir).contracts
-    for teryt, gmina in load_gminy().items():
-        if teryt == TERYT:
-            continue
-        assert gmina.name not in text, gmina.name
-        for ngo in set(contracts[contracts["teryt"] == teryt]["ngo_name"]):
-            assert ngo not in text, ngo
+    assert not other_gminas_in(on_going_html, TERYT, read_store(demo.store_dir).contracts)
 
 
 def test_committed_on_going_notebook_documents_its_parameters() -> None:

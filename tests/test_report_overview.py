@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from report_checks import other_gminas_in
 
 from wkus_lib.demo import DemoSummary
-from wkus_lib.domain import load_gminy
 from wkus_lib.params import resolve_batch
 from wkus_lib.report import open_report, overview
 from wkus_lib.report.overview import contract_modes, traffic_light_matrix
@@ -217,14 +215,4 @@ def test_overview_notebook_shows_an_independent_value_in_polish_format(
 
 @pytest.mark.slow
 def test_overview_of_one_gmina_names_no_other_gmina(overview_html: str, store: Store) -> None:
-    text = overview_html
-    others = store.contracts[store.contracts["teryt"] != TERYT]
-    assert not others.empty
-    leaked = [code for code in set(others["teryt"]) if re.search(rf"(?<!\d){code}(?!\d)", text)]
-    assert not leaked
-    registry = load_gminy()
-    names = {registry[t].name for t in set(others["teryt"]) if t in registry}
-    assert names and not [name for name in names if name in text]
-    ngos = set(others["ngo_name"]) - set(store.contracts.loc[
-        store.contracts["teryt"] == TERYT, "ngo_name"])
-    assert ngos and not [ngo for ngo in ngos if ngo in text or html.escape(ngo) in text]
+    assert not other_gminas_in(overview_html, TERYT, store.contracts)
