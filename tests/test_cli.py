@@ -60,3 +60,24 @@ def test_catalog_copy_loads_and_feeds_the_indicator_table(demo: DemoSummary, tmp
     assert main(["indicators", "--gmina", "2002063", "--catalog", str(folder),
                  "--store", str(demo.store_dir), "--out", str(out)]) == 0
     assert "E3" in set(pd.read_csv(out)["indicator"])
+
+
+@pytest.mark.parametrize(("content", "named"), [
+    (None, "Plik nie istnieje"),
+    ("outcome,quantity\nx,1\n", "proxy_value"),
+    (("outcome,quantity,proxy_value,deadweight,displacement,attribution,drop_off,"
+      "duration_years\nx,1,100,1.5,0,0,0,1\n"), "deadweight"),
+])
+def test_bad_sroi_file_fails_before_any_report(
+    content: str | None, named: str, demo: DemoSummary, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "sroi.csv"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code = main(["report", "--stage", "ex_post", "--sroi-file", str(path),
+                 "--store", str(demo.store_dir), "--out", str(tmp_path / "out")])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "sroi.csv" in error and named in error
+    assert not (tmp_path / "out").exists()

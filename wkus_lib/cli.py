@@ -94,6 +94,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     specs = keep_supported(requested, supported_reports(contracts, year))
     if args.sroi_file:
+        from wkus_lib.metrics.sroi import read_outcomes_file
+
+        read_outcomes_file(args.sroi_file)  # a bad file fails here, before any kernel
         sroi_path = str(Path(args.sroi_file).resolve())
         specs = [
             replace(spec, parameters={**spec.parameters, "sroi_file": sroi_path})

@@ -30,11 +30,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
+from wkus_lib.errors import InputError
 
 OUTCOME_COLUMNS: Final = (
     "outcome", "quantity", "proxy_value", "deadweight", "displacement", "attribution",
@@ -65,6 +68,26 @@ def _check_outcomes(outcomes: pd.DataFrame) -> None:
             raise ValueError(f"Kolumna „{column}” musi zawierać udziały od 0 do 1.")
     if np.any(outcomes["duration_years"].to_numpy(dtype=float) < 1):
         raise ValueError("Kolumna „duration_years” musi wynosić co najmniej 1 rok.")
+
+
+def read_outcomes_file(path: str | Path) -> pd.DataFrame:
+    """Read the evaluator's outcomes CSV (UTF-8, decimal point) and check it.
+
+    Columns :data:`OUTCOME_COLUMNS`, optionally ``teryt`` (kept as text) and
+    ``area``. Raises :class:`~wkus_lib.errors.InputError` naming the file and
+    what is wrong, so a batch can refuse a bad file before any report starts.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise InputError("Plik nie istnieje", file=str(source),
+                         hint="Podaj ścieżkę do pliku CSV z efektami i wartościami proxy.")
+    frame = pd.read_csv(source, dtype={"teryt": str}, encoding="utf-8")
+    try:
+        _check_outcomes(frame)
+    except ValueError as problem:
+        raise InputError(str(problem).rstrip("."), file=str(source),
+                         hint=f"Wymagane kolumny: {', '.join(OUTCOME_COLUMNS)}.") from None
+    return frame
 
 
 def discount_factors(years: npt.ArrayLike, discount_rate: float) -> npt.NDArray[np.float64]:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 
 from wkus_lib import plots
-from wkus_lib.errors import InputError
 from wkus_lib.i18n import N_, _
 from wkus_lib.indicators import sroi_input_flows
 from wkus_lib.metrics import sroi
@@ -348,14 +347,10 @@ def read_sroi_outcomes(path: str | Path, ctx: ReportContext) -> pd.DataFrame:
 
     Columns: :data:`wkus_lib.metrics.sroi.OUTCOME_COLUMNS`, optionally
     ``teryt`` and ``area`` to keep several gminy in one file (rows of other
-    gminy or areas are ignored). Raises :class:`InputError` naming missing
-    columns.
+    gminy or areas are ignored). Raises :class:`InputError` for a missing
+    file, missing columns or shares outside 0–1.
     """
-    frame = pd.read_csv(path, dtype={"teryt": str}, encoding="utf-8")
-    missing = [c for c in sroi.OUTCOME_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputError(f"Brak kolumn: {', '.join(missing)}", file=str(path),
-                         hint=f"Wymagane: {', '.join(sroi.OUTCOME_COLUMNS)}.")
+    frame = sroi.read_outcomes_file(path)
     if "teryt" in frame.columns:
         frame = frame[frame["teryt"] == ctx.gmina.teryt]
     if "area" in frame.columns:
