@@ -8,6 +8,7 @@ batch with failed reports exits with status 1 after rendering the rest.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,6 +18,12 @@ from wkus_lib.errors import WkusError
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 EXIT_USAGE = 2
+
+COMMAND_MODULES: tuple[str, ...] = (
+    # Modules that add their own subcommands: each defines
+    # ``register(commands: argparse._SubParsersAction) -> None`` and keeps heavy
+    # imports inside its handlers, so ``wkus --help`` stays fast.
+)
 
 
 def _split_choice(value: str) -> list[str]:
@@ -164,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--store", default="data/store", help="katalog magazynu danych")
     report.add_argument("--out", default="reports", help="katalog raportów")
     report.set_defaults(handler=_cmd_report)
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(commands)
     return parser
 
 
