@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 SEED ?= 2024
 JOBS ?=
 
-.PHONY: demo test bench bench-reports lint system-deps clean
+.PHONY: demo test bench bench-reports bench-national lint system-deps clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,14 +26,28 @@ demo: $(INSTALLED) system-deps
 test: $(INSTALLED) system-deps
 	$(BIN)/python -m pytest
 
-bench: $(INSTALLED)
-	$(BIN)/python bench/indicators_national.py
+bench: $(INSTALLED) system-deps
+	$(BIN)/python bench/report_batch.py --with-isolated --national
 
 bench-reports: $(INSTALLED) system-deps
 	$(BIN)/python bench/report_batch.py
+
+bench-national: $(INSTALLED)
+	$(BIN)/python bench/indicators_national.py
 
 lint: $(INSTALLED)
 	$(BIN)/python -m ruff check wkus_lib tests
 
 clean:
 	rm -rf $(VENV) reports/runs data/store data/demo
+
+# Workshops: JupyterLab in Polish with the participant notebooks of notebooks/workshop/.
+WORKSHOP_SOURCES := $(wildcard notebooks/workshop/src/*.ipynb)
+WORKSHOP_NOTEBOOKS := $(patsubst notebooks/workshop/src/%,notebooks/workshop/%,$(WORKSHOP_SOURCES))
+.PHONY: lab
+lab: $(INSTALLED) $(WORKSHOP_NOTEBOOKS)
+	$(BIN)/python -m wkus_lib.workshop.lab
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+
+notebooks/workshop/%.ipynb: notebooks/workshop/src/%.ipynb | $(INSTALLED)
+	$(BIN)/wkus workshop notebooks/workshop

@@ -6,12 +6,14 @@ times :func:`wkus_lib.indicators.compute_indicators` on it. Prints the
 generation time, the indicator time, the rows produced and the peak resident
 memory. Target: under 30 s on 2 cores and under 4 GiB.
 
-Run: ``python bench/indicators_national.py [--gminy 2477] [--seed 2024]``
+Run: ``python bench/indicators_national.py [--gminy 2477] [--seed 2024] [--json]``
+(``make bench`` runs it through ``bench/report_batch.py --national``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import time
@@ -41,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gminy", type=int, default=NATIONAL_GMINY)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--json", action="store_true",
+                        help="also print the figures as one JSON line (for report_batch.py)")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -64,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wskaźniki:            {seconds:7.1f} s (cel < {TARGET_SECONDS:.0f} s)")
     print(f"wiersze tabeli:       {len(table):,}")
     print(f"szczyt pamięci (RSS): {gib:7.2f} GiB (cel < {TARGET_GIB:.0f} GiB)")
+    if args.json:
+        print(json.dumps({
+            "gminy": args.gminy, "generate_s": round(generated - start, 1),
+            "validate_s": round(validated - generated, 1), "indicators_s": round(seconds, 1),
+            "rows": len(table), "peak_rss_gib": round(gib, 2),
+        }))
     return 0 if seconds < TARGET_SECONDS and gib < TARGET_GIB else 1
 
 

@@ -1,20 +1,31 @@
 """Benchmark of report batches: the naive CLI loop, ``wkus report`` and the floor.
 
-In one run, on the same demo data and the same reports:
+In one run, on the same demo data and the same reports (by default the full
+pilot demo batch, HTML + PDF):
 
 (a) naive — per report, the papermill CLI, then the nbconvert CLI (HTML
     without code), then the WeasyPrint CLI (PDF), each a new process;
-(b) shipped — :func:`wkus_lib.runner.run_batch` with HTML and PDF, as
-    ``wkus report`` runs it (one worker process per core);
-(c) floor — the sum of the in-kernel cell execution times that papermill
-    records (in (a)'s executed notebooks: the runner strips run times from
-    its outputs so they stay byte-identical), divided by the cores: what the
-    reports' own work costs with every start-up cost removed.
+(b) shipped — :func:`wkus_lib.runner.run_batch` as ``wkus report`` runs it:
+    one worker per core, each report's kernel forked from the worker's
+    pre-imported zygote, HTML and PDF rendered in the worker;
+(b') isolated (``--with-isolated``) — the same with a fresh interpreter per
+    report (``wkus report --isolated``);
+(c) floor — the sum of the in-kernel cell times that papermill records,
+    divided by the cores: the reports' own work with every start-up cost
+    removed. Two definitions, both printed: (c1) cell times of the naive run
+    (kernels that import everything themselves: the issue's definition) and
+    (c2) cell times of the shipped run (imports already done in the zygote,
+    so its first cell is shorter: the stricter floor).
 
-Prints reports per second, the ratios b/a and b/c and the peak RSS of any
-child process (worker or kernel), and writes them to ``bench/RESULTS.md``
-with a description of the machine. Not part of the test suite: ``make
-bench-reports``.
+Peak memory per worker is sampled during (b) every 0.2 s: the largest RSS of
+one process, and the largest PSS sum of a worker with its zygote and kernel
+(PSS shares copy-on-write pages fairly between forked processes). The load
+average is recorded: on a shared machine it explains noisy figures.
+
+``--national`` also runs ``bench/indicators_national.py`` (2 477 gminy) in
+its own process and adds its time and memory. Results go to
+``bench/RESULTS.md`` with a description of the machine. Not part of the
+test suite: ``make bench``.
 """
 
 from __future__ import annotations
@@ -23,29 +34,36 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import nbformat
+import psutil
 import yaml
 
 from wkus_lib.demo import write_demo
 from wkus_lib.params import ReportSpec, resolve_batch
-from wkus_lib.runner import run_batch
+from wkus_lib.report_build import KernelStart, cell_seconds
+from wkus_lib.runner import load_manifest, run_batch
 from wkus_lib.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.store import read_store
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
+SAMPLE_S = 0.2
+MIB = 2**20
 
 
-def choose_reports(store_dir: Path, count: int) -> list[ReportSpec]:
-    """The first ``count`` reports of the full demo batch, all kinds mixed (stable order)."""
+def choose_reports(store_dir: Path, count: int | None) -> list[ReportSpec]:
+    """The demo batch, all kinds interleaved (stable order); the first ``count`` if given."""
     contracts = read_store(store_dir).contracts
     year = latest_year(contracts)
     specs = keep_supported(resolve_batch("all", "all", "all", year=year, store_dir=store_dir),
@@ -53,8 +71,9 @@ def choose_reports(store_dir: Path, count: int) -> list[ReportSpec]:
     by_kind: dict[str, list[ReportSpec]] = {}
     for spec in specs:
         by_kind.setdefault(str(spec.parameters["stage"]), []).append(spec)
-    mixed = [s for group in zip(*by_kind.values(), strict=False) for s in group]
-    return mixed[:count]
+    longest = max(len(group) for group in by_kind.values())
+    mixed = [g[i] for i in range(longest) for g in by_kind.values() if i < len(g)]
+    return mixed if count is None else mixed[:count]
 
 
 def run_naive(specs: list[ReportSpec], out_dir: Path) -> float:
@@ -76,78 +95,186 @@ def run_naive(specs: list[ReportSpec], out_dir: Path) -> float:
     return time.perf_counter() - started
 
 
-def run_shipped(specs: list[ReportSpec], out_dir: Path, jobs: int) -> float:
-    """(b): the batch runner as ``wkus report`` uses it; wall seconds."""
+class MemorySampler:
+    """Peak memory of this process's descendants while a batch runs."""
+
+    def __init__(self) -> None:
+        self.peak_rss = 0
+        self.peak_worker_pss = 0
+        self._stop = threading.Event()
+
+    @contextmanager
+    def running(self) -> Iterator[MemorySampler]:
+        thread = threading.Thread(target=self._sample, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            thread.join()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(SAMPLE_S):
+            for worker in me.children():
+                total_pss = 0
+                for process in [worker, *_descendants(worker)]:
+                    try:
+                        info = process.memory_full_info()
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
+                        continue
+                    self.peak_rss = max(self.peak_rss, info.rss)
+                    total_pss += info.pss
+                self.peak_worker_pss = max(self.peak_worker_pss, total_pss)
+
+
+def _descendants(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return list(process.children(recursive=True))
+    except psutil.NoSuchProcess:
+        return []
+
+
+def run_runner(
+    specs: list[ReportSpec], out_dir: Path, jobs: int, kernel_start: KernelStart
+) -> tuple[float, float, MemorySampler]:
+    """(b)/(b'): the batch runner; wall seconds, summed in-kernel cell seconds, memory."""
+    sampler = MemorySampler()
     started = time.perf_counter()
-    result = run_batch(specs, out_dir=out_dir, notebooks_dir=NOTEBOOKS, jobs=jobs,
-                       formats=("html", "pdf"), force=True, quiet=True)
+    with sampler.running():
+        result = run_batch(specs, out_dir=out_dir, notebooks_dir=NOTEBOOKS, jobs=jobs,
+                           formats=("html", "pdf"), force=True, quiet=True,
+                           kernel_start=kernel_start)
     elapsed = time.perf_counter() - started
     if result.exit_code != 0:
         raise SystemExit(result.summary())
-    return elapsed
+    entries = load_manifest(out_dir)["reports"].values()
+    return elapsed, sum(float(e["timings"].get("cells", 0.0)) for e in entries), sampler
 
 
-def cell_seconds(naive_dir: Path, count: int) -> float:
+def naive_cell_seconds(naive_dir: Path, count: int) -> float:
     """Sum of the cell execution times papermill recorded in the naive run's notebooks."""
-    total = 0.0
-    for index in range(count):
-        nb = nbformat.read(naive_dir / f"{index}.ipynb", as_version=4)
-        total += sum(float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
-                     for cell in nb.cells)
-    return total
+    return sum(cell_seconds(nbformat.read(naive_dir / f"{i}.ipynb", as_version=4))
+               for i in range(count))
+
+
+def run_national() -> dict[str, Any]:
+    """``bench/indicators_national.py`` in its own process (its peak memory is its own)."""
+    completed = subprocess.run([sys.executable, str(ROOT / "bench" / "indicators_national.py"),
+                                "--json"], capture_output=True, text=True, check=False)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"indicators_national.py failed:\n{completed.stderr[-2000:]}")
+    figures: dict[str, Any] = json.loads(lines[-1])
+    return figures
 
 
 def machine() -> str:
     """A one-line description of this machine."""
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    memory = psutil.virtual_memory().total / 2**30
     return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
 
 
+def load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=8, help="number of reports (default 8)")
+    parser.add_argument("--reports", type=int, default=None,
+                        help="only the first N reports (default: the full demo batch)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--with-isolated", action="store_true",
+                        help="also time the batch with a fresh interpreter per report")
+    parser.add_argument("--national", action="store_true",
+                        help="also run the national indicator benchmark (2 477 gminy)")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
+    load_before = load()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_demo(root / "raw", root / "store", seed=2024)
         specs = choose_reports(root / "store", args.reports)
-        naive_dir, shipped_dir = root / "naive", root / "shipped"
+        count = len(specs)
+        naive_dir = root / "naive"
         naive_dir.mkdir()
+        print(f"{count} raportów; (a) pętla naiwna…", file=sys.stderr, flush=True)
         naive = run_naive(specs, naive_dir)
-        shipped = run_shipped(specs, shipped_dir, args.jobs)
-        floor = cell_seconds(naive_dir, len(specs)) / args.jobs
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    count = len(specs)
-    figures = {
-        "reports": count,
-        "jobs": args.jobs,
-        "naive_s": round(naive, 1),
-        "shipped_s": round(shipped, 1),
-        "floor_s": round(floor, 1),
+        floor_naive = naive_cell_seconds(naive_dir, count) / args.jobs
+        print("(b) wkus report…", file=sys.stderr, flush=True)
+        shipped, shipped_cells, memory = run_runner(specs, root / "shipped", args.jobs, "fork")
+        isolated = None
+        if args.with_isolated:
+            print("(b') wkus report --isolated…", file=sys.stderr, flush=True)
+            isolated, _, _ = run_runner(specs, root / "isolated", args.jobs, "fresh")
+    national = run_national() if args.national else None
+    figures: dict[str, Any] = {
+        "reports": count, "jobs": args.jobs, "load_before": load_before, "load_after": load(),
+        "naive_s": round(naive, 1), "shipped_s": round(shipped, 1),
+        "isolated_s": None if isolated is None else round(isolated, 1),
+        "floor_naive_cells_s": round(floor_naive, 1),
+        "floor_shipped_cells_s": round(shipped_cells / args.jobs, 1),
         "naive_reports_per_s": round(count / naive, 3),
         "shipped_reports_per_s": round(count / shipped, 3),
         "speedup_vs_naive": round(naive / shipped, 2),
-        "shipped_over_floor": round(shipped / floor, 2),
-        "peak_child_rss_mib": round(peak_mib),
+        "shipped_over_floor_naive": round(shipped / floor_naive, 2),
+        "shipped_over_floor_shipped": round(shipped / (shipped_cells / args.jobs), 2),
+        "peak_process_rss_mib": round(memory.peak_rss / MIB),
+        "peak_worker_pss_mib": round(memory.peak_worker_pss / MIB),
+        "national": national,
     }
-    print(json.dumps(figures, indent=2))
-    args.results.write_text(
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    args.results.write_text(results_markdown(figures), encoding="utf-8")
+
+
+def results_markdown(f: dict[str, Any]) -> str:
+    """``bench/RESULTS.md`` from the figures of one run."""
+    count, jobs = f["reports"], f["jobs"]
+    rows = [
+        ("(a) naive CLI loop (papermill, nbconvert, weasyprint CLIs per report)",
+         f"{f['naive_s']} s, {f['naive_reports_per_s']} reports/s"),
+        ("(b) `wkus report` as shipped (kernels forked from a pre-imported zygote)",
+         f"{f['shipped_s']} s, {f['shipped_reports_per_s']} reports/s"),
+    ]
+    if f["isolated_s"] is not None:
+        rows.append(("(b') `wkus report --isolated` (a fresh interpreter per report)",
+                     f"{f['isolated_s']} s, {round(count / f['isolated_s'], 3)} reports/s"))
+    rows += [
+        ("(c1) floor: cell time of the naive run / cores", f"{f['floor_naive_cells_s']} s"),
+        ("(c2) floor: cell time of the shipped run / cores (imports done in the zygote)",
+         f"{f['floor_shipped_cells_s']} s"),
+        ("b/a speed-up", f"{f['speedup_vs_naive']}×"),
+        ("b/c1 (1.0 = at the floor)", str(f["shipped_over_floor_naive"])),
+        ("b/c2 (stricter)", str(f["shipped_over_floor_shipped"])),
+        ("peak RSS of one process during (b)", f"{f['peak_process_rss_mib']} MiB"),
+        ("peak memory per worker during (b): PSS of worker + zygote + kernel",
+         f"{f['peak_worker_pss_mib']} MiB"),
+    ]
+    national = f["national"]
+    if national:
+        rows += [
+            (f"national indicator table ({national['gminy']} gminy × 9 areas × 6 years): time",
+             f"{national['indicators_s']} s ({national['rows']} rows)"),
+            ("national indicator table: peak RSS", f"{national['peak_rss_gib']} GiB"),
+        ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    return (
         "# Report batch benchmark\n\n"
-        f"Machine: {machine()}.\n\n"
-        f"{count} demo reports (HTML + PDF), all kinds mixed, {args.jobs} worker processes.\n\n"
+        f"Machine: {machine()}. Load average (1, 5, 15 min) before the run: "
+        f"{f['load_before']}; after: {f['load_after']} (a shared machine: other work "
+        "slows every measure of the same run alike).\n\n"
+        f"{count} demo reports (HTML + PDF; the full pilot demo batch unless fewer were asked "
+        f"for), all kinds interleaved, {jobs} worker processes; every measure in one run on "
+        "the same data.\n\n"
         "| measure | value |\n|---|---|\n"
-        f"| (a) naive CLI loop (papermill, nbconvert, weasyprint CLIs) | {naive:.1f} s, "
-        f"{count / naive:.3f} reports/s |\n"
-        f"| (b) `wkus report` as shipped | {shipped:.1f} s, {count / shipped:.3f} reports/s |\n"
-        f"| (c) floor: in-kernel cell time / cores | {floor:.1f} s |\n"
-        f"| b/a speed-up | {naive / shipped:.2f}× |\n"
-        f"| b/c (1.0 = at the floor) | {shipped / floor:.2f} |\n"
-        f"| peak RSS of any child process (worker or kernel) | {peak_mib:.0f} MiB |\n\n"
-        "Produced by `make bench-reports` (`bench/report_batch.py`).\n",
-        encoding="utf-8",
+        f"{table}\n\n"
+        "The floor is the sum of the in-kernel cell times papermill records, divided by the "
+        "cores. (c1) takes them from the naive run, whose kernels import pandas, matplotlib "
+        "and `wkus_lib` in their first cell; (c2) from the shipped run, whose kernels find "
+        "those modules already imported, so it is lower and b/c2 the stricter ratio. Neither "
+        "floor contains HTML or PDF rendering, which (b) must also do.\n\n"
+        "Produced by `make bench` (`bench/report_batch.py --with-isolated --national`).\n"
     )
 
 

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs the system packages wkus needs when they are missing (Debian/Ubuntu):
 #   Pango (WeasyPrint's PDF text layout), DejaVu fonts (Polish letters in
-#   figures and PDFs), poppler-utils (pdftoppm, used by tests to look at PDFs).
+#   figures and PDFs), poppler-utils (pdftoppm, used by tests to look at PDFs),
+#   Chromium (the browser test of `wkus dashboard` drives it with Playwright;
+#   the Debian package, never a browser download).
 # Runs apt-get only when something is missing and we are root; otherwise it
 # says what to install and goes on (the tests that need a tool skip with a
 # clear reason).
 set -euo pipefail
 
 missing=()
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-fc-list 2>/dev/null | grep -qi 'DejaVuSans' || missing+=(fonts-dejavu-core)
+# grep reads all its input (no -q): with pipefail, an early exit would make the
+# listing command die of SIGPIPE and report the package missing although it is there.
+ldconfig -p 2>/dev/null | grep 'libpango-1.0' >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -i 'DejaVuSans' >/dev/null || missing+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v chromium >/dev/null || missing+=(chromium)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
@@ -21,8 +20,6 @@ from wkus_lib.report.on_going import (
     budget_execution,
     cumulative_results,
     early_warnings,
-    outlier_table,
-    survey_quality,
 )
 from wkus_lib.runner import run_batch
 from wkus_lib.store import read_store
@@ -183,60 +180,6 @@ def test_hidden_or_missing_values_never_fire(catalog: Catalog) -> None:
     assert "mniej niż 5 odpowiedzi" in checks["O3"].observed
 
 
-# ------------------------------------------------------------ data quality
-
-
-def test_survey_quality_hand_worked() -> None:
-    answers = {
-        # a: 4 answers all 3 → straight-liner
-        "a": [("i1", 3), ("i2", 3), ("i3", 3), ("i4", 3)],
-        # b: i2 unanswered, i4 entered twice → duplicate respondent; 3 different answers
-        "b": [("i1", 5), ("i2", None), ("i3", 4), ("i4", 2), ("i4", 2)],
-        # c: same answer but only 3 answered items → not judged for straight-lining
-        "c": [("i1", 4), ("i2", 4), ("i3", 4), ("i4", None)],
-    }
-    rows = [(rid, item, value) for rid, items in answers.items() for item, value in items]
-    frame = pd.DataFrame(rows, columns=["respondent_id", "item_id", "answer"]).assign(
-        instrument="klient", answer=lambda f: pd.array(f["answer"], dtype="Int8"))
-    row = survey_quality(frame).iloc[0]
-    # 12 item rows after dropping the repeat; 2 unanswered → 16,7 %.
-    assert (row["respondents"], row["answers"], row["missing"]) == (3, 12, 2)
-    assert row["missing_share"] == pytest.approx(2 / 12 * 100)
-    assert row["duplicate_respondents"] == 1
-    # a and b answered ≥ 4 items (b: 3 answered → not eligible); a is a straight-liner.
-    assert (row["straight_eligible"], row["straight_liners"]) == (1, 1)
-    assert row["straight_share"] == 100.0
-
-
-def test_survey_quality_finds_the_planted_duplicate(demo: DemoSummary) -> None:
-    responses = read_store(demo.store_dir).survey_responses
-    keys = ["teryt", "area", "year", "instrument", "respondent_id", "item_id"]
-    duplicated = responses[responses.duplicated(keys, keep=False)]
-    assert len(duplicated), "the demo plants one client questionnaire entered twice"
-    teryt, area, year = duplicated.iloc[0][["teryt", "area", "year"]]
-    one = responses[(responses["teryt"] == teryt) & (responses["area"] == area)
-                    & (responses["year"] == year)]
-    quality = survey_quality(one).set_index("instrument")
-    assert quality.loc["klient", "duplicate_respondents"] == 1
-
-
-def test_outlier_table_flags_the_year_against_the_area_history() -> None:
-    series = {
-        "E1": pd.DataFrame({"year": [2020, 2021, 2022, 2023, 2024],
-                            "value": [10.0, 12.0, 11.0, 13.0, 40.0]}),
-        "E4": pd.DataFrame({"year": [2023, 2024], "value": [5.0, 6.0]}),
-    }
-    table = outlier_table(series, year=2024).set_index("indicator")
-    # E1: median 12, MAD 1 → z(40) = 0,6745 × 28 / 1 = 18,9 > 3,5.
-    assert bool(table.loc["E1", "outlier"])
-    assert table.loc["E1", "z"] == pytest.approx(0.6745 * 28)
-    assert table.loc["E1", "median"] == 12.0
-    # E4: two years only → no score.
-    assert math.isnan(table.loc["E4", "z"]) and not bool(table.loc["E4", "outlier"])
-    # Later years never count: evaluated in 2023, 40 is not seen.
-    assert not bool(outlier_table(series, year=2023).set_index("indicator").loc["E1", "outlier"])
-
-
 # ------------------------------------------------------------ the notebook
 
 
@@ -282,6 +225,28 @@ def test_report_has_banner_sections_in_order(on_going_html: str) -> None:
     positions = [_heading_at(on_going_html, heading) for heading in order]
     assert positions == sorted(positions)
     assert "open_report" not in on_going_html and "store_dir" not in text
+
+
+@pytest.mark.slow
+def test_data_quality_section_shows_the_scorecard_of_its_own_area_and_year(
+    on_going_html: str, demo: DemoSummary
+) -> None:
+    section = on_going_html[_heading_at(on_going_html, "Jakość danych"):
+                            _heading_at(on_going_html, "Aneks metodologiczny")]
+    text = visible_text(section)
+    assert f"Karta jakości danych, {YEAR}" in text
+    assert "Zasady kontroli jakości danych" in text
+    store = read_store(demo.store_dir)
+    clients = store.survey_responses
+    clients = clients[(clients["teryt"] == TERYT) & (clients["area"] == AREA)
+                      & (clients["year"] == YEAR) & (clients["instrument"] == "klient")]
+    contracts = store.contracts[(store.contracts["teryt"] == TERYT)
+                                & (store.contracts["area"] == AREA)]
+    served = store.beneficiaries[store.beneficiaries["contract_id"].isin(
+        contracts["contract_id"]) & (store.beneficiaries["year"] == YEAR)]["clients_served"].sum()
+    rate = clients["respondent_id"].nunique() / served * 100
+    assert format_number(rate, 1, unit="%") in section
+    assert "Zwrot ankiet klientów" in text and "Wartość odstająca" in text
 
 
 @pytest.mark.slow

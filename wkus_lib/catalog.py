@@ -4,8 +4,10 @@ The catalogue is two YAML files shipped in ``wkus_lib/data/`` and read with
 :mod:`importlib.resources`: ``indicators.yaml`` (every indicator of the three
 models with its unit, direction, target, traffic-light thresholds, stages and
 inputs, plus settings such as cooperation weights and suppression thresholds)
-and ``instruments.yaml`` (survey items, service-standard requirements and the
-cooperation checklist). An evaluator may pass a copy of their own; everything
+and ``instruments.yaml`` (survey items, service-standard requirements, the
+cooperation checklist, and what respondents see: the "nie dotyczy" answer,
+criteria headings, the data-protection clause, the cooperation survey's
+respondent groups and the interview scenarios with their coding frames). An evaluator may pass a copy of their own; everything
 is validated by pydantic before anything runs, and a broken file raises
 :class:`~wkus_lib.errors.CatalogError` with a Polish message naming the file,
 the entry and the reason.
@@ -28,17 +30,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from wkus_lib.domain import ModelId, PerspectiveId, StageId
 from wkus_lib.errors import CatalogError
-from wkus_lib.schemas import SERVICE_INSTRUMENTS, TABLES, SurveyItems
+from wkus_lib.schemas import COOPERATION_GROUPS, SERVICE_INSTRUMENTS, TABLES, SurveyItems
 
 Direction = Literal["higher", "lower"]
 Status = Literal["green", "amber", "red", "none"]
 ChecklistKind = Literal["binary", "ratio"]
+CodeKind = Literal["mocna_strona", "problem", "rekomendacja"]
+CooperationGroup = Literal["jst", "ngo"]
 
 INDICATORS_FILE: Final = "indicators.yaml"
 INSTRUMENTS_FILE: Final = "instruments.yaml"
 SURVEY_TABLES: Final = frozenset({"survey_responses", "cooperation_survey"})
 COOPERATION_INSTRUMENT: Final = "wspolpraca"
-_ENTRY_KEYS: Final = ("id", "item_id", "requirement_id")
+_ENTRY_KEYS: Final = ("id", "item_id", "requirement_id", "question_id", "code", "criterion")
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -138,6 +142,49 @@ class MissingAnswerSettings(_Entry):
     min_answered: Share = 0.5
 
 
+class QualityBand(_Entry):
+    """Bounds of one data-quality check, in the check's unit (``uwaga`` and ``problem``)."""
+
+    uwaga: float = Field(ge=0)
+    problem: float = Field(ge=0)
+
+
+class OutlierSettings(_Entry):
+    """Robust outliers of the data-quality scorecard (a year against the area's own years)."""
+
+    method: Literal["mad", "iqr"] = "mad"
+    threshold: float = Field(default=3.5, gt=0)
+    iqr_factor: float = Field(default=1.5, ge=0)
+    min_years: int = Field(default=4, ge=3)
+    indicators: tuple[NonEmpty, ...] = ("E1", "E1H", "E4")
+
+
+class DataQualitySettings(_Entry):
+    """Thresholds of the data-quality scorecard (``wkus check``, reports' data-quality section).
+
+    ``response_rate`` is judged from below (% of clients served), the other
+    bands from above (% of answers, % of respondents judged).
+    """
+
+    response_rate: QualityBand = QualityBand(uwaga=10.0, problem=3.0)
+    item_nonresponse: QualityBand = QualityBand(uwaga=10.0, problem=20.0)
+    straight_lining: QualityBand = QualityBand(uwaga=10.0, problem=25.0)
+    straight_lining_min_items: int = Field(default=6, ge=2)
+    contribution_tolerance: float = Field(default=1.0, ge=0)
+    outliers: OutlierSettings = OutlierSettings()
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> DataQualitySettings:
+        if self.response_rate.problem > self.response_rate.uwaga:
+            raise ValueError("response_rate: próg „problem” musi być nie większy niż „uwaga” "
+                             "(zwrot ankiet oceniamy od dołu)")
+        for name in ("item_nonresponse", "straight_lining"):
+            band: QualityBand = getattr(self, name)
+            if band.problem < band.uwaga:
+                raise ValueError(f"{name}: próg „problem” musi być nie mniejszy niż „uwaga”")
+        return self
+
+
 class Settings(_Entry):
     """Settings of the catalogue: policies every indicator run uses."""
 
@@ -147,6 +194,7 @@ class Settings(_Entry):
     missing_answers: MissingAnswerSettings = MissingAnswerSettings()
     triangulation_flag_points: float = Field(default=15.0, ge=0)
     result_display_cap: float = Field(default=1.2, ge=1)
+    data_quality: DataQualitySettings = DataQualitySettings()
     cooperation_weights: dict[str, Annotated[float, Field(ge=0)]]
 
     @field_validator("cooperation_weights")
@@ -167,13 +215,105 @@ class SurveyItem(_Entry):
     text_pl: NonEmpty
 
 
+class RespondentGroup(_Entry):
+    """One respondent group of the cooperation survey (its own questionnaire)."""
+
+    name_pl: NonEmpty
+    name_en: NonEmpty
+    respondents_pl: NonEmpty
+
+
 class Instrument(_Entry):
-    """One questionnaire."""
+    """One questionnaire (the cooperation survey: one per respondent group)."""
 
     name_pl: NonEmpty
     name_en: NonEmpty
     perspective: PerspectiveId
+    respondents_pl: NonEmpty | None = None
+    respondent_groups: dict[CooperationGroup, RespondentGroup] | None = None
     items: tuple[SurveyItem, ...] = Field(min_length=1)
+
+
+class NotApplicable(_Entry):
+    """The answer outside the scale ("nie dotyczy"), stored as a missing answer."""
+
+    name: str = Field(default="nd", pattern=r"^[a-z_]+$")
+    label_pl: NonEmpty = "nie dotyczy"
+
+
+class CriterionLabel(_Entry):
+    """A criterion's name for evaluators and its heading for respondents."""
+
+    criterion: NonEmpty
+    name_pl: NonEmpty
+    heading_pl: NonEmpty
+
+
+class InformationClause(_Entry):
+    """The data-protection and anonymity clause printed on every instrument."""
+
+    title_pl: NonEmpty
+    paragraphs_pl: tuple[NonEmpty, ...] = Field(min_length=1)
+
+    def paragraphs(self, administrator: str) -> tuple[str, ...]:
+        """The paragraphs with ``{administrator}`` filled in."""
+        return tuple(p.replace("{administrator}", administrator) for p in self.paragraphs_pl)
+
+
+class InterviewQuestion(_Entry):
+    """One question of an interview scenario, with follow-up probes."""
+
+    question_id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text_pl: NonEmpty
+    probes_pl: tuple[NonEmpty, ...] = ()
+
+
+class InterviewCode(_Entry):
+    """One code of the coding frame; the section it sits in gives its criterion."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_-]*$")
+    kind: CodeKind
+    label_pl: NonEmpty
+
+
+class InterviewSection(_Entry):
+    """The questions and codes of one criterion."""
+
+    criterion: NonEmpty
+    questions: tuple[InterviewQuestion, ...] = Field(min_length=1)
+    codes: tuple[InterviewCode, ...] = Field(min_length=1)
+
+
+class Interview(_Entry):
+    """An interview scenario (group or individual) with its coding frame."""
+
+    name_pl: NonEmpty
+    name_en: NonEmpty
+    perspective: PerspectiveId
+    participants_pl: NonEmpty
+    duration_min: int = Field(gt=0)
+    introduction_pl: tuple[NonEmpty, ...] = Field(min_length=1)
+    closing_pl: tuple[NonEmpty, ...] = ()
+    sections: tuple[InterviewSection, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes_and_questions_unique(self) -> Interview:
+        for what, values in (
+            ("kod", [c.code for s in self.sections for c in s.codes]),
+            ("pytanie", [q.question_id for s in self.sections for q in s.questions]),
+        ):
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"{what} powtarza się w scenariuszu: {', '.join(repeated)}")
+        return self
+
+    def code_table(self) -> pd.DataFrame:
+        """One row per code: code, criterion, kind, label_pl (in scenario order)."""
+        rows = [
+            {"code": c.code, "criterion": s.criterion, "kind": c.kind, "label_pl": c.label_pl}
+            for s in self.sections for c in s.codes
+        ]
+        return pd.DataFrame(rows, columns=["code", "criterion", "kind", "label_pl"])
 
 
 class StandardRequirement(_Entry):
@@ -200,12 +340,47 @@ class ChecklistItem(_Entry):
 
 
 class Instruments(_Entry):
-    """The research instruments (``instruments.yaml``)."""
+    """The research instruments (``instruments.yaml``).
+
+    The presentation fields (``criteria``, ``information_clause``,
+    ``instructions_pl``, ``interviews``) are optional so an older copy of the
+    catalogue still computes indicators; ``wkus instruments`` needs them.
+    """
 
     likert_labels: dict[int, NonEmpty]
+    not_applicable: NotApplicable = NotApplicable()
+    criteria: tuple[CriterionLabel, ...] = ()
+    information_clause: InformationClause | None = None
+    instructions_pl: NonEmpty | None = None
     instruments: dict[str, Instrument]
+    interviews: dict[str, Interview] = {}
     standard_requirements: tuple[StandardRequirement, ...]
     cooperation_checklist: tuple[ChecklistItem, ...]
+
+    @field_validator("likert_labels")
+    @classmethod
+    def _five_point_scale(cls, labels: dict[int, str]) -> dict[int, str]:
+        if sorted(labels) != [1, 2, 3, 4, 5]:
+            raise ValueError("skala musi mieć etykiety punktów 1, 2, 3, 4 i 5")
+        return labels
+
+    @model_validator(mode="after")
+    def _groups_only_for_cooperation(self) -> Instruments:
+        for name, instrument in self.instruments.items():
+            if instrument.respondent_groups is not None and name != COOPERATION_INSTRUMENT:
+                raise ValueError(
+                    f"narzędzie „{name}”: grupy respondentów („respondent_groups”) są dozwolone "
+                    f"tylko w ankiecie „{COOPERATION_INSTRUMENT}” "
+                    f"(grupy: {', '.join(COOPERATION_GROUPS)})"
+                )
+        return self
+
+    def criterion_label(self, criterion: str) -> CriterionLabel:
+        """Names of ``criterion``; its id as both names when the catalogue has none."""
+        for label in self.criteria:
+            if label.criterion == criterion:
+                return label
+        return CriterionLabel(criterion=criterion, name_pl=criterion, heading_pl=criterion)
 
     @field_validator("instruments")
     @classmethod
@@ -464,12 +639,32 @@ def _cross_check(
                 raise _error(instruments_label, item.item_id, "criterion",
                              f"„{item.criterion}” różni się od kryterium wskaźnika {fed.id} "
                              f"(„{fed.criterion}”)")
+    _check_criteria(instruments, instruments_label)
     for check in instruments.cooperation_checklist:
         _check_item_id(check.item_id, seen, instruments_label)
         scored = specs.get(check.indicator)
         if scored is None or scored.model != "wspolpraca":
             raise _error(instruments_label, check.item_id, "indicator",
                          f"„{check.indicator}” nie jest wskaźnikiem modelu współpracy w katalogu")
+
+
+def _check_criteria(instruments: Instruments, label: str) -> None:
+    """Items and interview sections name criteria the catalogue lists (when it lists any)."""
+    if not instruments.criteria:
+        return
+    known = [c.criterion for c in instruments.criteria]
+    for instrument in instruments.instruments.values():
+        for item in instrument.items:
+            if item.criterion not in known:
+                raise _error(label, item.item_id, "criterion",
+                             f"kryterium „{item.criterion}” nie ma na liście „criteria” "
+                             f"({', '.join(known)})")
+    for name, interview in instruments.interviews.items():
+        for section in interview.sections:
+            if section.criterion not in known:
+                raise _error(label, name, "sections.criterion",
+                             f"kryterium „{section.criterion}” nie ma na liście „criteria” "
+                             f"({', '.join(known)})")
 
 
 def _check_item_id(item_id: str, seen: set[str], label: str) -> None:

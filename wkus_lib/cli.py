@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from wkus_lib.errors import WkusError
+from wkus_lib.errors import ParameterError, WkusError
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 EXIT_USAGE = 2
@@ -23,6 +25,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     # Modules that add their own subcommands: each defines
     # ``register(commands: argparse._SubParsersAction) -> None`` and keeps heavy
     # imports inside its handlers, so ``wkus --help`` stays fast.
+    "wkus_lib.instruments.cli",
+    "wkus_lib.check",
+    "wkus_lib.intake.cli",
+    "wkus_lib.workshop.build",
+    "wkus_lib.dashboard",
+    "wkus_lib.program_cli",
 )
 
 
@@ -116,16 +124,38 @@ def _cmd_report(args: argparse.Namespace) -> int:
         + (f" (pominięto {skipped} bez danych w tym roku)." if skipped else "."),
         file=sys.stderr,
     )
-    result = run_batch(
-        specs,
-        out_dir=Path(args.out),
-        notebooks_dir=NOTEBOOKS_DIR,
-        jobs=args.jobs,
-        formats=tuple(_split_choice(args.format)),
-        force=args.force,
-    )
+    with _report_executor(args.executor, args.scheduler) as executor:
+        result = run_batch(
+            specs,
+            out_dir=Path(args.out),
+            notebooks_dir=NOTEBOOKS_DIR,
+            executor=executor,
+            jobs=args.jobs,
+            formats=tuple(_split_choice(args.format)),
+            force=args.force,
+            kernel_start="fresh" if args.isolated else "fork",
+        )
     print(result.summary(), file=sys.stderr)
     return result.exit_code
+
+
+@contextmanager
+def _report_executor(kind: str, scheduler: str | None) -> Iterator[Executor | None]:
+    """``None`` for the runner's own process pool, or a Dask cluster's executor."""
+    if kind == "process":
+        if scheduler:
+            raise ParameterError("--scheduler działa tylko z --executor dask.")
+        yield None
+        return
+    if not scheduler:
+        raise ParameterError(
+            "--executor dask wymaga adresu planisty, np. --scheduler tcp://10.0.0.5:8786 "
+            "(jak go uruchomić: docs/SCALING.md)."
+        )
+    from wkus_lib.dask_executor import connect
+
+    with connect(scheduler) as executor:
+        yield executor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="html,pdf,xlsx", help="formaty: html,pdf,xlsx")
     report.add_argument("--jobs", type=int, default=None, help="liczba procesów (domyślnie rdzenie)")
     report.add_argument("--force", action="store_true", help="przelicz także aktualne raporty")
+    report.add_argument("--isolated", action="store_true",
+                        help="każdy raport w nowym interpreterze Pythona (wolniej; wynik ten sam)")
+    report.add_argument("--executor", default="process", choices=("process", "dask"),
+                        help="gdzie liczyć: procesy tego komputera albo klaster Dask")
+    report.add_argument("--scheduler", default=None,
+                        help="adres planisty Dask, np. tcp://10.0.0.5:8786 (z --executor dask)")
     report.add_argument("--sroi-file", default=None,
                         help="CSV z efektami i wartościami proxy: SROI w ocenach ex post")
     report.add_argument("--lang", default="pl", choices=("pl", "en"), help="język raportów")

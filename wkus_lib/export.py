@@ -24,6 +24,7 @@ import json
 import logging
 import math
 import os
+import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -56,6 +57,9 @@ SHEET_NAME_MAX: Final = 31
 COLUMN_WIDTH_MIN: Final = 8
 COLUMN_WIDTH_MAX: Final = 60
 _SHEET_NAME_FORBIDDEN: Final = str.maketrans({c: " " for c in "[]:*?/\\"})
+_STYLE_BLOCK: Final = re.compile(
+    r'<style(?:\s+type="text/css")?\s*>(.*?)</style>', re.DOTALL | re.IGNORECASE
+)
 
 CellValue: TypeAlias = str | int | float | bool | None
 
@@ -101,14 +105,36 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """A4 PDF of a report's HTML (WeasyPrint), without dates.
 
     fontTools stamps the current time into every font subset it embeds unless
-    ``SOURCE_DATE_EPOCH`` is set, so it is set for the rendering.
+    ``SOURCE_DATE_EPOCH`` is set, so it is set for the rendering. The
+    ``<style>`` blocks (JupyterLab's theme alone is 240 kB) are parsed once
+    per process and handed to WeasyPrint in document order, which is the
+    same cascade as leaving them in the page (the PDF is byte-identical).
     """
     from weasyprint import HTML
 
+    page, blocks = split_style_blocks(html)
     with quiet_logger("weasyprint"), quiet_logger("fontTools"), _source_date_epoch():
-        pdf = HTML(string=html, base_url=base_url).write_pdf()
+        stylesheets = [_parsed_stylesheet(css, base_url) for css in blocks]
+        pdf = HTML(string=page, base_url=base_url).write_pdf(stylesheets=stylesheets)
     assert pdf is not None
     return bytes(pdf)
+
+
+def split_style_blocks(html: str) -> tuple[str, list[str]]:
+    """The page without its plain ``<style>`` blocks, and their CSS in document order.
+
+    Blocks with attributes other than ``type="text/css"`` (e.g. ``media``)
+    stay in the page.
+    """
+    blocks = [m.group(1) for m in _STYLE_BLOCK.finditer(html)]
+    return _STYLE_BLOCK.sub("", html), blocks
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_stylesheet(css: str, base_url: str | None) -> Any:
+    from weasyprint import CSS
+
+    return CSS(string=css, base_url=base_url)
 
 
 def collect_tables(nb: NotebookNode) -> list[Table]:
@@ -163,6 +189,11 @@ def sheet_names(titles: Sequence[str], *, reserved: Sequence[str] = ()) -> list[
         taken.add(name.casefold())
         names.append(name)
     return names
+
+
+def warm_html_exporter(lang: str = "pl") -> None:
+    """Build the HTML exporter (imports nbconvert, loads the template) ahead of the first report."""
+    _html_exporter(lang)
 
 
 @functools.cache

@@ -1,8 +1,11 @@
 """Building one report inside a worker process: execute, render, write.
 
 :func:`build_report` is what the batch runner sends to its executor. It runs
-the notebook with papermill in a fresh kernel (process isolation: nothing
-survives from one report to the next), renders the formats asked for, writes
+the notebook with papermill in a new kernel process — forked from the worker's
+pre-imported zygote (:mod:`wkus_lib.kernels`, the default) or a fresh
+interpreter — so nothing survives from one report to the next; renders the
+formats asked for in the worker itself (nbconvert and WeasyPrint stay imported
+between reports), writes
 them atomically and returns a :class:`ReportOutcome`. It never raises for a
 report's own failure: the partially executed notebook is kept as
 ``<stem>.failed.ipynb`` and the outcome carries the exception name, a Polish
@@ -14,17 +17,16 @@ functions: the parent process that only plans a batch never needs them.
 
 from __future__ import annotations
 
-import functools
 import re
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias
 
-from wkus_lib import export
+from wkus_lib import export, kernels
 from wkus_lib.params import ReportSpec
 from wkus_lib.store import atomic_write_bytes
 
@@ -37,6 +39,9 @@ _PAPERMILL_TAGS: Final = frozenset({"injected-parameters", "papermill-error-cell
 _TIMING_KEYS: Final = ("start_time", "end_time", "duration")
 
 Status: TypeAlias = Literal["ok", "failed", "skipped"]
+KernelStart: TypeAlias = Literal["fork", "fresh"]
+"""``fork``: kernels forked from the worker's pre-imported zygote (fast); ``fresh``: a new
+interpreter per report (fully isolated, the reference the fast mode is tested against)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class ReportTask:
     formats: tuple[str, ...]
     synthetic: bool
     cell_timeout_s: float | None = CELL_TIMEOUT_S
+    kernel_start: KernelStart = "fork"
 
 
 def build_report(task: ReportTask) -> ReportOutcome:
@@ -91,7 +97,7 @@ def build_report(task: ReportTask) -> ReportOutcome:
         executed = Path(work) / "executed.ipynb"
         try:
             with _timed(timings, "execute"):
-                nb = _execute(task, Path(work) / task.spec.notebook, executed)
+                nb = _execute(task, Path(work) / task.spec.notebook, executed, timings)
             files = _render(task, nb, timings)
         except Exception as error:  # noqa: BLE001 — any failure is recorded, never raised
             outputs = _keep_failed_notebook(task, executed)
@@ -104,6 +110,24 @@ def build_report(task: ReportTask) -> ReportOutcome:
     (out_dir / f"{stem}{FAILED_SUFFIX}").unlink(missing_ok=True)
     outputs = {suffix: f"{stem}.{suffix}" for suffix in files}
     return ReportOutcome(task.spec, "ok", time.perf_counter() - started, outputs, None, timings)
+
+
+def prepare_worker(kernel_start: KernelStart = "fork") -> None:
+    """Warm a worker process before its first report (a process pool's initializer).
+
+    Starts the zygote, which imports in its own process meanwhile, and
+    imports papermill and the exporters here: once per worker, not per report.
+    Never raises: a pool whose initializer fails is broken for every report,
+    while the same problem met in :func:`build_report` fails only that report,
+    with a message.
+    """
+    with suppress(Exception):
+        if kernel_start == "fork":
+            kernels.zygote().start()
+        import papermill  # noqa: F401 — imported for its start-up cost only
+        import weasyprint  # noqa: F401
+
+        export.warm_html_exporter()
 
 
 def describe_failure(error: BaseException) -> ReportError:
@@ -141,42 +165,10 @@ class _ExportError(Exception):
         self.cause = cause
 
 
-@functools.cache
-def _venv_kernel_manager() -> type[Any]:
-    """A kernel manager that always starts ipykernel on *this* interpreter.
-
-    A user-level ``python3`` kernelspec (``~/.local/share/jupyter/kernels``)
-    takes precedence over the venv's and would run reports on another Python
-    with other packages. The local transport is CurveZMQ-encrypted when pyzmq
-    supports it (ipykernel warns on every start otherwise). The kernel's own
-    log is limited to critical messages: at shutdown it reports the
-    interrupt it receives as an "ERROR" that means nothing to a user (report
-    errors reach the runner through the notebook's outputs instead).
-    """
-    import zmq
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class VenvKernelManager(AsyncKernelManager):
-        @property
-        def kernel_spec(self) -> KernelSpec:
-            if self._kernel_spec is None:
-                spec = get_kernel_dict()
-                spec["argv"] = [*spec["argv"], "--IPKernelApp.log_level=CRITICAL"]
-                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
-            return self._kernel_spec
-
-        @default("transport_encryption")
-        def _encrypt_when_possible(self) -> str:
-            return "auto" if zmq.has("curve") else "disabled"
-
-    return VenvKernelManager
-
-
-def _execute(task: ReportTask, source: Path, executed: Path) -> Any:
-    """Run the notebook with papermill in a fresh kernel; return the normalised notebook."""
+def _execute(
+    task: ReportTask, source: Path, executed: Path, timings: dict[str, float]
+) -> Any:
+    """Run the notebook with papermill in a new kernel; return the normalised notebook."""
     import papermill
 
     source.write_text(task.notebook_text, encoding="utf-8")
@@ -190,9 +182,21 @@ def _execute(task: ReportTask, source: Path, executed: Path) -> Any:
             log_output=False,
             request_save_on_cell_execute=False,
             execution_timeout=task.cell_timeout_s,
-            kernel_manager_class=_venv_kernel_manager(),
+            kernel_manager_class=_kernel_manager(task.kernel_start),
         )
+    timings["cells"] = round(cell_seconds(nb), 3)
     return _normalise(nb, task.spec)
+
+
+def cell_seconds(nb: Any) -> float:
+    """Sum of the in-kernel run times papermill recorded for the cells (before normalising)."""
+    return sum(float(c.metadata.get("papermill", {}).get("duration") or 0.0) for c in nb.cells)
+
+
+def _kernel_manager(kernel_start: KernelStart) -> type[Any]:
+    if kernel_start == "fork":
+        return kernels.forked_kernel_manager()
+    return kernels.fresh_kernel_manager()
 
 
 def _render(task: ReportTask, nb: Any, timings: dict[str, float]) -> dict[str, bytes]:

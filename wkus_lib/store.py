@@ -230,3 +230,62 @@ def read_store(store_dir: Path) -> Store:
         for name in TABLES
     }
     return Store(**frames, synthetic=bool(manifest["synthetic"]), data_hash=str(manifest["hash"]))
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table of :data:`TABLES` with its columns and types and no rows."""
+    columns = list(TABLES[name].to_schema().columns)
+    return TABLES[name].validate(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
+
+
+def _row_keys(frame: pd.DataFrame) -> pd.Series:
+    """One text key per row, plus its occurrence number among identical rows."""
+    if frame.empty:
+        return pd.Series([], dtype=object)
+    text = frame.astype(object).where(frame.notna(), "\x00").astype(str)
+    joined = text.agg("\x1f".join, axis=1)
+    occurrence = joined.groupby(joined).cumcount().astype(str)
+    return joined + "\x1e" + occurrence
+
+
+def rows_not_in(incoming: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``incoming`` that ``existing`` does not already hold, counting repeats.
+
+    A multiset difference: a row present once in the store and twice in the
+    file is added once. So importing the same file again adds nothing, while
+    rows that are legitimately repeated inside one file (the same answers of
+    two people) are all kept the first time.
+    """
+    if incoming.empty or existing.empty:
+        return incoming
+    columns = list(incoming.columns)
+    seen = set(_row_keys(existing[columns].astype(incoming.dtypes.to_dict())))
+    keys = _row_keys(incoming)
+    return incoming[~keys.isin(seen).to_numpy()]
+
+
+def append_to_store(
+    additions: Mapping[str, pd.DataFrame], store_dir: Path, *, note: str = ""
+) -> dict[str, int]:
+    """Add validated rows to the store (created if absent); return rows added per table.
+
+    Rows the store already holds are skipped (:func:`rows_not_in`). Each table
+    and the manifest are rewritten atomically; nothing is written when nothing
+    is new. An existing store keeps its ``synthetic`` flag and note.
+    """
+    if (store_dir / MANIFEST_NAME).exists():
+        current = read_store(store_dir)
+        manifest = read_manifest(store_dir)
+        tables, synthetic = current.tables(), current.synthetic
+        note = str(manifest.get("note") or note)
+    else:
+        tables, synthetic = {name: empty_table(name) for name in TABLES}, False
+    added: dict[str, int] = {}
+    for name, frame in additions.items():
+        fresh = rows_not_in(TABLES[name].validate(frame), tables[name])
+        added[name] = len(fresh)
+        if len(fresh):
+            tables[name] = pd.concat([tables[name], fresh], ignore_index=True)
+    if any(added.values()) or not (store_dir / MANIFEST_NAME).exists():
+        write_store(tables, store_dir, synthetic=synthetic, note=note)
+    return added

@@ -14,7 +14,9 @@ from wkus_lib import plots
 from wkus_lib.i18n import N_, _
 from wkus_lib.indicators import sroi_input_flows
 from wkus_lib.metrics import sroi
+from wkus_lib.metrics.data_quality import status_counts
 from wkus_lib.metrics.reliability import reliability_report
+from wkus_lib.report import on_going
 from wkus_lib.report.common import (
     satisfaction_finding,
     show_methods,
@@ -23,6 +25,7 @@ from wkus_lib.report.common import (
 )
 from wkus_lib.report.context import (
     ReportContext,
+    area_contracts,
     area_name,
     interval_text,
     latest,
@@ -390,7 +393,27 @@ def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float = 0.
 
 
 def show_appendix(ctx: ReportContext) -> None:
-    """All indicators of the stage, then the methods appendix (shared)."""
+    """All indicators of the stage, the methods appendix (shared), data quality of the contract."""
     show_heading(_("Wszystkie wskaźniki"))
     show_scorecard(ctx)
     show_methods(ctx)
+    show_contract_data_quality(ctx)
+
+
+def show_contract_data_quality(ctx: ReportContext) -> None:
+    """Compact data-quality scorecard: the checks with remarks over the contract's years."""
+    show_heading(_("Jakość danych w latach kontraktu"), level=3)
+    contracts = area_contracts(ctx)
+    multi = contracts[(contracts["mode"] == "multi_year") & (contracts["start_year"] <= ctx.year)]
+    start = int(multi["start_year"].min()) if len(multi) else ctx.year
+    rows = on_going.area_quality(ctx, years=range(start, ctx.year + 1))
+    remarks = rows[rows["status"] != "ok"]
+    counts = status_counts(rows)
+    show_text(_("Kontrole jakości danych z lat {start}–{end}: {problems} z oceną „problem”, "
+                "{remarks} z oceną „uwaga”, {fine} bez zastrzeżeń (zasady jak w ocenie "
+                "bieżącej; progi w katalogu wskaźników).").format(
+        start=start, end=ctx.year, problems=counts["problem"], remarks=counts["uwaga"],
+        fine=counts["ok"]))
+    if len(remarks):
+        on_going.show_quality_table(ctx, remarks, _("Kontrole z uwagami i problemami"),
+                                    with_year=True)

@@ -6,10 +6,11 @@ show them), budget execution this year and cumulatively, the year's client
 surveys, early warnings and a data-quality section.
 
 Calculations are pure functions (:func:`cumulative_results`,
-:func:`budget_execution`, :func:`early_warnings`, :func:`survey_quality`,
-:func:`outlier_table`); the ``show_*`` functions gather their inputs from the
-report context (data up to the evaluation year only) and display them. Every
-warning is a stated rule that names itself when it fires.
+:func:`budget_execution`, :func:`early_warnings`; data quality:
+:func:`wkus_lib.metrics.data_quality.data_quality_scorecard`); the ``show_*``
+functions gather their inputs from the report context (data up to the
+evaluation year only) and display them. Every warning is a stated rule that
+names itself when it fires.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ import pandas as pd
 from wkus_lib import plots, plots_stages
 from wkus_lib.catalog import Catalog
 from wkus_lib.i18n import N_, _, current_language
-from wkus_lib.metrics.outliers import modified_z_scores, robust_outlier_flags
+from wkus_lib.metrics.data_quality import (
+    data_quality_scorecard,
+    format_check_value,
+    status_counts,
+)
 from wkus_lib.report.common import (
     satisfaction_finding,
     show_methods,
@@ -58,19 +63,30 @@ from wkus_lib.style import STATUS_LABELS, Status, format_number
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
 """The summary scorecard: the indicators a council follows every contract year."""
 SURVEY_SCORES: Final = ("Q1", "Q2", "Q3", "Q4")
-INSTRUMENT_ORDER: Final = ("klient", "personel", "samoocena")
-INSTRUMENT_LABELS: Final = {
+RESULTS_WARNING_SHARE: Final = 0.8
+"""Rule O2: a result below this share of its time-proportional target is behind."""
+QUALITY_CHECK_LABELS: Final[dict[str, str]] = {
+    "response_rate": N_("Zwrot ankiet klientów"),
+    "item_nonresponse": N_("Braki odpowiedzi"),
+    "straight_lining": N_("Jednakowe odpowiedzi"),
+    "duplicate_respondents": N_("Zduplikowani respondenci"),
+    "finance_totals": N_("Sumy sprawozdań finansowych"),
+    "results_missing": N_("Rezultaty bez wartości osiągniętej"),
+    "outlier": N_("Wartość odstająca"),
+}
+QUALITY_SCOPE_LABELS: Final[dict[str, str]] = {
     "klient": N_("klienci"),
     "personel": N_("personel"),
     "samoocena": N_("samoocena realizatora"),
+    "finanse": N_("sprawozdania finansowe"),
+    "rezultaty": N_("rezultaty"),
 }
-RESULTS_WARNING_SHARE: Final = 0.8
-"""Rule O2: a result below this share of its time-proportional target is behind."""
-STRAIGHT_LINE_MIN_ITEMS: Final = 4
-"""Straight-lining is judged only for respondents who answered at least this many items."""
-OUTLIER_INDICATORS: Final = ("E1", "E1H", "E4")
-OUTLIER_MIN_YEARS: Final = 4
-"""Fewest years of an indicator before a modified z-score is worth reporting."""
+QUALITY_STATUS_LABELS: Final[dict[str, str]] = {
+    "problem": N_("problem"), "uwaga": N_("uwaga"), "ok": N_("bez zastrzeżeń"),
+}
+QUALITY_STATUS_CLASSES: Final[dict[str, str]] = {
+    "problem": "tl-red", "uwaga": "tl-amber", "ok": "tl-green",
+}
 
 WarningState = Literal["fired", "ok", "no_data"]
 WARNING_LABELS: Final[dict[str, str]] = {
@@ -339,92 +355,6 @@ def early_warnings(
                                    "fired" if tri.value > limits.triangulation_points else "ok",
                                    short))
     return sorted(checks, key=lambda check: check.rule_id)
-
-
-def survey_quality(
-    responses: pd.DataFrame, *, min_items: int = STRAIGHT_LINE_MIN_ITEMS
-) -> pd.DataFrame:
-    """Item non-response, duplicate respondents and straight-lining per instrument.
-
-    ``responses`` has ``instrument``, ``respondent_id``, ``item_id`` and
-    ``answer`` (NA = not answered). A duplicate respondent answered the same
-    item twice (the repeated rows are left out of the other checks). A
-    straight-liner gave the same answer to every item answered, having
-    answered at least ``min_items`` items. Returns ``instrument``,
-    ``respondents``, ``answers`` (item rows), ``missing``, ``missing_share``
-    (%), ``duplicate_respondents``, ``straight_eligible``, ``straight_liners``
-    and ``straight_share`` (% of the eligible).
-
-    >>> frame = pd.DataFrame({"instrument": "klient", "respondent_id": ["a"] * 4 + ["b"] * 5,
-    ...     "item_id": ["i1", "i2", "i3", "i4", "i1", "i2", "i3", "i4", "i4"],
-    ...     "answer": pd.array([3, 3, 3, 3, 5, None, 4, 2, 2], dtype="Int8")})
-    >>> survey_quality(frame).iloc[0][["missing", "duplicate_respondents",
-    ...                                 "straight_liners"]].tolist()
-    [1, 1, 1]
-    """
-    columns = ["instrument", "respondents", "answers", "missing", "missing_share",
-               "duplicate_respondents", "straight_eligible", "straight_liners", "straight_share"]
-    if responses.empty:
-        return pd.DataFrame(columns=columns)
-    keys = ["instrument", "respondent_id", "item_id"]
-    repeated = responses.duplicated(keys, keep="first").to_numpy()
-    duplicates = responses[repeated].groupby("instrument")["respondent_id"].nunique()
-    clean = responses[~repeated]
-    answered = clean["answer"].notna().to_numpy()
-    grouped = clean.assign(missing=~answered).groupby("instrument", sort=True)
-    summary = grouped.agg(respondents=("respondent_id", "nunique"),
-                          answers=("item_id", "size"), missing=("missing", "sum"))
-    per_person = clean[answered].groupby(["instrument", "respondent_id"])["answer"].agg(
-        ["count", "nunique"])
-    eligible = per_person[per_person["count"] >= min_items]
-    liners = eligible[eligible["nunique"] == 1]
-    summary = summary.assign(
-        duplicate_respondents=duplicates.reindex(summary.index).fillna(0).astype("int64"),
-        straight_eligible=eligible.groupby(level="instrument").size().reindex(summary.index)
-        .fillna(0).astype("int64"),
-        straight_liners=liners.groupby(level="instrument").size().reindex(summary.index)
-        .fillna(0).astype("int64"),
-    )
-    summary = summary.assign(
-        missing=summary["missing"].astype("int64"),
-        missing_share=summary["missing"] / summary["answers"] * 100.0,
-        straight_share=np.where(summary["straight_eligible"] > 0,
-                                summary["straight_liners"] / summary["straight_eligible"] * 100.0,
-                                np.nan),
-    )
-    order = {name: i for i, name in enumerate(INSTRUMENT_ORDER)}
-    summary = summary.reset_index()
-    summary = summary.sort_values("instrument", key=lambda s: s.map(order).fillna(len(order)))
-    return summary[columns].reset_index(drop=True)
-
-
-def outlier_table(
-    series: Mapping[str, pd.DataFrame], *, year: int, min_years: int = OUTLIER_MIN_YEARS
-) -> pd.DataFrame:
-    """Is the year's value an outlier against the area's own years? (modified z-score)
-
-    ``series`` maps an indicator id to its yearly ``year``/``value`` frame.
-    Uses the years up to ``year`` with a value; with fewer than ``min_years``
-    the row says so (``z`` NaN). Returns ``indicator``, ``value``,
-    ``median``, ``z``, ``outlier`` and ``years``.
-    """
-    records = []
-    for indicator, frame in series.items():
-        rows = frame[(frame["year"] <= year) & frame["value"].notna()].sort_values("year")
-        values = rows["value"].to_numpy(dtype=float)
-        now = rows["year"].to_numpy() == year
-        value = float(values[now][0]) if now.any() else float("nan")
-        enough = len(values) >= min_years and now.any()
-        records.append({
-            "indicator": indicator,
-            "value": value,
-            "median": float(np.median(values)) if len(values) else float("nan"),
-            "z": float(modified_z_scores(values)[now][0]) if enough else float("nan"),
-            "outlier": bool(robust_outlier_flags(values)[now][0]) if enough else False,
-            "years": len(values),
-        })
-    return pd.DataFrame.from_records(
-        records, columns=["indicator", "value", "median", "z", "outlier", "years"])
 
 
 # ------------------------------------------------------------ data of one report
@@ -711,94 +641,107 @@ def show_warnings(ctx: ReportContext) -> None:
                   _("Reguły wczesnego ostrzegania"))
 
 
-def _area_responses(ctx: ReportContext) -> pd.DataFrame:
-    responses = ctx.store.survey_responses
-    return responses[(responses["area"] == ctx.area) & (responses["year"] == ctx.year)]
+def area_quality(ctx: ReportContext, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """The data-quality scorecard of the report's gmina and area (``years``: default its year).
+
+    Built from the report's own store (one gmina), so it holds no other
+    gmina's rows; problems first.
+    """
+    table = data_quality_scorecard(ctx.store, ctx.catalog, inputs=ctx.inputs,
+                                   years=[ctx.year] if years is None else years)
+    return table[(table["teryt"] == ctx.gmina.teryt) & (table["area"] == ctx.area)]
+
+
+def _quality_scope(ctx: ReportContext, scope: str) -> str:
+    if scope in QUALITY_SCOPE_LABELS:
+        return _(QUALITY_SCOPE_LABELS[scope])
+    if scope in ctx.catalog.ids:
+        return f"{scope} {indicator_name(ctx.catalog.indicator(scope))}"
+    return scope
+
+
+def show_quality_table(ctx: ReportContext, rows: pd.DataFrame, title: str, *,
+                       with_year: bool = False) -> None:
+    """Scorecard rows as a table with status badges (the annex gets the raw values)."""
+    statuses = [_(QUALITY_STATUS_LABELS[s]) for s in rows["status"]]
+    checks = [_(QUALITY_CHECK_LABELS[c]) for c in rows["check"]]
+    scopes = [_quality_scope(ctx, scope) for scope in rows["scope"]]
+    years = {_("Rok"): [str(int(y)) for y in rows["year"]]} if with_year else {}
+    cells = {
+        **years,
+        _("Kontrola"): [html.escape(c) for c in checks],
+        _("Zakres"): [html.escape(s) for s in scopes],
+        _("Wynik"): [format_check_value(c, v) for c, v in zip(rows["check"], rows["value"],
+                                                          strict=True)],
+        "n": [str(int(n)) for n in rows["n"]],
+        _("Ocena"): [f'<span class="tl {QUALITY_STATUS_CLASSES[s]}">{html.escape(label)}</span>'
+                     for s, label in zip(rows["status"], statuses, strict=True)],
+    }
+    raw = pd.DataFrame({
+        **({_("Rok"): rows["year"].to_numpy()} if with_year else {}),
+        _("Kontrola"): checks, _("Zakres"): scopes, _("Wynik"): rows["value"].to_numpy(),
+        "n": rows["n"].to_numpy(), _("Ocena"): statuses,
+    })
+    numeric = {_("Wynik"), "n", *([_("Rok")] if with_year else [])}
+    display_table(html_table(cells, numeric, "wkus-table data-quality"), raw, title)
+
+
+def quality_rules(ctx: ReportContext) -> list[str]:
+    """The data-quality rules with the catalogue's thresholds, in the report language."""
+    settings = ctx.catalog.settings.data_quality
+    outliers = settings.outliers
+
+    def pct(value: float) -> str:
+        return format_number(value, 0, unit="%")
+
+    if outliers.method == "mad":
+        outlier_rule = _("Wartość odstająca: wartość roku na tle lat obszaru do tego roku, "
+                         "zmodyfikowany wskaźnik z (mediana i odchylenie medianowe) powyżej "
+                         "{z} co do modułu, co najmniej {k} lat — uwaga.").format(
+            z=format_number(outliers.threshold, 1), k=outliers.min_years)
+    else:
+        outlier_rule = _("Wartość odstająca: wartość roku poza płotami Tukeya ({f} × IQR) "
+                         "lat obszaru do tego roku, co najmniej {k} lat — uwaga.").format(
+            f=format_number(outliers.iqr_factor, 1), k=outliers.min_years)
+    return [
+        _("Zwrot ankiet klientów = ankiety klientów / odbiorcy usługi w roku (liczba odbiorców "
+          "ze sprawozdania); uwaga poniżej {u}, problem poniżej {p} albo powyżej 100 %.").format(
+            u=pct(settings.response_rate.uwaga), p=pct(settings.response_rate.problem)),
+        _("Braki odpowiedzi = pytania bez odpowiedzi (także „nie dotyczy”) / wszystkie pytania "
+          "ankiety; uwaga powyżej {u}, problem powyżej {p}.").format(
+            u=pct(settings.item_nonresponse.uwaga), p=pct(settings.item_nonresponse.problem)),
+        _("Jednakowe odpowiedzi = respondenci, którzy na wszystkie pytania (co najmniej {k}) "
+          "dali tę samą odpowiedź / oceniani respondenci; uwaga powyżej {u}, problem powyżej "
+          "{p}. Grup z mniej niż {t} ocenianymi nie oceniamy (ochrona danych).").format(
+            k=settings.straight_lining_min_items, u=pct(settings.straight_lining.uwaga),
+            p=pct(settings.straight_lining.problem), t=ctx.threshold),
+        _("Zduplikowany respondent: ta sama ankieta wpisana więcej niż raz — zawsze problem; "
+          "powtórzenia trzeba usunąć przed liczeniem wyników."),
+        _("Sumy sprawozdań finansowych: pozycja kosztów wpisana dwa razy albo wkład osobowy "
+          "różny od godzin × stawki o więcej niż {tol} — problem; pozycja bez kosztu "
+          "poniesionego — uwaga.").format(
+            tol=format_number(settings.contribution_tolerance, 0, unit="zł")),
+        _("Rezultat bez wartości osiągniętej w roku — uwaga."),
+        outlier_rule,
+    ]
 
 
 def show_data_quality(ctx: ReportContext) -> None:
-    """Data quality before results: survey answers, reports, robust outliers."""
+    """Data quality before results: the scorecard of the area's year, problems first."""
     show_heading(_("Jakość danych"))
-    quality = survey_quality(_area_responses(ctx))
-    if quality.empty:
-        show_text(_("_Brak ankiet w tym roku._"))
-    else:
-        show_text(_("Braki odpowiedzi to pytania pozostawione bez odpowiedzi (także „nie "
-                    "dotyczy”). Zduplikowany respondent odpowiedział na to samo pytanie dwa razy "
-                    "(powtórzenia pominięto w pozostałych kontrolach). Jednakowe odpowiedzi: "
-                    "respondent, który na wszystkie pytania (co najmniej {k}) dał tę samą "
-                    "odpowiedź.").format(k=STRAIGHT_LINE_MIN_ITEMS))
-        frame = pd.DataFrame({
-            _("Ankieta"): [_(INSTRUMENT_LABELS.get(i, i)) for i in quality["instrument"]],
-            _("Respondenci"): quality["respondents"],
-            _("Braki odpowiedzi"): quality["missing_share"],
-            _("Zduplikowani respondenci"): quality["duplicate_respondents"],
-            _("Jednakowe odpowiedzi"): quality["straight_liners"],
-            _("Udział jednakowych"): quality["straight_share"],
-        })
-        percent = lambda v: format_number(v, 1, unit="%")
-        show_table(frame, _("Ankiety {year}: braki, duplikaty, jednakowe odpowiedzi").format(
-            year=ctx.year), formats={_("Braki odpowiedzi"): percent,
-                                      _("Udział jednakowych"): percent})
-    show_table(report_checks(ctx), _("Sprawozdania: kompletność danych"))
-    series = {i: yearly(ctx, i) for i in OUTLIER_INDICATORS}
-    outliers = outlier_table(series, year=ctx.year)
-    units = {i: ctx.catalog.indicator(i).unit for i in OUTLIER_INDICATORS}
-    show_text(_("Wartość roku porównujemy z latami obszaru do {year} r. zmodyfikowanym "
-                "wskaźnikiem z (mediana i odchylenie medianowe); |z| > 3,5 oznacza wartość "
-                "odstającą, którą warto sprawdzić w sprawozdaniu. Przy mniej niż {k} latach "
-                "porównanie nie ma sensu.").format(year=ctx.year, k=OUTLIER_MIN_YEARS))
-    frame = pd.DataFrame({
-        _("Wskaźnik"): [f"{i} {indicator_name(ctx.catalog.indicator(i))}"
-                        for i in outliers["indicator"]],
-        _("Wartość w roku"): [format_indicator_value(v, units[i])
-                              for i, v in zip(outliers["indicator"], outliers["value"],
-                                              strict=True)],
-        _("Mediana lat"): [format_indicator_value(v, units[i])
-                           for i, v in zip(outliers["indicator"], outliers["median"],
-                                           strict=True)],
-        _("Lata"): outliers["years"],
-        _("z"): outliers["z"],
-        _("Odstająca"): [(_("tak") if flag else _("nie")) if not pd.isna(z)
-                         else _("za mało lat")
-                         for flag, z in zip(outliers["outlier"], outliers["z"], strict=True)],
-    })
-    show_table(frame, _("Wartości odstające na tle lat poprzednich"), formats={
-        _("Wartość w roku"): html.escape, _("Mediana lat"): html.escape,
-        _("z"): lambda v: format_number(v, 2)})
-
-
-def report_checks(ctx: ReportContext) -> pd.DataFrame:
-    """Completeness of the NGO reports: cost lines and results without values, survey reach."""
-    contracts = running_contracts(ctx)
-    ids = set(contracts["contract_id"])
-    start = int(contracts["start_year"].min()) if len(contracts) else ctx.year
-    finance = ctx.store.finance
-    finance = finance[finance["contract_id"].isin(ids) & finance["year"].between(start, ctx.year)]
-    results = ctx.store.results
-    results = results[results["contract_id"].isin(ids) & results["year"].between(start, ctx.year)]
-    beneficiaries = ctx.store.beneficiaries
-    served = beneficiaries[beneficiaries["contract_id"].isin(ids)
-                           & (beneficiaries["year"] == ctx.year)]["clients_served"].sum()
-    responses = _area_responses(ctx)
-    clients = responses[responses["instrument"] == "klient"]["respondent_id"].nunique()
-    this_year = finance[finance["year"] == ctx.year]
-    reach = clients / served * 100.0 if served else float("nan")
-    return pd.DataFrame({
-        _("Kontrola"): [
-            _("Pozycje kosztów bez kwoty poniesionej w {year} r.").format(year=ctx.year),
-            _("Pozycje kosztów bez kwoty poniesionej od {start} r.").format(start=start),
-            _("Rezultaty bez wartości osiągniętej od {start} r.").format(start=start),
-            _("Zasięg ankiety: respondenci klienci / odbiorcy usługi"),
-        ],
-        _("Wynik"): [
-            _("{k} z {n}").format(k=int(this_year["actual"].isna().sum()), n=len(this_year)),
-            _("{k} z {n}").format(k=int(finance["actual"].isna().sum()), n=len(finance)),
-            _("{k} z {n}").format(k=int(results["achieved"].isna().sum()), n=len(results)),
-            _("{k} z {n} ({share})").format(k=clients, n=format_number(served, 0),
-                                            share=format_number(reach, 1, unit="%")),
-        ],
-    })
+    rows = area_quality(ctx)
+    if rows.empty:
+        show_text(_("_Brak danych do kontroli jakości w {year} r._").format(year=ctx.year))
+        return
+    counts = status_counts(rows)
+    show_text(_("Kontrole jakości danych za {year} r.: {problems} z oceną „problem”, {remarks} "
+                "z oceną „uwaga”, {fine} bez zastrzeżeń. Problemy trzeba wyjaśnić z realizatorem "
+                "przed odczytaniem wyników; uwaga to sygnał do sprawdzenia. Karta pokazuje liczby "
+                "respondentów, nigdy ich odpowiedzi; n to podstawa kontroli (odbiorcy, pytania, "
+                "respondenci, sprawozdania, rezultaty albo lata).").format(
+        year=ctx.year, problems=counts["problem"], remarks=counts["uwaga"], fine=counts["ok"]))
+    show_quality_table(ctx, rows, _("Karta jakości danych, {year}").format(year=ctx.year))
+    show_notes(_("Zasady kontroli jakości danych"), quality_rules(ctx))
 
 
 def show_appendix(ctx: ReportContext) -> None:
@@ -816,5 +759,6 @@ def _method_lines(ctx: ReportContext) -> Sequence[str]:
           "lata kontraktu."),
         _("Reguły ostrzeżeń O3–O5 i O7 korzystają z progów katalogu wskaźników: zmiana progów w "
           "katalogu zmienia reguły."),
-        _("Wartości odstające: zmodyfikowany wskaźnik z (Iglewicz i Hoaglin), próg |z| > 3,5."),
+        _("Progi kontroli jakości danych są w katalogu wskaźników (ustawienia data_quality); "
+          "liczba odbiorców usługi ze sprawozdania jest listą klientów dla zwrotu ankiet."),
     )

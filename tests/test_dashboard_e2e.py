@@ -1,0 +1,218 @@
+"""`wkus dashboard` end to end: Voilà serves the explorer, a real headless Chromium drives it.
+
+The browser is Debian's ``chromium`` (``scripts/install-system-deps.sh``
+installs it), driven by Playwright with that executable: no browser
+downloads. Without Chromium the browser tests skip, except in CI
+(``CI=true``), where they fail. Set ``WKUS_SAVE_SCREENSHOTS=1`` to also save
+the screenshot to ``reports/screenshots/dashboard.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from wkus_lib.cli import main
+from wkus_lib.dashboard import HOST, voila_command
+from wkus_lib.demo import DemoSummary
+from wkus_lib.indicators import compute_indicators
+from wkus_lib.store import read_store
+from wkus_lib.style import format_number
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+START_TIMEOUT_S = 120
+PAGE_TIMEOUT_MS = 180_000
+LAPY, MONKI = "2002063", "2008063"
+HEADLINE = ".wkus-explore-headline-box .wkus-explore-headline"
+VALUE = ".wkus-explore-headline-box .wkus-explore-value"
+FIGURE = ".wkus-explore-main img"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"wkus dashboard exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"wkus dashboard did not answer in {START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+def _stop_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> int:
+    """Signal the dashboard's process group; kill it if it does not end. The exit status."""
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+    try:
+        return process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        return process.wait()
+
+
+@contextmanager
+def running_dashboard(store_dir: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``wkus dashboard`` on a free port in its own process group, always stopped afterwards."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wkus_lib.cli", "dashboard", "--store", str(store_dir),
+             "--port", str(port), "--no-browser"],
+            stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        _wait_until_serving(process, url + "/", log)
+        yield url, process
+    finally:
+        _stop_group(process, signal.SIGTERM)
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(demo: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("dashboard") / "dashboard.log"
+    with running_dashboard(demo.store_dir, log) as (url, _process):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        reason = (f"Chromium is not installed ({CHROMIUM}); install the Debian package "
+                  "`chromium` (scripts/install-system-deps.sh does it as root)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the browser test: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _latest_e4_in_sport(demo: DemoSummary, teryt: str) -> str:
+    """The headline number computed independently of the explorer (Polish format)."""
+    table = compute_indicators(read_store(demo.store_dir), teryt=[teryt], areas=["sport"])
+    rows = table[(table["indicator"] == "E4") & (table["area"] == "sport")]
+    latest = rows[rows["year"] == rows["year"].max()]["value"].iloc[0]
+    return format_number(latest, 1, unit="%")
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.mark.slow
+def test_dashboard_opens_the_addressed_gmina_and_follows_another_choice(
+    browser: object, dashboard_url: str, demo: DemoSummary, tmp_path: Path,
+) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page(viewport={"width": 1200, "height": 2000})
+    try:
+        page.goto(f"{dashboard_url}/?teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
+        expect(page.locator(HEADLINE)).to_contain_text("Łapy", timeout=PAGE_TIMEOUT_MS)
+        figure = page.locator(FIGURE).first
+        expect(figure).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        first_value = page.locator(VALUE).inner_text()
+        first_figure = figure.get_attribute("src")
+        assert _same_text(first_value) == _same_text(_latest_e4_in_sport(demo, LAPY))
+        assert first_figure and first_figure.startswith("data:image/png;base64,")
+        assert "from wkus_lib import explore" not in page.content(), "code must be hidden"
+
+        gmina = page.locator(".wkus-gmina select")
+        labels = gmina.locator("option").all_inner_texts()
+        gmina.select_option(index=next(i for i, text in enumerate(labels) if MONKI in text))
+
+        expect(page.locator(HEADLINE)).to_contain_text("Mońki", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function(
+            "([selector, before]) => { const img = document.querySelector(selector);"
+            " return img !== null && img.getAttribute('src') !== before; }",
+            arg=[FIGURE, first_figure], timeout=PAGE_TIMEOUT_MS,
+        )
+        second_value = page.locator(VALUE).inner_text()
+        assert _same_text(second_value) == _same_text(_latest_e4_in_sport(demo, MONKI))
+        assert second_value != first_value
+        assert page.locator(FIGURE).first.get_attribute("src") != first_figure
+
+        shot = page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        assert len(shot) > 10_000
+        if os.environ.get("WKUS_SAVE_SCREENSHOTS"):
+            target = ROOT / "reports" / "screenshots" / "dashboard.png"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(tmp_path / "dashboard.png", target)
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+def test_unknown_gmina_in_the_address_shows_a_polish_warning(
+    browser: object, dashboard_url: str,
+) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page()
+    try:
+        page.goto(f"{dashboard_url}/?teryt=9999999", timeout=PAGE_TIMEOUT_MS)
+        expect(page.get_by_text("9999999")).to_contain_text("nie ma w magazynie danych",
+                                                            timeout=PAGE_TIMEOUT_MS)
+        expect(page.locator(HEADLINE)).to_contain_text("Ciechanowiec", timeout=PAGE_TIMEOUT_MS)
+        assert "Traceback" not in page.content()
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_dashboard_cleanly(demo: DemoSummary, tmp_path: Path) -> None:
+    log = tmp_path / "dashboard.log"
+    with running_dashboard(demo.store_dir, log) as (_url, process):
+        status = _stop_group(process, signal.SIGINT)  # what Ctrl+C in a terminal sends
+    output = log.read_text(encoding="utf-8")
+    assert status == 0, output
+    assert "Panel zatrzymany." in output
+    assert "http://127.0.0.1:" in output
+
+
+def test_voila_listens_on_localhost_only_with_code_and_tracebacks_hidden() -> None:
+    command = voila_command(Path("explore.ipynb"), 8866, open_browser=False)
+    assert HOST == "127.0.0.1"
+    assert f"--Voila.ip={HOST}" in command
+    assert {"--strip_sources=True", "--show_tracebacks=False", "--no-browser",
+            "--Voila.port_retries=0", "--port=8866"} <= set(command)
+    assert "--no-browser" not in voila_command(Path("x.ipynb"), 1, open_browser=True)
+
+
+def test_dashboard_without_a_store_says_what_to_do_in_polish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["dashboard", "--store", str(tmp_path / "brak"), "--no-browser"]) == 2
+    assert "wkus demo-data" in capsys.readouterr().err

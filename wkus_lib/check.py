@@ -1,0 +1,242 @@
+"""``wkus check``: the data-quality scorecard on the terminal, as CSV or as an HTML page.
+
+The scorecard itself is :func:`wkus_lib.metrics.data_quality.data_quality_scorecard`;
+this module chooses the gminy and years, prints one block per gmina × area ×
+year (blocks with problems first, then those with remarks; blocks without
+remarks are only counted) and writes the optional file. Exit status: 0 when
+no check is a "problem", 1 otherwise, 2 for a bad argument (unknown gmina,
+missing store, unknown file type).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TextIO, cast
+
+from wkus_lib.errors import InputError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from wkus_lib.domain import Gmina
+    from wkus_lib.metrics.data_quality import QualityStatus
+
+EXIT_CLEAN: Final = 0
+EXIT_PROBLEMS: Final = 1
+STATUS_WORDS: Final = {"problem": "PROBLEM", "uwaga": "uwaga", "ok": "ok"}
+STATUS_PLURALS: Final = {"problem": "problemy", "uwaga": "uwagi", "ok": "bez zastrzeżeń"}
+STATUS_COLOURS: Final = {"problem": "#c0392b", "uwaga": "#b9770e", "ok": "#1e8449"}
+OUTPUT_SUFFIXES: Final = (".csv", ".html")
+GROUP_KEYS: Final = ["teryt", "area", "year"]
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``wkus check`` to the ``wkus`` command."""
+    parser = commands.add_parser(
+        "check", help="karta jakości danych (gmina × obszar × rok); kod 1, gdy są problemy")
+    parser.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    parser.add_argument("--gmina", default="all", help="kody TERYT po przecinku albo all")
+    parser.add_argument("--year", type=int, default=None, help="tylko ten rok (domyślnie wszystkie)")
+    parser.add_argument("--out", default=None,
+                        help="zapisz kartę także do pliku .csv (dla programów) albo .html")
+    parser.set_defaults(handler=run_check)
+
+
+def choose_gminy(choice: str, registry: Mapping[str, Gmina], in_store: Sequence[str]) -> list[str]:
+    """TERYT codes named by ``choice`` (codes or names, comma-separated, or ``all``).
+
+    ``all`` means every gmina present in the store. An unknown gmina raises
+    :class:`ParameterError` listing the valid ones.
+    """
+    items = [part.strip() for part in choice.split(",") if part.strip()]
+    if not items or "all" in items:
+        return sorted(set(in_store))
+    by_name = {g.name.casefold(): g.teryt for g in registry.values()}
+    chosen: list[str] = []
+    for item in items:
+        teryt = item if item in registry or item in in_store else by_name.get(item.casefold())
+        if teryt is None:
+            valid = ", ".join(f"{g.teryt} {g.name}" for g in registry.values())
+            raise ParameterError(f"Nieznana gmina „{item}”. Dostępne: {valid}")
+        if teryt not in chosen:
+            chosen.append(teryt)
+    return chosen
+
+
+def scorecard_for(store_dir: Path, gminy: str, year: int | None) -> tuple[pd.DataFrame, bool]:
+    """The scorecard of the chosen gminy (each from its own rows only) and the synthetic flag."""
+    import pandas as pd
+
+    from wkus_lib.catalog import load_catalog
+    from wkus_lib.domain import load_gminy
+    from wkus_lib.metrics.data_quality import data_quality_scorecard, sort_scorecard
+    from wkus_lib.store import read_store
+
+    store = read_store(store_dir)
+    catalog = load_catalog()
+    in_store = sorted(store.contracts["teryt"].unique().tolist())
+    chosen = choose_gminy(gminy, load_gminy(), in_store)
+    years = None if year is None else [year]
+    if chosen == in_store:
+        # Every check reads one gmina's rows only, so the whole store at once gives the
+        # same rows as gmina by gmina (tests/test_data_quality.py), without 2 477 passes.
+        return data_quality_scorecard(store, catalog, years=years), store.synthetic
+    parts = [data_quality_scorecard(store.for_gmina(teryt), catalog, years=years)
+             for teryt in chosen]
+    return sort_scorecard(pd.concat(parts, ignore_index=True)), store.synthetic
+
+
+def _place(teryt: str, area: str, year: int, names: Mapping[str, str]) -> str:
+    from wkus_lib.domain import AREA_NAMES
+
+    gmina = f"{names[teryt]} ({teryt})" if teryt in names else teryt
+    return f"{gmina} · {AREA_NAMES.get(area, area)} · {year}"  # type: ignore[call-overload]
+
+
+def _groups(table: pd.DataFrame) -> list[tuple[tuple[str, str, int], pd.DataFrame]]:
+    """Blocks of one gmina × area × year: with problems first, then remarks, then clean."""
+    from wkus_lib.metrics.data_quality import STATUS_ORDER
+
+    rank = {status: i for i, status in enumerate(STATUS_ORDER)}
+    groups = [((str(teryt), str(area), int(cast(int, year))), rows)
+              for (teryt, area, year), rows in table.groupby(GROUP_KEYS, sort=True)]
+    return sorted(groups, key=lambda item: min(rank[s] for s in item[1]["status"]))
+
+
+def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in record.items()} for record in rows.to_dict("records")]
+
+
+def _counts_text(counts: Mapping[QualityStatus, int]) -> str:
+    return ", ".join(f"{STATUS_PLURALS[s]}: {n}" for s, n in counts.items())
+
+
+def print_scorecard(
+    table: pd.DataFrame, names: Mapping[str, str], *, synthetic: bool, stream: TextIO
+) -> None:
+    """The readable Polish scorecard: a summary line, then one block per gmina × area × year."""
+    import pandas as pd
+
+    from wkus_lib.metrics.data_quality import (
+        CHECK_NAMES,
+        CHECK_UNITS,
+        format_check_value,
+        status_counts,
+    )
+
+    counts = status_counts(table)
+    print("Karta jakości danych" + (" — DANE SYNTETYCZNE" if synthetic else ""), file=stream)
+    print(f"Kontrole: {len(table)}; {_counts_text(counts)}", file=stream)
+    clean = 0
+    for (teryt, area, year), rows in _groups(table):
+        remarks = rows[rows["status"] != "ok"]
+        if remarks.empty:
+            clean += 1
+            continue
+        block = status_counts(rows)
+        print(f"\n{_place(teryt, area, year, names)} — {_counts_text(block)}", file=stream)
+        for row in _records(remarks):
+            shown = not pd.isna(row["value"]) and CHECK_UNITS[row["check"]] in ("%", "z")
+            value = f"{format_check_value(row['check'], row['value'])} — " if shown else ""
+            print(f"  {STATUS_WORDS[row['status']]:<8} {CHECK_NAMES[row['check']]} "
+                  f"({row['scope']}): {value}{row['explanation']}", file=stream)
+    if clean:
+        print(f"\nBez zastrzeżeń: {clean} zestawów gmina × obszar × rok.", file=stream)
+
+
+def scorecard_html(table: pd.DataFrame, names: Mapping[str, str], *, synthetic: bool) -> str:
+    """A standalone HTML page of the scorecard (every row, problems first), Polish formats."""
+    import pandas as pd
+
+    from wkus_lib.metrics.data_quality import CHECK_NAMES, format_check_value, status_counts
+
+    counts = status_counts(table)
+    badges = " ".join(
+        f'<span class="tl" style="background:{STATUS_COLOURS[s]}">'
+        f"{html.escape(STATUS_PLURALS[s])}: {n}</span>" for s, n in counts.items())
+    sections = []
+    for (teryt, area, year), rows in _groups(table):
+        body = "".join(
+            "<tr>"
+            f'<td><span class="tl" style="background:{STATUS_COLOURS[r["status"]]}">'
+            f"{html.escape(STATUS_WORDS[r['status']])}</span></td>"
+            f"<td>{html.escape(CHECK_NAMES[r['check']])}</td>"
+            f"<td>{html.escape(r['scope'])}</td>"
+            f'<td class="num">'
+            f'{"—" if pd.isna(r["value"]) else format_check_value(r["check"], r["value"])}</td>'
+            f'<td class="num">{r["n"]}</td><td>{html.escape(r["explanation"])}</td></tr>'
+            for r in _records(rows))
+        sections.append(
+            f"<h2>{html.escape(_place(teryt, area, year, names))}</h2>"
+            '<table><thead><tr><th>Ocena</th><th>Kontrola</th><th>Zakres</th>'
+            '<th class="num">Wartość</th><th class="num">n</th><th>Wyjaśnienie</th></tr>'
+            f"</thead><tbody>{body}</tbody></table>")
+    banner = '<p class="banner">DANE SYNTETYCZNE</p>' if synthetic else ""
+    return f"""<!DOCTYPE html>
+<html lang="pl"><head><meta charset="utf-8"><title>Karta jakości danych</title>
+<style>
+body {{ font-family: "DejaVu Sans", sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: 1.5em; font-size: 0.9em;
+         table-layout: fixed; }}
+th:nth-child(1) {{ width: 7em; }} th:nth-child(2) {{ width: 14em; }}
+th:nth-child(3) {{ width: 6.5em; }} th:nth-child(4) {{ width: 6em; }}
+th:nth-child(5) {{ width: 3em; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left;
+          vertical-align: top; }}
+.num {{ text-align: right; white-space: nowrap; }}
+.tl {{ color: #fff; border-radius: 0.3em; padding: 0.1em 0.5em; white-space: nowrap; }}
+.banner {{ background: #fdebd0; padding: 0.5em; font-weight: bold; }}
+h2 {{ font-size: 1.1em; margin-top: 1.5em; }}
+</style></head><body>
+<h1>Karta jakości danych</h1>{banner}
+<p>Kontrole: {len(table)}. {badges}</p>
+<p>Na górze zestawy gmina × obszar × rok z problemami, potem z uwagami. <em>n</em> to
+podstawa kontroli: odbiorcy usługi (zwrot ankiet), pytania (braki odpowiedzi), respondenci,
+sprawozdania, rezultaty albo lata (wartości odstające). Zasady i progi: katalog wskaźników
+(ustawienia <code>data_quality</code>). Karta pokazuje liczby respondentów, nigdy ich
+odpowiedzi.</p>
+{"".join(sections)}
+</body></html>
+"""
+
+
+def output_path(value: str | None) -> Path | None:
+    """The ``--out`` file, checked before any work: only .csv and .html are written."""
+    if value is None:
+        return None
+    out = Path(value)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError("nieznany rodzaj pliku wynikowego", file=str(out), value=out.suffix,
+                         hint="Podaj plik .csv (dla programów) albo .html (do czytania).")
+    return out
+
+
+def write_output(table: pd.DataFrame, out: Path, names: Mapping[str, str], *,
+                 synthetic: bool) -> None:
+    """Write the scorecard to ``out`` (.csv: raw values, dot decimals; .html: the page)."""
+    from wkus_lib.store import atomic_write_bytes
+
+    if out.suffix.lower() == ".csv":
+        payload = table.to_csv(index=False)
+    else:
+        payload = scorecard_html(table, names, synthetic=synthetic)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out, payload.encode("utf-8"))
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """The ``wkus check`` handler: print, optionally write, exit 1 when there are problems."""
+    from wkus_lib.domain import load_gminy
+
+    out = output_path(args.out)
+    table, synthetic = scorecard_for(Path(args.store), args.gmina, args.year)
+    names = {g.teryt: g.name for g in load_gminy().values()}
+    print_scorecard(table, names, synthetic=synthetic, stream=sys.stdout)
+    if out is not None:
+        write_output(table, out, names, synthetic=synthetic)
+        print(f"\nZapisano kartę jakości danych do {out}", file=sys.stderr)
+    return EXIT_PROBLEMS if (table["status"] == "problem").any() else EXIT_CLEAN

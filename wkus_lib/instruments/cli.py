@@ -1,0 +1,117 @@
+"""``wkus instruments DIR`` and ``wkus count-codes FILE``: the instruments as files.
+
+``instruments`` writes, for every questionnaire of the catalogue, a printable
+PDF and an XLSForm (checked with pyxform), and for every interview scenario
+a guide (DOCX) and a coding sheet (XLSX). ``count-codes`` counts the coded
+fragments of filled coding sheets per criterion.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wkus_lib.errors import ParameterError
+
+if TYPE_CHECKING:
+    from wkus_lib.instruments.xlsform import StudySetup
+
+
+def _setup(args: argparse.Namespace) -> StudySetup:
+    from wkus_lib.domain import AREA_IDS, is_valid_teryt
+    from wkus_lib.instruments.xlsform import StudySetup
+
+    if args.gmina is not None and not is_valid_teryt(args.gmina):
+        raise ParameterError(
+            f"Niepoprawny kod TERYT „{args.gmina}”: podaj 7 cyfr, ostatnia 1, 2 albo 3 "
+            "(np. 2002063)."
+        )
+    if args.area is not None and args.area not in AREA_IDS:
+        raise ParameterError(
+            f"Nieznany obszar „{args.area}”. Dozwolone: {', '.join(AREA_IDS)}."
+        )
+    return StudySetup(teryt=args.gmina, area=args.area, year=args.year,
+                      administrator=args.administrator)
+
+
+def _cmd_instruments(args: argparse.Namespace) -> int:
+    from wkus_lib.catalog import load_catalog
+    from wkus_lib.instruments.forms import questionnaires
+    from wkus_lib.instruments.interview import write_interview_files
+    from wkus_lib.instruments.questionnaire import write_questionnaire_pdf
+    from wkus_lib.instruments.xlsform import write_xlsform
+
+    setup = _setup(args)
+    catalog = load_catalog(Path(args.catalog)) if args.catalog else load_catalog()
+    out = Path(args.dir)
+    written: list[Path] = []
+    for form in questionnaires(catalog):
+        written.append(write_questionnaire_pdf(
+            form, catalog, out / f"kwestionariusz_{form.form_id}.pdf", setup))
+        written.append(write_xlsform(form, catalog, out / f"xlsform_{form.form_id}.xlsx", setup))
+    for key, interview in catalog.instruments.interviews.items():
+        written.extend(write_interview_files(
+            interview, catalog, out / f"scenariusz_{key}.docx", out / f"kodowanie_{key}.xlsx",
+            setup.administrator,
+        ))
+    print(f"Narzędzia badawcze zapisane w {out} ({len(written)} plików):")
+    for path in written:
+        print(f"  {path.name}")
+    print("Formularze XLSForm sprawdzono programem pyxform (KoboToolbox/ODK). "
+          "Eksport odpowiedzi (CSV) wczytasz poleceniem: wkus import PLIK.csv")
+    return 0
+
+
+def _cmd_count_codes(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from wkus_lib.catalog import load_catalog
+    from wkus_lib.errors import CatalogError
+    from wkus_lib.instruments.interview import count_codes, read_coding_sheet
+    from wkus_lib.store import atomic_write_bytes
+
+    catalog = load_catalog(Path(args.catalog)) if args.catalog else load_catalog()
+    interviews = catalog.instruments.interviews
+    if args.scenario not in interviews:
+        raise CatalogError(f"Nieznany scenariusz „{args.scenario}”. Dostępne: "
+                           f"{', '.join(interviews)}.")
+    interview = interviews[args.scenario]
+    coded = pd.concat([read_coding_sheet(Path(file)) for file in args.files], ignore_index=True)
+    counts = count_codes(coded, interview, catalog, file=", ".join(args.files))
+    print(f"{interview.name_pl}: {len(coded)} zakodowanych fragmentów, "
+          f"{coded['interview_id'].nunique()} wywiadów")
+    for row in counts.itertuples(index=False):
+        print(f"  {row.criterion_pl} – {row.kind}: {row.fragments} fragmentów "
+              f"({row.interviews} wywiadów)")
+    if args.out:
+        atomic_write_bytes(Path(args.out), counts.to_csv(index=False).encode("utf-8"))
+        print(f"Zapisano {args.out}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``instruments`` and ``count-codes`` to the ``wkus`` command."""
+    instruments = commands.add_parser(
+        "instruments",
+        help="kwestionariusze (PDF, XLSForm) i scenariusze wywiadów (DOCX, arkusz kodowania)",
+    )
+    instruments.add_argument("dir", help="katalog docelowy")
+    instruments.add_argument("--gmina", default=None,
+                             help="kod TERYT wpisany na stałe (domyślnie pole do wypełnienia)")
+    instruments.add_argument("--area", default=None, help="obszar wpisany na stałe")
+    instruments.add_argument("--year", type=int, default=None, help="rok wpisany na stałe")
+    instruments.add_argument("--administrator", default=None,
+                             help="kto prowadzi badanie (do klauzuli informacyjnej)")
+    instruments.add_argument("--catalog", default=None,
+                             help="własny katalog (plik YAML lub katalog z plikami)")
+    instruments.set_defaults(handler=_cmd_instruments)
+
+    count = commands.add_parser(
+        "count-codes", help="policz zakodowane fragmenty wywiadów według kryteriów")
+    count.add_argument("files", nargs="+", help="wypełnione arkusze kodowania (XLSX)")
+    count.add_argument("--scenario", required=True,
+                       help="scenariusz: personel_grupowy albo klient_indywidualny")
+    count.add_argument("--out", default=None, help="zapisz liczby do pliku CSV")
+    count.add_argument("--catalog", default=None, help="własny katalog")
+    count.set_defaults(handler=_cmd_count_codes)

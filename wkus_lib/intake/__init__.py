@@ -1,0 +1,1 @@
+"""Data intake: reading messy files, entry templates, mapping, import into the store."""

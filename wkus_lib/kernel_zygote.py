@@ -1,0 +1,180 @@
+"""A pre-imported process that forks one fresh IPython kernel per report.
+
+Starting a kernel the ordinary way costs a new interpreter and, inside it,
+the imports of IPython, ipykernel, pandas, matplotlib and ``wkus_lib``: more
+than the report's own work. The zygote pays for those imports once, then
+answers each request with ``os.fork()``: the child turns itself into the
+kernel that ``python -m ipykernel_launcher -f <connection file>`` would have
+started (same working folder, environment, arguments and ``sys.path``) and
+runs it until the kernel manager shuts it down.
+
+Isolation is the same as one process per report: every kernel is a new
+process forked from the same untouched snapshot, so nothing a report does
+(variables, pandas options, rcParams, environment, working folder,
+monkeypatches) can reach the next one. Nothing in the snapshot holds report
+data: modules are imported, the tables' pandera schemas built and the packaged
+indicator catalogue parsed; no store is read.
+
+The zygote is started by :class:`wkus_lib.kernels.KernelZygote` with one end
+of a socket pair (file descriptor in ``argv[1]``); it serves requests
+``{"argv", "env", "cwd"}`` and replies ``{"pid"}`` (or ``{"error"}``). It
+exits when the other end closes, so it never outlives its worker.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Final
+
+LAUNCHER_ARGV: Final = ("-m", "ipykernel_launcher")
+"""What a kernel spec's ``argv`` holds after the interpreter; the rest are the launcher's."""
+PRELOADED_MODULES: Final = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython.core.interactiveshell",
+    "pandas",
+    "pandas.core.arrays.arrow._arrow_utils",
+    "pandas.core.arrays.arrow.extension_types",
+    "pandas.core.reshape.reshape",
+    "pandas.io.formats.string",
+    "pyarrow.parquet",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "pandera.accessors.pandas_accessor",
+    "pandera.api.geopandas.model",
+    "pandera.backends.pandas.builtin_checks",
+    "pandera.backends.pandas.builtin_hypotheses",
+    "pandera.backends.pandas.register",
+    "pandera.backends.register_checks",
+    "pandera.strategies.pandas_constraints",
+    "pandera.strategies.pandas_strategies",
+    "wkus_lib.report",
+    "wkus_lib.report.ex_ante",
+    "wkus_lib.report.on_going",
+    "wkus_lib.report.ex_post",
+    "wkus_lib.report.overview",
+    "wkus_lib.report.benchmark",
+)
+"""Modules every report kernel imports; importing them here is the whole speed-up.
+
+``matplotlib.pyplot`` is left out on purpose: importing it selects the
+kernel's inline backend, which must happen inside the kernel, as it would in
+a freshly started one.
+"""
+INLINE_BACKEND: Final = "module://matplotlib_inline.backend_inline"
+
+
+def preload() -> None:
+    """Import what a report kernel needs, as ipykernel would find it.
+
+    ipykernel sets ``MPLBACKEND`` before the kernel runs any code; it is set
+    here first, so matplotlib reads the same value at import time.
+    """
+    if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+        del sys.path[0]  # as ipykernel_launcher does before importing anything
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
+    for name in PRELOADED_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue  # the kernel will import (and report) it itself
+    _build_shared_definitions()
+
+
+def _build_shared_definitions() -> None:
+    """Build what every report builds the same way first: schemas and the packaged catalogue.
+
+    pandera builds a model's schema on first use and imports its optional
+    back-ends (Dask among them) while doing so; the packaged indicator
+    catalogue is parsed from YAML once per process. Neither holds any gmina's
+    data, and both are the same for every report.
+    """
+    from wkus_lib.catalog import load_catalog
+    from wkus_lib.schemas import TABLES
+
+    for model in TABLES.values():
+        model.to_schema()
+    load_catalog()
+
+
+def serve(connection: Connection) -> None:
+    """Fork a kernel for every request until the worker closes the connection."""
+    signal.signal(signal.SIGCHLD, _reap_children)
+    while True:
+        try:
+            request: dict[str, Any] = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            pid = _fork_kernel(request, connection)
+        except OSError as error:
+            connection.send({"error": f"{type(error).__name__}: {error}"})
+        else:
+            connection.send({"pid": pid})
+
+
+def _fork_kernel(request: dict[str, Any], connection: Connection) -> int:
+    argv = list(request["argv"])
+    if tuple(argv[1:3]) != LAUNCHER_ARGV:
+        raise OSError(f"nieobsługiwane polecenie jądra: {argv!r}")
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        connection.close()
+        _become_kernel(argv, dict(request["env"]), str(request["cwd"]))
+    except BaseException as error:  # noqa: BLE001 — a forked child must never return
+        print(f"wkus: jądro nie wystartowało: {error!r}", file=sys.stderr, flush=True)
+        os._exit(1)
+    os._exit(0)
+
+
+def _become_kernel(argv: list[str], env: dict[str, str], cwd: str) -> None:
+    """Turn this fresh child into ``python -m ipykernel_launcher <argv[3:]>`` and run it."""
+    os.setsid()  # its own process group: the manager's interrupts and kills reach only it
+    for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    stdin = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(stdin, 0)
+    os.close(stdin)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    # The kernel exits when this pid disappears: its parent is the zygote, not the worker.
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    import ipykernel_launcher
+    from ipykernel import kernelapp
+
+    sys.argv = [str(ipykernel_launcher.__file__), *argv[3:]]
+    kernelapp.launch_new_instance()
+
+
+def _reap_children(signum: int, frame: object) -> None:
+    """Collect finished kernels at once, so the worker sees them gone."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def main() -> None:
+    """Entry point: ``python -m wkus_lib.kernel_zygote <fd>``."""
+    connection = Connection(int(sys.argv[1]))
+    preload()
+    connection.send({"ready": os.getpid()})
+    serve(connection)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""``wkus program``: the draft of a multi-year cooperation programme for one gmina.
+
+Writes ``<out>/<teryt>-<slug>/program_wspolpracy_<first>-<last>.docx`` and
+``.html`` (see :mod:`wkus_lib.program`). A bad gmina or year range stops with
+a Polish message and exit status 2 before any data are read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``program`` subcommand."""
+    parser = commands.add_parser(
+        "program", help="projekt wieloletniego programu współpracy gminy (DOCX i HTML)")
+    parser.add_argument("--gmina", required=True, help="kod TERYT gminy (7 cyfr)")
+    parser.add_argument("--years", required=True,
+                        help="okres programu, np. 2027-2030 (od 2 do 5 lat)")
+    parser.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    parser.add_argument("--catalog", default=None,
+                        help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
+    parser.add_argument("--out", default="reports/program", help="katalog wynikowy")
+    parser.set_defaults(handler=_cmd_program)
+
+
+def _cmd_program(args: argparse.Namespace) -> int:
+    from wkus_lib.catalog import load_catalog
+    from wkus_lib.domain import load_gminy
+    from wkus_lib.program import build_program, find_gmina, parse_year_range, write_program
+    from wkus_lib.store import read_store
+
+    first_year, last_year = parse_year_range(args.years)
+    gmina = find_gmina(args.gmina, load_gminy())
+    catalog = load_catalog(Path(args.catalog)) if args.catalog else load_catalog()
+    store = read_store(Path(args.store))
+    draft = build_program(store, gmina, catalog, first_year, last_year)
+    docx_path, html_path = write_program(draft, Path(args.out))
+    print(f"Projekt programu współpracy gminy {gmina.name} na lata {first_year}–{last_year}:",
+          file=sys.stderr)
+    print(docx_path)
+    print(html_path)
+    if draft.synthetic:
+        print("Uwaga: magazyn zawiera dane syntetyczne (projekt demonstracyjny).",
+              file=sys.stderr)
+    return 0

@@ -1,0 +1,1 @@
+"""Workshop notebooks: demo data for exercises, self-checks and the notebook generator."""
