@@ -100,10 +100,10 @@ def test_invalid_rows_go_to_quarantine_with_reasons_and_valid_rows_to_the_store(
     problems = report.problems.set_index("row")
     assert problems.loc[3, "column"] == "Koszt planowany [zł]"
     assert problems.loc[3, "value"] == "-5"
-    assert "wartość za mała" in problems.loc[3, "problem"]
+    assert "wartość za mała" in str(problems.loc[3, "problem"])
     assert problems.loc[4, "column"] == "Koszt planowany [zł]"
-    assert "formuła" in problems.loc[4, "problem"]
-    assert "administracyjne" in problems.loc[5, "hint"]
+    assert "formuła" in str(problems.loc[4, "problem"])
+    assert "administracyjne" in str(problems.loc[5, "hint"])
     assert set(report.problems["file"]) == {"koszty.csv"}
     quarantine = pd.read_csv(tmp_path / "store" / QUARANTINE_DIR / "finance.csv", sep=";",
                              dtype=str, encoding="utf-8-sig")
@@ -339,3 +339,24 @@ def test_contract_number_already_stored_with_other_values_is_quarantined_not_rai
     assert "już w magazynie" in report.problems["problem"].iloc[0]
     assert read_store(store).contracts["ngo_name"].tolist() == ["Klub „Świt”"]
     assert read_store(store).contracts["mode"].tolist() == ["annual_grant"]
+
+
+def test_repeated_questionnaire_is_kept_and_named_by_pseudonym_and_rows(
+    tmp_path: Path, key_file: Path,
+) -> None:
+    csv = tmp_path / "ankiety.csv"
+    csv.write_text(
+        "teryt;area;year;instrument;respondent_id;item_id;answer\n"
+        "2013023;sport;2024;klient;C-17;k_sat1;4\n"
+        "2013023;sport;2024;klient;C-18;k_sat1;2\n"
+        "2013023;sport;2024;klient;C-17;k_sat1;4\n",
+        encoding="utf-8",
+    )
+    report = import_files([csv], tmp_path / "store", key_file=key_file)
+
+    pseudonym = pseudonymise("C-17", load_key(key_file))
+    assert report.added == {"survey_responses": 3}
+    repeated = [n for n in report.notes if "dwa razy" in n]
+    assert len(repeated) == 1
+    assert pseudonym in repeated[0] and "wiersze 2, 4" in repeated[0]
+    assert "C-17" not in report.to_text()

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandas.testing as pdt
-import pytest
 
 from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary

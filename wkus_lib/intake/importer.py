@@ -70,6 +70,7 @@ class _SheetOutcome:
     valid: pd.DataFrame
     quarantine: pd.DataFrame  # Polish headers + origin + reason, all text
     problems: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
 
 @cache
@@ -270,7 +271,31 @@ def _process(
     quarantine.insert(0, ORIGIN_COLUMNS[0], mapped.source)
     quarantine[REASON_COLUMN] = ["; ".join(reasons[p]) for p in held]
     report = pd.DataFrame.from_records([r for _, r in located], columns=list(REPORT_COLUMNS))
-    return _SheetOutcome(valid.reset_index(drop=True), quarantine.reset_index(drop=True), report)
+    return _SheetOutcome(valid.reset_index(drop=True), quarantine.reset_index(drop=True), report,
+                         _repeated_respondents(mapped, valid))
+
+
+def _repeated_respondents(mapped: MappedSheet, valid: pd.DataFrame) -> tuple[str, ...]:
+    """Notes on respondents who answered the same item twice in one sheet.
+
+    The rows are kept — a questionnaire typed in twice is a data-quality
+    finding (``wkus check`` counts it), not a formal error — but the report
+    says where, by pseudonym and rows, never by the identifier as given.
+    """
+    if "item_id" not in valid or "respondent_id" not in valid:
+        return ()
+    keys = [c for c in valid.columns if c != "answer"]
+    repeated = valid[valid.duplicated(keys, keep=False)]
+    notes = []
+    for respondent, rows in repeated.groupby("respondent_id", sort=True).groups.items():
+        shown = sorted({mapped.rows[int(p)] for p in rows})
+        label = mapped.source + (f" / {mapped.sheet}" if mapped.sheet else "")
+        notes.append(
+            f"{label}: respondent {respondent} odpowiedział dwa razy na te same pytania "
+            f"(wiersze {', '.join(map(str, shown))}) — wczytano oba wpisy; sprawdź, czy ankieta "
+            "nie została wpisana podwójnie"
+        )
+    return tuple(notes)
 
 
 def _quarantine_csv(frame: pd.DataFrame) -> bytes:
@@ -304,12 +329,14 @@ def _import(
     stored = read_store(store_dir).tables() if (store_dir / MANIFEST_NAME).exists() else {}
     valid: dict[str, pd.DataFrame] = {}
     held: dict[str, list[pd.DataFrame]] = {}
+    sheet_notes = list(notes)
     for mapped in sheets:
         earlier = [f for f in (stored.get(mapped.table), valid.get(mapped.table)) if f is not None]
         present = pd.concat(earlier, ignore_index=True) if len(earlier) > 1 else (
             earlier[0] if earlier else None)
         outcome = _process(mapped, key, likert, present)
         problems.append(outcome.problems)
+        sheet_notes.extend(outcome.notes)
         held.setdefault(mapped.table, []).append(outcome.quarantine)
         if mapped.table in valid:
             # The same rows twice in one command (e.g. one file given twice) count once.
@@ -324,7 +351,7 @@ def _import(
     report = ImportReport(
         problems=pd.concat(found, ignore_index=True) if found else empty_problems(),
         added=added, quarantined=quarantined, detections=detections, unreadable=unreadable,
-        notes=notes,
+        notes=tuple(sheet_notes),
     )
     write_html(report, store_dir)
     return report

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from wkus_lib.intake.convert import is_empty
@@ -135,11 +137,11 @@ def _map_long(raw: RawSheet, table: str) -> MappingResult:
     return MappingResult(sheets=(mapped,), notes=_skipped_note(raw, skipped))
 
 
-def _stray_values(raw: RawSheet, keep: Sequence[bool]) -> dict[int, str]:
+def _stray_values(raw: RawSheet, keep: npt.NDArray[np.bool_]) -> dict[int, str]:
     """Position among kept rows → the first value found under a blank header."""
     blank = [p for p, header in enumerate(raw.headers) if not header.strip()]
     stray: dict[int, str] = {}
-    kept = raw.rows[list(keep)] if len(raw.rows) else raw.rows
+    kept = raw.rows[keep] if len(raw.rows) else raw.rows
     for position, values in enumerate(kept[blank].itertuples(index=False) if blank else ()):
         found = next((str(v) for v in values if not is_empty(v)), None)
         if found is not None:

@@ -43,13 +43,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 from xml.etree import ElementTree
 
 import pandas as pd
 from charset_normalizer import from_bytes
 
 from wkus_lib.errors import InputError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MAX_FILE_BYTES: Final = 50 * 1024 * 1024
 """Largest file read (50 MiB). A gmina's yearly data are kilobytes; a national survey
@@ -558,9 +561,9 @@ def _sample_cells(rows: pd.DataFrame) -> list[str]:
 def _formula_text_notes(rows: pd.DataFrame) -> tuple[str, ...]:
     """CSV cells that look like formulas (``=HYPERLINK(...)``) stay text; say so."""
     cells = [
-        f"{_column_letter(col)}{number}"
-        for col in rows.columns
-        for number in rows.index[rows[col].str.startswith("=").fillna(False).astype(bool)]
+        f"{_column_letter(position)}{number}"
+        for position, column in enumerate(rows.columns)
+        for number in rows.index[rows[column].str.startswith("=").fillna(False).astype(bool)]
     ]
     if not cells:
         return ()
@@ -841,7 +844,7 @@ def _read_xlsx(path: Path, raw: bytes, label: str, max_bytes: int) -> list[RawSh
 
 def _read_sheets(
     path: Path,
-    workbook: Any,
+    workbook: Workbook,
     archive: zipfile.ZipFile,
     sheet_parts: dict[str, str],
     label: str,

@@ -106,6 +106,14 @@ def _parts(key: object) -> tuple[Any, ...]:
     return tuple(key) if isinstance(key, tuple) else (key,)
 
 
+def _keyed(frame: pd.DataFrame | pd.Series) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """(group key, column values) per row of a grouped result; faster than ``iterrows``."""
+    columns = frame.to_frame() if isinstance(frame, pd.Series) else frame
+    values = {str(c): columns[c].tolist() for c in columns.columns}
+    return [(_parts(key), {c: v[i] for c, v in values.items()})
+            for i, key in enumerate(columns.index)]
+
+
 def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
     if not records:
         return _empty()
@@ -177,9 +185,10 @@ def duplicate_respondents(responses: pd.DataFrame) -> pd.DataFrame:
     people = responses.groupby(RESPONSE_KEYS, sort=True)["respondent_id"].nunique()
     doubled = repeated.groupby(RESPONSE_KEYS, sort=True)["respondent_id"].nunique()
     records: list[dict[str, object]] = []
-    for key, n in people.items():
-        teryt, area, year, instrument = _parts(key)
-        count = int(doubled.get(key, 0))
+    doubled_by_key = {_parts(key): int(count) for key, count in doubled.items()}
+    for (teryt, area, year, instrument), row in _keyed(people):
+        n = row["respondent_id"]
+        count = doubled_by_key.get((teryt, area, year, instrument), 0)
         explanation = (
             f"{count} z {n} respondentów ma tę samą ankietę wpisaną więcej niż raz; powtórzenia "
             "usuń przed liczeniem wyników" if count else "brak powtórzonych ankiet")
@@ -203,8 +212,7 @@ def item_nonresponse(responses: pd.DataFrame, settings: DataQualitySettings) -> 
     missing = clean.assign(missing=clean["answer"].isna().to_numpy())
     grouped = missing.groupby(RESPONSE_KEYS, sort=True)["missing"].agg(["sum", "size"])
     records: list[dict[str, object]] = []
-    for key, row in grouped.iterrows():
-        teryt, area, year, instrument = _parts(key)
+    for (teryt, area, year, instrument), row in _keyed(grouped):
         gaps, total = int(row["sum"]), int(row["size"])
         share = gaps / total * 100.0
         records.append({"teryt": teryt, "area": area, "year": year,
@@ -233,8 +241,7 @@ def straight_lining(
     judged = per_person[per_person["count"] >= settings.straight_lining_min_items]
     liners = (judged["nunique"] == 1).groupby(level=RESPONSE_KEYS).agg(["sum", "size"])
     records: list[dict[str, object]] = []
-    for key, row in liners.iterrows():
-        teryt, area, year, instrument = _parts(key)
+    for (teryt, area, year, instrument), row in _keyed(liners):
         count, n = int(row["sum"]), int(row["size"])
         if n < threshold:
             continue
@@ -271,9 +278,10 @@ def response_rate(
     respondents = clients.groupby(keys, sort=True)["respondent_id"].nunique()
     roster = _with_unit(beneficiaries, contracts).groupby(keys, sort=True)["clients_served"].sum()
     records: list[dict[str, object]] = []
-    for key, count in respondents.items():
-        teryt, area, year = _parts(key)
-        served = int(roster.get(key, 0))
+    roster_by_key = {_parts(key): int(served) for key, served in roster.items()}
+    for (teryt, area, year), row in _keyed(respondents):
+        count = row["respondent_id"]
+        served = roster_by_key.get((teryt, area, year), 0)
         base = {"teryt": teryt, "area": area, "year": year, "check": "response_rate",
                 "scope": "klient", "n": served}
         if served == 0:
@@ -326,28 +334,38 @@ def finance_totals(
     reports = _with_unit(reports, contracts)
     if reports.empty:
         return _empty()
+    unit = list(UNIT_KEYS)
+    flagged = reports.assign(
+        problem=(reports["duplicate"] > 0) | (reports["valuation"] > 0),
+        broken=(reports["duplicate"] > 0) | (reports["valuation"] > 0) | (reports["no_actual"] > 0),
+    )
+    summary = flagged.groupby(unit, sort=True).agg(
+        reports=("contract_id", "size"), broken=("broken", "sum"), problems=("problem", "sum"),
+        duplicate=("duplicate", "sum"), no_actual=("no_actual", "sum"), lines=("lines", "sum"))
+    doubled = flagged[flagged["duplicate"] > 0].groupby(unit)["contract_id"].agg(", ".join)
+    misvalued = flagged[flagged["valuation"] > 0].groupby(unit)["contract_id"].agg(", ".join)
     records: list[dict[str, object]] = []
-    for key, group in reports.groupby(list(UNIT_KEYS), sort=True):
-        teryt, area, year = _parts(key)
-        broken = group[(group["duplicate"] > 0) | (group["valuation"] > 0)
-                       | (group["no_actual"] > 0)]
-        problems = int(((group["duplicate"] > 0) | (group["valuation"] > 0)).sum())
+    doubled_ids = {_parts(key): ids for key, ids in doubled.items()}
+    misvalued_ids = {_parts(key): ids for key, ids in misvalued.items()}
+    for (teryt, area, year), row in _keyed(summary):
         notes = []
-        if group["duplicate"].sum():
-            notes.append(f"pozycje kosztów wpisane dwa razy: {int(group['duplicate'].sum())} "
-                         f"(umowy: {', '.join(broken[broken['duplicate'] > 0]['contract_id'])})")
-        if group["valuation"].sum():
+        if (teryt, area, year) in doubled_ids:
+            notes.append(f"pozycje kosztów wpisane dwa razy: {int(row['duplicate'])} "
+                         f"(umowy: {doubled_ids[teryt, area, year]})")
+        if (teryt, area, year) in misvalued_ids:
             notes.append("wkład osobowy różny od godzin × stawki: "
-                         + ", ".join(broken[broken["valuation"] > 0]["contract_id"]))
-        if group["no_actual"].sum():
-            notes.append(f"pozycje bez kosztu poniesionego: {int(group['no_actual'].sum())} z "
-                         f"{int(group['lines'].sum())}")
-        status: QualityStatus = "problem" if problems else ("uwaga" if len(broken) else "ok")
+                         f"{misvalued_ids[teryt, area, year]}")
+        if row["no_actual"]:
+            notes.append(f"pozycje bez kosztu poniesionego: {int(row['no_actual'])} z "
+                         f"{int(row['lines'])}")
+        status: QualityStatus = (
+            "problem" if row["problems"] else ("uwaga" if row["broken"] else "ok"))
+        count = int(row["reports"])
         records.append({"teryt": teryt, "area": area, "year": year, "check": "finance_totals",
-                        "scope": "finanse", "value": float(len(broken)), "n": len(group),
+                        "scope": "finanse", "value": float(row["broken"]), "n": count,
                         "status": status,
                         "explanation": "; ".join(notes) if notes
-                        else f"wszystkie sprawozdania ({len(group)}) sumują się"})
+                        else f"wszystkie sprawozdania ({count}) sumują się"})
     return _rows(records)
 
 
@@ -359,8 +377,7 @@ def results_missing(results: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFr
     counts = rows.assign(missing=rows["achieved"].isna().to_numpy()).groupby(
         list(UNIT_KEYS), sort=True)["missing"].agg(["sum", "size"])
     records: list[dict[str, object]] = []
-    for key, row in counts.iterrows():
-        teryt, area, year = _parts(key)
+    for (teryt, area, year), row in _keyed(counts):
         gaps, total = int(row["sum"]), int(row["size"])
         records.append({"teryt": teryt, "area": area, "year": year, "check": "results_missing",
                         "scope": "rezultaty", "value": float(gaps), "n": total,
@@ -388,17 +405,24 @@ def yearly_outliers(
     rules = settings.outliers
     known = values[values["value"].notna()].sort_values(["teryt", "area", "year"])
     records: list[dict[str, object]] = []
-    for key, group in known.groupby(["teryt", "area"], sort=True):
-        teryt, area = _parts(key)
-        years = group["year"].to_numpy()
-        series = group["value"].to_numpy(dtype=float)
+    all_years = known["year"].to_numpy()
+    all_values = known["value"].to_numpy(dtype=float)
+    places = list(zip(known["teryt"].tolist(), known["area"].tolist(), strict=True))
+    starts = [i for i in range(len(places)) if i == 0 or places[i] != places[i - 1]]
+    for start, end in zip(starts, [*starts[1:], len(places)], strict=True):
+        teryt, area = places[start]
+        years = all_years[start:end]
+        series = all_values[start:end]
         for position in range(rules.min_years - 1, len(series)):
             history = series[: position + 1]
-            flag = bool(robust_outlier_flags(history, method=rules.method,
-                                             threshold=rules.threshold,
-                                             iqr_factor=rules.iqr_factor)[-1])
-            score = (float(modified_z_scores(history)[-1]) if rules.method == "mad"
-                     else float(history[-1]))
+            if rules.method == "mad":
+                # robust_outlier_flags(method="mad") is exactly |modified z| > threshold.
+                score = float(modified_z_scores(history)[-1])
+                flag = abs(score) > rules.threshold
+            else:
+                score = float(history[-1])
+                flag = bool(robust_outlier_flags(history, method="iqr",
+                                                 iqr_factor=rules.iqr_factor)[-1])
             median = float(np.median(history))
             records.append({
                 "teryt": teryt, "area": area, "year": int(years[position]), "check": "outlier",

@@ -17,8 +17,9 @@ from typing import Final
 
 import numpy as np
 
-from wkus_lib.indicators import UNIT_KEYS
-from wkus_lib.metrics import efficiency, likert, quality
+from wkus_lib.catalog import COOPERATION_INSTRUMENT
+from wkus_lib.indicators import GMINA_KEYS, UNIT_KEYS
+from wkus_lib.metrics import cooperation, efficiency, likert, quality
 from wkus_lib.metrics.privacy import suppress_small_cells
 from wkus_lib.metrics.reliability import reliability_report
 from wkus_lib.workshop.data import (
@@ -265,9 +266,20 @@ def check_cooperation_index(
 def check_perception_gap(
     answer: object, data: WorkshopData, year: int = EVALUATION_YEAR
 ) -> Feedback:
-    """WGAP: officials' score − NGOs' score on the same cooperation items."""
+    """WGAP: officials' score − NGOs' score on the same cooperation items.
+
+    Computed before small-cell suppression: the exercise computes the gap,
+    publishing it is another matter (workshop 3).
+    """
+    settings = data.catalog.settings
+    gaps = cooperation.perception_gap(
+        data.store.cooperation_survey, data.survey_items(COOPERATION_INSTRUMENT),
+        keys=GMINA_KEYS, min_answered=settings.missing_answers.min_answered,
+        level=settings.confidence_level,
+    )
+    gap = gaps.loc[gaps["year"] == year, "value"]
     return compare_number(
-        answer, _gmina_value(data, "WGAP", year), tolerance=0.05, decimals=1,
+        answer, float(gap.iloc[0]) if len(gap) else math.nan, tolerance=0.05, decimals=1,
         praise="Wartość dodatnia: urząd ocenia współpracę lepiej niż organizacje.",
         hint="wynik grupy „jst” minus wynik grupy „ngo” na wszystkich pytaniach ankiety "
              "współpracy (pytanie odwrócone przekodowane).",
