@@ -17,7 +17,7 @@ pilot demo batch, HTML + PDF):
     (c2) cell times of the shipped run (imports already done in the zygote,
     so its first cell is shorter: the stricter floor).
 
-Peak memory per worker is sampled during (b) every 0.2 s: the largest RSS of
+Peak memory per worker is sampled during (b) every 0.5 s: the largest RSS of
 one process, and the largest PSS sum of a worker with its zygote and kernel
 (PSS shares copy-on-write pages fairly between forked processes). The load
 average is recorded: on a shared machine it explains noisy figures.
@@ -58,7 +58,7 @@ from wkus_lib.store import read_store
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
-SAMPLE_S = 0.2
+SAMPLE_S = 0.5
 MIB = 2**20
 
 
@@ -152,6 +152,12 @@ def run_runner(
     return elapsed, sum(float(e["timings"].get("cells", 0.0)) for e in entries), sampler
 
 
+def report_files(out_dir: Path) -> dict[str, bytes]:
+    """Every report file of a batch (HTML, PDF, notebook) by its path; not the bookkeeping."""
+    return {str(p.relative_to(out_dir)): p.read_bytes() for p in sorted(out_dir.rglob("*"))
+            if p.is_file() and p.name not in ("manifest.json", "index.html")}
+
+
 def naive_cell_seconds(naive_dir: Path, count: int) -> float:
     """Sum of the cell execution times papermill recorded in the naive run's notebooks."""
     return sum(cell_seconds(nbformat.read(naive_dir / f"{i}.ipynb", as_version=4))
@@ -204,15 +210,17 @@ def main() -> None:
         floor_naive = naive_cell_seconds(naive_dir, count) / args.jobs
         print("(b) wkus report…", file=sys.stderr, flush=True)
         shipped, shipped_cells, memory = run_runner(specs, root / "shipped", args.jobs, "fork")
-        isolated = None
+        isolated = identical = None
         if args.with_isolated:
             print("(b') wkus report --isolated…", file=sys.stderr, flush=True)
             isolated, _, _ = run_runner(specs, root / "isolated", args.jobs, "fresh")
+            identical = report_files(root / "shipped") == report_files(root / "isolated")
     national = run_national() if args.national else None
     figures: dict[str, Any] = {
         "reports": count, "jobs": args.jobs, "load_before": load_before, "load_after": load(),
         "naive_s": round(naive, 1), "shipped_s": round(shipped, 1),
         "isolated_s": None if isolated is None else round(isolated, 1),
+        "fast_equals_isolated": identical,
         "floor_naive_cells_s": round(floor_naive, 1),
         "floor_shipped_cells_s": round(shipped_cells / args.jobs, 1),
         "naive_reports_per_s": round(count / naive, 3),
@@ -240,6 +248,8 @@ def results_markdown(f: dict[str, Any]) -> str:
     if f["isolated_s"] is not None:
         rows.append(("(b') `wkus report --isolated` (a fresh interpreter per report)",
                      f"{f['isolated_s']} s, {round(count / f['isolated_s'], 3)} reports/s"))
+        rows.append(("(b) and (b') outputs byte-identical (HTML, PDF, .ipynb of every report)",
+                     "yes" if f["fast_equals_isolated"] else "NO"))
     rows += [
         ("(c1) floor: cell time of the naive run / cores", f"{f['floor_naive_cells_s']} s"),
         ("(c2) floor: cell time of the shipped run / cores (imports done in the zygote)",

@@ -587,3 +587,44 @@ def test_xlsx_is_limited_by_its_unpacked_size(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="po rozpakowaniu"):
         read_file(path, max_bytes=100_000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    payload=st.one_of(
+        st.binary(max_size=300),
+        st.text(alphabet='ab1,5 ;\t"\r\n=ąś€\x00\x1a', max_size=200).map(
+            lambda text: text.encode("utf-8")
+        ),
+        st.text(alphabet="ab1,5 ;\"\n=ąśźĄŚŹ–„”", max_size=200).map(
+            lambda text: text.encode("cp1250")
+        ),
+        st.binary(max_size=200).map(lambda tail: b"PK\x03\x04" + tail),
+    ),
+    suffix=st.sampled_from([".csv", ".xlsx", ".txt"]),
+)
+def test_any_bytes_give_a_table_or_an_input_error(
+    tmp_path_factory: pytest.TempPathFactory, payload: bytes, suffix: str
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / f"plik{suffix}"
+    path.write_bytes(payload)
+
+    try:
+        sheets = read_file(path)
+    except InputError as error:
+        assert error.file == path.name
+        return
+    for sheet in sheets:
+        assert len(sheet.headers) == sheet.rows.shape[1]
+        assert all(isinstance(v, str) or v is None for v in sheet.rows.to_numpy().ravel())
+        assert sheet.detection.describe()
+
+
+def test_excel_sep_line_names_the_separator_and_is_not_a_row(tmp_path: Path) -> None:
+    text = "sep=,\r\nNazwa,Kwota;brutto\r\nA,5\r\n"
+    sheet = _only_sheet(_write(tmp_path, "a.csv", text.encode()))
+
+    assert sheet.detection.separator == ","
+    assert sheet.headers == ("Nazwa", "Kwota;brutto")
+    assert list(sheet.rows.index) == [2]
+    assert any("sep=" in note for note in sheet.notes)

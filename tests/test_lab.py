@@ -22,6 +22,7 @@ from wkus_lib.workshop.lab import (
     POLISH_LOCALE,
     TRANSLATION_PLUGIN,
     check_language_pack_version,
+    default_settings_dir,
     installed_versions,
     main,
     major_minor,
@@ -81,6 +82,12 @@ def test_settings_command_writes_the_folder_it_is_given(
     assert main(["--settings-dir", str(tmp_path / "settings")]) == 0
     assert "po polsku" in capsys.readouterr().out
     assert (tmp_path / "settings" / OVERRIDES_NAME).is_file()
+
+
+def test_settings_go_where_jupyterlab_reads_them() -> None:
+    from jupyterlab.labapp import LabApp
+
+    assert Path(LabApp().app_settings_dir).resolve() == default_settings_dir().resolve()
 
 
 def test_make_lab_sets_polish_then_starts_lab_in_notebooks() -> None:

@@ -14,7 +14,7 @@ import papermill as pm
 import pytest
 
 from wkus_lib.cli import main
-from wkus_lib.demo import DemoSummary
+from wkus_lib.demo import DemoSummary, write_demo
 from wkus_lib.errors import InputError
 from wkus_lib.workshop.build import (
     EXERCISE_TAG,
@@ -31,6 +31,7 @@ from wkus_lib.workshop.feedback import UNANSWERED, Feedback, compare_number
 
 SOURCES = sorted(SOURCE_DIR.glob("*.ipynb"))
 CHECK_PREFIX = "checks.check_"
+OTHER_SEED = 7
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,22 @@ def test_self_check_asks_to_fill_in_an_unanswered_stub(
 ) -> None:
     feedback = _check(exercise, solved[exercise.notebook], ...)
     assert feedback.correct is None and feedback.message == UNANSWERED
+
+
+@pytest.mark.slow
+def test_self_checks_follow_the_data_not_fixed_numbers(
+    tmp_path: Path, solved: dict[str, dict[str, Any]]
+) -> None:
+    other = write_demo(tmp_path / "raw", tmp_path / "store", seed=OTHER_SEED)
+    changed = 0
+    for path in SOURCES:
+        namespace = _run_cells(path, other.store_dir)
+        for exercise in (e for e in EXERCISES if e.notebook == path.name):
+            answer = namespace[exercise.answer_name]
+            feedback = _check(exercise, namespace, answer)
+            assert feedback.correct is True, (exercise.id, feedback.message)
+            changed += answer != solved[path.name][exercise.answer_name]
+    assert changed >= len(EXERCISES) // 2
 
 
 def test_self_check_of_a_wrong_type_explains_instead_of_raising() -> None:

@@ -238,14 +238,11 @@ def empty_table(name: str) -> pd.DataFrame:
     return TABLES[name].validate(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
 
 
-def _row_keys(frame: pd.DataFrame) -> pd.Series:
-    """One text key per row, plus its occurrence number among identical rows."""
-    if frame.empty:
-        return pd.Series([], dtype=object)
-    text = frame.astype(object).where(frame.notna(), "\x00").astype(str)
-    joined = text.agg("\x1f".join, axis=1)
-    occurrence = joined.groupby(joined).cumcount().astype(str)
-    return joined + "\x1e" + occurrence
+def _row_keys(frame: pd.DataFrame) -> pd.MultiIndex:
+    """A 64-bit hash of each row's values, plus its occurrence number among identical rows."""
+    hashed = pd.util.hash_pandas_object(frame, index=False)
+    occurrence = hashed.groupby(hashed).cumcount()
+    return pd.MultiIndex.from_arrays([hashed.to_numpy(), occurrence.to_numpy()])
 
 
 def rows_not_in(incoming: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
@@ -259,9 +256,8 @@ def rows_not_in(incoming: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
     if incoming.empty or existing.empty:
         return incoming
     columns = list(incoming.columns)
-    seen = set(_row_keys(existing[columns].astype(incoming.dtypes.to_dict())))
-    keys = _row_keys(incoming)
-    return incoming[~keys.isin(seen).to_numpy()]
+    seen = _row_keys(existing[columns].astype(incoming.dtypes.to_dict()))
+    return incoming[~_row_keys(incoming).isin(seen)]
 
 
 def append_to_store(

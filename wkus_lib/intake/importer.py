@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from wkus_lib.catalog import load_catalog
@@ -23,7 +25,6 @@ from wkus_lib.errors import InputError
 from wkus_lib.intake.convert import (
     MACHINE_DETECTION,
     CellError,
-    Value,
     column_spec,
     convert_cell,
     is_empty,
@@ -119,53 +120,45 @@ def _hint(table: str, column: str | None, problem: str) -> str:
 def _convert(
     mapped: MappedSheet, key: bytes, likert: Mapping[str, int],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, object]], set[tuple[int, str]]]:
-    """Typed frame, the text as shown (pseudonymised), cell problems, failed (position, column)."""
-    typed: dict[str, list[Value]] = {}
+    """Typed frame, the text as shown (pseudonymised), cell problems, failed (position, column).
+
+    Each distinct value of a column is converted once (survey files repeat a few values
+    thousands of times).
+    """
+    typed: dict[str, npt.NDArray[np.object_]] = {}
     shown = mapped.cells.copy()
     problems: list[dict[str, object]] = []  # "position" is dropped before reporting
     failed: set[tuple[int, str]] = set()
     for column in mapped.cells.columns:
         spec = column_spec(mapped.table, column)
-        cache: dict[object, Value | CellError] = {}
-        values: list[Value] = []
-        for position, cell in enumerate(mapped.cells[column].tolist()):
-            lookup = cell if isinstance(cell, str | int | float | bool) or cell is None else str(cell)
-            if lookup not in cache:
-                try:
-                    cache[lookup] = convert_cell(cell, spec, column, mapped.detection, likert)
-                except CellError as error:
-                    cache[lookup] = error
-            result = cache[lookup]
-            if isinstance(result, CellError):
-                failed.add((position, column))
-                problems.append({
-                    "position": position, "file": mapped.source, "sheet": mapped.sheet, "row": mapped.rows[position],
-                    "column": mapped.headers[column].iloc[position],
-                    "value": "" if is_empty(cell) else str(cell),
-                    "problem": result.problem, "hint": result.hint,
-                })
-                values.append(None)
-            else:
-                values.append(result)
-        typed[column] = values
-    if "respondent_id" in typed:
-        ids = [None if v is None else _pseudonym(str(v), key) for v in typed["respondent_id"]]
-        typed["respondent_id"] = list(ids)
-        shown["respondent_id"] = ids
-        for problem in problems:
-            if problem["column"] == _header_of(mapped, "respondent_id"):
-                problem["value"] = ""
+        codes, distinct = pd.factorize(mapped.cells[column], use_na_sentinel=False)
+        converted = np.empty(len(distinct), dtype=object)
+        errors: dict[int, CellError] = {}
+        for code, cell in enumerate(distinct):
+            try:
+                converted[code] = convert_cell(cell, spec, column, mapped.detection, likert)
+            except CellError as error:
+                errors[code] = error
+        if column == "respondent_id":
+            converted = np.array([None if v is None else _pseudonym(str(v), key)
+                                  for v in converted], dtype=object)
+            shown[column] = converted[codes]
+        typed[column] = converted[codes]
+        for position in np.flatnonzero(np.isin(codes, list(errors))).tolist():
+            problem, cell = errors[codes[position]], distinct[codes[position]]
+            failed.add((position, column))
+            problems.append({
+                "position": position, "file": mapped.source, "sheet": mapped.sheet,
+                "row": mapped.rows[position], "column": mapped.headers[column].iloc[position],
+                # a respondent id is never echoed as given
+                "value": "" if is_empty(cell) or column == "respondent_id" else str(cell),
+                "problem": problem.problem, "hint": problem.hint,
+            })
     frame = pd.DataFrame(typed, columns=list(mapped.cells.columns), dtype=object)
     for column in HEADERS[mapped.table]:
         if column not in frame.columns and TABLES[mapped.table].to_schema().columns[column].nullable:
             frame[column] = None
     return frame, shown, problems, failed
-
-
-def _header_of(mapped: MappedSheet, column: str) -> str | None:
-    if column not in mapped.headers.columns or not len(mapped.headers):
-        return None
-    return str(mapped.headers[column].iloc[0])
 
 
 def _pseudonym(raw_id: str, key: bytes) -> str:
@@ -322,7 +315,7 @@ def _write_quarantine(held: Mapping[str, list[pd.DataFrame]], store_dir: Path) -
 def _import(
     sheets: Sequence[MappedSheet], store_dir: Path, key_file: Path | None,
     problems: list[pd.DataFrame], detections: tuple[str, ...], notes: tuple[str, ...],
-    unreadable: tuple[str, ...],
+    unreadable: tuple[str, ...], file_order: Sequence[str],
 ) -> ImportReport:
     key = load_key(key_file) if sheets else b""
     _, likert = _survey_catalogue()
@@ -348,8 +341,12 @@ def _import(
         valid) else {}
     quarantined = _write_quarantine(held, store_dir)
     found = [p for p in problems if len(p)]
+    listed = pd.concat(found, ignore_index=True) if found else empty_problems()
+    # Files in the order given (rejected files are found first, while reading).
+    order = {name: index for index, name in enumerate(dict.fromkeys(file_order))}
+    listed = listed.sort_values("file", key=lambda f: f.map(order), kind="stable")
     report = ImportReport(
-        problems=pd.concat(found, ignore_index=True) if found else empty_problems(),
+        problems=listed.reset_index(drop=True),
         added=added, quarantined=quarantined, detections=detections, unreadable=unreadable,
         notes=tuple(sheet_notes),
     )
@@ -394,7 +391,7 @@ def import_files(
         if not mapped_any:
             unreadable.append(Path(path).name)
     return _import(sheets, store_dir, key_file, problems, tuple(detections), tuple(notes),
-                   tuple(unreadable))
+                   tuple(unreadable), [Path(p).name for p in paths])
 
 
 def _file_problem(file: str, sheet: str | None, problem: str, hint: str) -> pd.DataFrame:
@@ -424,5 +421,5 @@ def import_frame(
         rows=tuple(range(2, len(cells) + 2)), headers=headers, detection=MACHINE_DETECTION,
         missing_headers={c: HEADERS[table][c] for c in HEADERS[table] if c not in columns},
     )
-    return _import([mapped], store_dir, key_file, [], ((f"{source}: {len(cells)} wierszy "
-                   f"tabeli {table}"),), (), ())
+    detection = f"{source}: tabela {table} ({len(cells)} {rows_word(len(cells))})"
+    return _import([mapped], store_dir, key_file, [], (detection,), (), (), [source])

@@ -94,6 +94,7 @@ _IMPLAUSIBLE: Final = re.compile(
     r"[^\t\n\r\f\x20-\x7e\u00a0-\u017f\u2000-\u206f\u20ac\u2116\u2122]"
 )
 """Control characters and letters outside Latin-1/Latin Extended-A: not Polish text."""
+_EXCEL_SEPARATOR_LINE: Final = re.compile(r"^sep=([;,\t])[ \t]*(?:\r\n|\n|\r)", re.IGNORECASE)
 _DDMMYYYY: Final = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE: Final = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})"
@@ -465,7 +466,13 @@ def _read_text(path: Path, raw: bytes, label: str, notes: tuple[str, ...]) -> li
     text = _decode(raw, encoding, label)
     if encoding == "utf-16":
         text = text.removeprefix("\ufeff")
-    separator = detect_separator(text, label)
+    declared = _EXCEL_SEPARATOR_LINE.match(text)
+    if declared:
+        # Excel's "sep=;" line names the separator and is not shown as a row.
+        text = text[declared.end():]
+        named = SEPARATOR_NAMES[declared[1]]
+        notes = (*notes, f"separator {named} podany w pierwszej linii („sep=”)")
+    separator = declared[1] if declared else detect_separator(text, label)
     table = _split_records_fast(text, separator)
     if table is None:
         table = _table(_split_records(text, separator, label))

@@ -80,9 +80,11 @@ def compare_number(
         return Feedback(None, UNANSWERED)
     number = _as_number(answer)
     if number is None:
-        return Feedback(False, f"Odpowiedź powinna być liczbą, a jest: {answer!r}. {hint}")
+        return Feedback(
+            False, f"Odpowiedź powinna być liczbą, a jest: {answer!r}. Sprawdź: {hint}"
+        )
     if math.isnan(number):
-        return Feedback(False, f"Wyszło „brak wartości” (NaN). {hint}")
+        return Feedback(False, f"Wyszło „brak wartości” (NaN). Sprawdź: {hint}")
     if math.isnan(expected):
         return Feedback(False, "W danych brakuje wartości do porównania — zapytaj prowadzącego.")
     if abs(number - expected) <= tolerance:
@@ -141,7 +143,7 @@ def compare_set(
         return Feedback(True, f"Dobrze! {praise}")
     parts = []
     if wanted - given:
-        parts.append(f"brakuje {len(wanted - given)} poz.")
+        parts.append(f"brakuje jeszcze {len(wanted - given)} z {len(wanted)}")
     if given - wanted:
         parts.append(f"niepotrzebne: {', '.join(sorted(given - wanted))}")
     return Feedback(False, f"Jeszcze nie: {'; '.join(parts)}. Sprawdź: {hint}")

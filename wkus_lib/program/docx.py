@@ -1,0 +1,177 @@
+"""The draft as a Word document (python-docx), byte-identical for identical drafts."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+from typing import Final
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+from docx.shared import Cm, Length, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from wkus_lib.program.model import Paragraph, ProgramDraft, Table, provision_labels, text_runs
+
+_DOCX_TEXT_WIDTH_CM: Final = 16.0
+_DOCX_FIXED_TIME: Final = (2000, 1, 1, 0, 0, 0)
+
+
+def render_docx(draft: ProgramDraft) -> bytes:
+    """The draft as a Word document (python-docx): A4, real heading styles, § numbering,
+    tables with repeated header rows, placeholders highlighted. Identical drafts give
+    identical bytes."""
+    document = docx.Document()
+    _docx_page_and_styles(document)
+    properties = document.core_properties
+    properties.title = draft.title
+    properties.subject = "Projekt wieloletniego programu współpracy"
+    properties.author = "wkus"
+    properties.last_modified_by = "wkus"
+    properties.language = "pl-PL"
+    properties.keywords = f"program współpracy; {draft.gmina.name}; {draft.gmina.teryt}"
+    properties.created = properties.modified = datetime(draft.first_year - 1, 1, 1, tzinfo=UTC)
+    properties.revision = 1
+
+    header = document.sections[0].header.paragraphs[0]
+    header.text = ("DANE SYNTETYCZNE — projekt demonstracyjny" if draft.synthetic
+                   else "PROJEKT — do edycji")
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _docx_page_number(document.sections[0].footer.paragraphs[0])
+
+    annex = document.add_paragraph()
+    annex.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _docx_runs(annex, draft.annex_line, size=Pt(9))
+    for note in draft.notes:
+        synthetic = note.startswith("DANE SYNTETYCZNE")
+        _docx_runs(document.add_paragraph(), note, bold=synthetic, italic=not synthetic,
+                   colour=RGBColor(0x9C, 0x00, 0x18) if synthetic else None)
+    document.add_paragraph(draft.title, style="Title")
+
+    for section in draft.sections:
+        document.add_heading(section.heading, level=1)
+        for block in section.blocks:
+            if isinstance(block, Table):
+                _docx_table(document, block)
+            else:
+                _docx_paragraph(document, block)
+    sink = io.BytesIO()
+    document.save(sink)
+    return _normalised_zip(sink.getvalue())
+
+
+def _docx_page_and_styles(document: DocxDocument) -> None:
+    """A4 with 2,5 cm margins; compact heading sizes; Polish as the proofing language."""
+    page = document.sections[0]
+    page.page_width, page.page_height = Cm(21.0), Cm(29.7)
+    page.left_margin = page.right_margin = Cm(2.5)
+    page.top_margin = page.bottom_margin = Cm(2.5)
+    styles = document.styles
+    styles["Normal"].font.size = Pt(11)
+    styles["Normal"].paragraph_format.space_after = Pt(4)
+    styles["Title"].font.size = Pt(18)
+    styles["Heading 1"].font.size = Pt(13)
+    run_defaults = styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if run_defaults is not None:
+        language = run_defaults.find(qn("w:lang"))
+        if language is None:
+            language = OxmlElement("w:lang")
+            run_defaults.append(language)
+        language.set(qn("w:val"), "pl-PL")
+
+
+def _docx_page_number(paragraph: DocxParagraph) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph._p.append(field)
+
+
+def _docx_paragraph(document: DocxDocument, block: Paragraph) -> None:
+    """A „§”: its label in bold, ustępy numbered, points hanging below them."""
+    for provision, label in zip(block.provisions, provision_labels(block), strict=True):
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Cm(0.6)
+        if label:
+            paragraph.add_run(label + " ").bold = label.startswith("§")
+        _docx_runs(paragraph, provision.text)
+        for number, point in enumerate(provision.points, start=1):
+            item = document.add_paragraph()
+            item.paragraph_format.left_indent = Cm(1.2)
+            item.paragraph_format.first_line_indent = Cm(-0.6)
+            end = ";" if number < len(provision.points) else "."
+            _docx_runs(item, f"{number}) {point}{end}")
+
+
+def _docx_runs(paragraph: DocxParagraph, text: str, *, bold: bool = False,
+               italic: bool = False, size: Length | None = None,
+               colour: RGBColor | None = None) -> None:
+    """Add ``text`` to ``paragraph``: placeholders bold on a yellow highlight, ``\\n`` a line
+    break."""
+    for piece, gap in text_runs(text):
+        lines = piece.split("\n")
+        for number, line in enumerate(lines, start=1):
+            run = paragraph.add_run(line)
+            if bold or gap:
+                run.bold = True
+            if italic:
+                run.italic = True
+            if size is not None:
+                run.font.size = size
+            if colour is not None:
+                run.font.color.rgb = colour
+            if gap:
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            if number < len(lines):
+                run.add_break()
+
+
+def _docx_table(document: DocxDocument, table: Table) -> None:
+    """A captioned grid: shaded header row repeated on every page, numbers right-aligned."""
+    caption = document.add_paragraph(style="Caption")
+    caption.paragraph_format.keep_with_next = True
+    caption.add_run(table.caption)
+    grid = document.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    widths = [Cm(_DOCX_TEXT_WIDTH_CM * share) for share in table.widths]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    header_row = grid.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_row._tr.get_or_add_trPr().append(repeat)
+    for values in (table.header, *table.rows):
+        is_header = values is table.header
+        cells = header_row.cells if is_header else grid.add_row().cells
+        for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            cell.width = widths[column]
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            if column in table.numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _docx_runs(paragraph, value, bold=is_header or value == "Razem", size=Pt(8.5))
+            if is_header:
+                shading = OxmlElement("w:shd")
+                shading.set(qn("w:val"), "clear")
+                shading.set(qn("w:fill"), "E3E8EF")
+                cell._tc.get_or_add_tcPr().append(shading)
+    document.add_paragraph()
+
+
+def _normalised_zip(payload: bytes) -> bytes:
+    """The same archive with fixed member dates, so identical drafts give identical files."""
+    source = zipfile.ZipFile(io.BytesIO(payload))
+    sink = io.BytesIO()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=_DOCX_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(member.filename))
+    return sink.getvalue()
