@@ -47,7 +47,7 @@ WORKSHOP_NOTEBOOKS := $(patsubst notebooks/workshop/src/%,notebooks/workshop/%,$
 .PHONY: lab
 lab: $(INSTALLED) $(WORKSHOP_NOTEBOOKS)
 	$(BIN)/python -m wkus_lib.workshop.lab
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks/workshop/%.ipynb: notebooks/workshop/src/%.ipynb | $(INSTALLED)
 	$(BIN)/wkus workshop notebooks/workshop

@@ -15,8 +15,12 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wkus_lib.errors import ParameterError, WkusError
+
+if TYPE_CHECKING:
+    from wkus_lib.report_build import KernelStart
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 EXIT_USAGE = 2
@@ -96,6 +100,7 @@ def _available_kinds(stage_choice: str) -> str:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from wkus_lib.params import resolve_batch
+    from wkus_lib.report_build import DEFAULT_KERNEL_START
     from wkus_lib.runner import run_batch
     from wkus_lib.selection import keep_supported, latest_year, supported_reports
     from wkus_lib.store import read_store
@@ -124,7 +129,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         + (f" (pominięto {skipped} bez danych w tym roku)." if skipped else "."),
         file=sys.stderr,
     )
-    with _report_executor(args.executor, args.scheduler) as executor:
+    kernel_start: KernelStart = "fresh" if args.isolated else DEFAULT_KERNEL_START
+    with _report_executor(args.executor, args.scheduler, kernel_start) as executor:
         result = run_batch(
             specs,
             out_dir=Path(args.out),
@@ -133,14 +139,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             formats=tuple(_split_choice(args.format)),
             force=args.force,
-            kernel_start="fresh" if args.isolated else "fork",
+            kernel_start=kernel_start,
         )
     print(result.summary(), file=sys.stderr)
     return result.exit_code
 
 
 @contextmanager
-def _report_executor(kind: str, scheduler: str | None) -> Iterator[Executor | None]:
+def _report_executor(
+    kind: str, scheduler: str | None, kernel_start: KernelStart
+) -> Iterator[Executor | None]:
     """``None`` for the runner's own process pool, or a Dask cluster's executor."""
     if kind == "process":
         if scheduler:
@@ -154,7 +162,7 @@ def _report_executor(kind: str, scheduler: str | None) -> Iterator[Executor | No
         )
     from wkus_lib.dask_executor import connect
 
-    with connect(scheduler) as executor:
+    with connect(scheduler, kernel_start=kernel_start) as executor:
         yield executor
 
 

@@ -17,14 +17,17 @@ from contextlib import contextmanager
 from typing import Final
 
 from wkus_lib.errors import WkusError
-from wkus_lib.report_build import KernelStart, prepare_worker
+from wkus_lib.report_build import DEFAULT_KERNEL_START, KernelStart, prepare_worker
 
 CONNECT_TIMEOUT_S: Final = 30
 
 
 @contextmanager
 def connect(
-    address: str, *, kernel_start: KernelStart = "fork", timeout_s: float = CONNECT_TIMEOUT_S
+    address: str,
+    *,
+    kernel_start: KernelStart = DEFAULT_KERNEL_START,
+    timeout_s: float = CONNECT_TIMEOUT_S,
 ) -> Iterator[Executor]:
     """An executor running tasks on the Dask cluster at ``address``; closed on exit.
 
@@ -39,7 +42,9 @@ def connect(
     from distributed import Client
 
     try:
-        client = Client(address, timeout=timeout_s, set_as_default=False)
+        client = Client(  # type: ignore[no-untyped-call]
+            address, timeout=timeout_s, set_as_default=False
+        )
     except (OSError, TimeoutError) as error:
         raise WkusError(
             f"Nie można połączyć się z planistą Dask pod adresem {address} ({error}). "
@@ -53,6 +58,6 @@ def connect(
                 f"komputerach obliczeniowych: dask worker {address} --nthreads 1"
             )
         client.run(prepare_worker, kernel_start)
-        yield client.get_executor()
+        yield client.get_executor()  # type: ignore[no-untyped-call]
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]

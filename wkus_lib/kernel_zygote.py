@@ -12,8 +12,9 @@ Isolation is the same as one process per report: every kernel is a new
 process forked from the same untouched snapshot, so nothing a report does
 (variables, pandas options, rcParams, environment, working folder,
 monkeypatches) can reach the next one. Nothing in the snapshot holds report
-data: modules are imported, the tables' pandera schemas built and the packaged
-indicator catalogue parsed; no store is read.
+data: modules are imported, the tables' pandera schemas built, the packaged
+indicator catalogue parsed and a throwaway figure and table made up to warm
+the libraries' caches; no store is read, and no DataFrame survives.
 
 The zygote is started by :class:`wkus_lib.kernels.KernelZygote` with one end
 of a socket pair (file descriptor in ``argv[1]``); it serves requests
@@ -23,6 +24,7 @@ exits when the other end closes, so it never outlives its worker.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import signal
@@ -36,6 +38,7 @@ LAUNCHER_ARGV: Final = ("-m", "ipykernel_launcher")
 PRELOADED_MODULES: Final = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",
     "IPython.core.interactiveshell",
     "pandas",
     "pandas.core.arrays.arrow._arrow_utils",
@@ -60,6 +63,8 @@ PRELOADED_MODULES: Final = (
     "wkus_lib.report.ex_post",
     "wkus_lib.report.overview",
     "wkus_lib.report.benchmark",
+    "pandas.core.methods.to_dict",
+    "bdb",
 )
 """Modules every report kernel imports; importing them here is the whole speed-up.
 
@@ -80,12 +85,47 @@ def preload() -> None:
         del sys.path[0]  # as ipykernel_launcher does before importing anything
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = INLINE_BACKEND
+    # debugpy (imported by ipykernel.debugger) would print a warning about frozen modules.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in PRELOADED_MODULES:
         try:
             importlib.import_module(name)
         except ImportError:
             continue  # the kernel will import (and report) it itself
     _build_shared_definitions()
+    _warm_up_rendering()
+    gc.collect()
+
+
+def _warm_up_rendering() -> None:
+    """Draw a throwaway figure and shape a throwaway table made up here.
+
+    The first figure a process draws loads fonts and fills matplotlib's
+    caches; the first groupby, merge and string column fill pandas' and
+    pyarrow's. Nothing of it is kept but those caches, and matplotlib's
+    settings are restored afterwards.
+    """
+    import io
+
+    import matplotlib as mpl
+    import pandas as pd
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from wkus_lib.style import apply_figure_style, format_number
+
+    Image.preinit()
+    with mpl.rc_context():
+        apply_figure_style()
+        figure = Figure()
+        axes = figure.subplots()
+        axes.bar(["Zażółć", "gęślą"], [1.5, 2.5], yerr=[0.2, 0.3])
+        axes.set_title(format_number(1234.5, 1, unit="zł"))
+        figure.savefig(io.BytesIO(), format="png", metadata={"Software": None})
+    table = pd.DataFrame({"key": ["a", "b", "a"], "value": [1.0, 2.0, 3.0]})
+    summary = table.groupby("key", as_index=False)["value"].agg(["mean", "count"])
+    table.merge(summary, on="key").to_dict(orient="split")
+    table.pivot_table(index="key", values="value", aggfunc="sum").to_html()
 
 
 def _build_shared_definitions() -> None:
@@ -148,12 +188,16 @@ def _become_kernel(argv: list[str], env: dict[str, str], cwd: str) -> None:
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
-    # The kernel exits when this pid disappears: its parent is the zygote, not the worker.
-    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    # The kernel exits when its parent disappears; its parent is the zygote, not the
+    # worker. ipykernel read JPY_PARENT_PID when the zygote imported it, so the
+    # option is given explicitly.
+    zygote_pid = str(os.getppid())
+    os.environ["JPY_PARENT_PID"] = zygote_pid
     import ipykernel_launcher
     from ipykernel import kernelapp
 
-    sys.argv = [str(ipykernel_launcher.__file__), *argv[3:]]
+    sys.argv = [str(ipykernel_launcher.__file__), *argv[3:],
+                f"--IPKernelApp.parent_handle={zygote_pid}"]
     kernelapp.launch_new_instance()
 
 

@@ -199,14 +199,14 @@ def fresh_kernel_manager() -> type[Any]:
 def forked_kernel_manager() -> type[Any]:
     """The same kernel manager, whose kernels the worker's zygote forks."""
     from jupyter_client.connect import KernelConnectionInfo
-    from jupyter_client.provisioning import LocalProvisioner
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
-    class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
+    class ForkedProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
             env = dict(kwargs.get("env") or os.environ)
             cwd = str(kwargs.get("cwd") or os.getcwd())
             pid = zygote().fork(cmd, env, cwd)
-            self.process = ForkedKernelProcess(pid)
+            self.process = ForkedKernelProcess(pid)  # type: ignore[assignment]
             self.pid = self.pgid = pid
             self.cwd = cwd
             connection_info: KernelConnectionInfo = self.connection_info
@@ -214,8 +214,10 @@ def forked_kernel_manager() -> type[Any]:
 
     class ForkedKernelManager(fresh_kernel_manager()):  # type: ignore[misc]
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            if self.provisioner is None:
-                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or _new_id()
+            if self.provisioner is None:  # type: ignore[has-type]
+                self.kernel_id = (
+                    self.kernel_id or kw.pop("kernel_id", None) or _new_id()  # type: ignore[has-type]
+                )
                 self.provisioner = ForkedProvisioner(
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
                 )

@@ -2,11 +2,10 @@
 
 :func:`build_report` is what the batch runner sends to its executor. It runs
 the notebook with papermill in a new kernel process — forked from the worker's
-pre-imported zygote (:mod:`wkus_lib.kernels`, the default) or a fresh
+pre-imported zygote (:mod:`wkus_lib.kernels`, the default on Linux) or a fresh
 interpreter — so nothing survives from one report to the next; renders the
 formats asked for in the worker itself (nbconvert and WeasyPrint stay imported
-between reports), writes
-them atomically and returns a :class:`ReportOutcome`. It never raises for a
+between reports), writes them atomically and returns a :class:`ReportOutcome`. It never raises for a
 report's own failure: the partially executed notebook is kept as
 ``<stem>.failed.ipynb`` and the outcome carries the exception name, a Polish
 summary and the failing cell.
@@ -18,6 +17,7 @@ functions: the parent process that only plans a batch never needs them.
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -42,6 +42,9 @@ Status: TypeAlias = Literal["ok", "failed", "skipped"]
 KernelStart: TypeAlias = Literal["fork", "fresh"]
 """``fork``: kernels forked from the worker's pre-imported zygote (fast); ``fresh``: a new
 interpreter per report (fully isolated, the reference the fast mode is tested against)."""
+DEFAULT_KERNEL_START: Final[KernelStart] = "fork" if sys.platform == "linux" else "fresh"
+"""Forking a process that has imported everything is safe on Linux; macOS system
+libraries may not survive a fork without exec, and Windows has no fork."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class ReportTask:
     formats: tuple[str, ...]
     synthetic: bool
     cell_timeout_s: float | None = CELL_TIMEOUT_S
-    kernel_start: KernelStart = "fork"
+    kernel_start: KernelStart = DEFAULT_KERNEL_START
 
 
 def build_report(task: ReportTask) -> ReportOutcome:
@@ -112,7 +115,7 @@ def build_report(task: ReportTask) -> ReportOutcome:
     return ReportOutcome(task.spec, "ok", time.perf_counter() - started, outputs, None, timings)
 
 
-def prepare_worker(kernel_start: KernelStart = "fork") -> None:
+def prepare_worker(kernel_start: KernelStart = DEFAULT_KERNEL_START) -> None:
     """Warm a worker process before its first report (a process pool's initializer).
 
     Starts the zygote, which imports in its own process meanwhile, and
@@ -148,6 +151,9 @@ def describe_failure(error: BaseException) -> ReportError:
         summary = f"Komórka notatnika przekroczyła limit czasu: {_excerpt(str(error), 200)}"
     elif isinstance(error, DeadKernelError):
         summary = "Jądro Pythona niespodziewanie przestało działać (np. z braku pamięci)."
+    elif isinstance(error, kernels.ZygoteError):
+        summary = (f"Nie udało się uruchomić jądra Pythona ({error}). Jeśli to się powtarza, "
+                   "użyj: wkus report --isolated")
     elif isinstance(error, _ExportError):
         summary = f"Nie udało się utworzyć pliku {error.suffix.upper()}: {error.cause}"
         name = type(error.cause).__name__

@@ -40,6 +40,7 @@ from wkus_lib.errors import InputError, ParameterError, WkusError
 from wkus_lib.params import ReportSpec
 from wkus_lib.report_build import (
     CELL_TIMEOUT_S,
+    DEFAULT_KERNEL_START,
     FORMATS,
     KernelStart,
     ReportError,
@@ -120,7 +121,7 @@ def run_batch(
     force: bool = False,
     cell_timeout_s: float | None = CELL_TIMEOUT_S,
     quiet: bool = False,
-    kernel_start: KernelStart = "fork",
+    kernel_start: KernelStart = DEFAULT_KERNEL_START,
 ) -> BatchResult:
     """Build every report of ``specs`` that is not up to date; never stop at a failure.
 
@@ -143,9 +144,9 @@ def run_batch(
     quiet
         No progress bar and no per-report lines on stderr.
     kernel_start
-        ``"fork"`` (default): each report's kernel is forked from the worker's
-        pre-imported zygote; ``"fresh"``: a new interpreter per report (fully
-        isolated; the tests prove both give byte-identical reports).
+        ``"fork"`` (default on Linux): each report's kernel is forked from the
+        worker's pre-imported zygote; ``"fresh"`` (default elsewhere): a new
+        interpreter per report. The tests prove both give byte-identical reports.
 
     Raises
     ------

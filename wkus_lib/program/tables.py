@@ -89,13 +89,13 @@ def funds_tables(evaluation: Evaluation, lines: Sequence[FundsLine],
 
 
 def target_text(spec: IndicatorSpec) -> str:
-    """Target and traffic-light thresholds in words, or a placeholder when there is no norm.
+    r"""Target and traffic-light thresholds in words, or a placeholder when there is no norm.
 
     Examples
     --------
     >>> from wkus_lib.catalog import load_catalog
     >>> target_text(load_catalog().indicator("E4"))
-    'cel: ≤ 10,0 %; dobrze ≤ 10,0 %, uwaga ≤ 15,0 %'
+    'cel: ≤ 10,0\xa0%; dobrze ≤ 10,0\xa0%, uwaga ≤ 15,0\xa0%'
     """
     sign = "≥" if spec.direction == "higher" else "≤"
     parts = []
