@@ -10,7 +10,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from wkus_lib import export
+from wkus_lib import export, stable_files
 
 # nbformat has no type hints: its factories are used as untyped callables.
 new_code_cell: Any = nbformat.v4.new_code_cell
@@ -209,7 +209,7 @@ def test_xlsx_bytes_are_identical_and_carry_no_timestamps() -> None:
     first = export.render_xlsx(tables, title="Raport")
     assert first == export.render_xlsx(tables, title="Raport")
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
-        assert {i.date_time for i in archive.infolist()} == {export.ZIP_DATE_TIME}
+        assert {i.date_time for i in archive.infolist()} == {stable_files.ZIP_DATE_TIME}
         core = archive.read("docProps/core.xml").decode()
     assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]+)<", core) == [
         "2000-01-01T00:00:00Z", "2000-01-01T00:00:00Z"
@@ -236,7 +236,7 @@ def test_pdf_from_pre_parsed_style_blocks_equals_the_pdf_of_the_page_as_it_is(
     from weasyprint import HTML
 
     assert len(export.split_style_blocks(html)[1]) >= 2  # the lab theme and the print CSS
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(export.FIXED_DATETIME.timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(stable_files.FIXED_DATETIME.timestamp())))
     as_is = HTML(string=html, base_url=".").write_pdf()
     assert export.render_pdf(html, base_url=".") == as_is
 

@@ -19,20 +19,19 @@ are slow to import and only the worker processes need them.
 from __future__ import annotations
 
 import functools
-import io
 import json
 import logging
 import math
 import os
 import re
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
@@ -47,9 +46,6 @@ TEMPLATE_NAME: Final = "wkus_report"
 SYNTHETIC_BANNER: Final = (
     "DANE SYNTETYCZNE — raport ćwiczebny, liczby nie opisują rzeczywistej gminy"
 )
-FIXED_DATETIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
-"""Workbook created/modified date: fixed so identical content gives identical bytes."""
-ZIP_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make Excel or LibreOffice read a text as a formula."""
 CONTENTS_SHEET: Final = "Spis tabel"
@@ -167,7 +163,7 @@ def render_xlsx(tables: Sequence[Table], *, title: str, notes: Sequence[str] = (
     workbook.properties.title = title
     workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
     workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return _with_fixed_zip_dates(_workbook_bytes(workbook))
+    return with_fixed_zip_dates(workbook_bytes(workbook))
 
 
 def sheet_names(titles: Sequence[str], *, reserved: Sequence[str] = ()) -> list[str]:
@@ -373,27 +369,3 @@ def _set_widths(
         longest = max([len(header), *(len(str(v)) for v in values if v is not None)])
         width = min(max(longest + 2, COLUMN_WIDTH_MIN), COLUMN_WIDTH_MAX)
         sheet.column_dimensions[get_column_letter(number)].width = width
-
-
-def _workbook_bytes(workbook: Any) -> bytes:
-    # ExcelWriter directly: openpyxl's save() stamps the current time as "modified".
-    from openpyxl.writer.excel import ExcelWriter
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).write_data()
-    return buffer.getvalue()
-
-
-def _with_fixed_zip_dates(payload: bytes) -> bytes:
-    """Rewrite the zip with a fixed date on every entry (zipfile stamps the current time)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(payload)) as source, zipfile.ZipFile(
-        buffer, "w", zipfile.ZIP_DEFLATED
-    ) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return buffer.getvalue()

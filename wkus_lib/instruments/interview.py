@@ -53,7 +53,7 @@ COUNT_COLUMNS: Final = ("criterion", "criterion_pl", "kind", "fragments", "inter
 
 def guide_document(interview: Interview, catalog: Catalog, administrator: str | None) -> bytes:
     """The interviewer's guide as DOCX bytes: clause, introduction, criteria, closing, codes."""
-    from wkus_lib.export import FIXED_DATETIME, _with_fixed_zip_dates
+    from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates
 
     labels = catalog.instruments
     document = Document()
@@ -110,7 +110,7 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
     )
     sink = io.BytesIO()
     document.save(sink)
-    return _with_fixed_zip_dates(sink.getvalue())
+    return with_fixed_zip_dates(sink.getvalue())
 
 
 # ------------------------------------------------------------ the coding sheet
@@ -118,7 +118,7 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
 
 def coding_sheet(interview: Interview, catalog: Catalog) -> bytes:
     """The coding workbook as XLSX bytes: coding rows, the code list, instructions."""
-    from wkus_lib.export import FIXED_DATETIME, _with_fixed_zip_dates, _workbook_bytes
+    from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
 
     workbook = Workbook()
     coding = workbook.active
@@ -171,7 +171,7 @@ def coding_sheet(interview: Interview, catalog: Catalog) -> bytes:
     workbook.properties.title = interview.name_pl
     workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
     workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return _with_fixed_zip_dates(_workbook_bytes(workbook))
+    return with_fixed_zip_dates(workbook_bytes(workbook))
 
 
 def write_interview_files(

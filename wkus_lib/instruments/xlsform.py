@@ -155,7 +155,7 @@ def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows: list[
 
 def xlsform_bytes(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> bytes:
     """The XLSForm workbook (``survey``, ``choices``, ``settings``) as bytes (no timestamps)."""
-    from wkus_lib.export import FIXED_DATETIME, _with_fixed_zip_dates, _workbook_bytes
+    from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
 
     survey = survey_rows(form, catalog, setup)
     choices = choice_rows(form, catalog)
@@ -168,7 +168,7 @@ def xlsform_bytes(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> b
     workbook.properties.title = form.title_pl
     workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
     workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return _with_fixed_zip_dates(_workbook_bytes(workbook))
+    return with_fixed_zip_dates(workbook_bytes(workbook))
 
 
 def convert_xlsform(payload: bytes, label: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import UTC, datetime
 from typing import Final
 
@@ -17,9 +16,9 @@ from docx.shared import Cm, Length, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from wkus_lib.program.model import Paragraph, ProgramDraft, Table, provision_labels, text_runs
+from wkus_lib.stable_files import with_fixed_zip_dates
 
 _DOCX_TEXT_WIDTH_CM: Final = 16.0
-_DOCX_FIXED_TIME: Final = (2000, 1, 1, 0, 0, 0)
 
 
 def render_docx(draft: ProgramDraft) -> bytes:
@@ -62,7 +61,7 @@ def render_docx(draft: ProgramDraft) -> bytes:
                 _docx_paragraph(document, block)
     sink = io.BytesIO()
     document.save(sink)
-    return _normalised_zip(sink.getvalue())
+    return with_fixed_zip_dates(sink.getvalue())
 
 
 def _docx_page_and_styles(document: DocxDocument) -> None:
@@ -163,15 +162,3 @@ def _docx_table(document: DocxDocument, table: Table) -> None:
                 shading.set(qn("w:fill"), "E3E8EF")
                 cell._tc.get_or_add_tcPr().append(shading)
     document.add_paragraph()
-
-
-def _normalised_zip(payload: bytes) -> bytes:
-    """The same archive with fixed member dates, so identical drafts give identical files."""
-    source = zipfile.ZipFile(io.BytesIO(payload))
-    sink = io.BytesIO()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=_DOCX_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(member.filename))
-    return sink.getvalue()
