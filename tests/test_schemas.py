@@ -45,6 +45,26 @@ def test_likert_answer_outside_one_to_five_is_rejected_with_row_and_value(answer
     assert problem["value"] == str(answer)
 
 
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"answer": 6}, "wartość za duża: najwięcej 5"),
+        ({"answer": 0}, "wartość za mała: najmniej 1"),
+        ({"area": "kosmos"}, "wartość spoza dozwolonej listy: "),
+        ({"teryt": "201302"}, "niepoprawny format"),
+    ],
+)
+def test_problems_read_as_polish_not_as_pandera_checks(
+    overrides: dict[str, object], expected: str
+) -> None:
+    outcome = validate_table("survey_responses", _responses(**overrides), "a.csv")
+    problem = str(outcome.problems.iloc[0]["problem"])
+    assert problem.startswith(expected)
+    assert not re.search(r"[a-z]+_[a-z_]+\(|str_matches|isin\(", problem), problem
+    if "area" in overrides:
+        assert "edukacja" in problem and "[" not in problem
+
+
 def test_teryt_with_lost_leading_digit_is_rejected() -> None:
     outcome = validate_table("survey_responses", _responses(teryt="201302"), "a.csv")
     assert outcome.valid.empty

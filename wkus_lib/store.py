@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,11 +53,33 @@ class ValidationOutcome:
     problems: pd.DataFrame
 
 
+_BOUND_WORDS_PL: Final = {
+    "greater_than_or_equal_to": "najmniej",
+    "less_than_or_equal_to": "najwięcej",
+    "greater_than": "więcej niż",
+}
+_CHECK_CALL: Final = re.compile(r"^(?P<name>\w+)\((?P<argument>.*)\)$", re.DOTALL)
+
+
 def _problem_text(check: str) -> str:
-    for key, text in _PANDERA_CHECKS_PL.items():
-        if check.startswith(key):
-            return f"{text} ({check})"
-    return check
+    """A pandera check (``less_than_or_equal_to(5)``) as a Polish problem for users.
+
+    >>> _problem_text("less_than_or_equal_to(5)")
+    'wartość za duża: najwięcej 5'
+    >>> _problem_text("isin(['sport', 'kultura'])")
+    'wartość spoza dozwolonej listy: sport, kultura'
+    """
+    call = _CHECK_CALL.match(check)
+    name, argument = (call["name"], call["argument"]) if call else (check, "")
+    text = next((t for key, t in _PANDERA_CHECKS_PL.items() if name.startswith(key)), None)
+    if text is None:
+        return check
+    if name in _BOUND_WORDS_PL:
+        return f"{text}: {_BOUND_WORDS_PL[name]} {argument}"
+    if name == "isin":
+        choices = ", ".join(part.strip(" '\"") for part in argument.strip("[]{}()").split(","))
+        return f"{text}: {choices}"
+    return text
 
 
 def validate_table(name: str, frame: pd.DataFrame, source: str) -> ValidationOutcome:
