@@ -54,9 +54,9 @@ class ValidationOutcome:
 
 
 _BOUND_WORDS_PL: Final = {
-    "greater_than_or_equal_to": "najmniej",
-    "less_than_or_equal_to": "najwięcej",
-    "greater_than": "więcej niż",
+    "greater_than_or_equal_to": ": najmniej",
+    "less_than_or_equal_to": ": najwięcej",
+    "greater_than": " niż",
 }
 _CHECK_CALL: Final = re.compile(r"^(?P<name>\w+)\((?P<argument>.*)\)$", re.DOTALL)
 
@@ -75,7 +75,7 @@ def _problem_text(check: str) -> str:
     if text is None:
         return check
     if name in _BOUND_WORDS_PL:
-        return f"{text}: {_BOUND_WORDS_PL[name]} {argument}"
+        return f"{text}{_BOUND_WORDS_PL[name]} {argument}"
     if name == "isin":
         choices = ", ".join(part.strip(" '\"") for part in argument.strip("[]{}()").split(","))
         return f"{text}: {choices}"
