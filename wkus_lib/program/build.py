@@ -23,11 +23,8 @@ def build_program(
     lines = funds_lines(evaluation, [t.area for t in tasks])
     notes = [
         ("PROJEKT do edycji, przygotowany przez wkus z danych oceny; fragmenty oznaczone "
-        f"{PLACEHOLDER} uzupełnia urząd, a całość wymaga sprawdzenia przed konsultacjami.")
+         f"{PLACEHOLDER} uzupełnia urząd, a całość wymaga sprawdzenia przed konsultacjami.")
     ]
-    if store.synthetic:
-        notes.insert(0, "DANE SYNTETYCZNE — projekt wygenerowany z danych demonstracyjnych; "
-                        "liczby są wygenerowane i nie opisują rzeczywistej gminy.")
     return ProgramDraft(
         gmina=gmina, first_year=first_year, last_year=last_year,
         base_year=evaluation.base_year, synthetic=store.synthetic,

@@ -15,7 +15,14 @@ from docx.oxml.parser import OxmlElement
 from docx.shared import Cm, Length, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from wkus_lib.program.model import Paragraph, ProgramDraft, Table, provision_labels, text_runs
+from wkus_lib.program.model import (
+    SYNTHETIC_NOTE,
+    Paragraph,
+    ProgramDraft,
+    Table,
+    provision_labels,
+    text_runs,
+)
 from wkus_lib.stable_files import with_fixed_zip_dates
 
 _DOCX_TEXT_WIDTH_CM: Final = 16.0
@@ -46,10 +53,11 @@ def render_docx(draft: ProgramDraft) -> bytes:
     annex = document.add_paragraph()
     annex.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _docx_runs(annex, draft.annex_line, size=Pt(9))
+    if draft.synthetic:
+        _docx_runs(document.add_paragraph(), SYNTHETIC_NOTE, bold=True,
+                   colour=RGBColor(0x9C, 0x00, 0x18))
     for note in draft.notes:
-        synthetic = note.startswith("DANE SYNTETYCZNE")
-        _docx_runs(document.add_paragraph(), note, bold=synthetic, italic=not synthetic,
-                   colour=RGBColor(0x9C, 0x00, 0x18) if synthetic else None)
+        _docx_runs(document.add_paragraph(), note, italic=True)
     document.add_paragraph(draft.title, style="Title")
 
     for section in draft.sections:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import jinja2
 
-from wkus_lib.program.model import ProgramDraft, Table, provision_labels, text_runs
+from wkus_lib.program.model import (
+    SYNTHETIC_NOTE,
+    ProgramDraft,
+    Table,
+    provision_labels,
+    text_runs,
+)
 
 
 def render_html(draft: ProgramDraft) -> str:
@@ -21,4 +27,4 @@ def render_html(draft: ProgramDraft) -> str:
     environment.globals["provision_labels"] = provision_labels
     environment.globals["zip"] = zip
     environment.tests["table"] = lambda block: isinstance(block, Table)
-    return environment.get_template("program.html.j2").render(draft=draft)
+    return environment.get_template("program.html.j2").render(draft=draft, synthetic_note=SYNTHETIC_NOTE)

@@ -15,6 +15,11 @@ from typing import Final, Literal
 from wkus_lib.domain import AreaId, Gmina
 
 PLACEHOLDER: Final = "[do uzupełnienia]"
+SYNTHETIC_NOTE: Final = (
+    "DANE SYNTETYCZNE — projekt wygenerowany z danych demonstracyjnych; "
+    "liczby są wygenerowane i nie opisują rzeczywistej gminy."
+)
+"""Shown above the title of every draft built from a store of demo data (``synthetic``)."""
 PLACEHOLDER_PATTERN: Final = re.compile(r"\[do uzupełnienia[^\]]*\]")
 
 STATUTORY_SECTIONS: Final[tuple[tuple[str, str], ...]] = (
