@@ -84,7 +84,8 @@ class ImportReport:
     def to_text(self) -> str:
         """The report ``wkus import`` prints."""
         lines = ["Raport importu danych", ""]
-        lines += ["Wykryto:"] + [f"  {d}" for d in self.detections]
+        if self.detections:
+            lines += ["Wykryto:"] + [f"  {d}" for d in self.detections]
         if self.notes:
             lines += ["Uwagi:"] + [f"  {n}" for n in self.notes]
         lines += ["Wynik:"] + ([f"  {s}" for s in self.summary_lines()] or ["  nic nie dodano"])
