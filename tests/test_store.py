@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pandera.errors
 import pytest
 
 from wkus_lib.errors import InputError
@@ -56,3 +58,21 @@ def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
 def test_missing_store_gives_a_polish_hint(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="wkus demo-data"):
         read_manifest(tmp_path)
+
+
+def test_tables_read_unvalidated_equal_validated_ones(demo: Any) -> None:
+    """Unchanged tables skip validation: they must be what validating would give, types included."""
+    store = read_store(demo.store_dir)
+    for name, model in TABLES.items():
+        table = getattr(store, name)
+        pd.testing.assert_frame_equal(model.validate(table.copy()), table, check_dtype=True)
+
+
+def test_a_table_changed_behind_the_manifest_is_validated_again(tmp_path: Path) -> None:
+    write_store(_tables(), tmp_path, synthetic=False)
+    path = tmp_path / "beneficiaries.parquet"
+    edited = pd.read_parquet(path)
+    edited.loc[0, "clients_served"] = -3  # no store write lets this through
+    edited.to_parquet(path, index=False)
+    with pytest.raises(pandera.errors.SchemaError, match="clients_served"):
+        read_store(tmp_path)

@@ -28,6 +28,20 @@ from typing import Any, Final
 
 KILL_POLL_S: Final = 0.02
 ZYGOTE_START_TIMEOUT_S: Final = 120.0
+REPORT_KERNEL_OPTIONS: Final = (
+    "--IPKernelApp.log_level=CRITICAL",
+    "--HistoryManager.enabled=False",
+)
+"""A report kernel logs only critical messages (at shutdown it reports the interrupt it
+receives as an "ERROR" that means nothing to a user) and keeps no IPython history (a
+report's cells are in its notebook; the history database is the user's own)."""
+EXIT_POLL_S: Final = 0.01
+"""How often a shutting-down kernel is checked for having exited (jupyter_client: 0.1 s)."""
+IOPUB_CONNECT_WAIT_S: Final = 0.05
+"""How long a kernel_info's messages may take to arrive on IOPub before it is asked again."""
+RECONNECT_INTERVAL_MS: Final = 10
+"""ZeroMQ's retry interval for a connection the kernel refused (default 100 ms): a
+client usually connects while the new kernel is still binding its ports."""
 
 
 class ZygoteError(RuntimeError):
@@ -168,10 +182,8 @@ def fresh_kernel_manager() -> type[Any]:
     A user-level ``python3`` kernelspec (``~/.local/share/jupyter/kernels``)
     takes precedence over the venv's and would run reports on another Python
     with other packages. The local transport is CurveZMQ-encrypted when pyzmq
-    supports it (ipykernel warns on every start otherwise). The kernel's own
-    log is limited to critical messages: at shutdown it reports the
-    interrupt it receives as an "ERROR" that means nothing to a user (report
-    errors reach the runner through the notebook's outputs instead).
+    supports it (ipykernel warns on every start otherwise). The kernel gets
+    :data:`REPORT_KERNEL_OPTIONS`.
     """
     import zmq
     from ipykernel.kernelspec import RESOURCES, get_kernel_dict
@@ -184,7 +196,7 @@ def fresh_kernel_manager() -> type[Any]:
         def kernel_spec(self) -> KernelSpec:
             if self._kernel_spec is None:
                 spec = get_kernel_dict()
-                spec["argv"] = [*spec["argv"], "--IPKernelApp.log_level=CRITICAL"]
+                spec["argv"] = [*spec["argv"], *REPORT_KERNEL_OPTIONS]
                 self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
             return self._kernel_spec
 
@@ -192,7 +204,76 @@ def fresh_kernel_manager() -> type[Any]:
         def _encrypt_when_possible(self) -> str:
             return "auto" if zmq.has("curve") else "disabled"
 
+        @default("client_factory")
+        def _prompt_client(self) -> type[Any]:
+            return prompt_kernel_client()
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # Called only while shutting down: a report's kernel exits within
+            # milliseconds, and 0.1 s polls would add up to most of a second.
+            await super()._async_wait(pollinterval=min(pollinterval, EXIT_POLL_S))
+
     return VenvKernelManager
+
+
+@functools.cache
+def prompt_kernel_client() -> type[Any]:
+    """A kernel client whose ``wait_for_ready`` returns as soon as the kernel is ready.
+
+    jupyter_client's version ends by draining IOPub until 0.2 s pass without a
+    message: a fixed 0.2 s per kernel, a tenth of a small report. This one
+    waits for the ``idle`` status that closes its ``kernel_info`` request
+    instead — the same proof that IOPub is connected. Messages of earlier
+    requests may remain queued; nbclient reads only messages whose parent is
+    the cell it is running.
+    """
+    from queue import Empty
+
+    import zmq
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class PromptKernelClient(AsyncKernelClient):  # type: ignore[misc]
+        def start_channels(self, *args: Any, **kwargs: Any) -> None:
+            self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_INTERVAL_MS)
+            super().start_channels(*args, **kwargs)
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if (
+                    reply is not None
+                    and reply["msg_type"] == "kernel_info_reply"
+                    and await self._iopub_reaches_idle(reply["parent_header"].get("msg_id"))
+                ):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+        async def _iopub_reaches_idle(self, request_id: str | None) -> bool:
+            """True once IOPub shows the ``idle`` status of ``request_id``."""
+            until = time.monotonic() + IOPUB_CONNECT_WAIT_S
+            while (left := until - time.monotonic()) > 0:
+                try:
+                    message = await self.iopub_channel.get_msg(timeout=left)
+                except Empty:
+                    return False
+                if (
+                    message["msg_type"] == "status"
+                    and message["content"].get("execution_state") == "idle"
+                    and message["parent_header"].get("msg_id") == request_id
+                ):
+                    return True
+            return False
+
+    return PromptKernelClient
 
 
 @functools.cache
