@@ -107,6 +107,13 @@ def test_kernel_runs_on_this_interpreter_in_the_notebooks_folder(
 
 
 @pytest.mark.slow
+def test_report_kernels_keep_no_ipython_history(mixed_batch: tuple[BatchResult, Path]) -> None:
+    """The user's IPython history database is theirs: report cells are in the notebooks."""
+    _, out_dir = mixed_batch
+    assert facts(out_dir / "0201011-gmina/on_going/sport.ipynb")["history_enabled"] is False
+
+
+@pytest.mark.slow
 def test_teryt_with_leading_zero_reaches_the_notebook_as_a_string(
     mixed_batch: tuple[BatchResult, Path],
 ) -> None:
