@@ -45,10 +45,10 @@ year and indicator (catalogue order).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -121,9 +121,8 @@ class IndicatorInputs:
         flags = cy[list(UNIT_KEYS)].assign(
             multi=multi, ends_multi=multi & (cy["year"].to_numpy() == cy["end_year"].to_numpy())
         )
-        units = flags.groupby(list(UNIT_KEYS), sort=True).agg(
-            multi=("multi", "any"), ends_multi=("ends_multi", "any")
-        ).reset_index()
+        units = flags.groupby(list(UNIT_KEYS), sort=True)[["multi", "ends_multi"]].any()
+        units = units.reset_index()
         return units.assign(mode=np.where(units["multi"], _MULTI, efficiency.ANNUAL_GRANT))
 
     @cached_property
@@ -208,9 +207,14 @@ class IndicatorInputs:
         return achievement.merge(main_units, on=keys, how="outer")
 
     @cached_property
+    def survey_items(self) -> pd.DataFrame:
+        """The catalogue's survey items (:meth:`Catalog.survey_items`)."""
+        return self.catalog.survey_items()
+
+    @cached_property
     def service_scores(self) -> pd.DataFrame:
         """Criterion scores of every service instrument per unit."""
-        items = self.catalog.survey_items()
+        items = self.survey_items
         items = items[items["instrument"] != "wspolpraca"]
         return quality.perspective_scores(
             self.store.survey_responses, items, keys=UNIT_KEYS,
@@ -235,7 +239,7 @@ class IndicatorInputs:
     @cached_property
     def cooperation_items(self) -> pd.DataFrame:
         """Survey items of the cooperation questionnaire."""
-        items = self.catalog.survey_items()
+        items = self.survey_items
         return items[items["instrument"] == "wspolpraca"]
 
     @cached_property
@@ -304,9 +308,11 @@ def _unit_values(
     """Unit keys of ``source`` (the unit report by default) with a value and optional ``n``."""
     frame = inputs.unit_report if source is None else source
     counts = _missing_counts(len(frame)) if n is None else n
-    return frame[list(UNIT_KEYS)].assign(
-        value=np.asarray(value, dtype=float), n=np.asarray(counts), ci_low=np.nan, ci_high=np.nan
-    )
+    return pd.DataFrame({
+        **{key: frame[key].array for key in UNIT_KEYS},
+        "value": np.asarray(value, dtype=float), "n": np.asarray(counts),
+        "ci_low": np.full(len(frame), np.nan), "ci_high": np.full(len(frame), np.nan),
+    })
 
 
 def _client_scale(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
@@ -489,11 +495,12 @@ def _sroi(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
 
 
 def _gmina_values(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[list(GMINA_KEYS)].assign(
-        value=frame["value"], n=frame["n"],
-        ci_low=frame.get("ci_low", np.nan),
-        ci_high=frame.get("ci_high", np.nan),
-    )
+    return pd.DataFrame({
+        **{key: frame[key].array for key in GMINA_KEYS},
+        "value": frame["value"].array, "n": frame["n"].array,
+        **{bound: frame[bound].array if bound in frame.columns else np.full(len(frame), np.nan)
+           for bound in ("ci_low", "ci_high")},
+    })
 
 
 def _checklist(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
@@ -601,22 +608,84 @@ def _check_choice(name: str, chosen: Collection[str] | None, allowed: Collection
         )
 
 
-def _indicator_rows(
-    inputs: IndicatorInputs, spec: IndicatorSpec, implementation: Implementation
+def _level_skeleton(inputs: IndicatorInputs, level: Level) -> tuple[list[str], pd.DataFrame]:
+    """The keys and the stage rows (units or gminy × year × stage) of a level."""
+    if level == "area":
+        return list(UNIT_KEYS), inputs.unit_stages
+    return list(GMINA_KEYS), inputs.gmina_stages
+
+
+def _stage_rows(skeleton: pd.DataFrame, specs: Sequence[IndicatorSpec]) -> pd.DataFrame:
+    """For each indicator in turn, the skeleton rows of its stages, with ``indicator``."""
+    stage = skeleton["stage"].to_numpy()
+    positions = [np.flatnonzero(np.isin(stage, list(spec.stages))) for spec in specs]
+    rows = skeleton.take(np.concatenate(positions)).reset_index(drop=True)
+    ids = np.repeat(np.array([spec.id for spec in specs], dtype=object),
+                    [len(p) for p in positions])
+    return rows.assign(indicator=pd.Series(ids, dtype="str"))
+
+
+def _stacked_values(
+    keys: Sequence[str], specs: Sequence[IndicatorSpec], values: Sequence[pd.DataFrame]
 ) -> pd.DataFrame:
-    if implementation.level == "area":
-        keys, skeleton = list(UNIT_KEYS), inputs.unit_stages
-    else:
-        keys, skeleton = list(GMINA_KEYS), inputs.gmina_stages
-    skeleton = skeleton[skeleton["stage"].isin(spec.stages)]
-    values = implementation.compute(inputs, spec)
-    on = [*keys, "stage"] if "stage" in values.columns else keys
-    values = values[[*on, *VALUE_COLUMNS]].astype({"value": float, "ci_low": float,
-                                                   "ci_high": float, "n": "Int64"})
-    rows = skeleton.merge(values, on=on, how="inner" if spec.optional else "left")
-    if implementation.level == "gmina":
-        rows = rows.assign(area=pd.Series(pd.NA, index=rows.index, dtype="str"))
-    return rows.assign(indicator=spec.id)
+    """The values of several indicators one after another, with ``indicator``.
+
+    ``n`` passes through float on its way to Int64: counts are far below 2**53.
+    """
+    def stacked(column: str, dtype: type | None = None) -> npt.NDArray[Any]:
+        return np.concatenate([
+            frame[column].to_numpy() if dtype is None
+            else frame[column].to_numpy(dtype=dtype, na_value=np.nan)
+            for frame in values
+        ])
+
+    ids = np.repeat(np.array([spec.id for spec in specs], dtype=object),
+                    [len(frame) for frame in values])
+    return pd.DataFrame({
+        **{key: stacked(key) for key in keys},
+        "indicator": pd.Series(ids, dtype="str"),
+        "value": stacked("value", float),
+        "n": pd.array(stacked("n", float), dtype="Int64"),
+        "ci_low": stacked("ci_low", float),
+        "ci_high": stacked("ci_high", float),
+    })
+
+
+def _level_rows(
+    inputs: IndicatorInputs, level: Level, specs: Sequence[IndicatorSpec]
+) -> list[pd.DataFrame]:
+    """The rows of a level's indicators: every stage row of the unit (gmina) with its values.
+
+    Values per unit (gmina) and year are joined to the stage rows of all such
+    indicators at once; values given per stage (``stage`` column) and optional
+    indicators (rows only where there is a value) are joined one by one. The
+    rows come grouped by join, not in table order: :func:`indicator_table`
+    sorts them (each row has its own teryt, area, stage, year and indicator).
+    """
+    keys, skeleton = _level_skeleton(inputs, level)
+    parts: list[pd.DataFrame] = []
+    shared_specs: list[IndicatorSpec] = []
+    shared_values: list[pd.DataFrame] = []
+    for spec in specs:
+        values = INDICATOR_FUNCTIONS[spec.id].compute(inputs, spec)
+        if spec.optional or "stage" in values.columns:
+            on = [*keys, "stage"] if "stage" in values.columns else keys
+            values = values[[*on, *VALUE_COLUMNS]].astype(
+                {"value": float, "ci_low": float, "ci_high": float, "n": "Int64"})
+            rows = skeleton[skeleton["stage"].isin(spec.stages)].merge(
+                values, on=on, how="inner" if spec.optional else "left")
+            parts.append(rows.assign(indicator=spec.id))
+        else:
+            shared_specs.append(spec)
+            shared_values.append(values)
+    if shared_specs:
+        parts.append(_stage_rows(skeleton, shared_specs).merge(
+            _stacked_values(keys, shared_specs, shared_values), on=[*keys, "indicator"],
+            how="left"))
+    if level == "gmina":
+        parts = [part.assign(area=pd.Series(pd.NA, index=part.index, dtype="str"))
+                 for part in parts]
+    return parts
 
 
 def _suppress(table: pd.DataFrame, respondent_based: np.ndarray, threshold: int) -> pd.DataFrame:
@@ -761,9 +830,12 @@ def indicator_table(
     if inputs.units.empty:
         return _empty_table()
     parts = [
-        _indicator_rows(inputs, spec, INDICATOR_FUNCTIONS[spec.id]) for spec in catalog.indicators
+        part
+        for level in ("area", "gmina")
+        for part in _level_rows(inputs, level, [
+            spec for spec in catalog.indicators if INDICATOR_FUNCTIONS[spec.id].level == level])
+        if len(part)
     ]
-    parts = [part for part in parts if len(part)]
     if not parts:
         return _empty_table()
     table = pd.concat(parts, ignore_index=True)

@@ -170,9 +170,8 @@ def composite_index(
     frame = components[list(keys)][usable].assign(
         weighted=(weight * value)[usable], weight=weight[usable]
     )
-    summary = frame.groupby(list(keys), sort=True, observed=True).agg(
-        weighted=("weighted", "sum"), weight=("weight", "sum"), n=("weight", "size")
-    ).reset_index()
+    groups = frame.groupby(list(keys), sort=True, observed=True)
+    summary = groups[["weighted", "weight"]].sum().assign(n=groups.size()).reset_index()
     total = summary["weight"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         index = np.where(total > 0, summary["weighted"].to_numpy(dtype=float) / total, np.nan)

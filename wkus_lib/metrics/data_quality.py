@@ -321,8 +321,8 @@ def finance_totals(
         duplicate=finance.duplicated([*keys, "category", "source"], keep="first").to_numpy(),
         no_actual=finance["actual"].isna().to_numpy(),
     )
-    per_report = lines.groupby(keys, sort=True).agg(
-        lines=("planned", "size"), duplicate=("duplicate", "sum"), no_actual=("no_actual", "sum"))
+    line_groups = lines.groupby(keys, sort=True)
+    per_report = line_groups[["duplicate", "no_actual"]].sum().assign(lines=line_groups.size())
     personal = contributions[contributions["kind"] == "osobowy"]
     hours = personal["volunteer_hours"].to_numpy(dtype=float, na_value=np.nan)
     rate = personal["hourly_rate"].to_numpy(dtype=float, na_value=np.nan)
@@ -339,9 +339,9 @@ def finance_totals(
         problem=(reports["duplicate"] > 0) | (reports["valuation"] > 0),
         broken=(reports["duplicate"] > 0) | (reports["valuation"] > 0) | (reports["no_actual"] > 0),
     )
-    summary = flagged.groupby(unit, sort=True).agg(
-        reports=("contract_id", "size"), broken=("broken", "sum"), problems=("problem", "sum"),
-        duplicate=("duplicate", "sum"), no_actual=("no_actual", "sum"), lines=("lines", "sum"))
+    unit_groups = flagged.groupby(unit, sort=True)
+    summary = unit_groups[["broken", "problem", "duplicate", "no_actual", "lines"]].sum().rename(
+        columns={"problem": "problems"}).assign(reports=unit_groups.size())
     doubled = flagged[flagged["duplicate"] > 0].groupby(unit)["contract_id"].agg(", ".join)
     misvalued = flagged[flagged["valuation"] > 0].groupby(unit)["contract_id"].agg(", ".join)
     records: list[dict[str, object]] = []

@@ -194,10 +194,9 @@ class MultiYearComparison:
 
 
 def _period_means(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    return frame.groupby(list(by), sort=True, observed=True).agg(
-        unit_cost=("unit_cost", "mean"), achievement=("achievement", "mean"),
-        years=("year", "nunique"),
-    ).reset_index()
+    groups = frame.groupby(list(by), sort=True, observed=True)
+    means = groups[["unit_cost", "achievement"]].mean()
+    return means.assign(years=groups["year"].nunique()).reset_index()
 
 
 def _comparison_changes(
@@ -218,10 +217,8 @@ def _comparison_changes(
     )
     paired = paired.assign(period=period)[period != ""]
     means = _period_means(paired, [*keys, "comparison_area", "period"])
-    wide = means.pivot_table(
-        index=[*keys, "comparison_area"], columns="period",
-        values=["unit_cost", "achievement"], observed=True, dropna=False,
-    )
+    wide = means.pivot(index=[*keys, "comparison_area"], columns="period",
+                       values=["unit_cost", "achievement"])
     wide.columns = ["_".join(map(str, column)) for column in wide.columns]
     wide = wide.reindex(columns=[f"{v}_{p}" for v in ("unit_cost", "achievement")
                                  for p in ("before", "after")])
@@ -230,11 +227,13 @@ def _comparison_changes(
         achievement_change=wide["achievement_after"] - wide["achievement_before"],
     ).reset_index()
     usable = wide[wide["cost_pct"].notna() | wide["achievement_change"].notna()]
-    return usable.groupby(keys, sort=True).agg(
-        comparison_areas=("comparison_area", lambda s: ",".join(sorted(s))),
-        comparison_unit_cost_change_pct=("cost_pct", "mean"),
-        comparison_achievement_change=("achievement_change", "mean"),
-    ).reset_index()
+    groups = usable.groupby(keys, sort=True)
+    changes = groups[["cost_pct", "achievement_change"]].mean()
+    return pd.DataFrame({
+        "comparison_areas": groups["comparison_area"].agg(lambda s: ",".join(sorted(s))),
+        "comparison_unit_cost_change_pct": changes["cost_pct"],
+        "comparison_achievement_change": changes["achievement_change"],
+    }).reset_index()
 
 
 def multi_year_comparison_table(
@@ -284,8 +283,9 @@ def multi_year_comparison_table(
     after = _period_means(after_rows, [*keys, "end_year"]).rename(
         columns={"unit_cost": "unit_cost_after", "achievement": "achievement_after",
                  "years": "after_years"})
-    never = yearly.merge(first[keys], on=keys, how="left", indicator=True)
-    comparison = never[never["_merge"] == "left_only"].drop(columns="_merge")
+    treated_area = pd.MultiIndex.from_frame(yearly[keys]).isin(
+        pd.MultiIndex.from_frame(first[keys]))
+    comparison = yearly[~treated_area]
     table = (
         periods.merge(before, on=keys, how="left")
         .merge(after, on=[*keys, "end_year"], how="left")

@@ -121,12 +121,11 @@ def standard_compliance(checklist: pd.DataFrame, *, by: Sequence[str]) -> pd.Dat
         confirmed=(self_met & confirmed.fillna(False).to_numpy(dtype=bool)).astype(float),
         checked=checked.astype(float),
     )
-    summary = frame.groupby(list(by), sort=True, observed=True, dropna=False).agg(
-        self_declared=("self_declared", "mean"),
-        not_refuted=("not_refuted", "mean"),
-        confirmed_sum=("confirmed", "sum"),
-        n_requirements=("self_declared", "size"),
-        n_checked=("checked", "sum"),
+    groups = frame.groupby(list(by), sort=True, observed=True, dropna=False)
+    means = groups[["self_declared", "not_refuted"]].mean()
+    sums = groups[["confirmed", "checked"]].sum()
+    summary = means.assign(
+        confirmed_sum=sums["confirmed"], n_requirements=groups.size(), n_checked=sums["checked"]
     ).reset_index()
     n = summary["n_requirements"].to_numpy(dtype=float)
     n_checked = summary["n_checked"].to_numpy(dtype=float)

@@ -7,10 +7,11 @@ gmina-level overview (all areas of the gmina).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 
@@ -36,6 +37,30 @@ class ReportContext:
     threshold: int
     inputs: IndicatorInputs
     """The indicator engine's prepared inputs (E9 details, survey scores), computed once."""
+    shared: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Results of :func:`per_report` functions, computed once for the sections that read them."""
+
+
+Result = TypeVar("Result")
+
+
+def per_report(
+    function: Callable[[ReportContext], Result],
+) -> Callable[[ReportContext], Result]:
+    """Compute ``function(ctx)`` once per report; later calls get the same (unmodified) value.
+
+    For data several sections read (a context is one report, so nothing passes
+    between reports). Callers must not modify the returned object.
+    """
+    key = (function.__module__, function.__qualname__)
+
+    @functools.wraps(function)
+    def once(ctx: ReportContext) -> Result:
+        if key not in ctx.shared:
+            ctx.shared[key] = function(ctx)
+        return cast(Result, ctx.shared[key])
+
+    return once
 
 
 def open_report(
@@ -75,8 +100,19 @@ def area_contracts(ctx: ReportContext) -> pd.DataFrame:
 
 def latest(ctx: ReportContext, stage: str | None = None) -> pd.DataFrame:
     """Indicator rows of the report's stage and year, indexed by indicator (one area)."""
+    if not stage or stage == ctx.stage:
+        return _report_latest(ctx)
+    return _latest_rows(ctx, stage)
+
+
+@per_report
+def _report_latest(ctx: ReportContext) -> pd.DataFrame:
+    return _latest_rows(ctx, str(ctx.stage))
+
+
+def _latest_rows(ctx: ReportContext, stage: str) -> pd.DataFrame:
     table = ctx.indicators
-    rows = table[(table["stage"] == (stage or ctx.stage)) & (table["year"] == ctx.year)]
+    rows = table[(table["stage"] == stage) & (table["year"] == ctx.year)]
     if ctx.area is not None:
         rows = rows[rows["area"].isna() | (rows["area"] == ctx.area)]
     return rows.drop_duplicates("indicator").set_index("indicator")
@@ -91,6 +127,7 @@ def yearly(ctx: ReportContext, indicator: str) -> pd.DataFrame:
     return rows[["year", "value", "n", "ci_low", "ci_high", "suppressed"]]
 
 
+@per_report
 def year_modes(ctx: ReportContext) -> pd.DataFrame:
     """The contract mode in force in each year for the report's area."""
     records = [

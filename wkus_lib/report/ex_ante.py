@@ -37,6 +37,7 @@ from wkus_lib.report.context import (
     indicator_name,
     interval_text,
     latest,
+    per_report,
     year_modes,
     yearly,
 )
@@ -325,6 +326,7 @@ class CostBasis:
     contest_year: int | None
 
 
+@per_report
 def _area_years(ctx: ReportContext) -> pd.DataFrame:
     """The area's unit report (money, clients) for the years up to the evaluation year."""
     report = ctx.inputs.unit_report
@@ -344,6 +346,7 @@ def _latest_before(frame: pd.DataFrame, year: int, column: str) -> pd.Series | N
     return None if rows.empty else rows.iloc[-1]
 
 
+@per_report
 def cost_basis(ctx: ReportContext) -> CostBasis:
     """Clients (latest year), baseline unit cost, in-house unit cost and contest cost."""
     years = _area_years(ctx)

@@ -251,7 +251,7 @@ def reliability_panel(ctx: ReportContext) -> pd.DataFrame:
     Pooling the years gives enough respondents for a stable α; below the
     catalogue's minimum the verdict says so instead of giving a number.
     """
-    items = ctx.catalog.survey_items()
+    items = ctx.inputs.survey_items
     items = items[items["instrument"] == "klient"]
     answers = ctx.store.survey_responses
     answers = answers[(answers["area"] == ctx.area) & (answers["instrument"] == "klient")]
@@ -260,8 +260,10 @@ def reliability_panel(ctx: ReportContext) -> pd.DataFrame:
     for criterion, scale in items.groupby("criterion", sort=False):
         if len(scale) < 2:
             continue
-        wide = answers[answers["item_id"].isin(scale["item_id"])].pivot_table(
-            index=["year", "respondent_id"], columns="item_id", values="answer", aggfunc="first")
+        # One row per respondent, one column per item: the first answer given (repeats ignored).
+        scale_answers = answers[answers["item_id"].isin(scale["item_id"])]
+        item_answers = scale_answers.groupby(["year", "respondent_id", "item_id"])["answer"].first()
+        wide = item_answers.dropna().unstack("item_id")
         wide = wide.reindex(columns=list(scale["item_id"])).astype(float)
         for item in scale[scale["reverse"]]["item_id"]:
             wide[item] = 6 - wide[item]

@@ -45,6 +45,7 @@ from wkus_lib.report.context import (
     indicator_name,
     interval_text,
     latest,
+    per_report,
     score_rows,
     yearly,
 )
@@ -154,14 +155,13 @@ def cumulative_results(
                       & (results["year"] <= results["end_year"])]
     to_date = in_term[in_term["year"] <= year]
     reported = to_date[to_date["achieved"].notna()]
-    base = in_term.sort_values("year").groupby(keys, sort=True).agg(
-        name=("name", "last"), unit=("unit", "last"), start_year=("start_year", "first"),
-        end_year=("end_year", "first"), mean_target=("target", "mean"),
-    )
-    sums = reported.groupby(keys, sort=True).agg(
-        target_to_date=("target", "sum"), achieved_to_date=("achieved", "sum"),
-        years_reported=("year", "nunique"),
-    )
+    by_year = in_term.sort_values("year").groupby(keys, sort=True)
+    base = pd.concat([by_year[["name", "unit"]].last(), by_year[["start_year", "end_year"]].first(),
+                      by_year["target"].mean().rename("mean_target")], axis=1)
+    reported_groups = reported.groupby(keys, sort=True)
+    sums = reported_groups[["target", "achieved"]].sum().rename(
+        columns={"target": "target_to_date", "achieved": "achieved_to_date"}).assign(
+        years_reported=reported_groups["year"].nunique())
     due = to_date.groupby(keys, sort=True)["year"].nunique().rename("years_due")
     table = base.join(due, how="inner").join(sums, how="left").reset_index()
     years_reported = table["years_reported"].fillna(0).astype("int64")
@@ -360,6 +360,7 @@ def early_warnings(
 # ------------------------------------------------------------ data of one report
 
 
+@per_report
 def running_contracts(ctx: ReportContext) -> pd.DataFrame:
     """Multi-year contracts of the area that run in the evaluation year."""
     contracts = area_contracts(ctx)
@@ -367,6 +368,7 @@ def running_contracts(ctx: ReportContext) -> pd.DataFrame:
                      & (contracts["end_year"] >= ctx.year)]
 
 
+@per_report
 def contract_results(ctx: ReportContext) -> pd.DataFrame:
     """:func:`cumulative_results` of the running contracts."""
     contracts = running_contracts(ctx)
@@ -375,6 +377,7 @@ def contract_results(ctx: ReportContext) -> pd.DataFrame:
     return cumulative_results(results, year=ctx.year)
 
 
+@per_report
 def contract_budget(ctx: ReportContext) -> pd.DataFrame:
     """:func:`budget_execution` of the running contracts, from their start year."""
     contracts = running_contracts(ctx)
