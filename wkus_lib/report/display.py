@@ -90,25 +90,15 @@ def display_table(body_html: str, raw: pd.DataFrame, title: str) -> None:
     """Display an already built HTML table with its title and raw values for the annex."""
     caption = f'<p class="table-title">{html.escape(title)}</p>'
     block = "wkus-table-block long" if "long-table" in body_html else "wkus-table-block"
+    values = raw.reset_index(drop=True).astype(object)
+    values = values.where(values.notna(), None)
     display(
         {
             "text/html": f'<div class="{block}">{caption}{body_html}</div>',
-            TABLE_MIMETYPE: {"title": title, "data": _raw_values(raw)},
+            TABLE_MIMETYPE: {"title": title, "data": values.to_dict(orient="split")},
         },
         raw=True,
     )
-
-
-def _raw_values(frame: pd.DataFrame) -> dict[str, list[Any]]:
-    """The table as ``to_dict(orient="split")`` of a fresh index: Python values, None if missing."""
-    columns = []
-    for position in range(frame.shape[1]):
-        cells = frame.iloc[:, position].astype(object).to_numpy(copy=True)
-        cells[pd.isna(cells)] = None
-        columns.append(cells)
-    rows = [list(row) for row in zip(*columns, strict=True)] if columns else [
-        [] for _ in range(len(frame))]
-    return {"index": list(range(len(frame))), "columns": frame.columns.tolist(), "data": rows}
 
 
 def show_figure(fig: Figure) -> None:
