@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.errors
 import pytest
 
 from wkus_lib.errors import InputError
@@ -74,5 +73,9 @@ def test_a_table_changed_behind_the_manifest_is_validated_again(tmp_path: Path) 
     edited = pd.read_parquet(path)
     edited.loc[0, "clients_served"] = -3  # no store write lets this through
     edited.to_parquet(path, index=False)
-    with pytest.raises(pandera.errors.SchemaError, match="clients_served"):
+    with pytest.raises(InputError, match="clients_served") as raised:
         read_store(tmp_path)
+    assert raised.value.file == str(path)
+    assert raised.value.row == 1
+    assert raised.value.value == "-3"
+    assert "wartość za mała" in raised.value.problem

@@ -268,7 +268,19 @@ def _read_table(path: Path, name: str, recorded_sha256: str | None) -> pd.DataFr
     frame = pd.read_parquet(io.BytesIO(payload))
     if recorded_sha256 == hashlib.sha256(payload).hexdigest():
         return frame
-    return TABLES[name].validate(frame)
+    outcome = validate_table(name, frame, str(path))
+    if outcome.problems.empty:
+        return outcome.valid
+    first = outcome.problems.iloc[0]
+    raise InputError(
+        f"tabela magazynu zmieniona poza wkus nie przechodzi walidacji: {first['problem']} "
+        f"(problemów: {len(outcome.problems)})",
+        file=str(path),
+        row=None if pd.isna(first["row"]) else int(first["row"]) - 1,
+        column=first["column"], value=first["value"],
+        hint="Przywróć plik z kopii albo zbuduj magazyn od nowa i zaimportuj dane "
+             "poleceniem „wkus import”; plików magazynu nie edytuje się ręcznie.",
+    )
 
 
 def empty_table(name: str) -> pd.DataFrame:
