@@ -106,6 +106,17 @@ def test_html_of_synthetic_data_always_carries_the_banner_once(html: str) -> Non
     assert 'class="synthetic-banner"' not in export.render_html(_notebook(), title="t")
 
 
+def test_fallback_banner_says_what_the_report_notebooks_say() -> None:
+    from types import SimpleNamespace
+
+    from wkus_lib.i18n import set_language
+    from wkus_lib.report.common import synthetic_banner_html
+
+    set_language("pl")
+    notebook_banner = synthetic_banner_html(SimpleNamespace(synthetic=True))  # type: ignore[arg-type]
+    assert notebook_banner == f'<div class="synthetic-banner">{export.SYNTHETIC_BANNER}</div>'
+
+
 def test_html_has_the_print_css() -> None:
     css = (export.templates_dir() / "wkus_report" / "print.css").read_text(encoding="utf-8")
     for rule in ("size: A4", "counter(page)", "break-inside: avoid", "DejaVu Sans",

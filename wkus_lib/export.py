@@ -44,8 +44,10 @@ TABLE_MIMETYPE: Final = "application/vnd.wkus.table+json"
 REMOVED_CELL_TAGS: Final = frozenset({"injected-parameters", "parameters", "remove-cell"})
 TEMPLATE_NAME: Final = "wkus_report"
 SYNTHETIC_BANNER: Final = (
-    "DANE SYNTETYCZNE — raport ćwiczebny, liczby nie opisują rzeczywistej gminy"
+    "DANE SYNTETYCZNE — raport demonstracyjny, liczby są wygenerowane i nie opisują "
+    "rzeczywistej gminy."
 )
+"""The same words as the banner report notebooks show (``report.common.synthetic_banner_html``)."""
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make Excel or LibreOffice read a text as a formula."""
 CONTENTS_SHEET: Final = "Spis tabel"
