@@ -228,7 +228,8 @@ def main() -> None:
             identical = report_files(root / "shipped") == report_files(root / "isolated")
     national = run_national() if args.national else None
     floor_shipped = phases["cells"] / args.jobs
-    work = sum(phases.values()) / args.jobs
+    work_total = sum(phases.values())
+    work = work_total / args.jobs
     figures: dict[str, Any] = {
         "reports": count, "jobs": args.jobs, "load_before": load_before, "load_after": load(),
         "naive_s": round(naive, 1), "shipped_s": round(shipped, 1),
@@ -237,7 +238,7 @@ def main() -> None:
         "floor_naive_cells_s": round(floor_naive, 1),
         "floor_shipped_cells_s": round(floor_shipped, 1),
         "work_s": round(work, 1),
-        "work_phase_shares": {k: round(v / sum(phases.values()), 2) for k, v in phases.items()},
+        "work_phase_shares": {k: round(v / work_total, 2) for k, v in phases.items()},
         "naive_reports_per_s": round(count / naive, 3),
         "shipped_reports_per_s": round(count / shipped, 3),
         "speedup_vs_naive": round(naive / shipped, 2),

@@ -31,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
+from wkus_lib.report_outputs import SYNTHETIC_BANNER, TABLE_MIMETYPE
 from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
 
 if TYPE_CHECKING:
@@ -39,15 +40,8 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-TABLE_MIMETYPE: Final = "application/vnd.wkus.table+json"
-"""Display output of ``show_table``: ``{"title": str, "data": df.to_dict(orient="split")}``."""
 REMOVED_CELL_TAGS: Final = frozenset({"injected-parameters", "parameters", "remove-cell"})
 TEMPLATE_NAME: Final = "wkus_report"
-SYNTHETIC_BANNER: Final = (
-    "DANE SYNTETYCZNE — raport demonstracyjny, liczby są wygenerowane i nie opisują "
-    "rzeczywistej gminy."
-)
-"""The same words as the banner report notebooks show (``report.common.synthetic_banner_html``)."""
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make Excel or LibreOffice read a text as a formula."""
 CONTENTS_SHEET: Final = "Spis tabel"

@@ -28,6 +28,7 @@ from wkus_lib.report.display import (
     show_table,
     show_text,
 )
+from wkus_lib.report_outputs import SYNTHETIC_BANNER
 from wkus_lib.store import Store
 from wkus_lib.style import STATUS_LABELS, format_number
 
@@ -51,8 +52,7 @@ def synthetic_banner_html(store: Store) -> str:
     """The DANE SYNTETYCZNE banner for a store of demo data; nothing for real data."""
     if not store.synthetic:
         return ""
-    text = _("DANE SYNTETYCZNE — raport demonstracyjny, liczby są wygenerowane i nie opisują "
-             "rzeczywistej gminy.")
+    text = _(SYNTHETIC_BANNER)
     return f'<div class="synthetic-banner">{html.escape(text)}</div>'
 
 

@@ -16,9 +16,9 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
+from wkus_lib.report_outputs import TABLE_MIMETYPE
 from wkus_lib.style import format_number
 
-TABLE_MIMETYPE: Final = "application/vnd.wkus.table+json"
 LONG_TABLE_ROWS: Final = 20
 """Tables longer than this may break across pages (the header repeats); shorter ones never do."""
 
