@@ -23,8 +23,9 @@ demo: $(INSTALLED) system-deps
 	$(BIN)/wkus report --gmina all --stage all --area all $(if $(JOBS),--jobs $(JOBS))
 	@echo "Raporty: $(CURDIR)/reports/index.html"
 
+# Tests run in parallel, one worker per core (-n auto); a file's tests stay on one worker.
 test: $(INSTALLED) system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(INSTALLED) system-deps
 	$(BIN)/python bench/report_batch.py --with-isolated --national
