@@ -92,6 +92,18 @@ GMINA_TYPES: Final[dict[str, str]] = {
 }
 _TERYT_PATTERN: Final = re.compile(r"^\d{6}[1-3]$")
 REGISTRY_COLUMNS: Final = ("teryt", "name", "gmina_type", "powiat", "voivodeship", "population")
+PILOT_TERYT: Final[tuple[str, ...]] = (
+    "2013023",  # Ciechanowiec
+    "2010023",  # Drohiczyn
+    "2002112",  # Turośń Kościelna
+    "2002063",  # Łapy
+    "2011083",  # Sokółka
+    "2008063",  # Mońki
+    "2009042",  # Puńsk
+    "2003042",  # Boćki
+    "2002143",  # Zabłudów
+)
+"""The nine Podlasie gminy of the WKUS pilot, in the order of the pilot report."""
 
 
 @dataclass(frozen=True)
