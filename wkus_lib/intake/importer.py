@@ -41,15 +41,9 @@ from wkus_lib.intake.import_report import (
 from wkus_lib.intake.mapping import MappedSheet, SurveyCatalogue, map_sheet
 from wkus_lib.intake.pseudonym import PSEUDONYM_HEX_DIGITS, PSEUDONYM_PREFIX, load_key, pseudonymise
 from wkus_lib.intake.readers import read_file
+from wkus_lib.intake.upsert import append_to_store, rows_not_in
 from wkus_lib.schemas import END_BEFORE_START, MORE_LEAVERS_THAN_STAFF, TABLES
-from wkus_lib.store import (
-    MANIFEST_NAME,
-    append_to_store,
-    atomic_write_bytes,
-    read_store,
-    rows_not_in,
-    validate_table,
-)
+from wkus_lib.store import MANIFEST_NAME, atomic_write_bytes, read_store, validate_table
 
 QUARANTINE_DIR: Final = "quarantine"
 REASON_COLUMN: Final = "powód"
