@@ -37,6 +37,7 @@ from wkus_lib.domain import AREA_IDS, AreaId, load_gminy
 from wkus_lib.errors import ParameterError
 from wkus_lib.i18n import N_, _, set_language
 from wkus_lib.indicators import IndicatorInputs, indicator_table
+from wkus_lib.locate import locate_store
 from wkus_lib.metrics import quality
 from wkus_lib.report.common import (
     REPORT_TITLES,
@@ -237,6 +238,8 @@ class BenchmarkContext:
     """TERYT → gmina name (the code itself for gminy missing from the registry)."""
     inputs: IndicatorInputs
     """The indicator engine's prepared inputs (respondent SDs, E9 details), computed once."""
+    store_dir: Path | None = None
+    """Absolute folder of the store read (``store.data_hash`` is its manifest hash)."""
 
     @cached_property
     def modes(self) -> pd.DataFrame:
@@ -245,22 +248,30 @@ class BenchmarkContext:
         return modes[modes["area"] == self.area].reset_index(drop=True)
 
 
-def open_benchmark(area: str, year: int, store_dir: str | Path, lang: str = "pl") -> BenchmarkContext:
-    """Load the whole store and the area's indicator table; set the figure style and language."""
+def open_benchmark(
+    area: str, year: int, store_dir: str | Path = "", lang: str = "pl"
+) -> BenchmarkContext:
+    """Load the whole store and the area's indicator table; set the figure style and language.
+
+    ``store_dir`` is found by :func:`wkus_lib.locate.locate_store` (empty:
+    ``WKUS_STORE`` or the project's store).
+    """
     set_language(lang)
     apply_figure_style()
     if area not in AREA_IDS:
         raise ParameterError(f"Nieznany obszar „{area}”. Dostępne: {', '.join(AREA_IDS)}")
     catalog = load_catalog()
     threshold = catalog.settings.suppression.threshold
-    store = read_store(Path(store_dir))
+    store_dir = locate_store(store_dir)
+    store = read_store(store_dir)
     inputs = IndicatorInputs(store, catalog, threshold)
     table = indicator_table(inputs, areas=[area])
     registry = load_gminy()
     names = {str(t): registry[str(t)].name if str(t) in registry else str(t)
              for t in store.contracts["teryt"].unique()}
     return BenchmarkContext(area=area, year=year, store=store, indicators=table,
-                            catalog=catalog, threshold=threshold, names=names, inputs=inputs)
+                            catalog=catalog, threshold=threshold, names=names, inputs=inputs,
+                            store_dir=store_dir)
 
 
 def unit_rows(bctx: BenchmarkContext, indicator: str, year: int | None = None) -> pd.DataFrame:

@@ -16,9 +16,18 @@ from typing import Any, TypeVar, cast
 import pandas as pd
 
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
-from wkus_lib.domain import AREA_NAMES, AREA_NAMES_EN, AreaId, Gmina, StageId, load_gminy
+from wkus_lib.domain import (
+    AREA_NAMES,
+    AREA_NAMES_EN,
+    AreaId,
+    Gmina,
+    StageId,
+    load_gminy,
+    resolve_gmina,
+)
 from wkus_lib.i18n import _, current_language, set_language
 from wkus_lib.indicators import IndicatorInputs, indicator_table
+from wkus_lib.locate import locate_store
 from wkus_lib.store import Store, read_store
 from wkus_lib.style import apply_figure_style, format_number
 
@@ -37,6 +46,8 @@ class ReportContext:
     threshold: int
     inputs: IndicatorInputs
     """The indicator engine's prepared inputs (E9 details, survey scores), computed once."""
+    store_dir: Path | None = None
+    """Absolute folder of the store read (``store.data_hash`` is its manifest hash)."""
     shared: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
     """Results of :func:`per_report` functions, computed once for the sections that read them."""
 
@@ -64,21 +75,30 @@ def per_report(
 
 
 def open_report(
-    teryt: str, area: str | None, stage: str, year: int, store_dir: str | Path, lang: str = "pl"
+    teryt: str | int, area: str | None, stage: str, year: int, store_dir: str | Path = "",
+    lang: str = "pl",
 ) -> ReportContext:
-    """Load one gmina's data and indicator table; set the figure style and language."""
+    """Load one gmina's data and indicator table; set the figure style and language.
+
+    ``teryt`` is a code or a name (:func:`wkus_lib.domain.resolve_gmina`; a
+    code papermill turned into a number is restored); ``store_dir`` is found
+    by :func:`wkus_lib.locate.locate_store` (empty: ``WKUS_STORE`` or the
+    project's store).
+    """
     set_language(lang)
     apply_figure_style()
-    gmina = load_gminy()[teryt]
+    gmina = resolve_gmina(teryt, load_gminy())
+    teryt = gmina.teryt
+    store_dir = locate_store(store_dir)
     catalog = load_catalog()
-    store = read_store(Path(store_dir)).for_gmina(teryt)
+    store = read_store(store_dir).for_gmina(teryt)
     threshold = catalog.settings.suppression.threshold
     inputs = IndicatorInputs(store, catalog, threshold)
     table = indicator_table(inputs, areas=None if area is None else [area])
     return ReportContext(
         gmina=gmina, area=area,  # type: ignore[arg-type]
         stage=stage, year=year, store=store, indicators=table, catalog=catalog,
-        threshold=threshold, inputs=inputs,
+        threshold=threshold, inputs=inputs, store_dir=store_dir,
     )
 
 
