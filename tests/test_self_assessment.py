@@ -13,6 +13,7 @@ from wkus_lib import self_assessment
 from wkus_lib.catalog import load_catalog
 from wkus_lib.instruments.forms import questionnaire
 from wkus_lib.self_assessment import SelfAssessmentForm, check_completeness, response_rows
+from wkus_lib.store import read_store
 
 CATALOG = load_catalog()
 FORM = questionnaire(CATALOG, "samoocena")
@@ -77,7 +78,7 @@ def test_saving_writes_pseudonymised_answers_through_the_importer(
     assert report.problems.empty
     assert report.added == {"survey_responses": 4}
     assert "Zapisano samoocenę" in form.result.value
-    stored = pd.read_parquet(tmp_path / "magazyn" / "survey_responses.parquet")
+    stored = read_store(tmp_path / "magazyn").survey_responses
     assert set(stored["instrument"]) == {"samoocena"}
     assert "Stowarzyszenie Pomocna Dłoń" not in set(stored["respondent_id"])
     answers = dict(zip(stored["item_id"], stored["answer"], strict=True))

@@ -223,9 +223,10 @@ class SelfAssessmentForm:
     def _saved_before(self, rows: pd.DataFrame) -> bool:
         """Whether the store holds other answers of this provider for this gmina, area, year."""
         from wkus_lib.intake.pseudonym import load_key, pseudonymise
+        from wkus_lib.store import table_file
 
-        path = self.store_dir / f"{TABLE}.parquet"
-        if not path.exists():
+        path = table_file(self.store_dir, TABLE)
+        if path is None:
             return False
         first = rows.iloc[0]
         pseudonym = pseudonymise(str(first["respondent_id"]), load_key(self.key_file))
