@@ -31,7 +31,6 @@ from wkus_lib.explore import (
     selection_figure,
     selection_table,
     served_by_voila,
-    store_dir_from_environment,
     value_text,
 )
 from wkus_lib.indicators import compute_indicators
@@ -134,11 +133,6 @@ def test_no_query_string_means_no_change(small: ExplorerData) -> None:
     assert requested_teryt({}) is None
     assert requested_teryt({"QUERY_STRING": "teryt="}) is None
     assert apply_request(small, selection(), {}) == (selection(), None)
-
-
-def test_store_dir_comes_from_the_dashboard_environment_variable() -> None:
-    assert store_dir_from_environment("../data/store", {}) == Path("../data/store")
-    assert store_dir_from_environment("x", {"WKUS_STORE_DIR": "/s"}) == Path("/s")
 
 
 # -------------------------------------------------------------------- rows

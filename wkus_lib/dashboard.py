@@ -3,7 +3,7 @@
 Voilà runs the notebook in a fresh kernel for every visitor and shows its
 outputs without code. The server listens on 127.0.0.1 only, so nobody else
 on the network can open it. The store folder reaches the kernel through the
-:data:`wkus_lib.explore.STORE_DIR_VARIABLE` environment variable, and the
+:data:`wkus_lib.locate.STORE_ENV_VARIABLE` environment variable, and the
 page address may choose the gmina (``/?teryt=2002063``). Ctrl+C (or SIGTERM)
 stops Voilà and its kernels.
 """
@@ -56,12 +56,12 @@ def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
 
 def serve(store_dir: Path, port: int, *, open_browser: bool) -> int:
     """Run Voilà on the explorer until it stops or the user interrupts it; the exit status."""
-    from wkus_lib.explore import STORE_DIR_VARIABLE
+    from wkus_lib.locate import STORE_ENV_VARIABLE
     from wkus_lib.store import read_manifest
 
     store = store_dir.resolve()
     read_manifest(store)  # a missing store fails here, with a Polish hint, before Voilà starts
-    env = {**os.environ, STORE_DIR_VARIABLE: str(store)}
+    env = {**os.environ, STORE_ENV_VARIABLE: str(store)}
     print(f"Panel eksploratora: http://{HOST}:{port}/ (magazyn danych: {store_dir}). "
           f"Wybraną gminę otwiera adres http://{HOST}:{port}/?teryt=2013023. "
           "Zatrzymanie: Ctrl+C.", flush=True)

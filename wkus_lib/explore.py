@@ -32,6 +32,7 @@ from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
 from wkus_lib.domain import AREA_IDS, AREA_NAMES, STAGE_IDS, STAGE_NAMES, AreaId, load_gminy
 from wkus_lib.errors import ParameterError
 from wkus_lib.indicators import compute_indicators
+from wkus_lib.locate import locate_store
 from wkus_lib.plots_compare import dot_interval_plot
 from wkus_lib.report.context import format_indicator_value, interval_text
 from wkus_lib.report.display import show_figure, show_html, show_table
@@ -41,8 +42,6 @@ from wkus_lib.style import STATUS_COLOURS, STATUS_LABELS, Status, apply_figure_s
 if TYPE_CHECKING:
     import ipywidgets
 
-STORE_DIR_VARIABLE: Final = "WKUS_STORE_DIR"
-"""Environment variable with the store folder (set by ``wkus dashboard`` for the kernel)."""
 GMINA_LEVEL_LABEL: Final = "Cała gmina (model współpracy)"
 ALL_STAGES_LABEL: Final = "Wszystkie etapy (etap danego roku)"
 NO_COMPARISON_LABEL: Final = "— bez porównania —"
@@ -108,12 +107,14 @@ def _cached_data(store_dir: str, data_hash: str) -> ExplorerData:
                         synthetic=store.synthetic, data_hash=data_hash)
 
 
-def load_explorer_data(store_dir: Path) -> ExplorerData:
+def load_explorer_data(store_dir: str | Path = "") -> ExplorerData:
     """The store's indicator table, computed once per store hash (manifest) and cached.
 
-    Raises :class:`~wkus_lib.errors.InputError` when the store does not exist.
+    The store is found by :func:`wkus_lib.locate.locate_store` (empty: the
+    ``WKUS_STORE`` variable, which ``wkus dashboard`` sets, or the project's
+    store); a Polish :class:`~wkus_lib.errors.ParameterError` when there is none.
     """
-    resolved = Path(store_dir).resolve()
+    resolved = locate_store(store_dir)
     return _cached_data(str(resolved), str(read_manifest(resolved)["hash"]))
 
 
@@ -214,11 +215,6 @@ def normalise_selection(data: ExplorerData, selection: Selection) -> Selection:
 def served_by_voila(environ: Mapping[str, str] | None = None) -> bool:
     """Whether the kernel runs under Voilà (which sets ``VOILA_REQUEST_URL`` for it)."""
     return "VOILA_REQUEST_URL" in (os.environ if environ is None else environ)
-
-
-def store_dir_from_environment(default: str, environ: Mapping[str, str] | None = None) -> Path:
-    """The store folder: :data:`STORE_DIR_VARIABLE` when set (the dashboard), else ``default``."""
-    return Path((os.environ if environ is None else environ).get(STORE_DIR_VARIABLE) or default)
 
 
 def requested_teryt(environ: Mapping[str, str] | None = None) -> str | None:
