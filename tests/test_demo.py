@@ -14,18 +14,18 @@ from hypothesis import strategies as st
 
 from wkus_lib.demo import (
     DELIBERATE_PROBLEMS,
+    DEMO_TERYT,
     SYNTHETIC_MARK,
     DemoSummary,
     generate_tables,
     synthetic_gminy,
     write_demo,
 )
-from wkus_lib.domain import AREA_IDS, is_valid_teryt, load_gminy
+from wkus_lib.domain import AREA_IDS, PILOT_TERYT, is_valid_teryt
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import read_manifest, read_store, validate_table
 
 SEED = 2024
-PILOT = load_gminy()
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,8 @@ def pilot() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def clean() -> dict[str, pd.DataFrame]:
-    """Pilot gminy without the deliberate problems."""
-    return generate_tables(SEED, list(PILOT.values()), deliberate_problems=False)
+    """The demo gminy (pilots and Sopot) without the deliberate problems."""
+    return generate_tables(SEED, deliberate_problems=False)
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_duplicate_respondent_is_valid_and_present(
 def test_all_pilot_gminy_present(pilot: dict[str, pd.DataFrame]) -> None:
     for name in ("contracts", "survey_responses", "cooperation_checklist",
                  "cooperation_survey", "needs"):
-        assert set(pilot[name]["teryt"]) >= set(PILOT), name
+        assert set(pilot[name]["teryt"]) >= set(DEMO_TERYT), name
 
 
 def test_funded_and_multi_year_areas_per_gmina(regional: dict[str, pd.DataFrame]) -> None:
@@ -198,7 +198,7 @@ def test_pilot_gminy_have_multi_year_in_some_but_not_all_areas(
     clean: dict[str, pd.DataFrame],
 ) -> None:
     contracts = clean["contracts"]
-    for teryt in PILOT:
+    for teryt in PILOT_TERYT:
         own = contracts[contracts["teryt"] == teryt]
         multi = set(own.loc[own["mode"] == "multi_year", "area"])
         assert 2 <= len(multi) < own["area"].nunique(), teryt
@@ -332,7 +332,7 @@ def test_needs_and_procedure_costs(clean: dict[str, pd.DataFrame]) -> None:
     funded = clean["contracts"].drop_duplicates(["teryt", "area"])
     assert len(needs) == len(funded) and set(needs["year"]) == {2021}
     costs = clean["procedure_costs"]
-    assert len(costs) == len(PILOT) * 7
+    assert len(costs) == len(DEMO_TERYT) * 7
     assert costs["contest_staff_hours"].between(40, 90).all()
     assert costs["hourly_rate"].between(45, 70).all()
     assert costs["other_costs"].between(200, 1500).all()
@@ -446,8 +446,8 @@ def test_synthetic_gminy_are_valid_and_distinct_from_pilots() -> None:
     gminy = synthetic_gminy(2477, seed=1)
     codes = [g.teryt for g in gminy]
     assert len(set(codes)) == 2477 and all(is_valid_teryt(c) for c in codes)
-    assert not set(codes) & set(PILOT)
-    assert not {c[:6] for c in codes} & {c[:6] for c in PILOT}
+    assert not set(codes) & set(DEMO_TERYT)
+    assert not {c[:6] for c in codes} & {c[:6] for c in DEMO_TERYT}
     assert len({g.name for g in gminy}) == 2477
     population = np.array([g.population for g in gminy])
     assert population.min() >= 1500 and population.max() <= 200_000
@@ -463,7 +463,7 @@ def test_synthetic_gminy_property(count: int, seed: int) -> None:
     gminy = synthetic_gminy(count, seed=seed)
     assert len(gminy) == count
     assert len({g.teryt for g in gminy}) == count
-    assert all(is_valid_teryt(g.teryt) and g.teryt not in PILOT for g in gminy)
+    assert all(is_valid_teryt(g.teryt) and g.teryt not in DEMO_TERYT for g in gminy)
     assert all(g.teryt[-1] == {"miejska": "1", "wiejska": "2", "miejsko-wiejska": "3"}[
         g.gmina_type] for g in gminy)
 
@@ -479,7 +479,7 @@ def test_write_demo_builds_a_synthetic_store(demo: DemoSummary) -> None:
     assert manifest["note"] == f"dane syntetyczne, seed {SEED}"
     for name, frame in store.tables().items():
         assert len(frame) == demo.rows[name], name
-    assert set(store.contracts["teryt"]) == set(PILOT)
+    assert set(store.contracts["teryt"]) == set(DEMO_TERYT)
     assert (store.contracts["end_year"] >= store.contracts["start_year"]).all()
     assert store.survey_responses["answer"].between(1, 5).all()
     assert (store.finance["actual"].dropna() >= 0).all()

@@ -1,15 +1,18 @@
 """Seeded synthetic demo data (DANE SYNTETYCZNE) for workshops, tests and benchmarks.
 
-Every number made here is invented. Gmina names and TERYT codes of the nine
-pilot gminy are real (DOMAIN.md §3); everything else — organisations,
-contracts, money, clients, answers — comes from a seeded random generator, so
-the same seed always gives the same tables and byte-identical CSV files.
+Every number made here is invented. Gmina names and TERYT codes of the ten
+demo gminy — the nine Podlasie pilot gminy and Sopot (:data:`DEMO_TERYT`) —
+are real (DOMAIN.md §3); everything else — organisations, contracts, money,
+clients, answers — comes from a seeded random generator, so the same seed
+always gives the same tables and byte-identical CSV files.
 
 Generative story
 ----------------
-1. **Gminy.** Each gmina gets a population (registry or
-   :func:`synthetic_gminy`), a latent *service quality* and a latent
-   *cooperation culture* (standard normal, gmina-level).
+1. **Gminy.** Each gmina gets a population (:func:`gmina_populations`: the
+   demo's own figures :data:`DEMO_POPULATION`, the gmina's own figure, or —
+   the TERYT register has none — a synthetic one drawn by gmina type from
+   the seed), a latent *service quality* and a latent *cooperation culture*
+   (standard normal, gmina-level).
 2. **Funded areas.** Each gmina funds 3–6 of the nine areas (weighted draw
    without replacement: ``pomoc_spoleczna`` and ``sport`` often,
    ``planowanie`` rarely). Each funded area has one or two local NGOs whose
@@ -48,12 +51,35 @@ Generative story
    financial ratios follow the generated money; the cooperation survey has
    JST officials a little more positive than NGOs (perception gap).
 
+Sopot, the second pilot (demo mode only)
+----------------------------------------
+The nine Podlasie gminy follow the random story above. Gmina Miasta Sopot
+(2264011, ~33,000 inhabitants) follows a scripted one (:data:`_SOPOT_AREAS`),
+generated with the same functions from its own seed stream, so adding it
+leaves the pilots' rows exactly as they were:
+
+- care services at home for older and dependent people (usługi opiekuńcze,
+  area ``pomoc_spoleczna``): annual grants 2019–2021, then the "Kontrakt na
+  jakość" — one multi-year contract 2022–2025 (``powierzanie``) with the
+  foundation „Fundacja Opieki Domowej „Morska Bryza”" (invented), about 140
+  clients and 40,000 hours a year; the contract ends in the demo's last
+  year, so ``wkus report`` produces its ex-post report;
+- the Sopot quality tools: the provider's self-assessment (``samoocena``)
+  and the standard checklist every contract year, the staff survey (the
+  quantitative side of the staff group interview) and a larger client survey
+  (~30 questionnaires a year, the client interviews' counterpart), so the
+  criteria are published, not suppressed; year-to-year noise is smaller than
+  the pilots' (a steady caseload);
+- education, sport, culture and health on annual grants throughout
+  (ex-ante candidates and comparison areas for difference-in-differences);
+- a gmina that invests in quality and cooperates well with NGOs.
+
 Deliberate data problems (pilot mode, or ``deliberate_problems=True``)
 ----------------------------------------------------------------------
 Listed in :data:`DELIBERATE_PROBLEMS` and in the README.txt written next to
 the CSV files. The first five fail validation, are left out of the store and
 are listed in ``problems.csv``; the sixth is valid data that the data-quality
-checks must flag:
+checks must flag (all six in the pilot gminy's rows, none in Sopot's):
 
 1. ``survey_responses.answer`` = 6 (outside the 1–5 scale);
 2. ``cooperation_survey.answer`` = 0 (outside the 1–5 scale);
@@ -81,7 +107,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.domain import AREA_IDS, GMINA_TYPES, Gmina, load_gminy
+from wkus_lib.domain import AREA_IDS, GMINA_TYPES, PILOT_TERYT, Gmina, load_gminy
 from wkus_lib.schemas import TABLES, YEAR_MAX, YEAR_MIN
 from wkus_lib.store import PROBLEM_COLUMNS, atomic_write_bytes, validate_table, write_store
 
@@ -92,6 +118,17 @@ SURVEY_FIRST_YEAR: Final = 2021
 DIAGNOSIS_YEAR: Final = 2021
 MAX_SYNTHETIC_POPULATION: Final = 200_000
 MIN_SYNTHETIC_POPULATION: Final = 1_500
+
+SOPOT_TERYT: Final = "2264011"
+"""Gmina Miasta Sopot, home of the "Kontrakt na jakość" pilot (the second seed project)."""
+DEMO_TERYT: Final[tuple[str, ...]] = (*PILOT_TERYT, SOPOT_TERYT)
+"""The gminy of the demo: the nine Podlasie pilot gminy, then Sopot."""
+DEMO_POPULATION: Final[dict[str, int]] = {
+    "2013023": 8_500, "2010023": 6_150, "2002112": 6_400, "2002063": 21_650,
+    "2011083": 25_350, "2008063": 14_800, "2009042": 4_150, "2003042": 4_700,
+    "2002143": 9_400, SOPOT_TERYT: 33_000,
+}
+"""The demo's own population figures (about 2020, rounded; only for the scale of the numbers)."""
 
 _ANNUAL: Final = "annual_grant"
 _MULTI: Final = "multi_year"
@@ -503,6 +540,44 @@ def _synthetic_adjectives() -> dict[str, str]:
     return {name: adj for name, adj, _ in _name_pool() if adj is not None}
 
 
+_POPULATION_BY_TYPE: Final[dict[str, tuple[float, float]]] = {
+    "1": (25_000.0, 0.9), "2": (6_000.0, 0.45), "3": (11_000.0, 0.5),
+}
+"""Synthetic population by gmina type (last TERYT digit): median and log-normal sigma."""
+
+
+def _clipped_population(raw: np.ndarray) -> np.ndarray:
+    return np.asarray(np.clip(np.round(raw, -1), MIN_SYNTHETIC_POPULATION,
+                              MAX_SYNTHETIC_POPULATION), dtype=int)
+
+
+def demo_gminy() -> tuple[Gmina, ...]:
+    """The demo's gminy (:data:`DEMO_TERYT`) as the registry names them."""
+    registry = load_gminy()
+    return tuple(registry[code] for code in DEMO_TERYT)
+
+
+def gmina_populations(gminy: Sequence[Gmina], *, seed: int) -> np.ndarray:
+    """Population of each gmina, for the scale of the generated numbers.
+
+    The demo's own figure (:data:`DEMO_POPULATION`) first, then the gmina's
+    ``population`` when it has one; otherwise (the TERYT register has no
+    population) a synthetic figure drawn by gmina type from a generator keyed
+    by ``seed`` and the TERYT code, so a gmina gets the same figure whatever
+    other gminy are generated with it.
+    """
+    out = np.empty(len(gminy), dtype=float)
+    for i, gmina in enumerate(gminy):
+        known = DEMO_POPULATION.get(gmina.teryt, gmina.population)
+        if known is not None:
+            out[i] = known
+            continue
+        median, sigma = _POPULATION_BY_TYPE[gmina.teryt[-1]]
+        draw = _rng(seed, f"population/{gmina.teryt}").standard_normal()
+        out[i] = _clipped_population(np.array([median * np.exp(sigma * draw)]))[0]
+    return out
+
+
 def synthetic_gminy(count: int, *, seed: int) -> list[Gmina]:
     """``count`` invented but valid gminy, for scale tests (e.g. 2 477 for the whole country).
 
@@ -513,8 +588,8 @@ def synthetic_gminy(count: int, *, seed: int) -> list[Gmina]:
     """
     if count < 0:
         raise ValueError(f"Liczba gmin nie może być ujemna: {count}")
-    pilots = load_gminy()
-    pilot_names = {g.name for g in pilots.values()}
+    pilots = demo_gminy()
+    pilot_names = {g.name for g in pilots}
     pool = [p for p in _name_pool() if p[0] not in pilot_names]
     if count > len(pool):
         raise ValueError(f"Za dużo gmin syntetycznych: {count} (najwięcej {len(pool)})")
@@ -522,7 +597,7 @@ def synthetic_gminy(count: int, *, seed: int) -> list[Gmina]:
 
     voivodeships = np.array(sorted(_VOIVODESHIPS))
     powiats, gmina_numbers = 30, 16
-    pilot_prefixes = {code[:6] for code in pilots}
+    pilot_prefixes = {g.teryt[:6] for g in pilots}
     space = np.array([
         f"{w}{p:02d}{g:02d}"
         for w in voivodeships for p in range(1, powiats + 1) for g in range(1, gmina_numbers + 1)
@@ -531,14 +606,9 @@ def synthetic_gminy(count: int, *, seed: int) -> list[Gmina]:
     prefixes = np.sort(rng.choice(space, size=count, replace=False))
 
     kinds = rng.choice(np.array(["1", "2", "3"]), size=count, p=[0.12, 0.62, 0.26])
-    medians = {"1": 25_000.0, "2": 6_000.0, "3": 11_000.0}
-    sigmas = {"1": 0.9, "2": 0.45, "3": 0.5}
-    median = np.array([medians[k] for k in kinds])
-    sigma = np.array([sigmas[k] for k in kinds])
-    population = np.clip(
-        np.round(median * np.exp(sigma * rng.standard_normal(count)), -1),
-        MIN_SYNTHETIC_POPULATION, MAX_SYNTHETIC_POPULATION,
-    ).astype(int)
+    median = np.array([_POPULATION_BY_TYPE[k][0] for k in kinds])
+    sigma = np.array([_POPULATION_BY_TYPE[k][1] for k in kinds])
+    population = _clipped_population(median * np.exp(sigma * rng.standard_normal(count)))
 
     weights = np.array([w for _, _, w in pool], dtype=float)
     keys = np.log(weights) + rng.gumbel(size=len(pool))
@@ -581,6 +651,9 @@ class _Plan:
     ga_quality: np.ndarray
     ga_results: np.ndarray  # number of results in the offer (2 or 3)
     ga_ngos: tuple[tuple[str, str], ...]  # primary, secondary NGO name
+    ga_profile: tuple[_AreaParams, ...]  # the service's parameters (its area's, or a story's)
+    ga_survey_lambda: np.ndarray  # mean number of client questionnaires beyond 3 a year
+    ga_noise: np.ndarray  # year-to-year noise of money, clients and hours (1 = usual)
     # per contract-year ("cy")
     cy_ga: np.ndarray
     cy_year: np.ndarray
@@ -623,11 +696,15 @@ def _ngo_names(
     return names[0], names[1]
 
 
-def _make_plan(seed: int, gminy: Sequence[Gmina], years: range) -> _Plan:
+def _client_survey_lambda(population: np.ndarray) -> np.ndarray:
+    """Client questionnaires beyond the first three: more in bigger gminy."""
+    return np.asarray(0.8 + 3.2 * np.sqrt(population / 10_000), dtype=float)
+
+
+def _make_plan(seed: int, gminy: Sequence[Gmina], years: range, population: np.ndarray) -> _Plan:
     rng = _rng(seed, "plan")
     n = len(gminy)
     areas = list(AREA_IDS)
-    population = np.array([g.population for g in gminy], dtype=float)
     gmina_quality = 0.3 * rng.standard_normal(n)
     cooperation = rng.standard_normal(n)
 
@@ -661,8 +738,108 @@ def _make_plan(seed: int, gminy: Sequence[Gmina], years: range) -> _Plan:
         gminy=tuple(gminy), population=population, gmina_quality=gmina_quality,
         cooperation=cooperation, ga_gmina=ga_gmina, ga_area=ga_area, ga_treated=ga_treated,
         ga_scale=ga_scale, ga_quality=ga_quality, ga_results=ga_results, ga_ngos=ga_ngos,
+        ga_profile=tuple(_AREAS[areas[a]] for a in ga_area.tolist()),
+        ga_survey_lambda=_client_survey_lambda(population[ga_gmina]),
+        ga_noise=np.ones(n_ga),
         cy_ga=cy_ga, cy_year=cy_year, cy_multi=cy_multi, years=tuple(int(y) for y in years),
     )
+
+
+# --------------------------------------------------------------------------
+# Sopot: a scripted story next to the randomly planned pilot gminy
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StoryArea:
+    """One funded area of a scripted gmina: who runs it and how it differs."""
+
+    area: str
+    ngos: tuple[str, str]  # the provider of the multi-year contract first
+    multi_year: bool = False
+    scale: float = 1.0  # spending relative to the area's per-capita norm
+    quality: float = 0.0  # latent service quality (the pilots draw N(0, 0.35))
+    results: int = 2
+    profile: _AreaParams | None = None  # None: the area's usual parameters
+    client_lambda: float | None = None  # None: the usual survey size for the population
+    noise: float = 1.0  # year-to-year noise of money, clients and hours (1 = usual)
+
+
+_PLACE_PHRASES: Final[dict[str, str]] = {SOPOT_TERYT: "w Sopocie"}
+"""How contract titles name the place where "w gminie <nazwa>" reads wrong."""
+
+_SOPOT_CARE: Final = _AreaParams(
+    45, 4.2, 300, 6, 0.0, 0.0, 1.0, 0.5,
+    "Usługi opiekuńcze w miejscu zamieszkania dla osób starszych i niesamodzielnych",
+    ("Liczba indywidualnych planów opieki", "plany", 80, 95),
+    "Liczba osób objętych usługami opiekuńczymi", "Liczba godzin usług opiekuńczych",
+)
+"""Care services at home: about 140 clients, 300 hours each a year, ~40 zł an hour in 2022."""
+
+_SOPOT_AREAS: Final[tuple[_StoryArea, ...]] = (
+    _StoryArea("edukacja", ("Stowarzyszenie Edukacyjne „Latarnia” w Sopocie",
+                            "Fundacja Edukacji Nadmorskiej „Mewa”"),
+               scale=0.9, quality=0.1, results=3),
+    _StoryArea("pomoc_spoleczna", ("Fundacja Opieki Domowej „Morska Bryza”",
+                                   "Stowarzyszenie Pomocy Seniorom „Sopocka Przystań”"),
+               multi_year=True, quality=0.3, results=3, profile=_SOPOT_CARE,
+               client_lambda=26.0, noise=0.35),
+    _StoryArea("sport", ("Klub Sportowy „Sztorm” Sopot", "Uczniowski Klub Sportowy „Molo” Sopot"),
+               scale=1.2, quality=-0.1),
+    _StoryArea("kultura", ("Stowarzyszenie Kulturalne „Kurort”",
+                           "Fundacja Sztuki „Nadmorskie Sceny”"),
+               scale=1.3, quality=0.05),
+    _StoryArea("zdrowie", ("Stowarzyszenie Profilaktyki Uzależnień „Nowa Fala”",
+                           "Fundacja Zdrowia „Sopocki Oddech”"),
+               quality=-0.15),
+)
+"""Sopot's funded areas, in area order: care services on one multi-year contract
+2022–2025 (the "Kontrakt na jakość"), four areas on annual grants throughout."""
+_SOPOT_QUALITY: Final = 0.2  # a gmina that invests in service quality
+_SOPOT_COOPERATION: Final = 0.9  # and has a strong culture of cooperation with NGOs
+
+
+def _story_plan(
+    gmina: Gmina, areas: Sequence[_StoryArea], years: range, population: float,
+    quality: float, cooperation: float,
+) -> _Plan:
+    """The plan of one scripted gmina: funded areas, contracts and NGOs fixed by the story."""
+    ga_area = np.array([AREA_IDS.index(a.area) for a in areas], dtype=np.int64)
+    if np.any(np.diff(ga_area) <= 0):
+        raise AssertionError("story areas must follow AREA_IDS order, each once")
+    n_ga = len(areas)
+    pop = np.array([population], dtype=float)
+    usual_lambda = float(_client_survey_lambda(pop)[0])
+    year_arr = np.array(list(years), dtype=np.int64)
+    ga_treated = np.array([a.multi_year for a in areas], dtype=bool)
+    cy_ga = np.repeat(np.arange(n_ga), len(year_arr))
+    cy_year = np.tile(year_arr, n_ga)
+    return _Plan(
+        gminy=(gmina,), population=pop, gmina_quality=np.array([quality]),
+        cooperation=np.array([cooperation]), ga_gmina=np.zeros(n_ga, dtype=np.int64),
+        ga_area=ga_area, ga_treated=ga_treated,
+        ga_scale=np.array([a.scale for a in areas], dtype=float),
+        ga_quality=np.array([a.quality for a in areas], dtype=float),
+        ga_results=np.array([a.results for a in areas], dtype=np.int64),
+        ga_ngos=tuple(a.ngos for a in areas),
+        ga_profile=tuple(a.profile or _AREAS[a.area] for a in areas),
+        ga_survey_lambda=np.array([usual_lambda if a.client_lambda is None else a.client_lambda
+                                   for a in areas], dtype=float),
+        ga_noise=np.array([a.noise for a in areas], dtype=float),
+        cy_ga=cy_ga, cy_year=cy_year,
+        cy_multi=ga_treated[cy_ga] & (cy_year >= MULTI_YEAR_START) & (cy_year <= MULTI_YEAR_END),
+        years=tuple(int(y) for y in years),
+    )
+
+
+def _sopot_plan(sopot: Gmina, years: range) -> _Plan:
+    return _story_plan(sopot, _SOPOT_AREAS, years, DEMO_POPULATION[SOPOT_TERYT],
+                       _SOPOT_QUALITY, _SOPOT_COOPERATION)
+
+
+def _story_seed(seed: int, teryt: str) -> int:
+    """The seed of a scripted gmina's random details: independent of the pilots' streams."""
+    return int(_rng(seed, f"story/{teryt}").integers(1 << 62))
 
 
 def _contract_ids(plan: _Plan) -> list[str]:
@@ -698,8 +875,9 @@ class _Volumes:
 
 
 def _area_vector(plan: _Plan, attr: str) -> np.ndarray:
-    values = np.array([getattr(_AREAS[a], attr) for a in AREA_IDS], dtype=float)
-    return np.asarray(values[plan.ga_area[plan.cy_ga]], dtype=float)
+    """A parameter of each contract-year's service profile."""
+    values = np.array([getattr(p, attr) for p in plan.ga_profile], dtype=float)
+    return np.asarray(values[plan.cy_ga], dtype=float)
 
 
 def _make_volumes(seed: int, plan: _Plan) -> _Volumes:
@@ -708,24 +886,27 @@ def _make_volumes(seed: int, plan: _Plan) -> _Volumes:
     pop = plan.population[plan.ga_gmina[plan.cy_ga]]
     scale = plan.ga_scale[plan.cy_ga]
     multi = plan.cy_multi
+    noise = plan.ga_noise[plan.cy_ga]
     trend = 1.0 + 0.01 * (plan.cy_year - 2019)
 
     planned = (pop * _area_vector(plan, "budget_per_capita") * scale
-               * _price_index(plan.cy_year) * np.exp(0.08 * rng.standard_normal(n))
+               * _price_index(plan.cy_year) * np.exp(0.08 * noise * rng.standard_normal(n))
                * np.where(multi, _MULTI_COST_FACTOR, 1.0))
     planned = np.maximum(np.round(planned, -2), 5_000.0)
     execution = rng.uniform(0.86, 1.04, n)
 
     clients_target = np.maximum(np.round(
         pop / 1000 * _area_vector(plan, "clients_per_1000") * np.sqrt(scale) * trend
-        * np.exp(0.1 * rng.standard_normal(n)) * np.where(multi, _MULTI_CLIENT_FACTOR, 1.0)
+        * np.exp(0.1 * noise * rng.standard_normal(n))
+        * np.where(multi, _MULTI_CLIENT_FACTOR, 1.0)
     ), 5)
-    base_ach = np.clip(0.95 + _MULTI_ACHIEVEMENT_BONUS * multi + 0.08 * rng.standard_normal(n),
+    base_ach = np.clip(0.95 + _MULTI_ACHIEVEMENT_BONUS * multi
+                       + 0.08 * noise * rng.standard_normal(n),
                        0.72, 1.12)
     achievement = np.clip(base_ach[:, None] + 0.03 * rng.standard_normal((n, 3)), 0.70, 1.15)
     clients_served = _achieved(clients_target, achievement[:, 0]).astype(np.int64)
     hours_target = np.round(clients_target * _area_vector(plan, "hours_per_client")
-                            * np.exp(0.15 * rng.standard_normal(n)), -1)
+                            * np.exp(0.15 * noise * rng.standard_normal(n)), -1)
     hours_target = np.maximum(hours_target, 20.0)
     service_hours = _achieved(hours_target, achievement[:, 1])
 
@@ -770,7 +951,8 @@ def _contracts(seed: int, plan: _Plan, vol: _Volumes, ids: Sequence[str]) -> pd.
         multi = bool(plan.cy_multi[cy])
         year = int(plan.cy_year[cy])
         primary, secondary = plan.ga_ngos[ga]
-        base_title = f"{_AREAS[area].title} w gminie {gmina.name}"
+        place = _PLACE_PHRASES.get(gmina.teryt, f"w gminie {gmina.name}")
+        base_title = f"{plan.ga_profile[ga].title} {place}"
         rows["contract_id"].append(ids[cy])
         rows["teryt"].append(gmina.teryt)
         rows["area"].append(area)
@@ -865,13 +1047,13 @@ def _results(seed: int, plan: _Plan, vol: _Volumes, ids: Sequence[str]) -> pd.Da
     k = plan.ga_results[plan.cy_ga]
     cy = np.repeat(np.arange(n), k)
     pos = _within(k)
-    area = plan.ga_area[plan.cy_ga[cy]]
-    pop = plan.population[plan.ga_gmina[plan.cy_ga[cy]]]
-    specs = [_AREAS[a] for a in AREA_IDS]
+    ga = plan.cy_ga[cy]
+    pop = plan.population[plan.ga_gmina[ga]]
+    specs = plan.ga_profile
     names = [[s.client_result, s.hours_result, s.counted_result[0]] for s in specs]
     units = [["osoby", "godziny", s.counted_result[1]] for s in specs]
-    low = np.array([s.counted_result[2] for s in specs], dtype=float)[area]
-    high = np.array([s.counted_result[3] for s in specs], dtype=float)[area]
+    low = np.array([s.counted_result[2] for s in specs], dtype=float)[ga]
+    high = np.array([s.counted_result[3] for s in specs], dtype=float)[ga]
     counted = np.maximum(np.round(rng.uniform(low, high) * (pop / 10_000) ** 0.3), 1)
     target = np.select([pos == 0, pos == 1], [vol.clients_target[cy], vol.hours_target[cy]],
                        counted)
@@ -883,7 +1065,7 @@ def _results(seed: int, plan: _Plan, vol: _Volumes, ids: Sequence[str]) -> pd.Da
     missing = rng.uniform(size=len(cy)) < 0.003
     if len(cy):
         missing[rng.integers(len(cy))] = True
-    flat = pos + 3 * area
+    flat = pos + 3 * ga
     name_labels = [x for row in names for x in row]
     unit_labels = [x for row in units for x in row]
     return _frame("results", {
@@ -1049,8 +1231,7 @@ _SERVICE: Final = ("klient", "personel", "samoocena")
 def _service_respondents(seed: int, plan: _Plan, vol: _Volumes) -> _Respondents:
     rng = _rng(seed, "service_respondents")
     groups = np.nonzero(plan.cy_year >= SURVEY_FIRST_YEAR)[0]
-    pop = plan.population[plan.ga_gmina[plan.cy_ga[groups]]]
-    lam = 0.8 + 3.2 * np.sqrt(pop / 10_000)
+    lam = plan.ga_survey_lambda[plan.cy_ga[groups]]
     n_klient = np.minimum(3 + rng.poisson(lam), vol.clients_served[groups])
     n_staff = np.minimum(rng.integers(3, 11, len(groups)), vol.staff_count[groups])
     counts = np.stack([n_klient, n_staff, np.ones(len(groups), dtype=np.int64)], axis=1)
@@ -1310,32 +1491,75 @@ def generate_tables(
 ) -> dict[str, pd.DataFrame]:
     """Raw synthetic tables, one per name in :data:`wkus_lib.schemas.TABLES`.
 
-    ``gminy`` defaults to the nine pilot gminy. Columns and dtypes follow the
-    schemas exactly; the result is deterministic for a seed. Deliberate data
-    problems (:data:`DELIBERATE_PROBLEMS`) are planted when
-    ``deliberate_problems`` is true, by default only in pilot mode
-    (``gminy is None``).
+    ``gminy`` defaults to the demo (pilot mode): the nine pilot gminy with the
+    random story, then Sopot with its scripted one. Given gminy all follow
+    the random story. Columns and dtypes follow the schemas exactly; the
+    result is deterministic for a seed. Deliberate data problems
+    (:data:`DELIBERATE_PROBLEMS`) are planted when ``deliberate_problems`` is
+    true, by default only in pilot mode (``gminy is None``), in the randomly
+    planned gminy.
     """
     if seed < 0:
         raise ValueError(f"Ziarno (seed) musi być nieujemne: {seed}")
     if not YEAR_MIN <= first_year <= last_year <= YEAR_MAX:
         raise ValueError(f"Niepoprawny zakres lat: {first_year}–{last_year}")
     pilot_mode = gminy is None
-    chosen = list(load_gminy().values()) if gminy is None else list(gminy)
+    demo = demo_gminy() if pilot_mode else ()
+    chosen = [g for g in demo if g.teryt != SOPOT_TERYT] if pilot_mode else list(gminy or ())
     if not chosen:
         raise ValueError("Brak gmin do wygenerowania danych")
     if len({g.teryt for g in chosen}) != len(chosen):
         raise ValueError("Kody TERYT gmin powtarzają się")
 
-    plan = _make_plan(seed, chosen, range(first_year, last_year + 1))
-    vol = _make_volumes(seed, plan)
-    ids = _contract_ids(plan)
-    respondents = _service_respondents(seed, plan, vol)
-    n_service = len(respondents.cy)
-    coop_counts = _cooperation_counts(seed, plan)
-    pseudonyms = _pseudonyms(_rng(seed, "pseudonyms"), n_service + int(coop_counts.sum()))
+    years = range(first_year, last_year + 1)
+    drafts = [_draft(seed, _make_plan(seed, chosen, years, gmina_populations(chosen, seed=seed)))]
+    if pilot_mode:
+        sopot = next(g for g in demo if g.teryt == SOPOT_TERYT)
+        drafts.append(_draft(_story_seed(seed, SOPOT_TERYT), _sopot_plan(sopot, years)))
+    counts = [d.n_respondents for d in drafts]
+    pseudonyms = _pseudonyms(_rng(seed, "pseudonyms"), sum(counts))
+    starts = np.cumsum(counts) - counts
+    parts = [_draft_tables(d, pseudonyms[int(s):int(s) + c])
+             for d, s, c in zip(drafts, starts, counts, strict=True)]
+    if deliberate_problems if deliberate_problems is not None else pilot_mode:
+        parts[0] = _inject_problems(seed, parts[0], drafts[0].plan)
+    if len(parts) == 1:
+        return {name: parts[0][name] for name in TABLES}
+    return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in TABLES}
 
-    tables = {
+
+@dataclass(frozen=True, eq=False)
+class _Draft:
+    """One plan with its volumes and respondents: everything but the pseudonyms."""
+
+    seed: int
+    plan: _Plan
+    vol: _Volumes
+    ids: list[str]
+    respondents: _Respondents
+    coop_counts: np.ndarray
+
+    @property
+    def n_service(self) -> int:
+        return len(self.respondents.cy)
+
+    @property
+    def n_respondents(self) -> int:
+        return self.n_service + int(self.coop_counts.sum())
+
+
+def _draft(seed: int, plan: _Plan) -> _Draft:
+    vol = _make_volumes(seed, plan)
+    return _Draft(seed=seed, plan=plan, vol=vol, ids=_contract_ids(plan),
+                  respondents=_service_respondents(seed, plan, vol),
+                  coop_counts=_cooperation_counts(seed, plan))
+
+
+def _draft_tables(draft: _Draft, pseudonyms: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The tables of one draft; ``pseudonyms``: service respondents first, then cooperation."""
+    seed, plan, vol, ids = draft.seed, draft.plan, draft.vol, draft.ids
+    respondents, coop_counts, n_service = draft.respondents, draft.coop_counts, draft.n_service
+    return {
         "contracts": _contracts(seed, plan, vol, ids),
         "finance": _finance(seed, plan, vol, ids),
         "contributions": _contributions(seed, plan, vol, ids),
@@ -1350,9 +1574,6 @@ def generate_tables(
         "cooperation_survey": _cooperation_survey(seed, plan, coop_counts,
                                                   pseudonyms[n_service:]),
     }
-    if deliberate_problems if deliberate_problems is not None else pilot_mode:
-        tables = _inject_problems(seed, tables, plan)
-    return {name: tables[name] for name in TABLES}
 
 
 @dataclass(frozen=True, eq=False)
@@ -1391,15 +1612,21 @@ def _readme(seed: int, tables: Mapping[str, pd.DataFrame]) -> str:
         f"{SYNTHETIC_MARK} — wygenerowane, seed {seed}",
         "",
         "Te pliki NIE zawierają prawdziwych danych. Nazwy i kody TERYT dziewięciu gmin",
-        "pilotażowych są prawdziwe; organizacje, umowy, kwoty, klienci i odpowiedzi w",
-        "ankietach zostały wylosowane przez generator wkus_lib.demo (ten sam seed daje",
-        "te same pliki). Służą do szkoleń, testów i pokazania działania raportów.",
+        "pilotażowych z Podlasia oraz Sopotu są prawdziwe; organizacje, umowy, kwoty, klienci",
+        "i odpowiedzi w ankietach zostały wylosowane przez generator wkus_lib.demo (ten sam",
+        "seed daje te same pliki). Służą do szkoleń, testów i pokazania działania raportów.",
         "",
         "Założenia danych:",
         "- lata 2019–2021: roczne dotacje w każdym finansowanym obszarze;",
         (f"- od {MULTI_YEAR_START} r.: kontrakty wieloletnie "
-         f"{MULTI_YEAR_START}–{MULTI_YEAR_END} w 2–4 obszarach każdej gminy,"),
+         f"{MULTI_YEAR_START}–{MULTI_YEAR_END} w 2–4 obszarach każdej gminy z Podlasia,"),
         "  pozostałe obszary nadal na dotacjach rocznych (obszary porównawcze);",
+        (f"- Sopot: usługi opiekuńcze (pomoc społeczna) — dotacje roczne do "
+         f"{MULTI_YEAR_START - 1} r., potem kontrakt"),
+        (f"  wieloletni {MULTI_YEAR_START}–{MULTI_YEAR_END} z fundacją („Kontrakt na "
+         "jakość”), oceniany narzędziami"),
+        "  jakości: samooceną realizatora, ankietą personelu i ankietą klientów;",
+        "  edukacja, sport, kultura i zdrowie na dotacjach rocznych;",
         "- ankiety klientów w małych grupach (czasem poniżej 5 osób — wyniki są wtedy ukrywane),",
         "  ankiety personelu i samoocena realizatora (celowo zawyżona);",
         "- około 5 % odpowiedzi pustych, kilka osób zaznaczających wszędzie to samo.",
@@ -1407,7 +1634,7 @@ def _readme(seed: int, tables: Mapping[str, pd.DataFrame]) -> str:
         "Pliki (jeden wiersz nagłówka, UTF-8, separator przecinek, kropka dziesiętna):",
         *(f"- {name}.csv (liczba wierszy: {len(frame)})" for name, frame in tables.items()),
         "",
-        "Celowe błędy w danych (do ćwiczeń z kontroli jakości):",
+        "Celowe błędy w danych (do ćwiczeń z kontroli jakości; tylko w gminach z Podlasia):",
         *(
             f"{i}. {p.table}.csv, kolumna „{p.column}”: {p.description}"
             + ("" if p.in_store else " — wiersz odrzucony przy walidacji")
@@ -1452,10 +1679,15 @@ def write_demo(raw_dir: Path, store_dir: Path, *, seed: int) -> DemoSummary:
 
 __all__ = [
     "DELIBERATE_PROBLEMS",
+    "DEMO_POPULATION",
+    "DEMO_TERYT",
+    "SOPOT_TERYT",
     "SYNTHETIC_MARK",
     "DeliberateProblem",
     "DemoSummary",
+    "demo_gminy",
     "generate_tables",
+    "gmina_populations",
     "synthetic_gminy",
     "write_demo",
 ]
