@@ -30,26 +30,11 @@ from typing import Final
 
 import pandas as pd
 
+from wkus_lib.data_gaps import TABLE_LABELS
 from wkus_lib.store import Store
 
 REPORT_TABLES: Final = ("finance", "results", "beneficiaries")
 """The parts of the NGO report that make a year complete."""
-
-TABLE_LABELS: Final[dict[str, str]] = {
-    "contracts": "umowy",
-    "finance": "sprawozdanie finansowe (koszty)",
-    "contributions": "wkład osobowy i rzeczowy",
-    "results": "rezultaty",
-    "beneficiaries": "odbiorcy i kadra",
-    "needs": "diagnoza potrzeb",
-    "procedure_costs": "koszty procedury konkursowej",
-    "survey_responses": "ankiety usługowe (klient, personel, samoocena)",
-    "survey_comments": "wypowiedzi z ankiet",
-    "standard_checklist": "lista kontrolna standardu usługi",
-    "cooperation_checklist": "lista kontrolna współpracy",
-    "cooperation_survey": "ankieta współpracy",
-}
-"""Polish names of the store's tables, as messages about missing data name them."""
 
 NO_CONTRACT: Final = TABLE_LABELS["contracts"]
 

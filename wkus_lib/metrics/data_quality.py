@@ -409,7 +409,8 @@ def yearly_outliers(
     all_values = known["value"].to_numpy(dtype=float)
     places = list(zip(known["teryt"].tolist(), known["area"].tolist(), strict=True))
     starts = [i for i in range(len(places)) if i == 0 or places[i] != places[i - 1]]
-    for start, end in zip(starts, [*starts[1:], len(places)], strict=True):
+    ends = [*starts[1:], len(places)] if starts else []
+    for start, end in zip(starts, ends, strict=True):
         teryt, area = places[start]
         years = all_years[start:end]
         series = all_values[start:end]

@@ -71,6 +71,14 @@ class _CodedScores:
     uniques: dict[str, pd.Index]
 
     def decode(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            # Taking nothing from an Arrow-backed index gives an array of no chunks,
+            # which pandas cannot merge with another such array: build typed empty columns.
+            return pd.DataFrame({
+                column: pd.Series([], dtype=self.uniques[column].dtype
+                                  if column in self.uniques else frame[column].dtype)
+                for column in frame.columns
+            })
         decoded = {
             column: self.uniques[column].take(frame[column].to_numpy())
             if column in self.uniques else frame[column].to_numpy()
