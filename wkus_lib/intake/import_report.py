@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -17,6 +17,7 @@ import jinja2
 import pandas as pd
 
 from wkus_lib.intake.headers import TABLE_TITLES
+from wkus_lib.intake.upsert import Change
 from wkus_lib.store import atomic_write_bytes
 
 REPORT_COLUMNS: Final = ("file", "sheet", "row", "column", "value", "problem", "hint")
@@ -59,38 +60,65 @@ class ImportReport:
     detections: tuple[str, ...]
     unreadable: tuple[str, ...] = ()  # files that could not be read or mapped at all
     notes: tuple[str, ...] = ()
+    changed: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    changes: tuple[Change, ...] = ()  # every row added, changed or removed
+    refused: int = 0  # withdrawals not carried out (key not stored, contract still has rows)
+    dry_run: bool = False
+    store_version: str = ""  # the store hash after the import (before it, in a dry run)
+    open_quarantine: dict[str, int] = field(default_factory=dict)  # rows still to fix
 
     @property
     def exit_code(self) -> int:
-        """0 everything imported, 1 some rows quarantined, 2 a file could not be read."""
+        """0 everything imported, 1 some rows quarantined or not withdrawn, 2 a file unreadable."""
         if self.unreadable:
             return EXIT_UNREADABLE
-        return EXIT_QUARANTINED if any(self.quarantined.values()) else EXIT_OK
+        return EXIT_QUARANTINED if any(self.quarantined.values()) or self.refused else EXIT_OK
 
     def summary_lines(self) -> list[str]:
         """What happened, table by table, in plain Polish."""
         lines: list[str] = []
         for table in TABLE_TITLES:
-            added = self.added.get(table, 0)
-            held = self.quarantined.get(table, 0)
             if table not in self.added and table not in self.quarantined:
                 continue
-            line = f"{TABLE_TITLES[table]} ({table}): dodano {added} {rows_word(added)}"
+            added = self.added.get(table, 0)
+            counts = [f"dodano {added} {rows_word(added)}",
+                      f"zmieniono {self.changed.get(table, 0)}",
+                      f"bez zmian {self.unchanged.get(table, 0)}"]
+            if self.removed.get(table):
+                counts.append(f"usunięto {self.removed[table]}")
+            held = self.quarantined.get(table, 0)
             if held:
-                line += f", do kwarantanny {held} {rows_word(held)}"
-            lines.append(line)
+                counts.append(f"do kwarantanny {held} {rows_word(held)}")
+            lines.append(f"{TABLE_TITLES[table]} ({table}): " + ", ".join(counts))
         return lines
+
+    def change_lines(self) -> list[str]:
+        """Every correction and withdrawal, old → new (additions are counted, not listed)."""
+        return [describe_change(c) for c in self.changes if c.action != "added"]
 
     def to_text(self) -> str:
         """The report ``wkus import`` prints."""
         lines = ["Raport importu danych", ""]
+        if self.dry_run:
+            lines += ["PRÓBA (--dry-run): tak wyglądałby import; niczego nie zapisano.", ""]
         if self.detections:
             lines += ["Wykryto:"] + [f"  {d}" for d in self.detections]
         if self.notes:
             lines += ["Uwagi:"] + [f"  {n}" for n in self.notes]
         lines += ["Wynik:"] + ([f"  {s}" for s in self.summary_lines()] or ["  nic nie dodano"])
-        if not any(self.added.values()) and not self.problems.shape[0] and self.added:
+        if self.added and not any(self.added.values()) and not any(self.changed.values()) \
+                and not any(self.removed.values()) and not self.problems.shape[0]:
             lines.append("  (wszystkie wiersze były już w magazynie)")
+        changes = self.change_lines()
+        if changes:
+            lines += ["", f"Zmiany ({len(changes)}):"] + [f"  {c}" for c in changes]
+        if self.store_version:
+            lines += ["", f"Wersja magazynu: {self.store_version[:12]}"]
+        if self.open_quarantine:
+            lines += ["", "Kwarantanna — do poprawienia: " + ", ".join(
+                f"{t} {n} {rows_word(n)}" for t, n in self.open_quarantine.items())]
         if len(self.problems):
             lines += ["", f"Problemy ({len(self.problems)}):"]
             for record in self.problems.head(TEXT_PROBLEM_LIMIT).to_dict("records"):
@@ -101,6 +129,30 @@ class ImportReport:
         if self.unreadable:
             lines += ["", "Nie wczytano plików: " + ", ".join(self.unreadable)]
         return "\n".join(lines)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "(puste)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def describe_change(change: Change) -> str:
+    """One Polish line: table, key, and old → new for each changed column (or what was removed)."""
+    key = ", ".join(f"{k}={_value(v)}" for k, v in change.key.items())
+    where = f"{change.file}" + (f", wiersz {change.row}" if change.row is not None else "")
+    head = f"{TABLE_TITLES[change.table]} [{key}]"
+    if change.action == "removed":
+        rest = ", ".join(f"{c}={_value(v)}" for c, v in (change.old or {}).items()
+                         if c not in change.key)
+        return f"{head}: usunięto ({rest}) — {where}"
+    if change.action == "added":
+        return f"{head}: dodano — {where}"
+    diff = "; ".join(f"{c}: {_value(old)} → {_value(new)}"
+                     for c, (old, new) in change.differing().items())
+    return f"{head}: {diff} — {where}"
 
 
 def describe_problem(record: Mapping[Hashable, object]) -> str:
@@ -140,14 +192,24 @@ ul{padding-left:1.2em}
 <h1>Raport importu danych</h1>
 <p class="status {{ status_class }}">{{ status }}</p>
 <h2>Wynik według tabel</h2>
-<table><tr><th>Tabela</th><th>Dodano do magazynu</th><th>Do kwarantanny</th></tr>
+<table><tr><th>Tabela</th><th>Dodano</th><th>Zmieniono</th><th>Bez zmian</th>
+<th>Usunięto</th><th>Do kwarantanny</th></tr>
 {% for row in tables %}<tr><td>{{ row.title }} <code>{{ row.table }}</code></td>
-<td class="num">{{ row.added }}</td><td class="num">{{ row.held }}</td></tr>
-{% else %}<tr><td colspan="3">Nie zaimportowano żadnej tabeli.</td></tr>{% endfor %}
+<td class="num">{{ row.added }}</td><td class="num">{{ row.changed }}</td>
+<td class="num">{{ row.unchanged }}</td><td class="num">{{ row.removed }}</td>
+<td class="num">{{ row.held }}</td></tr>
+{% else %}<tr><td colspan="6">Nie zaimportowano żadnej tabeli.</td></tr>{% endfor %}
 </table>
+{% if version %}<p>Wersja magazynu: <code>{{ version }}</code> (historia zmian:
+<code>wkus history</code>).</p>{% endif %}
 {% if quarantine %}<p>Wiersze z błędami zapisano w katalogu <code>quarantine/</code> obok
 magazynu (kolumna „powód” mówi, co poprawić); po poprawieniu zaimportuj plik ponownie —
-wiersze już wczytane nie zostaną dodane drugi raz.</p>{% endif %}
+wiersze już wczytane nie zostaną dodane drugi raz, poprawione zastąpią poprzednie.</p>{% endif %}
+{% if open_quarantine %}<p class="warn">W kwarantannie czeka jeszcze:
+{% for t, n in open_quarantine %}{{ t }} ({{ n }}){% if not loop.last %}, {% endif %}{% endfor %}.
+</p>{% endif %}
+{% if changes %}<h2>Zmiany w magazynie ({{ changes|length }})</h2>
+<ul>{% for c in changes %}<li>{{ c }}</li>{% endfor %}</ul>{% endif %}
 <h2>Co wykryto w plikach</h2><ul>{% for d in detections %}<li>{{ d }}</li>{% endfor %}</ul>
 {% if notes %}<h2>Uwagi</h2><ul>{% for n in notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
 <h2>Problemy ({{ problems|length }})</h2>
@@ -166,13 +228,15 @@ def render_html(report: ImportReport) -> str:
     if report.unreadable:
         status, status_class = ("Nie wczytano części plików: " + ", ".join(report.unreadable),
                                 "bad")
-    elif any(report.quarantined.values()):
-        status, status_class = "Część wierszy trafiła do kwarantanny — zobacz problemy.", "warn"
+    elif any(report.quarantined.values()) or report.refused:
+        status, status_class = ("Część wierszy trafiła do kwarantanny albo nie została wycofana "
+                                "— zobacz problemy.", "warn")
     else:
         status, status_class = "Wszystkie wiersze zaimportowano.", "ok"
     tables = [
         {"table": t, "title": TABLE_TITLES[t], "added": report.added.get(t, 0),
-         "held": report.quarantined.get(t, 0)}
+         "changed": report.changed.get(t, 0), "unchanged": report.unchanged.get(t, 0),
+         "removed": report.removed.get(t, 0), "held": report.quarantined.get(t, 0)}
         for t in TABLE_TITLES if t in report.added or t in report.quarantined
     ]
     columns = [c for c in REPORT_COLUMNS
@@ -185,7 +249,9 @@ def render_html(report: ImportReport) -> str:
     return _TEMPLATE.render(
         status=status, status_class=status_class, tables=tables,
         quarantine=any(report.quarantined.values()), detections=report.detections,
-        notes=report.notes, problems=problems, labels=[_COLUMN_LABELS[c] for c in columns],
+        notes=report.notes, problems=problems, version=report.store_version[:12],
+        changes=report.change_lines(),
+        open_quarantine=[(TABLE_TITLES[t], n) for t, n in report.open_quarantine.items()], labels=[_COLUMN_LABELS[c] for c in columns],
         widths=[_COLUMN_WIDTHS[c] for c in columns],
     )
 

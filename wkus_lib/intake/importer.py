@@ -1,17 +1,26 @@
-"""Import files into the store: read, map, convert, pseudonymise, validate, append, quarantine.
+"""Import files into the store: read, map, convert, pseudonymise, validate, correct, quarantine.
 
 Every problem of every file is collected before anything is written (lazy
-validation), then valid rows are appended to the store in one pass (rows
-already there are skipped, so importing a file twice adds nothing), invalid
-rows go to ``<store>/quarantine/<table>.csv`` with a ``powód`` column, and the
-report is saved as ``<store>/import-report.html``. Raw files are only read.
+validation). Valid rows are then matched with the store by their natural key
+(:data:`wkus_lib.schemas.KEYS`): a new key is added, a stored key with other
+values is replaced (a correction), the same row again changes nothing;
+``withdraw`` files remove the rows whose keys they list. Rows sharing one key
+within an import, and rows of a contract that is neither in the store nor in
+this import, go to ``<store>/quarantine/<table>.csv`` with the reason
+(``powód``); the quarantine is a to-do list (:mod:`wkus_lib.intake.quarantine`).
+The store, with its change log (:mod:`wkus_lib.changelog`), is read and written
+under the store's lock as one new version. ``dry_run`` computes the same
+report and writes nothing. Raw files are only read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -21,7 +30,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from wkus_lib.catalog import load_catalog
+from wkus_lib.changelog import CHANGELOG_NAME, changelog_bytes, log_entries
 from wkus_lib.errors import InputError
+from wkus_lib.intake import upsert
 from wkus_lib.intake.convert import (
     MACHINE_DETECTION,
     CellError,
@@ -40,15 +51,40 @@ from wkus_lib.intake.import_report import (
 )
 from wkus_lib.intake.mapping import MappedSheet, SurveyCatalogue, map_sheet
 from wkus_lib.intake.pseudonym import PSEUDONYM_HEX_DIGITS, PSEUDONYM_PREFIX, load_key, pseudonymise
+from wkus_lib.intake.quarantine import (
+    ORIGIN_COLUMNS,
+    QUARANTINE_DIR,
+    REASON_COLUMN,
+    Origin,
+    quarantine_origins,
+    quarantine_path,
+    read_quarantine,
+    set_aside_unreadable,
+    updated_quarantine,
+    write_quarantine,
+)
 from wkus_lib.intake.readers import read_file
-from wkus_lib.intake.upsert import append_to_store, rows_not_in
-from wkus_lib.schemas import END_BEFORE_START, MORE_LEAVERS_THAN_STAFF, TABLES
-from wkus_lib.store import MANIFEST_NAME, atomic_write_bytes, read_store, validate_table
+from wkus_lib.intake.upsert import ORIGIN_FILE, ORIGIN_ROW
+from wkus_lib.schemas import (
+    CONTRACT_TABLES,
+    END_BEFORE_START,
+    KEYS,
+    MORE_LEAVERS_THAN_STAFF,
+    TABLES,
+)
+from wkus_lib.store import (
+    MANIFEST_NAME,
+    empty_table,
+    read_manifest,
+    read_store,
+    read_store_file,
+    store_lock,
+    validate_table,
+    write_store,
+)
 
-QUARANTINE_DIR: Final = "quarantine"
-REASON_COLUMN: Final = "powód"
 STRAY_COLUMN: Final = "(kolumna bez nagłówka)"
-ORIGIN_COLUMNS: Final = ("plik", "arkusz", "wiersz")
+_SHOWN: Final = "_shown"
 _PSEUDONYM: Final = re.compile(rf"^{PSEUDONYM_PREFIX}[0-9a-f]{{{PSEUDONYM_HEX_DIGITS}}}$")
 _ROW_CHECK_HINTS: Final = {
     END_BEFORE_START: "Sprawdź lata umowy: rok zakończenia nie może być wcześniejszy.",
@@ -57,15 +93,15 @@ _ROW_CHECK_HINTS: Final = {
 _TERYT_HINT: Final = ("Kod TERYT gminy ma 7 cyfr, ostatnia to typ gminy (1, 2 lub 3); w Excelu "
                       "zapisz go jako tekst, bo zero na początku ginie.")
 
-__all__ = ["ImportReport", "import_files", "import_frame"]
+__all__ = ["QUARANTINE_DIR", "REASON_COLUMN", "ImportReport", "import_files", "import_frame"]
 
 
 @dataclass(frozen=True)
-class _SheetOutcome:
-    valid: pd.DataFrame
-    quarantine: pd.DataFrame  # Polish headers + origin + reason, all text
-    problems: pd.DataFrame
-    notes: tuple[str, ...] = ()
+class _Sheet:
+    """A mapped sheet and, for a quarantine file imported back, where its rows first came from."""
+
+    mapped: MappedSheet
+    origins: Mapping[int, Origin] = field(default_factory=dict)
 
 
 @cache
@@ -193,42 +229,37 @@ def _validation_problems(
     return found
 
 
-def _key_conflicts(
-    mapped: MappedSheet, valid: pd.DataFrame, present: pd.DataFrame | None,
-) -> list[tuple[int | None, dict[str, object]]]:
-    """Valid rows whose unique key (e.g. a contract number) is already held with other values."""
-    unique = [c for c, f in TABLES[mapped.table].to_schema().columns.items() if f.unique]
-    if present is None or present.empty or not unique or valid.empty:
-        return []
-    novel = rows_not_in(valid, present)
-    found: list[tuple[int | None, dict[str, object]]] = []
-    for column in unique:
-        clashing = novel.loc[novel[column].isin(set(present[column])), column]
-        found += [
-            (int(position), {
-                "file": mapped.source, "sheet": mapped.sheet, "row": mapped.rows[int(position)],
-                "column": str(mapped.headers[column].iloc[int(position)]), "value": value,
-                "problem": "ta wartość jest już w magazynie (albo we wcześniejszym pliku) "
-                "z innymi danymi w pozostałych kolumnach",
-                "hint": "Jeśli to ten sam wpis, popraw dane tak, by były identyczne; jeśli inny "
-                "— nadaj mu inny numer.",
-            })
-            for position, value in clashing.items()
-        ]
-    return found
+@dataclass(frozen=True)
+class _SheetOutcome:
+    valid: pd.DataFrame  # schema columns + origin columns + _SHOWN (its quarantine-format row)
+    shown: pd.DataFrame  # quarantine-format rows of the valid rows, in the same order
+    quarantine: pd.DataFrame  # origin + Polish headers + reason, all text
+    problems: pd.DataFrame
+
+
+def _quarantine_rows(
+    mapped: MappedSheet, shown: pd.DataFrame, positions: Sequence[int],
+    origins: Mapping[int, Origin],
+) -> pd.DataFrame:
+    """Rows as the quarantine lists them: where they first came from, then the cells as shown."""
+    rows = shown.iloc[list(positions)].rename(columns=HEADERS[mapped.table])
+    first = [origins.get(mapped.rows[p], (mapped.source, mapped.sheet or "", str(mapped.rows[p])))
+             for p in positions]
+    for index, column in reversed(list(enumerate(ORIGIN_COLUMNS))):
+        rows.insert(0, column, [o[index] for o in first])
+    return rows.reset_index(drop=True)
 
 
 def _process(
-    mapped: MappedSheet, key: bytes, likert: Mapping[str, int], present: pd.DataFrame | None,
+    mapped: MappedSheet, key: bytes, likert: Mapping[str, int], origins: Mapping[int, Origin],
 ) -> _SheetOutcome:
-    """Convert, pseudonymise and validate one mapped sheet; ``present``: rows already held."""
+    """Convert, pseudonymise and validate one mapped sheet."""
     frame, shown, cell_problems, failed = _convert(mapped, key, likert)
     outcome = validate_table(mapped.table, frame, mapped.source)
     located: list[tuple[int | None, dict[str, object]]] = [
         (int(str(p.pop("position"))), p) for p in cell_problems
     ]
     located += _validation_problems(mapped, outcome.problems, shown, failed)
-    located += _key_conflicts(mapped, outcome.valid, present)
     located += [
         (position, {
             "file": mapped.source, "sheet": mapped.sheet, "row": mapped.rows[position],
@@ -252,108 +283,335 @@ def _process(
         reasons = {p: whole_table + reasons.get(p, []) for p in range(len(frame))}
     held = sorted(reasons)
     valid = outcome.valid.drop(index=[p for p in held if p in outcome.valid.index])
-    quarantine = shown.iloc[held].rename(columns=HEADERS[mapped.table])
-    quarantine.insert(0, ORIGIN_COLUMNS[2], [mapped.rows[p] for p in held])
-    quarantine.insert(0, ORIGIN_COLUMNS[1], mapped.sheet or "")
-    quarantine.insert(0, ORIGIN_COLUMNS[0], mapped.source)
+    positions = [int(p) for p in valid.index]
+    valid = valid.reset_index(drop=True)
+    valid[ORIGIN_FILE] = mapped.source
+    valid[ORIGIN_ROW] = [mapped.rows[p] for p in positions]
+    valid[_SHOWN] = range(len(valid))
+    quarantine = _quarantine_rows(mapped, shown, held, origins)
     quarantine[REASON_COLUMN] = ["; ".join(reasons[p]) for p in held]
     report = pd.DataFrame.from_records([r for _, r in located], columns=list(REPORT_COLUMNS))
-    return _SheetOutcome(valid.reset_index(drop=True), quarantine.reset_index(drop=True), report,
-                         _repeated_respondents(mapped, valid))
+    return _SheetOutcome(valid, _quarantine_rows(mapped, shown, positions, origins), quarantine,
+                         report)
 
 
-def _repeated_respondents(mapped: MappedSheet, valid: pd.DataFrame) -> tuple[str, ...]:
-    """Notes on respondents who answered the same item twice in one sheet.
+@dataclass
+class _Batch:
+    """Valid rows per table across all sheets of one command, and what is held back."""
 
-    The rows are kept — a questionnaire typed in twice is a data-quality
-    finding (``wkus check`` counts it), not a formal error — but the report
-    says where, by pseudonym and rows, never by the identifier as given.
-    """
-    if "item_id" not in valid or "respondent_id" not in valid:
-        return ()
-    keys = [c for c in valid.columns if c != "answer"]
-    repeated = valid[valid.duplicated(keys, keep=False)]
-    notes = []
-    for respondent, rows in repeated.groupby("respondent_id", sort=True).groups.items():
-        shown = sorted({mapped.rows[int(p)] for p in rows})
-        label = mapped.source + (f" / {mapped.sheet}" if mapped.sheet else "")
-        notes.append(
-            f"{label}: respondent {respondent} odpowiedział dwa razy na te same pytania "
-            f"(wiersze {', '.join(map(str, shown))}) — wczytano oba wpisy; sprawdź, czy ankieta "
-            "nie została wpisana podwójnie"
-        )
-    return tuple(notes)
+    valid: dict[str, pd.DataFrame] = field(default_factory=dict)
+    shown: dict[str, pd.DataFrame] = field(default_factory=dict)
+    held: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    problems: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(self, table: str, outcome: _SheetOutcome) -> None:
+        self.problems.append(outcome.problems)
+        self.held.setdefault(table, []).append(outcome.quarantine)
+        valid, shown = outcome.valid.copy(), outcome.shown
+        if table in self.valid:
+            valid[_SHOWN] += len(self.shown[table])
+            self.valid[table] = pd.concat([self.valid[table], valid], ignore_index=True)
+            self.shown[table] = pd.concat([self.shown[table], shown], ignore_index=True)
+        else:
+            self.valid[table], self.shown[table] = valid, shown
+
+    def hold(self, table: str, positions: Sequence[int], reasons: Sequence[str],
+             problems: Sequence[dict[str, object]]) -> None:
+        """Move valid rows (by position in ``valid[table]``) to the quarantine."""
+        if not positions:
+            return
+        frame = self.valid[table]
+        rows = self.shown[table].iloc[frame[_SHOWN].iloc[list(positions)].tolist()].copy()
+        rows[REASON_COLUMN] = list(reasons)
+        self.held.setdefault(table, []).append(rows.reset_index(drop=True))
+        self.valid[table] = frame.drop(index=frame.index[list(positions)]).reset_index(drop=True)
+        self.problems.append(pd.DataFrame.from_records(list(problems),
+                                                       columns=list(REPORT_COLUMNS)))
 
 
-def _quarantine_csv(frame: pd.DataFrame) -> bytes:
-    # Polish Excel opens UTF-8 with a BOM and ";" correctly; the importer reads it back too.
-    return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
+def _hold_repeated_keys(batch: _Batch) -> None:
+    """Rows sharing one natural key go to the quarantine together — unless they are the
+    very same row from different files (one file given twice), which counts once."""
+    for table in list(batch.valid):
+        frame = batch.valid[table]
+        drop: list[int] = []
+        held: list[int] = []
+        reasons: list[str] = []
+        problems: list[dict[str, object]] = []
+        for group in upsert.duplicate_key_groups(table, frame):
+            rows = frame.iloc[group]
+            values = rows.drop(columns=[ORIGIN_FILE, ORIGIN_ROW, _SHOWN])
+            same = len(values.astype(str).drop_duplicates()) == 1
+            if same and rows[ORIGIN_FILE].nunique() == len(group):
+                drop += group[1:]
+                continue
+            if rows[ORIGIN_FILE].nunique() == 1:
+                where = "wiersze " + ", ".join(str(r) for r in rows[ORIGIN_ROW])
+            else:
+                where = ", ".join(f"{f} wiersz {r}" for f, r in
+                                  zip(rows[ORIGIN_FILE], rows[ORIGIN_ROW], strict=True))
+            key_text = ", ".join(str(upsert.plain(frame.iloc[group[0]][c])) for c in KEYS[table])
+            for position in group:
+                row = frame.iloc[position]
+                held.append(position)
+                reasons.append(f"ten sam klucz w kilku wierszach ({where})")
+                problems.append({
+                    "file": row[ORIGIN_FILE], "sheet": None, "row": int(row[ORIGIN_ROW]),
+                    "column": ", ".join(HEADERS[table][c] for c in KEYS[table]),
+                    "value": key_text,
+                    "problem": f"ten sam wpis (ten sam klucz) występuje więcej niż raz ({where}); "
+                               "żadnego z tych wierszy nie wczytano",
+                    "hint": "Zostaw jeden wiersz z właściwymi wartościami i zaimportuj plik "
+                            "ponownie (wiersz o kluczu, który jest już w magazynie, zastąpi go).",
+                })
+        if drop:
+            batch.valid[table] = frame.drop(index=frame.index[drop]).reset_index(drop=True)
+            keep = [p for p in range(len(frame)) if p not in set(drop)]
+            renumber = {old: new for new, old in enumerate(keep)}
+            held = [renumber[p] for p in held]
+        batch.hold(table, held, reasons, problems)
 
 
-def _write_quarantine(held: Mapping[str, list[pd.DataFrame]], store_dir: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for table, parts in held.items():
-        new = pd.concat(parts, ignore_index=True).astype(object)
-        new = new.where(new.notna(), "").astype(str)
-        counts[table] = len(new)
-        if new.empty:
+def _hold_orphans(
+    batch: _Batch, stored_contracts: pd.DataFrame, withdrawn_contracts: set[str],
+) -> None:
+    """Contract-level rows whose contract is neither stored nor imported now go to quarantine."""
+    known = set(stored_contracts["contract_id"]) - withdrawn_contracts
+    if "contracts" in batch.valid:
+        known |= set(batch.valid["contracts"]["contract_id"])
+    label = HEADERS["contracts"]["contract_id"]
+    held_contracts = {
+        str(v).strip() for part in batch.held.get("contracts", []) if label in part
+        for v in part[label]
+    }
+    for table in CONTRACT_TABLES:
+        frame = batch.valid.get(table)
+        if frame is None or frame.empty:
             continue
-        path = store_dir / QUARANTINE_DIR / f"{table}.csv"
-        if path.exists():
-            old = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            new = pd.concat([old, new], ignore_index=True).drop_duplicates()
-        atomic_write_bytes(path, _quarantine_csv(new))
-    return counts
+        orphans = [p for p, c in enumerate(frame["contract_id"]) if c not in known]
+        reasons, problems = [], []
+        for position in orphans:
+            row = frame.iloc[position]
+            contract = str(row["contract_id"])
+            if contract in held_contracts:
+                reason = f"umowa {contract} trafiła w tym imporcie do kwarantanny"
+                hint = ("Popraw najpierw tę umowę (quarantine/contracts.csv), potem zaimportuj "
+                        "ten plik ponownie.")
+            elif contract in withdrawn_contracts:
+                reason = f"umowa {contract} jest wycofywana w tym samym poleceniu"
+                hint = "Nie wycofuj umowy, do której wczytujesz dane."
+            else:
+                reason = f"w magazynie nie ma umowy {contract}"
+                hint = ("Zaimportuj najpierw plik umów z tą umową (albo popraw numer umowy), "
+                        "potem ten plik ponownie.")
+            reasons.append(f"{label}: {reason}")
+            problems.append({"file": row[ORIGIN_FILE], "sheet": None, "row": int(row[ORIGIN_ROW]),
+                             "column": label, "value": contract, "problem": reason, "hint": hint})
+        batch.hold(table, orphans, reasons, problems)
+
+
+def _withdrawal_keys(
+    sheets: Sequence[MappedSheet], key: bytes, likert: Mapping[str, int],
+) -> tuple[dict[str, pd.DataFrame], list[dict[str, object]]]:
+    """The keys each withdrawal sheet lists (with origin), and problems with them."""
+    found: dict[str, list[pd.DataFrame]] = {}
+    problems: list[dict[str, object]] = []
+    for mapped in sheets:
+        columns = KEYS[mapped.table]
+        missing = [c for c in columns if c not in mapped.cells.columns]
+        if missing:
+            problems.append({
+                "file": mapped.source, "sheet": mapped.sheet, "row": None,
+                "column": ", ".join(HEADERS[mapped.table][c] for c in missing), "value": None,
+                "problem": "w pliku wycofania brakuje kolumn klucza",
+                "hint": "Plik wycofania musi mieć kolumny: "
+                        + ", ".join(HEADERS[mapped.table][c] for c in columns) + ".",
+            })
+            continue
+        only_keys = replace(mapped, cells=mapped.cells[list(columns)],
+                            headers=mapped.headers[list(columns)], stray_values={})
+        frame, _shown, cell_problems, failed = _convert(only_keys, key, likert)
+        for problem in cell_problems:
+            problem.pop("position")
+            problem["problem"] = f"{problem['problem']} — tego wiersza nie wycofano"
+            problems.append(problem)
+        bad = {position for position, _ in failed}
+        good = [p for p in range(len(frame)) if p not in bad]
+        keys = frame.iloc[good][list(columns)].reset_index(drop=True)
+        keys[ORIGIN_FILE] = mapped.source
+        keys[ORIGIN_ROW] = [mapped.rows[p] for p in good]
+        found.setdefault(mapped.table, []).append(keys)
+    return {t: pd.concat(parts, ignore_index=True) for t, parts in found.items()}, problems
+
+
+def _keep_contracts_with_rows(
+    withdrawn: dict[str, pd.DataFrame], stored: Mapping[str, pd.DataFrame],
+) -> list[dict[str, object]]:
+    """A contract is withdrawn only with all its rows; otherwise the withdrawal is refused."""
+    contracts = withdrawn.get("contracts")
+    if contracts is None or contracts.empty:
+        return []
+    problems: list[dict[str, object]] = []
+    refused: list[int] = []
+    for position, contract in enumerate(contracts["contract_id"]):
+        remaining = []
+        for table in CONTRACT_TABLES:
+            rows = stored[table][stored[table]["contract_id"] == contract]
+            also = withdrawn.get(table)
+            leaving = set(upsert.row_keys(table, also)) if also is not None else set()
+            left = sum(1 for k in upsert.row_keys(table, rows) if k not in leaving)
+            if left:
+                remaining.append(f"{table}: {left}")
+        if remaining:
+            refused.append(position)
+            problems.append({
+                "file": contracts[ORIGIN_FILE].iloc[position], "sheet": None,
+                "row": int(contracts[ORIGIN_ROW].iloc[position]),
+                "column": HEADERS["contracts"]["contract_id"], "value": contract,
+                "problem": "umowy nie wycofano: magazyn ma jeszcze jej wiersze ("
+                           + ", ".join(remaining) + ")",
+                "hint": "Wycofaj w tym samym poleceniu także koszty, rezultaty i inne wiersze "
+                        "tej umowy.",
+            })
+    withdrawn["contracts"] = contracts.drop(index=refused).reset_index(drop=True)
+    return problems
+
+
+def _missing_withdrawals(plan: upsert.TablePlan) -> list[dict[str, object]]:
+    return [{
+        "file": file, "sheet": None, "row": row,
+        "column": ", ".join(HEADERS[plan.table][c] for c in KEYS[plan.table]),
+        "value": ", ".join(str(v) for v in key),
+        "problem": "nie ma w magazynie wiersza o tym kluczu — nic nie wycofano",
+        "hint": "Sprawdź wartości kolumn klucza (np. numer umowy i rok).",
+    } for key, file, row in plan.missing_withdrawals]
+
+
+def _contract_gminy(stored: pd.DataFrame, incoming: pd.DataFrame | None) -> dict[str, str]:
+    frames = [stored] + ([incoming] if incoming is not None else [])
+    return {str(c): str(t) for f in frames
+            for c, t in zip(f["contract_id"], f["teryt"], strict=True)}
+
+
+def _updated_quarantines(
+    store_dir: Path, held: Mapping[str, list[pd.DataFrame]], files_read: Sequence[str],
+    origins_read: Sequence[Origin], *, dry_run: bool,
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Each table's quarantine after this import; unreadable old files are set aside."""
+    updated: dict[str, pd.DataFrame] = {}
+    notes: list[str] = []
+    for table in TABLES:
+        path = quarantine_path(store_dir, table)
+        parts = [p for p in held.get(table, []) if len(p)]
+        new = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        if not path.exists() and new.empty:
+            continue
+        old = read_quarantine(path) if path.exists() else None
+        if path.exists() and old is None:
+            notes.append(f"plik kwarantanny {QUARANTINE_DIR}/{path.name} nie daje się odczytać"
+                         if dry_run else set_aside_unreadable(store_dir, table))
+        updated[table] = updated_quarantine(old, new, files_read=files_read,
+                                            origins_read=origins_read)
+    return updated, notes
 
 
 def _import(
-    sheets: Sequence[MappedSheet], store_dir: Path, key_file: Path | None,
+    sheets: Sequence[_Sheet], store_dir: Path, key_file: Path | None,
     problems: list[pd.DataFrame], detections: tuple[str, ...], notes: tuple[str, ...],
-    unreadable: tuple[str, ...], file_order: Sequence[str],
+    unreadable: tuple[str, ...], file_order: Sequence[str], *,
+    withdrawals: Sequence[MappedSheet] = (), sha256_of: Mapping[str, str],
+    dry_run: bool = False,
 ) -> ImportReport:
-    key = load_key(key_file) if sheets else b""
+    key = load_key(key_file, store_dir=store_dir, record=not dry_run) if (
+        sheets or withdrawals) else b""
     _, likert = _survey_catalogue()
-    stored = read_store(store_dir).tables() if (store_dir / MANIFEST_NAME).exists() else {}
-    valid: dict[str, pd.DataFrame] = {}
-    held: dict[str, list[pd.DataFrame]] = {}
-    sheet_notes = list(notes)
-    for mapped in sheets:
-        earlier = [f for f in (stored.get(mapped.table), valid.get(mapped.table)) if f is not None]
-        present = pd.concat(earlier, ignore_index=True) if len(earlier) > 1 else (
-            earlier[0] if earlier else None)
-        outcome = _process(mapped, key, likert, present)
-        problems.append(outcome.problems)
-        sheet_notes.extend(outcome.notes)
-        held.setdefault(mapped.table, []).append(outcome.quarantine)
-        if mapped.table in valid:
-            # The same rows twice in one command (e.g. one file given twice) count once.
-            fresh = rows_not_in(outcome.valid, valid[mapped.table])
-            valid[mapped.table] = pd.concat([valid[mapped.table], fresh], ignore_index=True)
-        else:
-            valid[mapped.table] = outcome.valid
-    added = append_to_store(valid, store_dir, note="dane zaimportowane (wkus import)") if (
-        valid) else {}
-    quarantined = _write_quarantine(held, store_dir)
-    found = [p for p in problems if len(p)]
+    batch = _Batch(problems=list(problems))
+    for sheet in sheets:
+        batch.add(sheet.mapped.table, _process(sheet.mapped, key, likert, sheet.origins))
+    _hold_repeated_keys(batch)
+    withdrawn, withdraw_problems = _withdrawal_keys(withdrawals, key, likert)
+    files_read = [s.mapped.source for s in sheets if not s.origins]
+    origins_read = [o for s in sheets for o in s.origins.values()]
+    with nullcontext() if dry_run else store_lock(store_dir):
+        exists = (store_dir / MANIFEST_NAME).exists()
+        current = read_store(store_dir) if exists else None
+        stored = current.tables() if current else {t: empty_table(t) for t in TABLES}
+        withdraw_problems += _keep_contracts_with_rows(withdrawn, stored)
+        withdrawn_contracts = set(withdrawn.get("contracts", pd.DataFrame(
+            {"contract_id": []}))["contract_id"])
+        _hold_orphans(batch, stored["contracts"], withdrawn_contracts)
+        plans = {}
+        for table in TABLES:
+            incoming = batch.valid.get(table)
+            leaving = withdrawn.get(table)
+            if incoming is None and leaving is None:
+                continue
+            plans[table] = upsert.plan_table(
+                table, stored[table],
+                (incoming if incoming is not None else _no_rows(table)).drop(
+                    columns=[_SHOWN], errors="ignore"),
+                leaving if leaving is not None else _no_rows(table))
+        for plan in plans.values():
+            withdraw_problems += _missing_withdrawals(plan)
+        quarantines, quarantine_notes = _updated_quarantines(
+            store_dir, batch.held, files_read, origins_read, dry_run=dry_run)
+        changes = [c for p in plans.values() for c in p.changes]
+        version = current.data_hash if current else ""
+        if not dry_run:
+            if changes or not exists:
+                tables = {t: upsert.apply_table(stored[t], plans[t]) if t in plans else stored[t]
+                          for t in TABLES}
+                entries = log_entries(
+                    changes, when=datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    previous=version, sha256_of=sha256_of,
+                    teryt_of=_contract_gminy(stored["contracts"], batch.valid.get("contracts")))
+                log = read_store_file(store_dir, CHANGELOG_NAME) if exists else None
+                manifest = write_store(
+                    tables, store_dir, synthetic=current.synthetic if current else False,
+                    note=(read_manifest(store_dir).get("note") if exists else "")
+                    or "dane zaimportowane (wkus import)",
+                    extra={CHANGELOG_NAME: changelog_bytes(log, entries)} if entries else None)
+                version = str(manifest["hash"])
+            write_quarantine(store_dir, quarantines)
+    batch.problems.append(pd.DataFrame.from_records(withdraw_problems,
+                                                    columns=list(REPORT_COLUMNS)))
+    found = [p for p in batch.problems if len(p)]
     listed = pd.concat(found, ignore_index=True) if found else empty_problems()
     # Files in the order given (rejected files are found first, while reading).
     order = {name: index for index, name in enumerate(dict.fromkeys(file_order))}
     listed = listed.sort_values("file", key=lambda f: f.map(order), kind="stable")
+    held = {t: sum(len(p) for p in parts) for t, parts in batch.held.items()}
     report = ImportReport(
         problems=listed.reset_index(drop=True),
-        added=added, quarantined=quarantined, detections=detections, unreadable=unreadable,
-        notes=tuple(sheet_notes),
+        added={t: p.count("added") for t, p in plans.items()},
+        quarantined={t: held.get(t, 0) for t in dict.fromkeys([*plans, *held])},
+        detections=detections, unreadable=unreadable,
+        notes=(*notes, *quarantine_notes),
+        changed={t: p.count("changed") for t, p in plans.items()},
+        removed={t: p.count("removed") for t, p in plans.items()},
+        unchanged={t: p.unchanged for t, p in plans.items()},
+        changes=tuple(changes), refused=len(withdraw_problems), dry_run=dry_run,
+        store_version=version,
+        open_quarantine={t: len(f) for t, f in quarantines.items() if len(f)},
     )
-    write_html(report, store_dir)
+    if not dry_run:
+        write_html(report, store_dir)
     return report
 
 
-def import_files(
-    paths: Sequence[Path], store_dir: Path, *, key_file: Path | None = None
-) -> ImportReport:
-    """Import CSV/XLSX files into the store at ``store_dir``; see the module docstring."""
-    survey, _ = _survey_catalogue()
-    sheets: list[MappedSheet] = []
+def _no_rows(table: str) -> pd.DataFrame:
+    frame = empty_table(table)
+    frame[ORIGIN_FILE] = pd.Series(dtype=object)
+    frame[ORIGIN_ROW] = pd.Series(dtype=object)
+    return frame
+
+
+
+def _read_sheets(
+    paths: Sequence[Path], survey: SurveyCatalogue,
+) -> tuple[list[_Sheet], list[pd.DataFrame], list[str], list[str], list[str]]:
+    """Read and map files: sheets, problems, detections, notes, files that gave nothing."""
+    sheets: list[_Sheet] = []
     problems: list[pd.DataFrame] = []
     detections: list[str] = []
     notes: list[str] = []
@@ -377,15 +635,43 @@ def import_files(
                                               result.rejection.hint))
                 continue
             mapped_any = True
-            sheets.extend(result.sheets)
+            origins = quarantine_origins(raw)
+            sheets.extend(_Sheet(m, origins) for m in result.sheets)
             detections.extend(
                 f"{label}: tabela {m.table} ({len(m.cells)} {rows_word(len(m.cells))})"
                 for m in result.sheets
             )
         if not mapped_any:
             unreadable.append(Path(path).name)
-    return _import(sheets, store_dir, key_file, problems, tuple(detections), tuple(notes),
-                   tuple(unreadable), [Path(p).name for p in paths])
+    return sheets, problems, detections, notes, unreadable
+
+
+def _file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def import_files(
+    paths: Sequence[Path], store_dir: Path, *, key_file: Path | None = None,
+    withdraw: Sequence[Path] = (), dry_run: bool = False,
+) -> ImportReport:
+    """Import CSV/XLSX files into the store at ``store_dir``; see the module docstring.
+
+    ``withdraw``: files listing the keys of rows to remove (whole rows copied
+    from the source file will do). ``dry_run``: report only, write nothing.
+    """
+    survey, _ = _survey_catalogue()
+    sheets, problems, detections, notes, unreadable = _read_sheets(paths, survey)
+    gone, gone_problems, gone_detections, gone_notes, gone_unreadable = _read_sheets(
+        withdraw, survey)
+    detections += [f"{d} — do wycofania" for d in gone_detections]
+    sha256_of = {Path(p).name: _file_sha256(Path(p)) for p in [*paths, *withdraw]}
+    return _import(sheets, store_dir, key_file, [*problems, *gone_problems], tuple(detections),
+                   (*notes, *gone_notes), (*unreadable, *gone_unreadable),
+                   [Path(p).name for p in [*paths, *withdraw]],
+                   withdrawals=[s.mapped for s in gone], sha256_of=sha256_of, dry_run=dry_run)
 
 
 def _file_problem(file: str, sheet: str | None, problem: str, hint: str) -> pd.DataFrame:
@@ -416,4 +702,6 @@ def import_frame(
         missing_headers={c: HEADERS[table][c] for c in HEADERS[table] if c not in columns},
     )
     detection = f"{source}: tabela {table} ({len(cells)} {rows_word(len(cells))})"
-    return _import([mapped], store_dir, key_file, [], (detection,), (), (), [source])
+    digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
+    return _import([_Sheet(mapped)], store_dir, key_file, [], (detection,), (), (), [source],
+                   sha256_of={source: digest})
