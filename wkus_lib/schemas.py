@@ -340,3 +340,27 @@ TABLES: Final[dict[str, type[_Table]]] = {
     "cooperation_survey": CooperationSurvey,
 }
 """Input tables of the store, by file name (``data/store/<name>.parquet``)."""
+
+KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "contracts": ("contract_id",),
+    "finance": ("contract_id", "year", "category", "source"),
+    "contributions": ("contract_id", "year", "kind"),
+    "results": ("contract_id", "year", "result_id"),
+    "beneficiaries": ("contract_id", "year"),
+    "needs": ("teryt", "area", "year"),
+    "procedure_costs": ("teryt", "year"),
+    "survey_responses": ("teryt", "area", "year", "instrument", "respondent_id", "item_id"),
+    # A comment has no identifier of its own: its text is part of the key, so a
+    # corrected comment is withdrawn and added again rather than "changed".
+    "survey_comments": ("teryt", "area", "year", "instrument", "respondent_id", "text"),
+    "standard_checklist": ("contract_id", "year", "requirement_id"),
+    "cooperation_checklist": ("teryt", "year", "item_id"),
+    "cooperation_survey": ("teryt", "year", "group", "respondent_id", "item_id"),
+}
+"""The natural key of each table: importing a row whose key is stored replaces that row."""
+
+CONTRACT_TABLES: Final = tuple(
+    name for name, model in TABLES.items()
+    if name != "contracts" and "contract_id" in model.to_schema().columns
+)
+"""Tables whose rows belong to a contract: they need that contract in the store."""
