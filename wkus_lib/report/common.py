@@ -28,12 +28,16 @@ from wkus_lib.report.display import (
     show_table,
     show_text,
 )
+from wkus_lib.report.missing import REPORT_TABLES, SOURCES, data_sources, missing_markdown
+from wkus_lib.report.stage_fit import stage_mismatch
 from wkus_lib.report_outputs import SYNTHETIC_BANNER
 from wkus_lib.store import Store
 from wkus_lib.style import STATUS_LABELS, format_number
 
 MODEL_LABELS = {"jakosc": N_("Jakość"), "efektywnosc": N_("Efektywność"),
                 "wspolpraca": N_("Współpraca")}
+MISMATCH_STYLE = "border: 2px solid #b2182b; padding: 0.5em 0.8em; margin: 0.6em 0;"
+"""The box of a report whose stage does not fit its area and year (:mod:`.stage_fit`)."""
 REPORT_TITLES = {
     "ex_ante": N_("Ocena wstępna (ex ante)"),
     "on_going": N_("Ocena bieżąca (on-going)"),
@@ -84,16 +88,24 @@ def show_title(ctx: ReportContext) -> None:
                if len(multi) else
                _("Dotacje roczne: {period} · realizatorzy: {ngos} · rok oceny: {year}"))
     contract = funding.format(period=period, ngos=ngos, year=ctx.year)
+    mismatch = stage_mismatch(ctx)
+    lead = _("Ten raport nie może ocenić wybranego obszaru i roku.")
+    warning = (f'<div class="stage-mismatch" style="{MISMATCH_STYLE}"><strong>'
+               f"{html.escape(lead)}</strong> {html.escape(mismatch)}</div>" if mismatch else "")
     show_html(
         f"{banner}<h1>{html.escape(_(REPORT_TITLES[ctx.stage]))}</h1>"
         f'<p class="subtitle">{html.escape(where)} · {html.escape(scope)}</p>'
-        f'<p class="subtitle">{html.escape(contract)}</p>'
+        f'<p class="subtitle">{html.escape(contract)}</p>{warning}'
     )
 
 
-def scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """The summary table with raw values: indicator, model, value, n, interval, target, status."""
-    rows = latest(ctx)
+def scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None, *,
+              year: int | None = None) -> pd.DataFrame:
+    """The summary table with raw values: indicator, model, value, n, interval, target, status.
+
+    ``year``: another year than the report's (an ex-ante baseline year).
+    """
+    rows = latest(ctx, year=year)
     records = []
     for indicator in indicator_ids or stage_indicators(ctx):
         row = rows.loc[indicator]
@@ -115,11 +127,15 @@ def scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) ->
     return pd.DataFrame.from_records(records)
 
 
-def show_scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None) -> None:
+def show_scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None, *,
+                   year: int | None = None) -> None:
     """The summary scorecard with traffic lights as text labels, not colour alone."""
-    card = scorecard(ctx, indicator_ids)
+    card = scorecard(ctx, indicator_ids, year=year)
     if card.empty:
-        show_text(_("_Brak wskaźników dla tego roku._"))
+        tables = REPORT_TABLES.get(str(ctx.stage), ())
+        show_text(missing_markdown(_("wskaźniki za {year} r.").format(
+            year=ctx.year if year is None else year), *[t for t in tables if t != "contracts"],
+            year=ctx.year if year is None else year))
         return
     value, unit, hidden, target = _("Wartość"), _("Jednostka"), _("Ukryte"), _("Cel")
     shown = card.drop(columns=[unit, hidden])
@@ -174,21 +190,37 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
         show_text(_("Żadna wartość nie została ukryta."))
     else:
         show_table(log, _("Rejestr ukrytych wartości (małe liczebności)"))
+    show_data_sources(ctx.store, REPORT_TABLES.get(str(ctx.stage), tuple(SOURCES)),
+                      teryt=ctx.gmina.teryt, area=ctx.area, year=ctx.year)
     show_versions(ctx.store)
 
 
-def satisfaction_finding(ctx: ReportContext) -> str | None:
+def show_data_sources(store: Store, tables: Sequence[str], *, teryt: str | None,
+                      area: str | None, year: int) -> None:
+    """The data the report read: rows and years per table, and what is missing."""
+    sources = data_sources(store, tables, teryt=teryt, area=area, year=year)
+    frame = pd.DataFrame({
+        _("Dane"): sources["name"],
+        _("Wiersze"): sources["rows"],
+        _("Lata"): sources["years"],
+        _("Braki"): [m or "—" for m in sources["missing"]],
+    })
+    show_table(frame, _("Dane, z których powstał raport (do {year} r.)").format(year=year))
+
+
+def satisfaction_finding(ctx: ReportContext, year: int | None = None) -> str | None:
     """Client satisfaction (Q1) of the year as a finding, or why it is hidden; None if absent."""
-    rows = latest(ctx)
+    rows = latest(ctx, year=year)
+    year = ctx.year if year is None else year
     if "Q1" not in rows.index:
         return None
     q1 = rows.loc["Q1"]
     if bool(q1["suppressed"]):
         return _("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało mniej niż "
-                 "{threshold} osób (ochrona danych).").format(year=ctx.year,
+                 "{threshold} osób (ochrona danych).").format(year=year,
                                                               threshold=ctx.threshold)
     if pd.isna(q1["value"]):
         return None
     return _("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, 95% przedział "
-             "{interval}).").format(year=ctx.year, value=format_number(q1["value"], 1),
+             "{interval}).").format(year=year, value=format_number(q1["value"], 1),
                                     n=int(q1["n"]), interval=interval_text(q1))

@@ -25,6 +25,12 @@ from wkus_lib.domain import (
     load_gminy,
     resolve_gmina,
 )
+from wkus_lib.evaluation_year import (
+    REPORT_TABLES,
+    TABLE_LABELS,
+    EvaluationYear,
+    evaluation_year,
+)
 from wkus_lib.i18n import _, current_language, set_language
 from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.locate import locate_store
@@ -118,21 +124,25 @@ def area_contracts(ctx: ReportContext) -> pd.DataFrame:
     return contracts if ctx.area is None else contracts[contracts["area"] == ctx.area]
 
 
-def latest(ctx: ReportContext, stage: str | None = None) -> pd.DataFrame:
-    """Indicator rows of the report's stage and year, indexed by indicator (one area)."""
-    if not stage or stage == ctx.stage:
+def latest(ctx: ReportContext, stage: str | None = None, *, year: int | None = None
+           ) -> pd.DataFrame:
+    """Indicator rows of the report's stage and year, indexed by indicator (one area).
+
+    ``year`` reads another year (e.g. the last complete one, :func:`baseline_year`).
+    """
+    if (not stage or stage == ctx.stage) and (year is None or year == ctx.year):
         return _report_latest(ctx)
-    return _latest_rows(ctx, stage)
+    return _latest_rows(ctx, stage or str(ctx.stage), ctx.year if year is None else year)
 
 
 @per_report
 def _report_latest(ctx: ReportContext) -> pd.DataFrame:
-    return _latest_rows(ctx, str(ctx.stage))
+    return _latest_rows(ctx, str(ctx.stage), ctx.year)
 
 
-def _latest_rows(ctx: ReportContext, stage: str) -> pd.DataFrame:
+def _latest_rows(ctx: ReportContext, stage: str, year: int) -> pd.DataFrame:
     table = ctx.indicators
-    rows = table[(table["stage"] == stage) & (table["year"] == ctx.year)]
+    rows = table[(table["stage"] == stage) & (table["year"] == year)]
     if ctx.area is not None:
         rows = rows[rows["area"].isna() | (rows["area"] == ctx.area)]
     return rows.drop_duplicates("indicator").set_index("indicator")
@@ -158,6 +168,32 @@ def year_modes(ctx: ReportContext) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=["year", "mode"])
     # A multi-year contract wins over a grant in the same year.
     return frame.sort_values(["year", "mode"], ascending=[True, False]).drop_duplicates("year")
+
+
+@per_report
+def evaluation(ctx: ReportContext) -> EvaluationYear:
+    """The report year's evaluation year record: is the NGO report of ``ctx.year`` in?
+
+    ``year`` is the report's year itself (so :meth:`EvaluationYear.note`
+    speaks of it); ``complete_year`` the last year up to it with the whole
+    NGO report; for a gmina-level report the year counts as complete.
+    """
+    if ctx.area is None:
+        return EvaluationYear(year=ctx.year, complete_year=ctx.year, missing=())
+    found = evaluation_year(ctx.store, ctx.gmina.teryt, ctx.area, up_to=ctx.year)
+    missing = found.missing if found.year == ctx.year else tuple(
+        TABLE_LABELS[name] for name in REPORT_TABLES)
+    return EvaluationYear(year=ctx.year, complete_year=found.complete_year, missing=missing)
+
+
+def baseline_year(ctx: ReportContext) -> int:
+    """The year baselines are read from: the report's year, or the last complete one before it.
+
+    When the NGO report of ``ctx.year`` is missing, the last year whose report
+    is complete (``evaluation(ctx).note()`` says so in the report).
+    """
+    complete = evaluation(ctx).complete_year
+    return complete if complete is not None and complete < ctx.year else ctx.year
 
 
 def format_indicator_value(value: float | None, unit: str) -> str:

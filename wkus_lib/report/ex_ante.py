@@ -28,11 +28,19 @@ from wkus_lib import plots_stages
 from wkus_lib.catalog import IndicatorSpec
 from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.metrics.quality import needs_coverage
-from wkus_lib.report.common import MODEL_LABELS, show_methods, show_scorecard, suppressed_mark
+from wkus_lib.report.common import (
+    MODEL_LABELS,
+    satisfaction_finding,
+    show_methods,
+    show_scorecard,
+    suppressed_mark,
+)
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
+    baseline_year,
     cell_number,
+    evaluation,
     format_indicator_value,
     indicator_name,
     interval_text,
@@ -50,6 +58,8 @@ from wkus_lib.report.display import (
     show_table,
     show_text,
 )
+from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.stage_fit import stage_mismatch
 from wkus_lib.style import format_number
 
 BASELINE_YEARS: Final = 3
@@ -351,7 +361,9 @@ def cost_basis(ctx: ReportContext) -> CostBasis:
     """Clients (latest year), baseline unit cost, in-house unit cost and contest cost."""
     years = _area_years(ctx)
     served = _latest_before(years, ctx.year, "clients_served")
-    unit_cost, grant_years = baseline_mean(yearly(ctx, "E1"), _baseline_years(ctx))
+    summary = baseline_summary(ctx).set_index("indicator")
+    unit_cost = float(summary.loc["E1", "value"])
+    grant_years = tuple(int(y) for y in str(summary.loc["E1", "years"]).split(", ") if y)
     needs = ctx.store.needs[ctx.store.needs["area"] == ctx.area]
     diagnosis = _latest_before(needs, ctx.year, "in_house_unit_cost")
     procedure = _latest_before(ctx.store.procedure_costs, ctx.year, "hourly_rate")
@@ -422,67 +434,48 @@ def decision_facts(ctx: ReportContext, horizon: int) -> DecisionFacts:
 
 
 def findings(ctx: ReportContext, horizon: int) -> list[str]:
-    """Three to five findings, each from a stated rule.
+    """Three to five findings, each from a stated rule and from the record its table shows.
 
-    1. Needs coverage (Q2C) against the catalogue target, with the diagnosis year.
+    1. Needs coverage (Q2C): the latest year of the needs table with a
+       coverage, against the catalogue target; without a diagnosis, or
+       without clients served, what to add.
     2. Horizon cost: the multi-year contract against yearly grants (saving =
-       (horizon − 1) contests) and against in-house provision (% difference).
-    3. Baseline quality: mean result achievement (Q3R) over the baseline years
-       and client satisfaction (Q1) in the evaluation year (or why it is hidden).
+       (horizon − 1) contests) and against in-house provision (the
+       difference in the cost table).
+    3. Baseline quality: mean result achievement (Q3R) of the baseline
+       summary table and client satisfaction (Q1) in the baseline year (or
+       why it is hidden).
     4. Provider continuity: how many different NGOs ran the task in the
        annual-grant years (more than one = no continuity of the provider).
     5. Readiness: how many checklist conditions the data show as met / not met.
     """
     out: list[str] = []
-    rows = latest(ctx)
-    years = _area_years(ctx)
-    coverage = needs_by_year(ctx.store.needs[ctx.store.needs["area"] == ctx.area], years)
-    now = coverage[coverage["year"] == ctx.year]
-    target = ctx.catalog.indicator("Q2C").target
-    if not now.empty and not pd.isna(now.iloc[0]["coverage"]):
-        row = now.iloc[0]
-        out.append(_("Usługa dociera do {share} osób potrzebujących ({served} z {need} według "
-                     "diagnozy z {diag} r.); cel katalogu to {target}.").format(
-            share=format_number(row["coverage"], 1, unit="%"),
-            served=format_number(row["clients_served"], 0),
-            need=format_number(row["people_in_need"], 0), diag=int(row["diagnosis_year"]),
-            target=format_number(target, 0, unit="%")))
-    else:
-        out.append(_("Brak diagnozy potrzeb dla tego obszaru: nie wiadomo, jaką część "
-                     "potrzebujących obejmuje usługa. Diagnoza powinna poprzedzić decyzję."))
+    out.append(coverage_finding(ctx))
     table, _basis = horizon_table(ctx, horizon)
-    totals = table.set_index("option")["total"]
-    if not pd.isna(totals["multi_year"]):
+    totals = table.set_index("option")
+    if not pd.isna(totals.loc["multi_year", "total"]):
         text = _("W horyzoncie {h} lat kontrakt wieloletni kosztowałby {multi}, o {saving} mniej "
                  "niż dotacje roczne (1 konkurs zamiast {h}).").format(
-            h=horizon, multi=format_number(totals["multi_year"], 0, unit="zł"),
-            saving=format_number(totals["annual_grants"] - totals["multi_year"], 0, unit="zł"))
-        if not pd.isna(totals["in_house"]):
-            change = (totals["in_house"] / totals["multi_year"] - 1.0) * 100.0
-            text += " " + _("Realizacja przez gminę kosztowałaby {inhouse}, o {pct} {direction} "
+            h=horizon, multi=format_number(totals.loc["multi_year", "total"], 0, unit="zł"),
+            saving=format_number(totals.loc["annual_grants", "vs_multi_year"], 0, unit="zł"))
+        if not pd.isna(totals.loc["in_house", "total"]):
+            difference = float(totals.loc["in_house", "vs_multi_year"])
+            text += " " + _("Realizacja przez gminę kosztowałaby {inhouse}, o {diff} {direction} "
                             "niż kontrakt.").format(
-                inhouse=format_number(totals["in_house"], 0, unit="zł"),
-                pct=format_number(abs(change), 1, unit="%"),
-                direction=_("więcej") if change >= 0 else _("mniej"))
+                inhouse=format_number(totals.loc["in_house", "total"], 0, unit="zł"),
+                diff=format_number(abs(difference), 0, unit="zł"),
+                direction=_("więcej") if difference >= 0 else _("mniej"))
         out.append(text)
-    achievement, achievement_years = baseline_mean(yearly(ctx, "Q3R"), _baseline_years(ctx))
+    summary = baseline_summary(ctx).set_index("indicator")
     quality = ""
-    if achievement_years:
+    if not pd.isna(summary.loc["Q3R", "value"]):
         quality = _("W latach dotacji rocznych ({years}) realizatorzy osiągali średnio {value} "
                     "zaplanowanych rezultatów.").format(
-            years=", ".join(str(y) for y in achievement_years),
-            value=format_number(achievement, 1, unit="%"))
-    if "Q1" in rows.index:
-        q1 = rows.loc["Q1"]
-        if bool(q1["suppressed"]):
-            quality += " " + _("Zadowolenie klientów w {year} r. nie jest pokazane: odpowiedziało "
-                               "mniej niż {threshold} osób (ochrona danych).").format(
-                year=ctx.year, threshold=ctx.threshold)
-        elif not pd.isna(q1["value"]):
-            quality += " " + _("Zadowolenie klientów w {year} r.: {value} pkt na 100 (n = {n}, "
-                               "95% przedział {interval}).").format(
-                year=ctx.year, value=format_number(q1["value"], 1), n=int(q1["n"]),
-                interval=interval_text(q1))
+            years=summary.loc["Q3R", "years"],
+            value=format_number(summary.loc["Q3R", "value"], 1, unit="%"))
+    satisfaction = satisfaction_finding(ctx, baseline_year(ctx))
+    if satisfaction:
+        quality += " " + satisfaction
     if quality.strip():
         out.append(quality.strip())
     baseline = area_contracts(ctx)
@@ -509,34 +502,78 @@ def findings(ctx: ReportContext, horizon: int) -> list[str]:
     return out
 
 
+@per_report
+def needs_table(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`needs_by_year` of the report's area: the table of the needs section."""
+    return needs_by_year(ctx.store.needs[ctx.store.needs["area"] == ctx.area], _area_years(ctx))
+
+
+def coverage_finding(ctx: ReportContext) -> str:
+    """Rule 1 of :func:`findings`, read from the needs table's latest row with a coverage."""
+    table = needs_table(ctx)
+    target = format_indicator_value(ctx.catalog.indicator("Q2C").target, "%")
+    known = table[table["coverage"].notna()]
+    if len(known):
+        row = known.iloc[-1]
+        return _("W {year} r. usługa docierała do {share} osób potrzebujących ({served} z {need} "
+                 "według diagnozy z {diag} r.); cel katalogu to {target}.").format(
+            year=int(row["year"]), share=format_number(row["coverage"], 1, unit="%"),
+            served=format_number(row["clients_served"], 0),
+            need=format_number(row["people_in_need"], 0), diag=int(row["diagnosis_year"]),
+            target=target)
+    diagnosed = ctx.store.needs[(ctx.store.needs["area"] == ctx.area)
+                                & (ctx.store.needs["year"] <= ctx.year)]
+    if diagnosed.empty:
+        return _("Brak diagnozy potrzeb dla tego obszaru: nie wiadomo, jaką część "
+                 "potrzebujących obejmuje usługa. Diagnoza powinna poprzedzić decyzję.") + " " + \
+            _capital(missing_data(_("diagnoza potrzeb"), "needs")) + "."
+    return _("Diagnoza potrzeb jest (z {diag} r.), ale pokrycia nie da się policzyć.").format(
+        diag=int(diagnosed["year"].max())) + " " + _capital(missing_data(
+            _("liczba odbiorców usługi"), "beneficiaries", year=ctx.year)) + "."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 # ------------------------------------------------------------ sections
 
 
 def show_summary(ctx: ReportContext, horizon: int = 4) -> None:
     """The one-page summary: a short baseline scorecard and the findings."""
     show_heading(_("Podsumowanie"))
+    mismatch = stage_mismatch(ctx)
+    if mismatch:
+        show_text(_("**Bez wniosków i bez listy warunków decyzji.** {reason}").format(
+            reason=mismatch))
+        return
     show_text(_("Obszar jest finansowany dotacjami rocznymi. Ocena wstępna zbiera dane "
                 "potrzebne do decyzji, czy zlecić zadanie w kontrakcie wieloletnim na okres {h} lat.")
               .format(h=horizon))
-    present = set(latest(ctx).index)
-    show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
-    items = findings(ctx, horizon) or [_("Brak danych do sformułowania wniosków.")]
+    note = evaluation(ctx).note()
+    if note:
+        show_text(f"**{note}**")
+    year = baseline_year(ctx)
+    present = set(latest(ctx, year=year).index)
+    show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present], year=year)
+    items = findings(ctx, horizon)
     show_text("\n".join(f"- {item}" for item in items))
 
 
 def show_needs(ctx: ReportContext) -> None:
     """Diagnoza potrzeb: people in need, clients served, coverage (Q2C) by year."""
     show_heading(_("Diagnoza potrzeb"))
-    years = _area_years(ctx)
-    needs = ctx.store.needs[ctx.store.needs["area"] == ctx.area]
-    table = needs_by_year(needs, years)
+    table = needs_table(ctx)
     if table.empty:
-        show_text(_("_Brak danych o odbiorcach usługi._"))
+        show_text(missing_markdown(_("odbiorcy usługi i koszty w latach dotacji"),
+                                   "beneficiaries", "finance"))
         return
+    if table["people_in_need"].isna().all():
+        show_text(missing_markdown(_("diagnoza potrzeb obszaru"), "needs"))
     show_text(_("Pokrycie potrzeb (Q2C) to liczba odbiorców usługi w roku podzielona przez "
                 "liczbę osób potrzebujących według najnowszej diagnozy sporządzonej w tym roku "
                 "lub wcześniej. Cel katalogu: {target}.").format(
-        target=format_number(ctx.catalog.indicator("Q2C").target, 0, unit="%")))
+        target=format_indicator_value(ctx.catalog.indicator("Q2C").target, "%")))
     show_figure(plots_stages.coverage_by_year(
         table, title=_("Odbiorcy usługi a potrzeby"), served_label=_("odbiorcy usługi"),
         need_label=_("osoby potrzebujące (diagnoza)"), ylabel=_("liczba osób"), xlabel=_("rok")))
@@ -572,7 +609,8 @@ def show_baseline(ctx: ReportContext) -> None:
     show_heading(_("Punkt odniesienia: lata dotacji rocznych"))
     table = baseline_table(ctx)
     if table.empty:
-        show_text(_("_Brak lat dotacji rocznych do roku oceny._"))
+        show_text(missing_markdown(_("lata dotacji rocznych do {year} r.").format(
+            year=ctx.year), "contracts"))
         return
     show_text(_("Te wartości są punktem odniesienia dla przyszłego kontraktu: ocena bieżąca i "
                 "końcowa porównają z nimi wyniki kontraktu wieloletniego. Zadowolenie klientów "
@@ -597,6 +635,54 @@ def show_baseline(ctx: ReportContext) -> None:
         "n": lambda v: "—" if pd.isna(v) else str(int(v)),
         _("Wykonanie budżetu (E3)"): lambda v: format_number(v, 1, unit="%"),
     })
+    show_baseline_summary(ctx)
+
+
+BASELINE_SUMMARY: Final = (("E1", ("finance", "beneficiaries")), ("Q3R", ("results",)))
+"""The baseline means (indicator, tables it needs) the summary table shows."""
+
+
+@per_report
+def baseline_summary(ctx: ReportContext) -> pd.DataFrame:
+    """Baseline means: unit cost (E1) and result achievement (Q3R) over the latest grant years.
+
+    One row per :data:`BASELINE_SUMMARY` indicator: ``indicator``, ``unit``,
+    ``value`` (:func:`baseline_mean`, NaN without data) and ``years`` (the
+    years averaged, as text). The cost comparison and the findings read
+    these same values.
+    """
+    grant_years = _baseline_years(ctx)
+    records = []
+    for indicator, _tables in BASELINE_SUMMARY:
+        value, years = baseline_mean(yearly(ctx, indicator), grant_years)
+        records.append({"indicator": indicator, "unit": ctx.catalog.indicator(indicator).unit,
+                        "value": value, "years": ", ".join(str(y) for y in years)})
+    return pd.DataFrame.from_records(records, columns=["indicator", "unit", "value", "years"])
+
+
+def show_baseline_summary(ctx: ReportContext) -> None:
+    """The baseline means with the years they average; what is missing when there are none."""
+    summary = baseline_summary(ctx)
+    raw = pd.DataFrame({
+        _("Wskaźnik"): [f"{i} {indicator_name(ctx.catalog.indicator(i))}"
+                        for i in summary["indicator"]],
+        _("Lata"): [y or "—" for y in summary["years"]],
+        _("Średnia"): [None if pd.isna(v) else float(v) for v in summary["value"]],
+        _("Jednostka"): summary["unit"],
+    })
+    cells = {
+        _("Wskaźnik"): [html.escape(v) for v in raw[_("Wskaźnik")]],
+        _("Lata"): list(raw[_("Lata")]),
+        _("Średnia"): [format_indicator_value(v, u) for v, u in
+                       zip(summary["value"], summary["unit"], strict=True)],
+    }
+    display_table(html_table(cells, {_("Średnia")}), raw,
+                  _("Punkt odniesienia: średnia z ostatnich {n} lat dotacji z danymi").format(
+                      n=BASELINE_YEARS))
+    for (indicator, tables), value in zip(BASELINE_SUMMARY, summary["value"], strict=True):
+        if pd.isna(value):
+            name = indicator_name(ctx.catalog.indicator(indicator))
+            show_text(missing_markdown(name[:1].lower() + name[1:], *tables))
 
 
 def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
@@ -604,7 +690,9 @@ def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
     show_heading(_("Koszt usługi w horyzoncie {h} lat").format(h=horizon))
     table, basis = horizon_table(ctx, horizon)
     if pd.isna(basis.clients) or pd.isna(basis.grant_unit_cost):
-        show_text(_("_Brak danych o kosztach i odbiorcach: porównania nie można policzyć._"))
+        show_text(missing_markdown(_("koszty i odbiorcy z lat dotacji rocznych (porównania "
+                                     "wariantów nie można policzyć)"), "finance",
+                                   "beneficiaries"))
         return
     contest_note = (
         _("koszt jednego konkursu {cost} (kalkulacja gminy z {year} r.: godziny pracy urzędników "
@@ -659,6 +747,11 @@ def checklist_frame(rows: Sequence[ChecklistRow]) -> pd.DataFrame:
 def show_checklist(ctx: ReportContext, horizon: int = 4) -> None:
     """The statutory conditions of the decision, marked from the data, for the evaluator to fill."""
     show_heading(_("Warunki decyzji o kontrakcie wieloletnim"))
+    mismatch = stage_mismatch(ctx)
+    if mismatch:
+        show_text(_("Lista warunków decyzji nie jest sporządzana: {reason}").format(
+            reason=mismatch))
+        return
     show_text(_("Lista warunków z ustawy o działalności pożytku publicznego i modelu WKUS. "
                 "Kolumna „Dane” pokazuje, co wynika już z danych; ostateczną ocenę zaznacza "
                 "oceniający w ostatniej kolumnie."))
@@ -701,8 +794,8 @@ def show_proposed_indicators(ctx: ReportContext) -> None:
                 "i progi są domyślne: gmina może je zmienić w katalogu przed ogłoszeniem "
                 "konkursu. Wartość bazowa to wynik obszaru w {year} r. Progi: wartość, od której "
                 "ocena jest „dobrze”, i od której jest „uwaga”; bez normy gmina ustala własne "
-                "progi.").format(year=ctx.year))
-    rows = latest(ctx)
+                "progi.").format(year=baseline_year(ctx)))
+    rows = latest(ctx, year=baseline_year(ctx))
     specs = proposed_indicators(ctx)
     for model in MODEL_LABELS:
         chosen = [spec for spec in specs if spec.model == model]

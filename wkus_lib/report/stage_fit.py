@@ -1,0 +1,74 @@
+"""Whether a report's stage fits its area and year: the impossible combinations.
+
+A batch renders only the reports the data support
+(:mod:`wkus_lib.selection`), but a report can still be asked for by hand
+(``wkus report --stage ex_post --area sport``) or rendered on data that
+changed. :func:`stage_mismatch` states, in Polish, why a combination cannot
+be evaluated:
+
+- ``ex_ante`` for an area already under a multi-year contract in the year;
+- ``on_going`` for a year no multi-year contract of the area covers;
+- ``ex_post`` for an area that never had a multi-year contract, or whose
+  contract had not ended by the year.
+
+Such a report still shows its data (and names what is missing), but gives no
+findings, recommendation or decision checklist: the title page says why.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wkus_lib.i18n import _
+from wkus_lib.report.context import ReportContext, area_contracts, area_name, per_report
+
+MULTI_YEAR = "multi_year"
+
+
+def _periods(contracts: pd.DataFrame) -> str:
+    spans = sorted({(int(s), int(e)) for s, e in zip(contracts["start_year"],
+                                                     contracts["end_year"], strict=True)})
+    return ", ".join(f"{s}–{e}" for s, e in spans)
+
+
+def mismatch_text(stage: str, area: str, year: int, contracts: pd.DataFrame) -> str | None:
+    """Why ``stage`` cannot evaluate ``area`` in ``year`` given its ``contracts``; None if it can.
+
+    ``contracts`` are the area's contracts (``mode``, ``start_year``,
+    ``end_year``); ``area`` is the area's name in the report language.
+    """
+    multi = contracts[contracts["mode"] == MULTI_YEAR]
+    running = multi[(multi["start_year"] <= year) & (multi["end_year"] >= year)]
+    if stage == "ex_ante" and len(running):
+        return _("Obszar „{area}” jest w {year} r. objęty kontraktem wieloletnim ({periods}). "
+                 "Ocena wstępna dotyczy obszarów finansowanych dotacjami rocznymi: wybierz ocenę "
+                 "bieżącą (on_going) albo, po zakończeniu kontraktu, końcową (ex_post).").format(
+            area=area, year=year, periods=_periods(running))
+    if stage == "on_going" and running.empty:
+        if multi.empty:
+            return _("W obszarze „{area}” nie było kontraktu wieloletniego: ocena bieżąca nie "
+                     "ma czego ocenić. Dla obszaru na dotacjach rocznych wybierz ocenę wstępną "
+                     "(ex_ante).").format(area=area)
+        return _("Żaden kontrakt wieloletni obszaru „{area}” nie obejmuje {year} r. (kontrakty: "
+                 "{periods}). Wybierz rok trwania kontraktu.").format(
+            area=area, year=year, periods=_periods(multi))
+    if stage == "ex_post":
+        if multi.empty:
+            return _("W obszarze „{area}” nie było kontraktu wieloletniego, więc nie ma czego "
+                     "ocenić po jego zakończeniu. Dla obszaru na dotacjach rocznych wybierz "
+                     "ocenę wstępną (ex_ante).").format(area=area)
+        ended = multi[multi["end_year"] <= year]
+        if ended.empty:
+            return _("Kontrakt wieloletni obszaru „{area}” ({periods}) nie zakończył się do "
+                     "{year} r.: ocenę końcową robi się po jego zakończeniu, a w trakcie — "
+                     "ocenę bieżącą (on_going).").format(
+                area=area, year=year, periods=_periods(multi))
+    return None
+
+
+@per_report
+def stage_mismatch(ctx: ReportContext) -> str | None:
+    """:func:`mismatch_text` for the report (None for gmina-level reports)."""
+    if ctx.area is None:
+        return None
+    return mismatch_text(str(ctx.stage), area_name(ctx.area), ctx.year, area_contracts(ctx))
