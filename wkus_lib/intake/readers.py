@@ -8,30 +8,39 @@ unusual the reader did (rows above the header skipped, formula cells read from
 their saved value, instruction sheets skipped) is a Polish note on the
 :class:`RawSheet`. A file that is not a table raises :class:`InputError`.
 
-Encoding: a byte-order mark names UTF-8 or UTF-16 (Excel's "Unicode text"); a
-file that decodes as UTF-8 is UTF-8 unless that reading shows letters no Polish
-file holds while a single-byte reading does not (short Windows-1250 files can be
-valid UTF-8 by accident). Otherwise Polish letters decide between Windows-1250
-and ISO-8859-2, which differ exactly on ą ś ź Ą Ś Ź (and ISO-8859-2 has no
-printable characters at 0x80–0x9F, where Windows-1250 keeps „ ” – ś ź Ś Ź);
-text with odd characters must pass charset-normalizer, so binary files are refused.
+Encoding: a byte-order mark names UTF-8 or UTF-16 (Excel's "Unicode text"); bytes
+that decode as UTF-8 are UTF-8, checked strictly before any statistical guess (a
+UTF-8 file with a Cyrillic name or an arrow stays UTF-8; a line that would read as
+Polish only in Windows-1250 is named in a note). A file mixing UTF-8 lines with
+lines that only decode as a single-byte encoding is refused, naming the first line
+that is not UTF-8. Otherwise Polish letters decide between Windows-1250 and
+ISO-8859-2, which differ exactly on ą ś ź Ą Ś Ź (and ISO-8859-2 has no printable
+characters at 0x80–0x9F, where Windows-1250 keeps „ ” – ś ź Ś Ź); text with odd
+characters must pass charset-normalizer, so binary files are refused. Byte and
+line numbers in messages count the byte-order mark.
 Separator: the one of ``;``, tab, ``,`` that splits the first lines most consistently.
 
 CSV rows are split by pandas' C parser when every record is one line (fast:
 about 7 s for a 45 MiB file), else by the csv module, which numbers records as
-Excel does and refuses a quote left open. Files over :data:`MAX_FILE_BYTES`
-are refused before they are read.
+Excel does. Quotes: a quoted cell may span lines (Excel's line break inside a
+cell), but a quote still open at the end of the file, or a quoted cell with lines
+holding at least half a row's separators (rows of the table swallowed by a quote
+left open), refuses the whole file, naming the line, row, column and start of the
+cell; no row of such a file is read. Files over :data:`MAX_FILE_BYTES` are refused
+before they are read.
 
 XLSX files are read with openpyxl in read-only mode: formulas are never
 evaluated (their value saved by Excel is read and noted), merged header cells
-are resolved from the sheet's ``mergeCells`` list, empty, hidden and
-instruction sheets are skipped with a note.
+are resolved from the sheet's ``mergeCells`` list, empty and instruction sheets are
+skipped with a note. A hidden sheet with data is returned with ``hidden=True``: the
+mapper never imports it and names it when it holds a table (unhide it to import).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime
 import io
 import re
@@ -50,6 +59,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from wkus_lib.errors import InputError
+from wkus_lib.intake.headers import column_for
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -82,7 +92,6 @@ INSTRUCTION_SHEET_WORDS: Final = frozenset(
 _TEXT_SAMPLE_BYTES: Final = 64 * 1024
 _DETECTION_ROWS: Final = 5000
 _HEADER_SEARCH_ROWS: Final = 30
-_MAX_LINES_PER_RECORD: Final = 50
 _NOTE_EXAMPLES: Final = 5
 _SPACES: Final = " \u00a0\u202f\u2009"
 _MINUS_SIGNS: Final = "-\u2212"
@@ -94,6 +103,10 @@ _IMPLAUSIBLE: Final = re.compile(
     r"[^\t\n\r\f\x20-\x7e\u00a0-\u017f\u2000-\u206f\u20ac\u2116\u2122]"
 )
 """Control characters and letters outside Latin-1/Latin Extended-A: not Polish text."""
+_UTF8_EVIDENCE: Final = re.compile(r"[\u0080-\u017f\u2000-\u21ff]")
+"""Letters and signs of Polish text beyond ASCII (UTF-8 sequences a Windows-1250 file never
+forms by accident)."""
+_POLISH_LETTER: Final = re.compile("[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
 _EXCEL_SEPARATOR_LINE: Final = re.compile(r"^sep=([;,\t])[ \t]*(?:\r\n|\n|\r)", re.IGNORECASE)
 _DDMMYYYY: Final = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE: Final = re.compile(
@@ -155,6 +168,7 @@ class RawSheet:
     rows: pd.DataFrame
     detection: Detection
     notes: tuple[str, ...]
+    hidden: bool = False  # a hidden XLSX sheet: never imported, named when it holds a table
 
 
 @dataclass(frozen=True)
@@ -358,8 +372,16 @@ def _refuse_other_formats(raw: bytes, label: str) -> None:
 
 
 def detect_encoding(raw: bytes, label: str) -> str:
-    """A text file's encoding: ``utf-8``, ``utf-8-sig``, ``utf-16``, ``cp1250``, ``iso-8859-2``."""
+    """A text file's encoding: ``utf-8``, ``utf-8-sig``, ``utf-16``, ``cp1250``, ``iso-8859-2``.
+
+    A byte-order mark decides first. Then bytes that decode as UTF-8 *are* UTF-8
+    (checked strictly, before any statistical guess: a UTF-8 file with one Cyrillic
+    name or an arrow stays UTF-8). A file with some lines in UTF-8 and others that
+    only decode as a single-byte encoding is refused, naming the first line that is
+    not UTF-8. Only then Polish letters decide between Windows-1250 and ISO-8859-2.
+    """
     if raw.startswith(codecs.BOM_UTF8):
+        _refuse_mixed_encodings(raw, label, utf8_seen_at=1)
         return "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
@@ -371,12 +393,12 @@ def detect_encoding(raw: bytes, label: str) -> str:
     if b"\x00" in raw[:_TEXT_SAMPLE_BYTES]:
         raise not_text
     try:
-        as_utf8 = raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:
-        if not _IMPLAUSIBLE.search(as_utf8) or not _reads_as_single_byte_text(raw):
-            return "utf-8"
+        return "utf-8"
+    _refuse_mixed_encodings(raw, label, utf8_seen_at=None)
     if _reads_as_single_byte_text(raw):
         return _polish_single_byte_encoding(raw)
     # Odd characters: charset-normalizer judges whether this is text at all.
@@ -386,13 +408,57 @@ def detect_encoding(raw: bytes, label: str) -> str:
     return _polish_single_byte_encoding(raw)
 
 
-def _reads_as_single_byte_text(raw: bytes) -> bool:
-    """Whether the bytes are Polish text in Windows-1250/ISO-8859-2 with no odd characters.
+def _is_utf8_text_line(line: bytes) -> bool:
+    """A line that is UTF-8 beyond doubt: valid, with a Polish letter or typographic sign.
 
-    A short Windows-1250 file can be valid UTF-8 by accident („ĆĄ” = C6 A5 = „ƥ”);
-    such a decoding shows letters no Polish file holds, while the single-byte one
-    does not.
+    A Windows-1250 line can be valid UTF-8 by accident („WSPÓŁ” = D3 A3 = „ӣ”), but
+    then it decodes to letters outside Latin-1/Latin Extended-A and punctuation.
     """
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(_UTF8_EVIDENCE.match(ch) for ch in text)
+
+
+def _refuse_mixed_encodings(raw: bytes, label: str, *, utf8_seen_at: int | None) -> None:
+    """Refuse a file whose lines are partly UTF-8 and partly a single-byte encoding."""
+    first_utf8, first_other = utf8_seen_at, None
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        if first_utf8 is None and _is_utf8_text_line(line):
+            first_utf8 = number
+        elif first_other is None:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                first_other = number
+                bad_line = line
+        if first_utf8 is not None and first_other is not None:
+            break
+    if first_utf8 is None or first_other is None:
+        return
+    other = _polish_single_byte_encoding(bad_line)
+    shown = bad_line.removeprefix(codecs.BOM_UTF8).decode(other, errors="replace").strip()
+    utf8_part = ("plik zaczyna się znacznikiem UTF-8 (BOM)" if utf8_seen_at is not None
+                 else f"linia {first_utf8} jest zapisana w UTF-8")
+    raise InputError(
+        f"plik łączy dwa kodowania znaków: {utf8_part}, a linia {first_other} nie (wygląda "
+        f"na {ENCODING_NAMES[other]}) – polskie litery jednej z części zostałyby "
+        "zniekształcone",
+        file=label,
+        row=first_other,
+        value=_short(shown),
+        hint="Fragmenty pliku zapisano w różnych kodowaniach (np. wklejono wiersze z innego "
+        "pliku). Otwórz pliki źródłowe w Excelu, skopiuj dane do jednego arkusza i zapisz go "
+        "jako XLSX albo „CSV UTF-8 (rozdzielany przecinkami)”; sprawdź polskie litery "
+        f"w linii {first_other}.",
+    )
+
+
+def _reads_as_single_byte_text(raw: bytes) -> bool:
+    """Whether the bytes are Polish text in Windows-1250/ISO-8859-2 with no odd characters."""
     try:
         text = raw.decode(_polish_single_byte_encoding(raw))
     except UnicodeDecodeError:
@@ -410,14 +476,56 @@ def _polish_single_byte_encoding(raw: bytes) -> str:
     return "iso-8859-2" if iso_letters > cp1250_letters else "cp1250"
 
 
+def _utf8_doubt_note(raw: bytes, text: str) -> tuple[str, ...]:
+    """A note when a valid UTF-8 file has a line that reads as Polish only in Windows-1250.
+
+    The file is read as UTF-8 (its bytes are valid UTF-8); the note shows the first
+    line whose UTF-8 reading has odd letters and no Polish one while its single-byte
+    reading has Polish letters, so a short Windows-1250 file valid as UTF-8 by
+    accident („WSPÓŁ” = „WSPӣ”) is never garbled without a word.
+    """
+    if text.isascii() or not _IMPLAUSIBLE.search(text):
+        return ()
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        as_utf8 = line.decode("utf-8")
+        if not _IMPLAUSIBLE.search(as_utf8) or _POLISH_LETTER.search(as_utf8):
+            continue
+        single = _polish_single_byte_encoding(line)
+        try:
+            as_single = line.decode(single)
+        except UnicodeDecodeError:
+            continue
+        if _POLISH_LETTER.search(as_single) and not _IMPLAUSIBLE.search(as_single):
+            return (
+                f"plik odczytano jako UTF-8 (jego bajty są poprawnym UTF-8); linia {number} "
+                f"brzmi „{_short(as_utf8.strip())}” – jeśli miało być "
+                f"„{_short(as_single.strip())}” ({ENCODING_NAMES[single]}), zapisz plik "
+                "w Excelu jako „CSV UTF-8 (rozdzielany przecinkami)” i zaimportuj go ponownie",
+            )
+    return ()
+
+
+_BOMS: Final = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def _decode(raw: bytes, encoding: str, label: str) -> str:
+    """The file's text without a byte-order mark; a bad byte is named with its line.
+
+    The mark is cut off before decoding, so byte offsets in messages count it.
+    """
+    bom = next((mark for mark in _BOMS if encoding.startswith("utf") and raw.startswith(mark)),
+               b"")
+    codec = {codecs.BOM_UTF8: "utf-8", codecs.BOM_UTF16_LE: "utf-16-le",
+             codecs.BOM_UTF16_BE: "utf-16-be"}.get(bom, encoding)
+    body = raw[len(bom):]
     try:
-        return raw.decode(encoding)
+        return body.decode(codec)
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        before = body[: error.start].decode(codec, errors="replace")
+        line = len(re.findall(r"\r\n|\r|\n", before)) + 1
         raise InputError(
-            f"bajt 0x{raw[error.start]:02X} nie jest znakiem w kodowaniu "
-            f"{ENCODING_NAMES[encoding]}",
+            f"bajt 0x{body[error.start]:02X} (bajt {len(bom) + error.start + 1} pliku) nie jest "
+            f"znakiem w kodowaniu {ENCODING_NAMES[encoding]}",
             file=label,
             row=line,
             hint="Zapisz plik w Excelu jako „CSV UTF-8 (rozdzielany przecinkami)”.",
@@ -464,8 +572,8 @@ def detect_separator(text: str, label: str) -> str:
 def _read_text(path: Path, raw: bytes, label: str, notes: tuple[str, ...]) -> list[RawSheet]:
     encoding = detect_encoding(raw, label)
     text = _decode(raw, encoding, label)
-    if encoding == "utf-16":
-        text = text.removeprefix("\ufeff")
+    if encoding == "utf-8":
+        notes = (*notes, *_utf8_doubt_note(raw, text))
     declared = _EXCEL_SEPARATOR_LINE.match(text)
     if declared:
         # Excel's "sep=;" line names the separator and is not shown as a row.
@@ -522,29 +630,112 @@ def _split_records_fast(text: str, separator: str) -> pd.DataFrame | None:
 
 
 def _split_records(text: str, separator: str, label: str) -> list[list[str | None]]:
-    """Records as Excel numbers them; a quote left open swallowing lines is refused."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    records: list[list[str | None]] = []
-    last_line = 0
-    try:
-        for number, record in enumerate(reader, start=1):
-            if reader.line_num - last_line > _MAX_LINES_PER_RECORD:
-                raise InputError(
-                    f"cudzysłów otwarty w linii {last_line + 1} nie jest zamknięty – "
-                    f"komórka obejmuje {reader.line_num - last_line} linii pliku",
-                    file=label,
-                    row=number,
-                    hint="Popraw cudzysłowy w tej linii (cudzysłów w tekście zapisuje się jako "
-                    "dwa znaki \"\").",
+    """Records as Excel numbers them; a quote left open is refused, never left to swallow rows.
+
+    The rule: a quoted cell may span lines (that is how Excel saves a line break
+    inside a cell), but the file is refused, naming the line and row where the
+    quote opened, when the quote is still open at the end of the file, or when a
+    line inside the cell holds at least half as many separators as a row of the
+    file (those are rows of the table swallowed by the cell, not text).
+    """
+    records: list[list[str]] = []
+    spans: list[tuple[int, int]] = []  # first and last line of each record
+    for strict in (True, False):  # strict first: it alone tells a quote open at the end
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=strict)
+        records, spans, last_line = [], [], 0
+        try:
+            for record in reader:
+                records.append(record)
+                spans.append((last_line + 1, reader.line_num))
+                last_line = reader.line_num
+        except csv.Error as error:
+            if strict and "unexpected end of data" in str(error):
+                lines = reader.line_num - last_line
+                raise _open_quote_error(
+                    label, records, row=len(records) + 1, line=last_line + 1,
+                    cell=_open_cell(text, separator, last_line),
+                    problem=f"cudzysłów otwarty w linii {last_line + 1} nie jest zamknięty do "
+                    f"końca pliku – komórka wchłonęłaby {_lines_word(lines)} pliku",
+                ) from None
+            if strict:
+                continue  # e.g. text after a closing quote ("a"b): read as Excel does
+            raise InputError(
+                f"nie można podzielić pliku na kolumny ({error})", file=label,
+                row=reader.line_num, hint="Sprawdź cudzysłowy w tej linii.",
+            ) from None
+        break
+    _refuse_swallowed_rows(text, separator, label, records, spans)
+    return [[cell.strip() or None for cell in record] for record in records]
+
+
+def _refuse_swallowed_rows(
+    text: str, separator: str, label: str, records: Sequence[list[str]],
+    spans: Sequence[tuple[int, int]],
+) -> None:
+    """Refuse a quoted cell whose inner lines look like rows of the table (see the rule)."""
+    multi_line = [i for i, (first, last) in enumerate(spans) if last > first]
+    if not multi_line:
+        return
+    counts = Counter(
+        count for line in io.StringIO(text, newline="").readlines()[:_DETECTION_ROWS]
+        if (count := line.count(separator))
+    )
+    if not counts:
+        return
+    row_separators = counts.most_common(1)[0][0]
+    threshold = max(1, (row_separators + 1) // 2)
+    for index in multi_line:
+        first, last = spans[index]
+        for position, cell in enumerate(records[index]):
+            inner = re.split(r"\r\n|\r|\n", cell)[1:]
+            if any(line.count(separator) >= threshold for line in inner):
+                raise _open_quote_error(
+                    label, records[:index], row=index + 1, line=first,
+                    cell=(position, cell),
+                    problem=f"cudzysłów otwarty w linii {first} nie jest zamknięty w tej "
+                    f"linii – komórka obejmuje {_lines_word(last - first + 1)} pliku "
+                    f"(do linii {last}), a są wśród nich całe wiersze tabeli",
                 )
-            last_line = reader.line_num
-            records.append([cell.strip() or None for cell in record])
-    except csv.Error as error:
-        raise InputError(
-            f"nie można podzielić pliku na kolumny ({error})", file=label, row=reader.line_num,
-            hint="Sprawdź cudzysłowy w tej linii.",
-        ) from None
-    return records
+
+
+def _open_cell(text: str, separator: str, last_line: int) -> tuple[int, str]:
+    """Column and text of the cell whose quote opens after line ``last_line``."""
+    lines = io.StringIO(text, newline="").readlines()
+    rest = "".join(lines[last_line:])
+    cells = list(csv.reader(io.StringIO(rest, newline=""), delimiter=separator))[0]
+    return len(cells) - 1, cells[-1]
+
+
+def _open_quote_error(
+    label: str, earlier: Sequence[list[str]], *, row: int, line: int,
+    cell: tuple[int, str], problem: str,
+) -> InputError:
+    position, value = cell
+    header = next((r for r in earlier if sum(bool(c.strip()) for c in r) >= 2), None)
+    name = header[position].strip() if header and position < len(header) else ""
+    column = name or _column_letter(position)
+    first_line = re.split(r"\r\n|\r|\n", value, maxsplit=1)[0].strip()
+    # A respondent's identifier is never echoed (it becomes a pseudonym on import).
+    private = any(column_for(t, name) == "respondent_id" for t in ("survey_responses",
+                                                                     "cooperation_survey"))
+    return InputError(
+        problem,
+        file=label,
+        row=row,
+        column=column,
+        value=None if private else _short(first_line, 40),
+        hint=f"Popraw cudzysłów w linii {line}: tekst zawierający separator ujmij w cudzysłów "
+        "z obu stron, a cudzysłów wewnątrz tekstu zapisz jako dwa znaki \"\" (Excel robi to "
+        "sam przy zapisie jako CSV). Żaden wiersz tego pliku nie został wczytany.",
+    )
+
+
+def _lines_word(count: int) -> str:
+    if count == 1:
+        return "1 linię"
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return f"{count} linie"
+    return f"{count} linii"
 
 
 def _table(records: Sequence[list[str | None]]) -> pd.DataFrame:
@@ -841,11 +1032,7 @@ def _read_xlsx(path: Path, raw: bytes, label: str, max_bytes: int) -> list[RawSh
     if not sheets:
         reasons = "; ".join(skipped) if skipped else "brak arkuszy"
         raise InputError(f"w pliku nie ma arkusza z danymi ({reasons})", file=label)
-    first = sheets[0]
-    sheets[0] = RawSheet(
-        path=first.path, sheet=first.sheet, headers=first.headers, rows=first.rows,
-        detection=first.detection, notes=tuple(skipped) + first.notes,
-    )
+    sheets[0] = dataclasses.replace(sheets[0], notes=tuple(skipped) + sheets[0].notes)
     return sheets
 
 
@@ -860,11 +1047,10 @@ def _read_sheets(
     skipped: list[str] = []
     for worksheet in workbook.worksheets:
         title = worksheet.title
-        if worksheet.sheet_state != "visible":
-            skipped.append(f"arkusz „{title}” jest ukryty – pominięty")
-            continue
+        hidden = worksheet.sheet_state != "visible"
         if _instruction_sheet(title):
-            skipped.append(f"arkusz „{title}” pominięty (instrukcja lub słownik)")
+            state = "jest ukryty – pominięty" if hidden else "pominięty"
+            skipped.append(f"arkusz „{title}” {state} (instrukcja lub słownik)")
             continue
         part = sheet_parts.get(title)
         merges, formulas = _sheet_structure(archive, part) if part else ((), {})
@@ -874,9 +1060,12 @@ def _read_sheets(
             values = [list(row) for row in worksheet.iter_rows(values_only=True)]
         if not any(value is not None and str(value).strip() for row in values
                    for value in row):
-            skipped.append(f"arkusz „{title}” jest pusty – pominięty")
+            state = "jest ukryty i pusty" if hidden else "jest pusty"
+            skipped.append(f"arkusz „{title}” {state} – pominięty")
             continue
-        sheets.append(_xlsx_sheet(path, title, values, merges, formulas, label))
+        sheet = _xlsx_sheet(path, title, values, merges, formulas, label)
+        # A hidden sheet with data goes to the mapper, which names it if it holds a table.
+        sheets.append(dataclasses.replace(sheet, hidden=True) if hidden else sheet)
     return sheets, skipped
 
 
