@@ -13,16 +13,16 @@ from __future__ import annotations
 import argparse
 import html
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, cast
 
-from wkus_lib.errors import InputError, ParameterError
+from wkus_lib.errors import InputError
+from wkus_lib.locate import STORE_ENV_VARIABLE
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from wkus_lib.domain import Gmina
     from wkus_lib.metrics.data_quality import QualityStatus
 
 EXIT_CLEAN: Final = 0
@@ -32,62 +32,55 @@ STATUS_PLURALS: Final = {"problem": "problemy", "uwaga": "uwagi", "ok": "bez zas
 STATUS_COLOURS: Final = {"problem": "#c0392b", "uwaga": "#b9770e", "ok": "#1e8449"}
 OUTPUT_SUFFIXES: Final = (".csv", ".html")
 GROUP_KEYS: Final = ["teryt", "area", "year"]
+GMINA_HELP: Final = "gminy: kody TERYT lub nazwy po przecinku albo all (wszystkie z danymi)"
+STORE_HELP: Final = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
+                     "a bez niej data/store projektu)")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``wkus check`` to the ``wkus`` command."""
     parser = commands.add_parser(
         "check", help="karta jakości danych (gmina × obszar × rok); kod 1, gdy są problemy")
-    parser.add_argument("--store", default="data/store", help="katalog magazynu danych")
-    parser.add_argument("--gmina", default="all", help="kody TERYT po przecinku albo all")
+    parser.add_argument("--store", default="", help=STORE_HELP)
+    parser.add_argument("--gmina", default="all", help=GMINA_HELP)
     parser.add_argument("--year", type=int, default=None, help="tylko ten rok (domyślnie wszystkie)")
     parser.add_argument("--out", default=None,
                         help="zapisz kartę także do pliku .csv (dla programów) albo .html")
     parser.set_defaults(handler=run_check)
 
 
-def choose_gminy(choice: str, registry: Mapping[str, Gmina], in_store: Sequence[str]) -> list[str]:
-    """TERYT codes named by ``choice`` (codes or names, comma-separated, or ``all``).
+def scorecard_for(
+    store_dir: Path, gminy: str, year: int | None
+) -> tuple[pd.DataFrame | None, bool, list[str]]:
+    """The scorecard of the chosen gminy (each from its own rows only), the synthetic flag
+    and a Polish message for each chosen gmina without data in the store (the
+    scorecard is None when no chosen gmina has data).
 
-    ``all`` means every gmina present in the store. An unknown gmina raises
-    :class:`ParameterError` listing the valid ones.
+    Gminy are named as :func:`wkus_lib.domain.resolve_gminy` allows (``all``:
+    every gmina of the store).
     """
-    items = [part.strip() for part in choice.split(",") if part.strip()]
-    if not items or "all" in items:
-        return sorted(set(in_store))
-    by_name = {g.name.casefold(): g.teryt for g in registry.values()}
-    chosen: list[str] = []
-    for item in items:
-        teryt = item if item in registry or item in in_store else by_name.get(item.casefold())
-        if teryt is None:
-            valid = ", ".join(f"{g.teryt} {g.name}" for g in registry.values())
-            raise ParameterError(f"Nieznana gmina „{item}”. Dostępne: {valid}")
-        if teryt not in chosen:
-            chosen.append(teryt)
-    return chosen
-
-
-def scorecard_for(store_dir: Path, gminy: str, year: int | None) -> tuple[pd.DataFrame, bool]:
-    """The scorecard of the chosen gminy (each from its own rows only) and the synthetic flag."""
     import pandas as pd
 
     from wkus_lib.catalog import load_catalog
-    from wkus_lib.domain import load_gminy
+    from wkus_lib.domain import choose_gminy_with_data, load_gminy
     from wkus_lib.metrics.data_quality import data_quality_scorecard, sort_scorecard
     from wkus_lib.store import read_store
 
     store = read_store(store_dir)
     catalog = load_catalog()
-    in_store = sorted(store.contracts["teryt"].unique().tolist())
-    chosen = choose_gminy(gminy, load_gminy(), in_store)
+    in_store = sorted(str(code) for code in store.contracts["teryt"].unique())
+    with_data, missing = choose_gminy_with_data(gminy, load_gminy(), in_store, store_dir)
+    chosen = [gmina.teryt for gmina in with_data]
     years = None if year is None else [year]
+    if not chosen:
+        return None, store.synthetic, missing
     if chosen == in_store:
         # Every check reads one gmina's rows only, so the whole store at once gives the
         # same rows as gmina by gmina (tests/test_data_quality.py), without 2 477 passes.
-        return data_quality_scorecard(store, catalog, years=years), store.synthetic
+        return data_quality_scorecard(store, catalog, years=years), store.synthetic, missing
     parts = [data_quality_scorecard(store.for_gmina(teryt), catalog, years=years)
              for teryt in chosen]
-    return sort_scorecard(pd.concat(parts, ignore_index=True)), store.synthetic
+    return sort_scorecard(pd.concat(parts, ignore_index=True)), store.synthetic, missing
 
 
 def _place(teryt: str, area: str, year: int, names: Mapping[str, str]) -> str:
@@ -231,12 +224,20 @@ def write_output(table: pd.DataFrame, out: Path, names: Mapping[str, str], *,
 def run_check(args: argparse.Namespace) -> int:
     """The ``wkus check`` handler: print, optionally write, exit 1 when there are problems."""
     from wkus_lib.domain import load_gminy
+    from wkus_lib.intake.quarantine import open_quarantine_text
+    from wkus_lib.locate import locate_store
 
     out = output_path(args.out)
-    table, synthetic = scorecard_for(Path(args.store), args.gmina, args.year)
-    names = {g.teryt: g.name for g in load_gminy().values()}
+    table, synthetic, missing = scorecard_for(locate_store(args.store), args.gmina, args.year)
+    for message in missing:
+        print(message, file=sys.stderr)
+    print(open_quarantine_text(locate_store(args.store)), end="")
+    if table is None:
+        return EXIT_PROBLEMS
+    registry = load_gminy()
+    names = {code: registry[code].name for code in table["teryt"].unique() if code in registry}
     print_scorecard(table, names, synthetic=synthetic, stream=sys.stdout)
     if out is not None:
         write_output(table, out, names, synthetic=synthetic)
         print(f"\nZapisano kartę jakości danych do {out}", file=sys.stderr)
-    return EXIT_PROBLEMS if (table["status"] == "problem").any() else EXIT_CLEAN
+    return EXIT_PROBLEMS if missing or (table["status"] == "problem").any() else EXIT_CLEAN

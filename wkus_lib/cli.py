@@ -2,7 +2,10 @@
 
 Every user-facing message is Polish. Errors the user can fix (unknown gmina,
 missing store, bad file) print one clear message and exit with status 2; a
-batch with failed reports exits with status 1 after rendering the rest.
+batch with failed reports, or a gmina asked for that has no data in the
+store, exits with status 1 after doing the rest. A gmina is named by code or
+name (:func:`wkus_lib.domain.resolve_gminy`); the store is found by
+:func:`wkus_lib.locate.locate_store`.
 """
 
 from __future__ import annotations
@@ -18,12 +21,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wkus_lib.errors import ParameterError, WkusError
+from wkus_lib.locate import NOTEBOOKS_DIR, STORE_ENV_VARIABLE
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from wkus_lib.domain import Gmina
     from wkus_lib.report_build import KernelStart
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+EXIT_PARTIAL = 1
 EXIT_USAGE = 2
+GMINA_HELP = "gminy: kody TERYT lub nazwy po przecinku albo all (wszystkie z danymi w magazynie)"
+STORE_HELP = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
+              "a bez niej data/store projektu)")
 
 COMMAND_MODULES: tuple[str, ...] = (
     # Modules that add their own subcommands: each defines
@@ -40,6 +50,16 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 def _split_choice(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def chosen_gminy_with_data(
+    choice: str, contracts: pd.DataFrame, store_dir: Path
+) -> tuple[list[Gmina], list[str]]:
+    """:func:`wkus_lib.domain.choose_gminy_with_data` for the gminy with contracts in the store."""
+    from wkus_lib.domain import choose_gminy_with_data, load_gminy
+
+    in_store = sorted(str(code) for code in contracts["teryt"].unique())
+    return choose_gminy_with_data(choice, load_gminy(), in_store, store_dir)
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
@@ -60,14 +80,22 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from wkus_lib.catalog import load_catalog
     from wkus_lib.indicators import compute_indicators
+    from wkus_lib.locate import locate_store
     from wkus_lib.store import read_store
 
-    store = read_store(Path(args.store))
+    store_dir = locate_store(args.store)
+    store = read_store(store_dir)
     catalog = load_catalog(Path(args.catalog)) if args.catalog else None
+    gminy, missing = chosen_gminy_with_data(args.gmina, store.contracts, store_dir)
+    for message in missing:
+        print(message, file=sys.stderr)
+    if not gminy:
+        print("Nie zapisano tabeli wskaźników: brak danych wybranych gmin.", file=sys.stderr)
+        return EXIT_PARTIAL
     table = compute_indicators(
         store,
         catalog=catalog,
-        teryt=None if args.gmina == "all" else _split_choice(args.gmina),
+        teryt=[g.teryt for g in gminy],
         areas=None if args.area == "all" else _split_choice(args.area),
         stages=None if args.stage == "all" else _split_choice(args.stage),
         years=None if args.year is None else [args.year],
@@ -75,8 +103,8 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False, encoding="utf-8")
-    print(f"Zapisano {len(table)} wierszy wskaźników do {out}")
-    return 0
+    print(f"Zapisano {len(table)} wierszy wskaźników do {out} (magazyn {store_dir})")
+    return EXIT_PARTIAL if missing else 0
 
 
 def _cmd_catalog(args: argparse.Namespace) -> int:
@@ -99,17 +127,27 @@ def _available_kinds(stage_choice: str) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from wkus_lib.locate import locate_store
     from wkus_lib.params import resolve_batch
     from wkus_lib.report_build import DEFAULT_KERNEL_START
     from wkus_lib.runner import run_batch
     from wkus_lib.selection import keep_supported, latest_year, supported_reports
     from wkus_lib.store import read_store
 
-    store_dir = Path(args.store).resolve()
+    store_dir = locate_store(args.store)
     contracts = read_store(store_dir).contracts
+    gminy, missing = chosen_gminy_with_data(args.gmina, contracts, store_dir)
+    for message in missing:
+        print(message, file=sys.stderr)
+    if contracts.empty:
+        print(f"Magazyn danych {store_dir} nie ma jeszcze żadnej umowy: zaimportuj umowy "
+              "(„wkus import”), a potem zbuduj raporty.", file=sys.stderr)
+        return EXIT_PARTIAL
+    if not gminy and _available_kinds(args.stage) != "benchmark":
+        return EXIT_PARTIAL
     year = args.year if args.year is not None else latest_year(contracts)
     requested = resolve_batch(
-        args.gmina, _available_kinds(args.stage), args.area,
+        [g.teryt for g in gminy], _available_kinds(args.stage), args.area,
         year=year, store_dir=store_dir, lang=args.lang,
     )
     specs = keep_supported(requested, supported_reports(contracts, year))
@@ -125,7 +163,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         ]
     skipped = len(requested) - len(specs)
     print(
-        f"Rok oceny: {year}. Raporty do zbudowania: {len(specs)}"
+        f"Magazyn danych: {store_dir}. Rok oceny: {year}. Raporty do zbudowania: {len(specs)}"
         + (f" (pominięto {skipped} bez danych w tym roku)." if skipped else "."),
         file=sys.stderr,
     )
@@ -142,7 +180,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             kernel_start=kernel_start,
         )
     print(result.summary(), file=sys.stderr)
-    return result.exit_code
+    return max(result.exit_code, EXIT_PARTIAL if missing else 0)
 
 
 @contextmanager
@@ -181,11 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo_data)
 
     indicators = commands.add_parser("indicators", help="policz tabelę wskaźników do pliku CSV")
-    indicators.add_argument("--gmina", default="all", help="kody TERYT po przecinku albo all")
+    indicators.add_argument("--gmina", default="all", help=GMINA_HELP)
     indicators.add_argument("--area", default="all", help="obszary po przecinku albo all")
     indicators.add_argument("--stage", default="all", help="etapy po przecinku albo all")
     indicators.add_argument("--year", type=int, default=None, help="tylko ten rok")
-    indicators.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    indicators.add_argument("--store", default="", help=STORE_HELP)
     indicators.add_argument("--catalog", default=None,
                             help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
     indicators.add_argument("--out", required=True, help="plik wynikowy CSV")
@@ -196,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.set_defaults(handler=_cmd_catalog)
 
     report = commands.add_parser("report", help="wygeneruj raporty (partia)")
-    report.add_argument("--gmina", default="all", help="kody TERYT po przecinku albo all")
+    report.add_argument("--gmina", default="all", help=GMINA_HELP)
     report.add_argument("--stage", default="all", help="etapy po przecinku albo all")
     report.add_argument("--area", default="all", help="obszary po przecinku albo all")
     report.add_argument("--year", type=int, default=None, help="rok oceny (domyślnie z danych)")
@@ -212,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--sroi-file", default=None,
                         help="CSV z efektami i wartościami proxy: SROI w ocenach ex post")
     report.add_argument("--lang", default="pl", choices=("pl", "en"), help="język raportów")
-    report.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    report.add_argument("--store", default="", help=STORE_HELP)
     report.add_argument("--out", default="reports", help="katalog raportów")
     report.set_defaults(handler=_cmd_report)
 

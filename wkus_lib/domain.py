@@ -314,13 +314,25 @@ def gminy_in_store(in_store: Collection[str], registry: Mapping[str, Gmina]) -> 
     return [registry[code] for code in sorted(set(in_store))]
 
 
-def no_data_message(gmina: Gmina, store_dir: Path | str, in_store: Collection[str],
-                    registry: Mapping[str, Gmina]) -> str:
-    """Polish sentence: the store has no rows of ``gmina`` (with the gminy it does have)."""
-    return (
+def choose_gminy_with_data(
+    choice: str | int | Sequence[str | int],
+    registry: Mapping[str, Gmina],
+    in_store: Collection[str],
+    store_dir: Path | str,
+) -> tuple[list[Gmina], list[str]]:
+    """The gminy ``choice`` names that have data, and a Polish message for each that has none.
+
+    For commands: a gmina without data in the store is said so (exit status
+    1), never answered with an empty table. ``in_store`` are the TERYT codes
+    with contracts in the store at ``store_dir``.
+    """
+    chosen = resolve_gminy(choice, registry, in_store)
+    missing = [
         f"Brak danych gminy {gmina.label} w magazynie {store_dir}: zaimportuj jej umowy "
         f"(„wkus import”) albo wybierz inną gminę.{_store_listing(in_store, registry)}"
-    )
+        for gmina in chosen if gmina.teryt not in in_store
+    ]
+    return [gmina for gmina in chosen if gmina.teryt in in_store], missing
 
 
 def _gmina_by_code(

@@ -9,13 +9,14 @@ choices.
 
 TERYT codes stay strings end to end: the runner hands the parameters to
 papermill's Python API as a dict, never through ``-p`` (which would turn
-``"0201011"`` into the integer 201011).
+``"0201011"`` into the integer 201011; the notebooks restore such a code,
+see :func:`wkus_lib.domain.restore_teryt`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias
@@ -118,11 +119,15 @@ class BatchRequest(BaseModel):
     store_dir: str
     lang: Literal["pl", "en"] = "pl"
 
-    def resolve(self, registry: Mapping[str, Gmina] | None = None) -> list[ReportSpec]:
+    def resolve(
+        self,
+        registry: Mapping[str, Gmina] | None = None,
+        in_store: Collection[str] | None = None,
+    ) -> list[ReportSpec]:
         """The reports this request stands for; see :func:`resolve_batch`."""
         return resolve_batch(
             self.gminy, self.stages, self.areas, year=self.year,
-            store_dir=self.store_dir, lang=self.lang, registry=registry,
+            store_dir=self.store_dir, lang=self.lang, registry=registry, in_store=in_store,
         )
 
 
@@ -135,12 +140,15 @@ def resolve_batch(
     store_dir: str | Path,
     lang: Literal["pl", "en"] = "pl",
     registry: Mapping[str, Gmina] | None = None,
+    in_store: Collection[str] | None = None,
 ) -> list[ReportSpec]:
     """Expand a request into validated report specs, gmina → stage → area.
 
-    ``"all"`` expands to every gmina of the registry, every report kind
-    (three stages, ``gmina_overview``, ``benchmark``) or every area. A gmina
-    may be named by TERYT, by name (``Łapy``) or by slug (``lapy``). Benchmarks
+    ``"all"`` expands to every gmina with data in the store (``in_store``,
+    TERYT codes; read from ``store_dir`` when not given and needed), every
+    report kind (three stages, ``gmina_overview``, ``benchmark``) or every
+    area. A gmina is named as :func:`wkus_lib.domain.resolve_gmina` allows
+    (code, name in any case with or without Polish letters). Benchmarks
     compare all gminy of the store, so they are made once per area whatever
     gminy were asked for.
 
@@ -157,7 +165,9 @@ def resolve_batch(
     ('2013023-ciechanowiec/on_going/sport', '2013023')
     """
     registry = domain.load_gminy() if registry is None else registry
-    chosen_gminy = _resolve_gminy(gminy, registry)
+    if in_store is None:
+        in_store = _codes_in_store(Path(store_dir)) if _names_all(gminy) else ()
+    chosen_gminy = domain.resolve_gminy(gminy, registry, in_store) if gminy else []
     chosen_kinds = _resolve_choice(stages, REPORT_KINDS, "etap", REPORT_KIND_NAMES)
     needs_area = any(kind != "gmina_overview" for kind in chosen_kinds)
     chosen_areas = _resolve_choice(areas, AREA_IDS, "obszar", AREA_NAMES) if needs_area else []
@@ -166,7 +176,7 @@ def resolve_batch(
             f"Nie podano obszaru. Dostępne: {_list_choices(AREA_IDS, AREA_NAMES)}"
         )
     if any(kind != "benchmark" for kind in chosen_kinds) and not chosen_gminy:
-        raise ParameterError(f"Nie podano gminy. Dostępne: {_list_gminy(registry)}")
+        raise ParameterError("Nie podano gminy: podaj kod TERYT, nazwę albo „all”.")
     common = {"year": year, "store_dir": str(Path(store_dir).resolve()), "lang": lang}
     specs: list[ReportSpec] = []
     for gmina in chosen_gminy:
@@ -200,7 +210,7 @@ def _spec(
     params = validate_params(
         {"teryt": gmina.teryt if gmina else None, "area": area, "stage": kind, **common}
     )
-    gmina_label = f"{gmina.name} ({gmina.teryt})" if gmina else REPORT_KIND_NAMES["benchmark"]
+    gmina_label = gmina.label if gmina else REPORT_KIND_NAMES["benchmark"]
     area_label = AREA_NAMES[params.area] if params.area else "cała gmina"
     if params.lang != "pl":
         area_label += f" ({LANGUAGE_NAMES[params.lang]})"
@@ -250,24 +260,16 @@ def _resolve_choice(
     return items
 
 
-def _resolve_gminy(choice: Choice, registry: Mapping[str, Gmina]) -> list[Gmina]:
-    items = _split(choice)
-    if ALL in items:
-        return list(registry.values())
-    by_name = {g.name.casefold(): g for g in registry.values()}
-    by_slug = {domain.ascii_slug(g.name): g for g in registry.values()}
-    chosen: list[Gmina] = []
-    for item in items:
-        gmina = registry.get(item) or by_name.get(item.casefold()) or by_slug.get(item.lower())
-        if gmina is None:
-            raise ParameterError(f"Nieznana gmina „{item}”. Dostępne: {_list_gminy(registry)}")
-        if gmina not in chosen:
-            chosen.append(gmina)
-    return chosen
+def _names_all(choice: Choice) -> bool:
+    items = choice.split(",") if isinstance(choice, str) else choice
+    return any(isinstance(item, str) and item.strip().casefold() == ALL for item in items)
 
 
-def _list_gminy(registry: Mapping[str, Gmina]) -> str:
-    return ", ".join(f"{g.teryt} {g.name}" for g in registry.values())
+def _codes_in_store(store_dir: Path) -> list[str]:
+    """TERYT codes with contracts in the store: the gminy ``all`` stands for."""
+    from wkus_lib.store import read_store
+
+    return sorted(str(code) for code in read_store(store_dir).contracts["teryt"].unique())
 
 
 def _list_choices(valid: Sequence[str], names: Mapping[Any, str]) -> str:

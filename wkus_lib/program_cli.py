@@ -11,15 +11,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from wkus_lib.locate import STORE_ENV_VARIABLE
+
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``program`` subcommand."""
     parser = commands.add_parser(
         "program", help="projekt wieloletniego programu współpracy gminy (DOCX i HTML)")
-    parser.add_argument("--gmina", required=True, help="kod TERYT gminy (7 cyfr)")
+    parser.add_argument("--gmina", required=True,
+                        help="gmina: kod TERYT (7 cyfr) albo nazwa, np. Łapy")
     parser.add_argument("--years", required=True,
                         help="okres programu, np. 2027-2030 (od 2 do 5 lat)")
-    parser.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    parser.add_argument("--store", default="",
+                        help=f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
+                             "a bez niej data/store projektu)")
     parser.add_argument("--catalog", default=None,
                         help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
     parser.add_argument("--out", default="reports/program", help="katalog wynikowy")
@@ -28,14 +33,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def _cmd_program(args: argparse.Namespace) -> int:
     from wkus_lib.catalog import load_catalog
-    from wkus_lib.domain import load_gminy
-    from wkus_lib.program import build_program, find_gmina, parse_year_range, write_program
+    from wkus_lib.domain import load_gminy, resolve_gmina
+    from wkus_lib.locate import locate_store
+    from wkus_lib.program import build_program, parse_year_range, write_program
     from wkus_lib.store import read_store
 
     first_year, last_year = parse_year_range(args.years)
-    gmina = find_gmina(args.gmina, load_gminy())
+    gmina = resolve_gmina(args.gmina, load_gminy())
     catalog = load_catalog(Path(args.catalog)) if args.catalog else load_catalog()
-    store = read_store(Path(args.store))
+    store = read_store(locate_store(args.store))
     draft = build_program(store, gmina, catalog, first_year, last_year)
     docx_path, html_path = write_program(draft, Path(args.out))
     print(f"Projekt programu współpracy gminy {gmina.name} na lata {first_year}–{last_year}:",

@@ -21,7 +21,7 @@ One concern per module:
 from wkus_lib.program.build import build_program
 from wkus_lib.program.docx import render_docx
 from wkus_lib.program.html import render_html
-from wkus_lib.program.inputs import MAX_YEARS, MIN_YEARS, find_gmina, parse_year_range
+from wkus_lib.program.inputs import MAX_YEARS, MIN_YEARS, parse_year_range
 from wkus_lib.program.model import (
     PLACEHOLDER,
     STATUTORY_SECTIONS,
@@ -52,7 +52,6 @@ __all__ = [
     "Table",
     "TaskKind",
     "build_program",
-    "find_gmina",
     "parse_year_range",
     "program_stem",
     "render_docx",

@@ -1,11 +1,13 @@
-"""What the user asks for: the gmina and the programme period, checked before any data are read."""
+"""What the user asks for: the programme period, checked before any data are read.
+
+The gmina is named like in every other command: :func:`wkus_lib.domain.resolve_gmina`.
+"""
 
 from __future__ import annotations
 
 import re
 from typing import Final
 
-from wkus_lib.domain import Gmina
 from wkus_lib.errors import ParameterError
 
 MIN_YEARS: Final = 2
@@ -48,13 +50,4 @@ def parse_year_range(text: str) -> tuple[int, int]:
 def _year_error(text: str, problem: str, hint: str) -> ParameterError:
     return ParameterError(f"Niepoprawny okres programu „{text}”: {problem}. {hint}")
 
-
-def find_gmina(teryt: str, registry: dict[str, Gmina]) -> Gmina:
-    """The registry's gmina ``teryt``; a Polish :class:`ParameterError` listing valid codes."""
-    gmina = registry.get(teryt.strip())
-    if gmina is None:
-        listed = ", ".join(f"{g.teryt} {g.name}" for g in registry.values())
-        raise ParameterError(
-            f"Nieznana gmina „{teryt}”: podaj 7-cyfrowy kod TERYT z rejestru. Dostępne: {listed}")
-    return gmina
 

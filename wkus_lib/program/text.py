@@ -35,7 +35,11 @@ def _executive(gmina: Gmina) -> tuple[str, str]:
     """The executive organ (nominative, genitive): wójt of a rural gmina, else burmistrz."""
     if gmina.gmina_type == "wiejska":
         return "Wójt", "Wójta"
-    if gmina.gmina_type == "miejska" and gmina.population > 100_000:
+    if gmina.gmina_type == "miejska" and (
+        gmina.powiat == gmina.name or (gmina.population or 0) > 100_000
+    ):
+        # A city with powiat rights (its powiat bears its name in TERC) or, when a
+        # user's registry gives the population, a city of over 100,000 has a prezydent.
         return "Prezydent Miasta", "Prezydenta Miasta"
     return "Burmistrz", "Burmistrza"
 
