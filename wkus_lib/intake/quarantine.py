@@ -155,3 +155,17 @@ def set_aside_unreadable(store_dir: Path, table: str) -> str:
     path.rename(target)
     return (f"plik kwarantanny {QUARANTINE_DIR}/{path.name} nie daje się odczytać — "
             f"przeniesiono go do {QUARANTINE_DIR}/{target.name} (nic nie usunięto)")
+
+
+def open_quarantine_text(store_dir: Path) -> str:
+    """Polish lines for ``wkus check`` and the import report: what is still to fix, or ``""``."""
+    waiting = open_quarantine(store_dir)
+    if not waiting:
+        return ""
+    lines = ["", "Kwarantanna — wiersze wciąż do poprawienia:"]
+    for table, frame in waiting.items():
+        reasons = frame[REASON_COLUMN].value_counts() if REASON_COLUMN in frame else pd.Series()
+        lines.append(f"  {QUARANTINE_DIR}/{table}.csv: {len(frame)}")
+        lines += [f"    {count} × {reason}" for reason, count in reasons.head(5).items()]
+    lines.append("Popraw je w tych plikach (albo w plikach źródłowych) i zaimportuj ponownie.")
+    return "\n".join(lines) + "\n"
