@@ -342,13 +342,12 @@ def _gmina_by_code(
     if gmina is not None:
         return gmina
     if is_valid_teryt(code):
-        problem = f"nie ma go w rejestrze gmin ({REGISTRY_SOURCE})"
+        problem = f"Nieznany kod TERYT gminy „{value}”: nie ma go w rejestrze gmin ({REGISTRY_SOURCE})"
     else:
-        problem = ("kod gminy ma 7 cyfr, ostatnia to rodzaj gminy (1 miejska, 2 wiejska, "
-                   "3 miejsko-wiejska)")
+        problem = (f"Niepoprawny kod TERYT „{value}”: kod gminy ma 7 cyfr, ostatnia to rodzaj "
+                   "gminy (1 miejska, 2 wiejska, 3 miejsko-wiejska)")
     raise ParameterError(
-        f"Nieznany kod TERYT gminy „{value}”: {problem}. Sprawdź kod albo podaj nazwę gminy."
-        f"{_store_listing(in_store, registry)}"
+        f"{problem}. Sprawdź kod albo podaj nazwę gminy.{_store_listing(in_store, registry)}"
     )
 
 

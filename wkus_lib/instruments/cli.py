@@ -19,19 +19,15 @@ if TYPE_CHECKING:
 
 
 def _setup(args: argparse.Namespace) -> StudySetup:
-    from wkus_lib.domain import AREA_IDS, is_valid_teryt
+    from wkus_lib.domain import AREA_IDS, load_gminy, resolve_gmina
     from wkus_lib.instruments.xlsform import StudySetup
 
-    if args.gmina is not None and not is_valid_teryt(args.gmina):
-        raise ParameterError(
-            f"Niepoprawny kod TERYT „{args.gmina}”: podaj 7 cyfr, ostatnia 1, 2 albo 3 "
-            "(np. 2002063)."
-        )
+    teryt = resolve_gmina(args.gmina, load_gminy()).teryt if args.gmina else None
     if args.area is not None and args.area not in AREA_IDS:
         raise ParameterError(
             f"Nieznany obszar „{args.area}”. Dozwolone: {', '.join(AREA_IDS)}."
         )
-    return StudySetup(teryt=args.gmina, area=args.area, year=args.year,
+    return StudySetup(teryt=teryt, area=args.area, year=args.year,
                       administrator=args.administrator)
 
 
@@ -98,7 +94,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     instruments.add_argument("dir", help="katalog docelowy")
     instruments.add_argument("--gmina", default=None,
-                             help="kod TERYT wpisany na stałe (domyślnie pole do wypełnienia)")
+                             help="gmina (kod TERYT albo nazwa) wpisana na stałe "
+                                  "(domyślnie pole do wypełnienia)")
     instruments.add_argument("--area", default=None, help="obszar wpisany na stałe")
     instruments.add_argument("--year", type=int, default=None, help="rok wpisany na stałe")
     instruments.add_argument("--administrator", default=None,
