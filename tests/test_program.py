@@ -284,7 +284,7 @@ def test_command_writes_docx_and_html(demo: DemoSummary, tmp_path: Path,
     (TERYT, "dwa tysiące", "to nie są dwa lata czterocyfrowe"),
     (TERYT, "2027-2027", "co najmniej 2 lata"),
     (TERYT, "2010-2013", "Brak umów gminy Łapy (2002063) sprzed roku 2010"),
-    ("9999993", "2027-2030", "Nieznana gmina „9999993”"),
+    ("9999993", "2027-2030", "gminy „9999993”"),
 ])
 def test_bad_input_stops_with_a_polish_message(
     demo: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -303,3 +303,49 @@ def test_bad_input_stops_with_a_polish_message(
 def test_year_range_error_is_a_parameter_error() -> None:
     with pytest.raises(ParameterError, match="najwyżej 5"):
         parse_year_range("2027-2032")
+
+
+def _without_reports_of(store: Store, teryt: str, year: int, tables: tuple[str, ...]) -> Store:
+    """``store`` as if the gmina's NGO reports for ``year`` had not arrived in ``tables``."""
+    ids = store.contracts[store.contracts["teryt"] == teryt]["contract_id"]
+    changed = {}
+    for name in tables:
+        frame = getattr(store, name)
+        changed[name] = frame[~(frame["contract_id"].isin(ids) & (frame["year"] == year))]
+    return dataclasses.replace(store, **changed)
+
+
+def test_a_late_report_takes_the_funds_of_the_last_complete_year_and_says_so(
+    store: Store,
+) -> None:
+    late = _without_reports_of(store, TERYT, 2025, ("finance", "results"))
+    drafted = build_program(late, load_gminy()[TERYT], load_catalog(), FIRST, LAST)
+    contracts = store.contracts[store.contracts["teryt"] == TERYT]
+    finance = store.finance.merge(contracts[["contract_id", "area"]], on="contract_id")
+    grants = finance[(finance["source"] == "dotacja") & (finance["year"] == 2024)]
+    expected = grants.groupby("area")["actual"].sum()
+    assert drafted.base_year == 2025
+    assert {line.area: line.basis_year for line in drafted.funds} == {
+        line.area: 2024 for line in drafted.funds}
+    proposed = {line.area: line.proposed_per_year for line in drafted.funds}
+    assert proposed == pytest.approx(expected.reindex(list(proposed)).to_dict())
+    assert all(value and value > 0 for value in proposed.values())
+    page = visible_text(render_html(drafted))
+    assert "Brak sprawozdania organizacji za 2025 r." in page
+    assert "liczone z roku 2024" in page
+    assert "(2024 r.)" in page
+    annual = [t for t in drafted.priority_tasks if t.kind == "annual"]
+    assert annual and all("wskaźniki z 2024 r." in t.basis for t in annual)
+
+
+def test_a_gmina_without_contracts_gets_a_draft_that_names_the_missing_data(
+    store: Store,
+) -> None:
+    bare = dataclasses.replace(store, contracts=store.contracts[store.contracts["teryt"] != TERYT])
+    drafted = build_program(bare, load_gminy()[TERYT], load_catalog(), FIRST, LAST)
+    assert drafted.base_year == FIRST - 1
+    assert any(gap.startswith("brak danych: umowy") for gap in drafted.gaps)
+    text = docx_text(docx.Document(io.BytesIO(render_docx(drafted))))
+    assert "Brak danych: umowy" in text and "01-umowy.xlsx" in text
+    assert "łącznie 0\u00a0zł" not in text
+    assert all(line.proposed_per_year is None for line in drafted.funds)

@@ -16,14 +16,18 @@ def build_program(
     """The programme draft for ``gmina`` and the years ``first_year``–``last_year``.
 
     Only the gmina's rows of ``store`` are read. Raises :class:`ParameterError`
-    (Polish) when the store has no contracts of the gmina before ``first_year``.
+    (Polish) when the gmina's contracts all start in ``first_year`` or later. The
+    draft's notes say which areas are read from an earlier, complete year and which
+    tables are missing (also in :attr:`ProgramDraft.gaps`).
     """
     evaluation = evaluate(store, gmina, catalog, first_year)
     tasks = priority_tasks(evaluation, first_year, last_year)
     lines = funds_lines(evaluation, [t.area for t in tasks])
     notes = [
         ("PROJEKT do edycji, przygotowany przez wkus z danych oceny; fragmenty oznaczone "
-         f"{PLACEHOLDER} uzupełnia urząd, a całość wymaga sprawdzenia przed konsultacjami.")
+         f"{PLACEHOLDER} uzupełnia urząd, a całość wymaga sprawdzenia przed konsultacjami."),
+        *evaluation.notes(),
+        *(gap[:1].upper() + gap[1:] + "." for gap in evaluation.gaps),
     ]
     return ProgramDraft(
         gmina=gmina, first_year=first_year, last_year=last_year,
@@ -34,4 +38,5 @@ def build_program(
         notes=tuple(notes),
         sections=tuple(program_sections(evaluation, tasks, lines, first_year, last_year)),
         priority_tasks=tuple(tasks), funds=tuple(lines), indicator_ids=catalog.ids,
+        gaps=evaluation.gaps,
     )

@@ -4,22 +4,31 @@ The store is seen only through :meth:`Store.for_gmina`. From the evaluation
 come the priority tasks (areas whose multi-year contract ended, with the
 ex-post recommendation of :mod:`wkus_lib.report.ex_post`; contracts still
 running; areas on annual grants; areas with a needs diagnosis but no task),
-the planned funds (each area's grant actually paid in the last year of data)
-and the grant history shown as their basis.
+the planned funds and the grant history shown as their basis.
+
+Each area is read at its own evaluation year (:mod:`wkus_lib.evaluation_year`):
+when an organisation's report for the basis year has not arrived, the area's
+findings and its proposed funds come from the last year whose report is
+complete, and the draft says so (:attr:`Evaluation.notes`) instead of
+proposing 0 zł. A store without the gmina's contracts still gives a draft
+(statutory chapters, tasks from the needs diagnosis) that names what is
+missing (:attr:`Evaluation.gaps`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
 
 from wkus_lib.catalog import Catalog, IndicatorSpec
+from wkus_lib.data_gaps import store_gaps
 from wkus_lib.domain import AREA_IDS, AREA_NAMES, AreaId, Gmina
 from wkus_lib.errors import ParameterError
+from wkus_lib.evaluation_year import EvaluationYear, evaluation_year
 from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask
 from wkus_lib.report.context import ReportContext, format_indicator_value
@@ -42,6 +51,20 @@ class Evaluation:
     inputs: IndicatorInputs
     indicators: pd.DataFrame
     base_year: int
+    area_years: Mapping[AreaId, EvaluationYear]
+    """Each area's evaluation year up to ``base_year`` and its last complete year."""
+    gaps: tuple[str, ...] = ()
+    """Polish ``brak danych: …`` lines for the tables the gmina has no rows in."""
+
+    def findings_year(self, area: AreaId, year: int) -> int:
+        """``year``, or the area's last complete year before it when its report is late."""
+        complete = self.area_years[area].complete_year
+        return year if complete is None or complete >= year else complete
+
+    def notes(self) -> list[str]:
+        """One Polish sentence per area whose basis year is not complete."""
+        return [f"{AREA_NAMES[area]}: {note}" for area, years in self.area_years.items()
+                if (note := years.note()) is not None]
 
     def context(self, area: AreaId, stage: str, year: int) -> ReportContext:
         return ReportContext(
@@ -68,20 +91,26 @@ class Evaluation:
 def evaluate(store: Store, gmina: Gmina, catalog: Catalog, first_year: int) -> Evaluation:
     """The gmina's evaluation up to the basis year: the last year of data before ``first_year``.
 
-    Raises :class:`ParameterError` (Polish) when the store has no contracts of
-    the gmina before ``first_year``.
+    Raises :class:`ParameterError` (Polish) when the gmina's contracts all start
+    in ``first_year`` or later (a programme period before the data). A gmina
+    without any contract gets the basis year ``first_year − 1`` and its gaps named.
     """
     own = store.for_gmina(gmina.teryt)
     before = own.contracts[own.contracts["start_year"] < first_year]
-    if before.empty:
+    if before.empty and len(own.contracts):
         raise ParameterError(
             f"Brak umów gminy {gmina.name} ({gmina.teryt}) sprzed roku {first_year} w magazynie "
             "danych: program wieloletni opiera się na ocenie wcześniejszych lat. Zaimportuj dane "
             "gminy albo wybierz późniejszy okres programu.")
-    base_year = min(int(before["end_year"].max()), first_year - 1)
+    base_year = (first_year - 1 if before.empty
+                 else min(int(before["end_year"].max()), first_year - 1))
     inputs = IndicatorInputs(own, catalog, catalog.settings.suppression.threshold)
+    area_years = {area: evaluation_year(own, gmina.teryt, area, up_to=base_year)
+                  for area in AREA_IDS}
     return Evaluation(gmina=gmina, store=own, catalog=catalog, inputs=inputs,
-                      indicators=indicator_table(inputs), base_year=base_year)
+                      indicators=indicator_table(inputs), base_year=base_year,
+                      area_years=area_years,
+                      gaps=tuple(store_gaps(own, f"{gmina.name}, {gmina.teryt}")))
 
 
 def _task_name(contracts: pd.DataFrame, area: AreaId) -> str:
@@ -108,6 +137,13 @@ def _indicator_summary(evaluation: Evaluation, rows: pd.DataFrame, ids: Sequence
             value = format_indicator_value(float(row["value"]), unit)
             parts.append(f"{indicator} {value} ({labels[row['status']]})")
     return "\n".join(parts) or "brak wartości wskaźników"
+
+
+def _late_text(year: int, seen: int) -> str:
+    """``; wskaźniki z 2024 r. (sprawozdanie za 2025 r. niepełne)`` when ``seen`` is earlier."""
+    if seen == year:
+        return ""
+    return f"; wskaźniki z {seen} r. (sprawozdanie za {year} r. niepełne)"
 
 
 def _years_text(first: int, last: int) -> str:
@@ -152,11 +188,12 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
                     indicators=_indicator_summary(evaluation, rows, KEY_INDICATORS),
                 ))
             else:
-                rows = evaluation.rows(area, "on_going", evaluation.base_year)
+                seen = evaluation.findings_year(area, evaluation.base_year)
+                rows = evaluation.rows(area, "on_going", seen)
                 running.append(PriorityTask(
                     kind="running", area=area, task=name,
                     basis=f"umowa wieloletnia {start}–{end} w trakcie; ocena bieżąca "
-                          f"{evaluation.base_year} r.",
+                          f"{seen} r." + _late_text(evaluation.base_year, seen),
                     proposal=f"kontynuacja umowy do {end} r.; ocena końcowa (ex post) "
                              f"w {end} r. rozstrzygnie o kolejnej umowie",
                     indicators=_indicator_summary(evaluation, rows, KEY_INDICATORS),
@@ -167,11 +204,12 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
                                            strict=True)
                 for year in range(int(start), int(end) + 1)})
             last = grant_years[-1]
-            rows = evaluation.rows(area, "ex_ante", last)
+            seen = evaluation.findings_year(area, last)
+            rows = evaluation.rows(area, "ex_ante", seen)
             annual.append(PriorityTask(
                 kind="annual", area=area, task=name,
                 basis=f"dotacje roczne {_years_text(grant_years[0], last)} "
-                      f"(liczba konkursów: {len(contracts)})",
+                      f"(liczba konkursów: {len(contracts)})" + _late_text(last, seen),
                 proposal=f"ocena wstępna (ex ante) i decyzja o umowie wieloletniej na lata "
                          f"{period}; do tego czasu konkurs roczny",
                 indicators=_indicator_summary(evaluation, rows, ("Q2C", "Q3R", "Q1", "E1", "E3")),
@@ -193,20 +231,40 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
 
 
 def funds_lines(evaluation: Evaluation, areas: Iterable[AreaId]) -> list[FundsLine]:
-    """Per area: the grant (dotacja, actual) of the last year of data and its recent mean."""
+    """Per area: the grant (dotacja, actual) of its basis year and the mean of the three
+    years up to it. The basis year is the area's last year with a complete NGO report up
+    to the programme's basis year; an area that has none falls back to its last year with
+    a paid grant (``complete`` false); without any the line is left to fill in (None)."""
     grants = _grants_by_area_year(evaluation)
-    recent = range(evaluation.base_year - 2, evaluation.base_year + 1)
     lines = []
     for area in areas:
-        by_year = grants[grants["area"] == area].set_index("year")["actual"]
-        last = by_year.get(evaluation.base_year)
-        window = by_year[by_year.index.isin(recent)]
+        basis = evaluation.area_years[area].complete_year
+        by_year = grants[grants["area"] == area].set_index("year")["actual"].dropna()
+        by_year = by_year[by_year.index <= evaluation.base_year]
+        complete = basis is not None
+        if basis is None and len(by_year):
+            basis = int(by_year.index.max())
+        last = None if basis is None else by_year.get(basis)
+        recent = range(basis - 2, basis + 1) if basis is not None else range(0)
+        window = by_year[by_year.index.isin(recent)].dropna()
         lines.append(FundsLine(
             area=area,
             last_year_grant=None if last is None or pd.isna(last) else float(last),
             mean_grant=float(window.sum() / len(recent)) if len(window) else None,
+            basis_year=basis, complete=complete,
         ))
     return lines
+
+
+def funds_basis_text(lines: Sequence[FundsLine], base: int) -> str:
+    """Which year's grants the proposal takes, in Polish, for the funds chapter."""
+    if all(line.basis_year == base and line.complete for line in lines):
+        return (f"Propozycja przyjmuje dla każdego obszaru dotację wypłaconą w {base} r., "
+                f"w cenach z {base} r.")
+    return ("Propozycja przyjmuje dla każdego obszaru dotację wypłaconą w ostatnim roku "
+            f"z pełnym sprawozdaniem organizacji (do {base} r.; rok podano w tabeli, gdy "
+            "jest wcześniejszy), a gdy takiego roku nie ma — w ostatnim roku z kosztami, "
+            f"w cenach tego roku; obszar bez kosztów uzupełnia urząd ({PLACEHOLDER})")
 
 
 def _grants_by_area_year(evaluation: Evaluation) -> pd.DataFrame:

@@ -107,11 +107,18 @@ class FundsLine:
 
     area: AreaId
     last_year_grant: float | None
+    """The grant actually paid in ``basis_year``."""
     mean_grant: float | None
+    """The mean grant of the three years up to ``basis_year``."""
+    basis_year: int | None = None
+    """The area's last year with a complete NGO report, else its last year with a paid
+    grant (``complete`` false); None: no grant known, to fill in."""
+    complete: bool = True
+    """Whether the NGO report of ``basis_year`` is complete."""
 
     @property
     def proposed_per_year(self) -> float | None:
-        """The proposal: the grant actually paid in the last year of data."""
+        """The proposal: the grant actually paid in the basis year."""
         return self.last_year_grant
 
 
@@ -131,6 +138,8 @@ class ProgramDraft:
     priority_tasks: tuple[PriorityTask, ...]
     funds: tuple[FundsLine, ...]
     indicator_ids: tuple[str, ...]
+    gaps: tuple[str, ...] = ()
+    """``brak danych: …`` lines: tables without the gmina's rows (the draft is partial)."""
 
     @property
     def years(self) -> int:

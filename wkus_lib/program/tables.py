@@ -71,13 +71,16 @@ def funds_tables(evaluation: Evaluation, lines: Sequence[FundsLine],
     for line in lines:
         per_year = line.proposed_per_year
         proposal_rows.append((
-            AREA_NAMES[line.area], format_money(line.last_year_grant),
+            AREA_NAMES[line.area], _basis_grant_text(line, base),
             format_money(line.mean_grant),
             format_money(per_year) if per_year is not None else PLACEHOLDER,
             format_money(per_year * years) if per_year is not None else PLACEHOLDER,
         ))
     total = funds_total(lines)
-    proposal_rows.append(("Razem", "", "", format_money(total), format_money(total * years)))
+    if any(line.proposed_per_year is not None for line in lines):
+        proposal_rows.append(("Razem", "", "", format_money(total), format_money(total * years)))
+    else:
+        proposal_rows.append(("Razem", "", "", PLACEHOLDER, PLACEHOLDER))
     proposal = Table(
         caption=f"Proponowane środki na lata {first_year}–{last_year} według obszarów",
         header=("Obszar", f"Wykonanie {base} [zł]", f"Średnio {base - 2}–{base} [zł]",
@@ -86,6 +89,16 @@ def funds_tables(evaluation: Evaluation, lines: Sequence[FundsLine],
         widths=(0.32, 0.17, 0.17, 0.17, 0.17), numeric=frozenset({1, 2, 3, 4}),
     )
     return past, proposal
+
+
+def _basis_grant_text(line: FundsLine, base: int) -> str:
+    """The basis grant; its year added when the area's report for ``base`` is not complete."""
+    if line.basis_year is None:
+        return f"{PLACEHOLDER} (brak kosztów w sprawozdaniach)"
+    grant = format_money(line.last_year_grant)
+    if not line.complete:
+        return f"{grant} ({line.basis_year} r., sprawozdanie niepełne)"
+    return grant if line.basis_year == base else f"{grant} ({line.basis_year} r.)"
 
 
 def target_text(spec: IndicatorSpec) -> str:

@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from typing import Final
 
 from wkus_lib.domain import AREA_IDS, AREA_NAMES, Gmina
-from wkus_lib.program.evaluation import Evaluation, funds_total, unmet_checklist, value_text
+from wkus_lib.program.evaluation import (
+    Evaluation,
+    funds_basis_text,
+    funds_total,
+    unmet_checklist,
+    value_text,
+)
 from wkus_lib.program.model import (
     PLACEHOLDER,
     STATUTORY_SECTIONS,
@@ -57,6 +63,13 @@ def _sentence_item(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _money_or_placeholder(amount: float, lines: Sequence[FundsLine]) -> str:
+    """``amount`` in złote, or the placeholder when no area has a proposal (never „0 zł”)."""
+    if all(line.proposed_per_year is None for line in lines):
+        return PLACEHOLDER
+    return format_money(amount)
+
+
 def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
                      lines: Sequence[FundsLine], first_year: int, last_year: int) -> list[Section]:
     """Every chapter of the programme, numbered, with the tables in their chapters."""
@@ -70,6 +83,7 @@ def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
     running = [t for t in tasks if t.kind == "running"]
     unmet = [_sentence_item(text) for text in unmet_checklist(evaluation)]
     per_year = funds_total(lines)
+    years = last_year - first_year + 1
     wc = catalog.indicator("WC") if "WC" in catalog.ids else None
     gmina_rows = evaluation.rows(None, "ex_ante", base)
     if gmina_rows.empty:
@@ -183,10 +197,10 @@ def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
         ]),
         ("srodki", "", [
             Provision(f"Proponowana wysokość środków na realizację programu w latach {period} "
-                      f"wynosi łącznie {format_money(per_year * (last_year - first_year + 1))}"
-                      f", w tym rocznie {format_money(per_year)}. Propozycja przyjmuje dla "
-                      f"każdego obszaru dotację wypłaconą w {base} r., w cenach z {base} r.; "
-                      f"waloryzacja na kolejne lata: {PLACEHOLDER}."),
+                      f"wynosi łącznie {_money_or_placeholder(per_year * years, lines)}"
+                      f", w tym rocznie {_money_or_placeholder(per_year, lines)}. "
+                      f"{funds_basis_text(lines, base)}"
+                      f"; waloryzacja na kolejne lata: {PLACEHOLDER}."),
             *funds_tables(evaluation, lines, first_year, last_year),
             Provision("Ostateczną wysokość środków na każdy rok określają uchwały budżetowe "
                       "gminy na kolejne lata."),
