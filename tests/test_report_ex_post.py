@@ -17,7 +17,7 @@ from wkus_lib.metrics import sroi
 from wkus_lib.metrics.sroi import OUTCOME_COLUMNS
 from wkus_lib.params import resolve_batch
 from wkus_lib.report.context import ReportContext
-from wkus_lib.report.ex_post import read_sroi_outcomes, recommendation
+from wkus_lib.report.ex_post import NO_RECOMMENDATION, read_sroi_outcomes, recommendation
 from wkus_lib.runner import run_batch
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, read_store
@@ -35,6 +35,11 @@ def _context(statuses: dict[str, str]) -> ReportContext:
     })
     empty = {name: pd.DataFrame({c: [] for c in model.to_schema().columns})
              for name, model in TABLES.items()}
+    # The area had a multi-year contract that ended in the evaluation year.
+    empty["contracts"] = pd.DataFrame({
+        "contract_id": ["2002063/kultura/2022"], "teryt": ["2002063"], "area": ["kultura"],
+        "ngo_name": ["Fundacja"], "title": ["Kultura"], "mode": ["multi_year"],
+        "form": ["wsparcie"], "start_year": [2022], "end_year": [2025]})
     store = Store(**empty)
     return ReportContext(
         gmina=load_gminy()["2002063"], area="kultura", stage="ex_post", year=2025,
@@ -66,7 +71,19 @@ def test_otherwise_continue(statuses: dict[str, str]) -> None:
 
 
 def test_indicators_outside_the_rule_do_not_count() -> None:
-    assert recommendation(_context({"W4": "red", "E4": "red"}))[0] == "continue"
+    assert recommendation(_context({"Q1": "green", "W4": "red", "E4": "red"}))[0] == "continue"
+
+
+def test_no_key_indicator_with_a_light_gives_no_recommendation() -> None:
+    # Missing data is not a reason to continue: no rated key indicator, no recommendation.
+    assert recommendation(_context({"W4": "red", "Q1": "none"})) == (NO_RECOMMENDATION, [])
+
+
+def test_an_area_that_never_had_a_multi_year_contract_gets_no_recommendation() -> None:
+    ctx = _context({"Q1": "green", "E9": "green"})
+    grants = ctx.store.contracts.assign(mode="annual_grant", start_year=2025)
+    ctx = replace(ctx, store=replace(ctx.store, contracts=grants), shared={})
+    assert recommendation(ctx) == (NO_RECOMMENDATION, [])
 
 
 SROI_CSV = (

@@ -41,21 +41,29 @@ from wkus_lib.locate import locate_store
 from wkus_lib.metrics import quality
 from wkus_lib.report.common import (
     REPORT_TITLES,
+    show_data_sources,
     show_versions,
     suppressed_mark,
     synthetic_banner_html,
 )
-from wkus_lib.report.context import area_name, indicator_name, interval_text
+from wkus_lib.report.context import (
+    area_name,
+    format_indicator_value,
+    indicator_name,
+    interval_text,
+)
 from wkus_lib.report.display import (
     display_table,
     html_table,
     show_figure,
+    show_findings,
     show_heading,
     show_html,
     show_table,
     show_text,
 )
-from wkus_lib.report.overview import MODE_LABELS, MULTI_YEAR, contract_modes, show_findings
+from wkus_lib.report.missing import REPORT_TABLES, missing_data, missing_markdown
+from wkus_lib.report.overview import MODE_LABELS, MULTI_YEAR, contract_modes
 from wkus_lib.store import Store, read_store
 from wkus_lib.style import apply_figure_style, format_number
 
@@ -381,12 +389,51 @@ def _mode_label(mode: str) -> str:
     return _(MODE_LABELS[mode]) if mode in MODE_LABELS else "—"
 
 
+KEY_FIGURES: Final[tuple[tuple[str, str, str], ...]] = (
+    ("Q1_mean", N_("Zadowolenie klientów (Q1): średnia ważona liczbą odpowiedzi"), "pkt 0–100"),
+    ("E1_multi", N_("Koszt jednostkowy (E1): mediana w gminach z kontraktem wieloletnim"),
+     "zł na odbiorcę"),
+    ("E1_annual", N_("Koszt jednostkowy (E1): mediana w gminach z dotacjami rocznymi"),
+     "zł na odbiorcę"),
+    ("E9_median", N_("Zmiana kosztu jednostkowego po przejściu na kontrakt (E9): mediana"), "%"),
+)
+"""The aggregates the findings cite: key, label, unit (the table "Liczby we wnioskach")."""
+
+
+def key_figures(bctx: BenchmarkContext) -> pd.DataFrame:
+    """The aggregates behind the findings (:data:`KEY_FIGURES`): ``key``, ``label``, ``unit``,
+    ``value`` (NaN when the data do not give it) and ``count`` (gminy that went in)."""
+    _satisfaction, pooled = satisfaction_table(bctx)
+    costs = unit_cost_table(bctx).dropna(subset=["value"])
+    multi = costs[costs["mode"] == MULTI_YEAR]["value"]
+    annual = costs[(costs["mode"] != MULTI_YEAR) & (costs["mode"] != "")]["value"]
+    effects = effect_table(bctx)["unit_cost_effect_pct"].dropna()
+    values = {
+        "Q1_mean": (pooled.mean if pooled else np.nan, pooled.units if pooled else 0),
+        "E1_multi": (float(multi.median()) if len(multi) else np.nan, len(multi)),
+        "E1_annual": (float(annual.median()) if len(annual) else np.nan, len(annual)),
+        "E9_median": (float(effects.median()) if len(effects) else np.nan, len(effects)),
+    }
+    return pd.DataFrame({
+        "key": [k for k, _l, _u in KEY_FIGURES],
+        "label": [_(label) for _k, label, _u in KEY_FIGURES],
+        "unit": [unit for _k, _l, unit in KEY_FIGURES],
+        "value": [values[k][0] for k, _l, _u in KEY_FIGURES],
+        "count": [values[k][1] for k, _l, _u in KEY_FIGURES],
+    })
+
+
 def findings(bctx: BenchmarkContext) -> list[str]:
-    """Findings, each from a rule of :data:`FINDING_RULES`."""
+    """Findings, each from a rule of :data:`FINDING_RULES`; aggregates from :func:`key_figures`."""
     out: list[str] = []
     modes = bctx.modes
     if modes.empty:
         return out
+    figures = key_figures(bctx).set_index("key")
+
+    def figure(key: str) -> str:
+        return format_indicator_value(figures.loc[key, "value"], str(figures.loc[key, "unit"]))
+
     multi = int((modes["mode"] == MULTI_YEAR).sum())
     out.append(_("Gminy finansujące zadania w tym obszarze w {year} r.: {count} (kontrakt "
                  "wieloletni: {multi}, dotacje roczne: {annual}).").format(
@@ -396,7 +443,7 @@ def findings(bctx: BenchmarkContext) -> list[str]:
         outside = satisfaction[satisfaction["position"].str.startswith(("above", "below"))]
         text = _("Zadowolenie klientów (Q1): gminy z pokazanym wynikiem — {shown}, średnia "
                  "ważona liczbą odpowiedzi — {mean} pkt na 100.").format(
-            shown=pooled.units, mean=format_number(pooled.mean, 1))
+            shown=pooled.units, mean=figure("Q1_mean"))
         if outside.empty:
             text += " " + _("Wszystkie mieszczą się w 95% granicach lejka: różnice między nimi "
                             "mogą być przypadkowe.")
@@ -410,22 +457,38 @@ def findings(bctx: BenchmarkContext) -> list[str]:
     if hidden:
         out.append(_("Gminy z ukrytym wynikiem Q1: {count} (mniej niż {threshold} odpowiedzi, "
                      "ochrona danych).").format(count=hidden, threshold=bctx.threshold))
-    costs = unit_cost_table(bctx).dropna(subset=["value"])
-    medians = costs.groupby("mode")["value"].median()
-    if MULTI_YEAR in medians.index and len(medians) > 1:
-        annual = medians.drop(MULTI_YEAR).iloc[0]
+    if not pd.isna(figures.loc["E1_multi", "value"]) and not pd.isna(
+            figures.loc["E1_annual", "value"]):
         out.append(_("Mediana kosztu jednostkowego (E1): {multi} w gminach z kontraktem "
                      "wieloletnim i {annual} w gminach z dotacjami rocznymi. Gminy różnią się "
                      "wielkością i zakresem usług, więc to opis, nie efekt kontraktu.").format(
-            multi=format_number(medians[MULTI_YEAR], 0, unit="zł"),
-            annual=format_number(annual, 0, unit="zł")))
+            multi=figure("E1_multi"), annual=figure("E1_annual")))
     effects = effect_table(bctx)["unit_cost_effect_pct"].dropna()
     if len(effects):
         out.append(_("Gminy, w których po przejściu na kontrakt wieloletni koszt jednostkowy "
                      "spadł względem obszarów porównawczych (E9 < 0): {down} z {count}; "
-                     "mediana E9: {median} %.").format(down=int((effects < 0).sum()), count=len(effects),
-                                           median=format_number(float(effects.median()), 1)))
+                     "mediana E9: {median}.").format(
+            down=int((effects < 0).sum()), count=len(effects), median=figure("E9_median")))
     return out
+
+
+def show_key_figures(bctx: BenchmarkContext) -> None:
+    """The aggregates the findings cite, with how many gminy each is computed from."""
+    figures = key_figures(bctx)
+    measure, value, count = _("Miara"), _("Wartość"), _("Gminy")
+    raw = pd.DataFrame({
+        measure: figures["label"],
+        value: [None if pd.isna(v) else float(v) for v in figures["value"]],
+        _("Jednostka"): figures["unit"],
+        count: figures["count"],
+    })
+    cells = {
+        measure: [html.escape(v) for v in figures["label"]],
+        value: [format_indicator_value(v, u) for v, u in zip(figures["value"], figures["unit"],
+                                                              strict=True)],
+        count: [str(int(c)) for c in figures["count"]],
+    }
+    display_table(html_table(cells, {value, count}), raw, _("Liczby we wnioskach"))
 
 
 # ---------------------------------------------------------------- rendering
@@ -449,8 +512,19 @@ def show_title(bctx: BenchmarkContext) -> None:
 
 def show_summary(bctx: BenchmarkContext) -> None:
     """Findings from the stated rules."""
-    items = findings(bctx) or [_("W tym roku żadna gmina nie finansowała zadań w tym obszarze.")]
-    show_findings(_("Podsumowanie"), items, level=2)
+    items = findings(bctx)
+    if not items:
+        show_findings([_("W tym roku żadna gmina nie finansowała zadań w tym obszarze.") + " "
+                       + _capital(missing_data(_("umowy w obszarze obowiązujące w {year} r.")
+                                               .format(year=bctx.year), "contracts")) + "."],
+                      _("Podsumowanie"), level=2)
+        return
+    show_findings(items, _("Podsumowanie"), level=2)
+    show_key_figures(bctx)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _hidden_note(frame: pd.DataFrame, threshold: int) -> str | None:
@@ -466,7 +540,8 @@ def show_satisfaction(bctx: BenchmarkContext) -> None:
     show_heading(_("Zadowolenie klientów (Q1)"))
     frame, pooled = satisfaction_table(bctx)
     if frame.empty:
-        show_text(_("_Brak ankiet klientów w tym obszarze i roku._"))
+        show_text(missing_markdown(_("ankiety klientów w obszarze"), "survey_responses",
+                                   year=bctx.year))
         return
     shown = frame[~frame["suppressed"] & frame["value"].notna()]
     if pooled is None:
@@ -552,7 +627,8 @@ def show_unit_cost(bctx: BenchmarkContext) -> None:
     costs = unit_cost_table(bctx)
     shown = costs.dropna(subset=["value"])
     if shown.empty:
-        show_text(_("_Brak danych finansowych w tym obszarze i roku._"))
+        show_text(missing_markdown(_("koszt jednostkowy (E1) w obszarze"), "finance",
+                                   "beneficiaries", year=bctx.year))
         return
     show_text(_("Koszt jednostkowy to całkowity koszt zadania podzielony przez liczbę odbiorców "
                 "w roku oceny (punkt). Nie jest to wynik z próby, więc zamiast przedziału "
@@ -670,4 +746,6 @@ def show_appendix(bctx: BenchmarkContext) -> None:
         _("Jak powstaje wniosek"): [_(text) for _rule, text in FINDING_RULES],
     })
     show_table(rules, _("Reguły, z których powstają wnioski"))
+    show_data_sources(bctx.store, REPORT_TABLES["benchmark"], teryt=None, area=bctx.area,
+                      year=bctx.year)
     show_versions(bctx.store)

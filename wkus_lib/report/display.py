@@ -131,3 +131,18 @@ def show_notes(title: str, lines: Sequence[str]) -> None:
     """A small heading with a bullet list, kept together on one page."""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     show_html(f'<div class="wkus-keep"><h3>{html.escape(title)}</h3><ul>{items}</ul></div>')
+
+
+FINDINGS_CLASS: Final = "findings"
+"""The class of every findings list, so readers (and tests) find the findings of a report."""
+
+
+def show_findings(items: Sequence[str], title: str | None = None, level: int = 3) -> None:
+    """Findings as a list kept together on one page, under an optional heading.
+
+    Every report kind shows its findings through this, so they are one
+    ``<ul class="findings">`` whatever the kind.
+    """
+    listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    heading = f"<h{level}>{html.escape(title)}</h{level}>" if title else ""
+    show_html(f'<div class="wkus-keep">{heading}<ul class="{FINDINGS_CLASS}">{listed}</ul></div>')

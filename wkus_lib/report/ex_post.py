@@ -6,6 +6,7 @@ freely: each rule names the indicator it reads.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -27,13 +28,24 @@ from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
     area_name,
+    format_indicator_value,
     interval_text,
     latest,
     score_rows,
     year_modes,
     yearly,
 )
-from wkus_lib.report.display import show_figure, show_heading, show_table, show_text
+from wkus_lib.report.display import (
+    display_table,
+    html_table,
+    show_figure,
+    show_findings,
+    show_heading,
+    show_table,
+    show_text,
+)
+from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.stage_fit import stage_mismatch
 from wkus_lib.style import format_number
 
 QUALITY_SCORES = ("Q1", "Q2", "Q3", "Q4")
@@ -54,32 +66,37 @@ def comparison(ctx: ReportContext) -> pd.Series | None:
 
 
 def findings(ctx: ReportContext) -> list[str]:
-    """Three to five findings in plain language, each from a stated rule."""
+    """Three to five findings in plain language, each from a stated rule.
+
+    Each number is read from the record a table of the report shows: the
+    unit cost before and after, its change and E9 from the comparison table
+    (:func:`comparison`), E3, Q1 and TRI from the scorecard.
+    """
     out: list[str] = []
     details = comparison(ctx)
     if details is not None and not pd.isna(details["unit_cost_change_pct"]):
         change = float(details["unit_cost_change_pct"])
         text = _("Koszt obsługi jednego odbiorcy w latach kontraktu wieloletniego "
-                 "({after}) był o {change} % {direction} niż w latach dotacji rocznych "
+                 "({after}) był o {change} {direction} niż w latach dotacji rocznych "
                  "({before}).").format(
             after=format_number(details["unit_cost_after"], 0, unit="zł"),
             before=format_number(details["unit_cost_before"], 0, unit="zł"),
-            change=format_number(abs(change), 1),
+            change=format_number(abs(change), 1, unit="%"),
             direction=_("niższy") if change < 0 else _("wyższy"),
         )
         if details["method"] == "difference_in_differences":
             text += " " + _("W obszarach porównawczych gminy, które zostały przy dotacjach "
-                            "rocznych ({areas}), koszt zmienił się w tym czasie o {comp} %; "
-                            "różnica różnic (E9) wynosi {did} pkt proc.").format(
+                            "rocznych ({areas}), koszt zmienił się w tym czasie o {comp}; "
+                            "różnica różnic (E9) wynosi {did}.").format(
                 areas=_area_list(details["comparison_areas"]),
-                comp=format_number(details["comparison_unit_cost_change_pct"], 1),
-                did=format_number(details["did_unit_cost_pct"], 1),
+                comp=format_number(details["comparison_unit_cost_change_pct"], 1, unit="%"),
+                did=format_number(details["unit_cost_effect_pct"], 1, unit="%"),
             )
         out.append(text)
     rows = latest(ctx)
     if "E3" in rows.index and not pd.isna(rows.loc["E3", "value"]):
         out.append(_("Budżet zadania w {year} r. wykonano w {share}.").format(
-            year=ctx.year, share=format_number(float(rows.loc["E3", "value"]), 1, unit="%")))
+            year=ctx.year, share=format_indicator_value(float(rows.loc["E3", "value"]), "%")))
     satisfaction = satisfaction_finding(ctx)
     if satisfaction:
         out.append(satisfaction)
@@ -91,16 +108,38 @@ def findings(ctx: ReportContext) -> list[str]:
 
 
 def show_summary(ctx: ReportContext) -> None:
-    """The one-page summary: scorecard of the three models and the findings."""
+    """The one-page summary: scorecard of the three models, the findings, the recommendation.
+
+    A report whose area and year cannot be evaluated ex post
+    (:func:`~wkus_lib.report.stage_fit.stage_mismatch`) says why and gives
+    neither findings nor a recommendation.
+    """
     show_heading(_("Podsumowanie"))
+    mismatch = stage_mismatch(ctx)
+    if mismatch:
+        show_text(_("**Bez wniosków i bez rekomendacji.** {reason}").format(reason=mismatch))
+        return
     present = set(latest(ctx).index)
     show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
-    items = findings(ctx) or [_("Brak danych do sformułowania wniosków.")]
+    items = findings(ctx)
+    if not items:
+        items = [_capital(missing_data(_("wskaźniki ocenianego roku do wniosków"), "finance",
+                                       "results", "beneficiaries", "survey_responses",
+                                       year=ctx.year))]
     chosen, _evidence = recommendation(ctx)
-    label = {r: _(lbl) for r, lbl, _rule in RECOMMENDATION_RULES}[chosen]
-    items.append(_("Rekomendacja według reguł (rozdział „Rekomendacja”): **{label}**.").format(
-        label=label))
-    show_text("\n".join(f"- {item}" for item in items))
+    if chosen == NO_RECOMMENDATION:
+        items.append(_("Rekomendacji nie sformułowano: żaden z kluczowych wskaźników ({ids}) "
+                       "nie ma oceny w {year} r.").format(ids=", ".join(KEY_INDICATORS),
+                                                          year=ctx.year))
+    else:
+        label = {r: _(lbl) for r, lbl, _rule in RECOMMENDATION_RULES}[chosen]
+        items.append(_("Rekomendacja według reguł (rozdział „Rekomendacja”): {label}.").format(
+            label=label))
+    show_findings(items)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def show_quality(ctx: ReportContext) -> None:
@@ -113,7 +152,7 @@ def show_quality(ctx: ReportContext) -> None:
     rows = latest(ctx)
     ids = [i for i in QUALITY_SCORES if i in rows.index]
     if not ids:
-        show_text(_("_Brak ankiet klientów dla tego roku._"))
+        show_text(missing_markdown(_("ankiety klientów"), "survey_responses", year=ctx.year))
         return
     scores = score_rows(ctx, ids)
     show_figure(plots.scores_with_intervals(
@@ -149,7 +188,7 @@ def show_efficiency(ctx: ReportContext) -> None:
     modes = year_modes(ctx)
     unit_cost = yearly(ctx, "E1").merge(modes, on="year")
     if unit_cost.empty:
-        show_text(_("_Brak danych finansowych._"))
+        show_text(missing_markdown(_("koszt jednostkowy (E1)"), "finance", "beneficiaries"))
         return
     show_figure(plots.yearly_by_mode(
         unit_cost, title=_("Koszt jednostkowy (E1)"), ylabel=_("zł na jednego odbiorcę"),
@@ -176,7 +215,9 @@ def show_multi_year_vs_annual(ctx: ReportContext) -> None:
     show_heading(_("Kontrakt wieloletni a dotacje roczne"))
     details = comparison(ctx)
     if details is None:
-        show_text(_("_Brak lat dotacji rocznych przed kontraktem: porównanie niemożliwe._"))
+        show_text(missing_markdown(_("lata dotacji rocznych przed kontraktem z kosztami i "
+                                     "odbiorcami (porównanie niemożliwe)"), "contracts",
+                                   "finance", "beneficiaries"))
         return
     did = details["method"] == "difference_in_differences"
     show_text(
@@ -190,17 +231,36 @@ def show_multi_year_vs_annual(ctx: ReportContext) -> None:
            if did else _("Gmina nie ma obszarów porównawczych: to porównanie przed i po, które "
                          "nie oddziela efektu kontraktu od zmian w czasie."))
     )
-    table = pd.DataFrame({
-        _("Miara"): [_("Koszt jednostkowy [zł]"), _("Osiągnięcie rezultatów [%]")],
-        _("Dotacje roczne"): [details["unit_cost_before"], details["achievement_before"]],
-        _("Kontrakt wieloletni"): [details["unit_cost_after"], details["achievement_after"]],
-        _("Zmiana"): [details["unit_cost_change_pct"], details["achievement_change"]],
-        _("Zmiana w obszarach porównawczych"): [
-            details["comparison_unit_cost_change_pct"], details["comparison_achievement_change"]],
-        _("Efekt (E9, E9R)"): [details["unit_cost_effect_pct"], details["achievement_effect"]],
-    })
-    show_table(table, _("Porównanie: kontrakt wieloletni i dotacje roczne"))
+    show_comparison_table(details)
     show_text(_("Zmiany kosztu w %, zmiany osiągnięcia rezultatów w punktach procentowych."))
+
+
+COMPARISON_ROWS = (
+    (N_("Koszt jednostkowy"), ("unit_cost_before", "unit_cost_after", "unit_cost_change_pct",
+                               "comparison_unit_cost_change_pct", "unit_cost_effect_pct"),
+     ("zł", "zł", "%", "%", "%")),
+    (N_("Osiągnięcie rezultatów"), ("achievement_before", "achievement_after",
+                                    "achievement_change", "comparison_achievement_change",
+                                    "achievement_effect"),
+     ("%", "%", "pkt proc.", "pkt proc.", "pkt proc.")),
+)
+"""The comparison table: a row per measure, the fields of E9's details and their units."""
+COMPARISON_COLUMNS = (N_("Dotacje roczne"), N_("Kontrakt wieloletni"), N_("Zmiana"),
+                      N_("Zmiana w obszarach porównawczych"), N_("Efekt (E9, E9R)"))
+
+
+def show_comparison_table(details: pd.Series) -> None:
+    """E9's details as a table, every value with its unit (zł, %, pkt proc.)."""
+    measure = _("Miara")
+    raw = pd.DataFrame({measure: [_(label) for label, _f, _u in COMPARISON_ROWS]})
+    cells: dict[str, list[str]] = {measure: [html.escape(v) for v in raw[measure]]}
+    for k, column in enumerate(COMPARISON_COLUMNS):
+        values = [details[fields[k]] for _l, fields, _u in COMPARISON_ROWS]
+        raw[_(column)] = [None if pd.isna(v) else float(v) for v in values]
+        cells[_(column)] = [format_indicator_value(v, units[k]) for v, (_l, _f, units)
+                            in zip(values, COMPARISON_ROWS, strict=True)]
+    display_table(html_table(cells, {_(c) for c in COMPARISON_COLUMNS}), raw,
+                  _("Porównanie: kontrakt wieloletni i dotacje roczne"))
 
 
 CRITERIA = {
@@ -307,10 +367,23 @@ RECOMMENDATION_RULES = (
 KEY_INDICATORS = ("Q1", "Q3R", "Q6", "Q7", "E3", "E9", "TRI")
 
 
+NO_RECOMMENDATION = "none"
+"""No recommendation: the stage does not fit, or no key indicator has a traffic light."""
+
+
 def recommendation(ctx: ReportContext) -> tuple[str, list[str]]:
-    """Continue / modify / stop by the stated rules; returns the rule id and the reds seen."""
+    """Continue / modify / stop by the stated rules; returns the rule id and the reds seen.
+
+    :data:`NO_RECOMMENDATION` when the area and year cannot be evaluated ex
+    post or none of :data:`KEY_INDICATORS` has a traffic light (no data is
+    not a reason to continue).
+    """
+    if stage_mismatch(ctx):
+        return NO_RECOMMENDATION, []
     rows = latest(ctx)
     status = {i: str(rows.loc[i, "status"]) for i in KEY_INDICATORS if i in rows.index}
+    if not any(s in ("green", "amber", "red") for s in status.values()):
+        return NO_RECOMMENDATION, []
     reds = [i for i, s in status.items() if s == "red"]
     ambers = [i for i, s in status.items() if s == "amber"]
     quality_red = status.get("Q1") == "red" or status.get("Q3R") == "red"
@@ -325,6 +398,13 @@ def show_recommendation(ctx: ReportContext) -> None:
     """The recommendation and the rule that produced it (never free text)."""
     show_heading(_("Rekomendacja"))
     chosen, evidence = recommendation(ctx)
+    if chosen == NO_RECOMMENDATION:
+        reason = stage_mismatch(ctx) or missing_data(
+            _("oceny kluczowych wskaźników ({ids}) w {year} r.").format(
+                ids=", ".join(KEY_INDICATORS), year=ctx.year),
+            "finance", "results", "beneficiaries", "survey_responses", year=ctx.year)
+        show_text(_("**Rekomendacji nie sformułowano.** {reason}").format(reason=reason))
+        return
     rules = pd.DataFrame({
         _("Rekomendacja"): [_(label) for _id, label, _rule in RECOMMENDATION_RULES],
         _("Reguła"): [_(rule) for _id, _label, rule in RECOMMENDATION_RULES],
@@ -371,6 +451,10 @@ def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float = 0.
                     "których narzędzie nie dostarcza. Aby go policzyć, podaj w parametrze "
                     "`sroi_file` plik CSV z kolumnami: {columns}.").format(
             columns=", ".join(sroi.OUTCOME_COLUMNS)))
+        return
+    if stage_mismatch(ctx):
+        show_text(_("SROI nie jest liczony: ten raport nie ocenia kontraktu (zob. stronę "
+                    "tytułową)."))
         return
     outcomes = read_sroi_outcomes(sroi_file, ctx)
     if outcomes.empty:

@@ -53,12 +53,15 @@ from wkus_lib.report.display import (
     display_table,
     html_table,
     show_figure,
+    show_findings,
     show_heading,
     show_html,
     show_notes,
     show_table,
     show_text,
 )
+from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.stage_fit import stage_mismatch
 from wkus_lib.style import STATUS_LABELS, Status, format_number
 
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
@@ -428,8 +431,9 @@ def _contract_line(ctx: ReportContext) -> str:
 def findings(ctx: ReportContext) -> list[str]:
     """Findings, each from a stated rule.
 
-    1. Results: mean over results of the cumulative achievement (% of the
-       target to date), and how many results are behind (rule O2).
+    1. Results: the range over results of the cumulative achievement (% of
+       the target to date, as the results table shows it), and how many
+       results are behind (rule O2).
     2. Budget: execution (E3) this year and cumulatively since the start.
     3. Client satisfaction (Q1) of the year with n and interval, or why hidden.
     4. Transaction cost saved (E8) this year by one contest instead of yearly ones.
@@ -437,11 +441,18 @@ def findings(ctx: ReportContext) -> list[str]:
     out: list[str] = []
     results = contract_results(ctx)
     known = results[results["pct_to_date"].notna()]
-    if len(known):
-        text = _("Narastająco od {start} r. osiągnięto średnio {pct} celów zaplanowanych na "
-                 "lata dotychczasowe ({n} rezultatów).").format(
+    if len(known) == 1:
+        text = _("Narastająco od {start} r. osiągnięto {pct} celu zaplanowanego na lata "
+                 "dotychczasowe (1 rezultat).").format(
             start=int(known["start_year"].min()),
-            pct=format_number(known["pct_to_date"].mean(), 1, unit="%"), n=len(known))
+            pct=format_number(known["pct_to_date"].iloc[0], 1, unit="%"))
+    elif len(known):
+        text = _("Narastająco od {start} r. rezultaty osiągnęły od {low} do {high} celów "
+                 "zaplanowanych na lata dotychczasowe ({n} rezultatów).").format(
+            start=int(known["start_year"].min()),
+            low=format_number(known["pct_to_date"].min(), 1, unit="%"),
+            high=format_number(known["pct_to_date"].max(), 1, unit="%"), n=len(known))
+    if len(known):
         behind = int(known["behind"].sum())
         if behind:
             text += " " + _("Rezultaty opóźnione wobec upływu czasu (reguła O2): {k}.").format(
@@ -473,6 +484,10 @@ def findings(ctx: ReportContext) -> list[str]:
 def show_summary(ctx: ReportContext) -> None:
     """The one-page summary: contract year, scorecard, early warnings, findings."""
     show_heading(_("Podsumowanie"))
+    mismatch = stage_mismatch(ctx)
+    if mismatch:
+        show_text(_("**Bez wniosków i bez ostrzeżeń.** {reason}").format(reason=mismatch))
+        return
     show_text(_contract_line(ctx))
     present = set(latest(ctx).index)
     show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
@@ -488,9 +503,14 @@ def show_summary(ctx: ReportContext) -> None:
         show_html(f"<ul>{listed}</ul>")
     else:
         show_text(_("Żadna z {n} reguł ostrzegawczych nie zadziałała.").format(n=len(checks)))
-    show_heading(_("Wnioski"), level=3)
-    items = findings(ctx) or [_("Brak danych do sformułowania wniosków.")]
-    show_text("\n".join(f"- {item}" for item in items))
+    items = findings(ctx) or [_capital(missing_data(
+        _("wyniki kontraktu za {year} r. do wniosków").format(year=ctx.year), "finance",
+        "results", "survey_responses", year=ctx.year))]
+    show_findings(items, _("Wnioski"))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def show_results(ctx: ReportContext) -> None:
@@ -498,7 +518,7 @@ def show_results(ctx: ReportContext) -> None:
     show_heading(_("Rezultaty narastająco"))
     results = contract_results(ctx)
     if results.empty:
-        show_text(_("_Brak rezultatów kontraktu w danych._"))
+        show_text(missing_markdown(_("rezultaty kontraktu"), "results", year=ctx.year))
         return
     first = results.iloc[0]
     show_text(_("Cel i wartość osiągniętą sumujemy dla każdego rezultatu od początku kontraktu "
@@ -545,7 +565,7 @@ def show_budget(ctx: ReportContext) -> None:
     show_heading(_("Wykonanie budżetu"))
     budget = contract_budget(ctx)
     if budget.empty:
-        show_text(_("_Brak danych finansowych kontraktu._"))
+        show_text(missing_markdown(_("koszty kontraktu"), "finance", year=ctx.year))
         return
     show_text(_("Wykonanie budżetu (E3) = koszty poniesione / koszty planowane w ofercie × 100 % "
                 "(pozycje z wykazanym kosztem poniesionym). Narastająco: sumy od początku "
@@ -580,7 +600,7 @@ def show_surveys(ctx: ReportContext) -> None:
     rows = latest(ctx)
     ids = [i for i in SURVEY_SCORES if i in rows.index]
     if not ids:
-        show_text(_("_Brak ankiet klientów dla tego roku._"))
+        show_text(missing_markdown(_("ankiety klientów"), "survey_responses", year=ctx.year))
         return
     scores = score_rows(ctx, ids)
     shown = ~scores["suppressed"] & scores["value"].notna()
@@ -734,7 +754,9 @@ def show_data_quality(ctx: ReportContext) -> None:
     show_heading(_("Jakość danych"))
     rows = area_quality(ctx)
     if rows.empty:
-        show_text(_("_Brak danych do kontroli jakości w {year} r._").format(year=ctx.year))
+        show_text(missing_markdown(_("dane do kontroli jakości w {year} r.").format(
+            year=ctx.year), "finance", "results", "beneficiaries", "survey_responses",
+            year=ctx.year))
         return
     counts = status_counts(rows)
     show_text(_("Kontrole jakości danych za {year} r.: {problems} z oceną „problem”, {remarks} "

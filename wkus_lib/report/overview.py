@@ -40,14 +40,16 @@ from wkus_lib.report.display import (
     display_table,
     html_table,
     show_figure,
+    show_findings,
     show_heading,
     show_html,
     show_table,
     show_text,
 )
+from wkus_lib.report.missing import missing_markdown
 from wkus_lib.style import STATUS_COLOURS, STATUS_LABELS, format_number
 
-KEY_INDICATORS: Final[tuple[str, ...]] = ("Q1", "Q3R", "Q6", "E1", "E3", "E4", "E9")
+KEY_INDICATORS: Final[tuple[str, ...]] = ("Q1", "Q3R", "Q6", "Q7", "E1", "E3", "E4", "E9")
 """Columns of the traffic-light matrix (an indicator absent from an area is 'not applicable')."""
 COOPERATION_AREAS: Final[tuple[str, ...]] = ("W1", "W2", "W3", "W4", "W5", "W6")
 COOPERATION_INDICATORS: Final[tuple[str, ...]] = (*COOPERATION_AREAS, "WC", "WGAP")
@@ -155,10 +157,16 @@ def traffic_light_matrix(
         indicator that year (E9 exists only where a multi-year contract
         ended in ``year``); ``status`` is ``none`` then. Values of suppressed
         cells stay NA. An indicator computed in several stages of the same
-        year has the same value in each; one row is kept.
+        year is read from the stage of the area's own report that year
+        (:func:`report_stage`), so the matrix shows what that report shows.
     """
     rows = indicators[(indicators["year"] == year) & indicators["area"].notna()
                       & indicators["indicator"].isin(list(indicator_ids))]
+    own_stage = {m.area: report_stage(m.mode, int(m.end_year), year)
+                 for m in modes.itertuples(index=False)}
+    preferred = [own_stage.get(a) == s for a, s in zip(rows["area"], rows["stage"],
+                                                        strict=True)]
+    rows = rows.assign(_own=preferred).sort_values("_own", ascending=False, kind="stable")
     rows = rows.drop_duplicates(["area", "indicator"]).set_index(["area", "indicator"])
     records = []
     for mode in modes.itertuples(index=False):
@@ -179,6 +187,13 @@ def traffic_light_matrix(
             })
     frame = pd.DataFrame.from_records(records, columns=list(MATRIX_COLUMNS))
     return frame.astype({"n": "Int64", "value": float, "ci_low": float, "ci_high": float})
+
+
+def report_stage(mode: str, end_year: int, year: int) -> str:
+    """The stage of an area's own report in ``year``: ex post when its contract ends then."""
+    if mode != MULTI_YEAR:
+        return "ex_ante"
+    return "ex_post" if end_year == year else "on_going"
 
 
 def cooperation_rows(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
@@ -303,7 +318,8 @@ def show_traffic_lights(ctx: ReportContext) -> None:
     show_heading(_("Sygnalizacja: wszystkie obszary w {year} r.").format(year=ctx.year))
     modes = contract_modes(ctx.store.contracts, ctx.year)
     if modes.empty:
-        show_text(_("_W tym roku gmina nie finansowała żadnego zadania._"))
+        show_text(missing_markdown(_("umowy gminy obowiązujące w {year} r.").format(
+            year=ctx.year), "contracts"))
         return
     matrix = traffic_light_matrix(ctx.indicators, modes, ctx.year)
     specs = {i: ctx.catalog.indicator(i) for i in KEY_INDICATORS}
@@ -361,17 +377,10 @@ def _matrix_raw(matrix: pd.DataFrame, modes: pd.DataFrame) -> pd.DataFrame:
     return raw
 
 
-def show_findings(title: str, items: Sequence[str], level: int = 3) -> None:
-    """A heading and a list of findings kept together on one page."""
-    listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-    show_html(f'<div class="wkus-keep findings"><h{level}>{html.escape(title)}</h{level}>'
-              f"<ul>{listed}</ul></div>")
-
-
 def show_summary(ctx: ReportContext) -> None:
     """Findings from the stated rules, right under the matrix."""
     items = findings(ctx) or [_("Brak danych do sformułowania wniosków.")]
-    show_findings(_("Najważniejsze wnioski"), items)
+    show_findings(items, _("Najważniejsze wnioski"))
 
 
 def _cooperation_note(row: pd.Series, threshold: int) -> str:
@@ -398,7 +407,8 @@ def show_cooperation(ctx: ReportContext) -> None:
                 "samych pytaniach."))
     rows = cooperation_rows(ctx.indicators, ctx.year).set_index("indicator")
     if rows.empty:
-        show_text(_("_Brak danych o współpracy dla tego roku._"))
+        show_text(missing_markdown(_("wskaźniki współpracy (W1–W6)"), "cooperation_checklist",
+                                   "cooperation_survey", year=ctx.year))
         return
     present = [i for i in COOPERATION_AREAS if i in rows.index]
     bars = pd.DataFrame({
@@ -454,7 +464,8 @@ def show_cooperation_trend(ctx: ReportContext) -> None:
     coop = coop[coop["year"] <= ctx.year]
     index = coop[coop["indicator"] == "WC"][["year", "value"]]
     if index.empty:
-        show_text(_("_Brak danych o współpracy._"))
+        show_text(missing_markdown(_("indeks współpracy (WC) w kolejnych latach"),
+                                   "cooperation_checklist", "cooperation_survey"))
         return
     spec = ctx.catalog.indicator("WC")
     bands: dict[str, tuple[float, float]] = {}
