@@ -489,9 +489,13 @@ def test_write_demo_builds_a_synthetic_store(demo: DemoSummary) -> None:
 
 
 def test_write_demo_raw_files_and_readme(demo: DemoSummary) -> None:
-    files = {p.name for p in demo.raw_dir.iterdir()}
-    assert files == {f"{name}.csv" for name in TABLES} | {"README.txt"}
+    files = {p.relative_to(demo.raw_dir).as_posix() for p in demo.raw_dir.rglob("*")
+             if p.is_file()}
+    interviews = {f"wywiady/2264011-sopot-pomoc_spoleczna-2025-{scenario}.xlsx"
+                  for scenario in ("personel_grupowy", "klient_indywidualny")}
+    assert files == {f"{name}.csv" for name in TABLES} | {"README.txt"} | interviews
     readme = (demo.raw_dir / "README.txt").read_text(encoding="utf-8")
+    assert all(path in readme for path in interviews)
     assert readme.startswith(f"{SYNTHETIC_MARK} — wygenerowane, seed {SEED}")
     for problem in DELIBERATE_PROBLEMS:
         assert problem.description in readme
@@ -517,8 +521,9 @@ def test_problems_csv_points_at_the_raw_rows(demo: DemoSummary) -> None:
 
 def test_write_demo_is_byte_identical(demo: DemoSummary, tmp_path: Path) -> None:
     again = write_demo(tmp_path / "raw", tmp_path / "store", seed=SEED)
-    for path in demo.raw_dir.iterdir():
-        assert (tmp_path / "raw" / path.name).read_bytes() == path.read_bytes(), path.name
+    for path in (p for p in demo.raw_dir.rglob("*") if p.is_file()):
+        name = path.relative_to(demo.raw_dir)
+        assert (tmp_path / "raw" / name).read_bytes() == path.read_bytes(), name
     assert again.data_hash == demo.data_hash
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from wkus_lib.catalog import load_catalog
+from wkus_lib.cli import main
 from wkus_lib.demo import (
     DEMO_POPULATION,
     DEMO_TERYT,
@@ -16,8 +17,10 @@ from wkus_lib.demo import (
     generate_tables,
     gmina_populations,
 )
+from wkus_lib.demo_interviews import CLIENT_SCENARIO, INTERVIEW_DIR, STAFF_SCENARIO
 from wkus_lib.domain import PILOT_TERYT, load_gminy
 from wkus_lib.indicators import compute_indicators
+from wkus_lib.instruments.interview import count_codes, read_coding_sheet
 from wkus_lib.selection import latest_year, supported_reports
 from wkus_lib.store import Store, read_store
 
@@ -164,3 +167,25 @@ def test_populations_of_registry_gminy_without_a_figure() -> None:
     assert not np.array_equal(gmina_populations(chosen, seed=8)[:3], first[:3])
     tables = generate_tables(7, chosen[:3], first_year=2021, last_year=2023)
     assert set(tables["contracts"]["teryt"]) == {g.teryt for g in chosen[:3]}
+
+
+@pytest.mark.parametrize(("scenario", "interviews"), [(STAFF_SCENARIO, 1), (CLIENT_SCENARIO, 8)])
+def test_coded_interviews_count_by_criterion(
+    demo: DemoSummary, scenario: str, interviews: int, capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = demo.raw_dir / INTERVIEW_DIR / f"2264011-sopot-{AREA}-2025-{scenario}.xlsx"
+    coded = read_coding_sheet(path)
+    assert coded["interview_id"].nunique() == interviews
+    assert set(coded["teryt"]) == {SOPOT_TERYT} and set(coded["area"]) == {AREA}
+    assert set(coded["year"]) == {"2025"}
+    assert not coded.duplicated(["fragment"]).any()
+    catalog = load_catalog()
+    counts = count_codes(coded, catalog.instruments.interviews[scenario], catalog, file=path.name)
+    per_criterion = counts.groupby("criterion")["fragments"].sum()
+    assert set(per_criterion.index) == {"satysfakcja", "adekwatnosc", "skutecznosc",
+                                        "podmiotowosc"}
+    assert (per_criterion > 0).all()
+    kinds = counts.groupby("kind")["fragments"].sum()
+    assert kinds["mocna_strona"] > 0 and kinds["problem"] > 0 and kinds["rekomendacja"] > 0
+    assert main(["count-codes", str(path), "--scenario", scenario]) == 0
+    assert f"{len(coded)} zakodowanych fragmentów" in capsys.readouterr().out

@@ -1607,7 +1607,7 @@ class DemoSummary:
         return "\n".join(lines)
 
 
-def _readme(seed: int, tables: Mapping[str, pd.DataFrame]) -> str:
+def _readme(seed: int, tables: Mapping[str, pd.DataFrame], interviews: Sequence[str]) -> str:
     lines = [
         f"{SYNTHETIC_MARK} — wygenerowane, seed {seed}",
         "",
@@ -1634,6 +1634,13 @@ def _readme(seed: int, tables: Mapping[str, pd.DataFrame]) -> str:
         "Pliki (jeden wiersz nagłówka, UTF-8, separator przecinek, kropka dziesiętna):",
         *(f"- {name}.csv (liczba wierszy: {len(frame)})" for name, frame in tables.items()),
         "",
+        (f"Wywiady w Sopocie (usługi opiekuńcze, {MULTI_YEAR_END} r.) — wywiad grupowy z "
+         "personelem i wywiady"),
+        "z klientami w arkuszach kodowania (nie trafiają do magazynu danych). Fragmenty",
+        "według kryteriów liczy: wkus count-codes PLIK --scenario SCENARIUSZ",
+        *(f"- {path} (scenariusz {path.removesuffix('.xlsx').rsplit('-', 1)[1]})"
+          for path in interviews),
+        "",
         "Celowe błędy w danych (do ćwiczeń z kontroli jakości; tylko w gminach z Podlasia):",
         *(
             f"{i}. {p.table}.csv, kolumna „{p.column}”: {p.description}"
@@ -1652,15 +1659,23 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def write_demo(raw_dir: Path, store_dir: Path, *, seed: int) -> DemoSummary:
-    """Write the pilot demo: raw CSVs + README.txt, then the validated store.
+    """Write the demo: raw CSVs, Sopot's coded interview sheets and README.txt, then the store.
 
     Invalid rows (the deliberate problems) are left out of the store and
     listed in ``store_dir/problems.csv``.
     """
+    from wkus_lib.demo_interviews import coded_interview_sheets
+
     tables = generate_tables(seed)
     for name, frame in tables.items():
         atomic_write_bytes(raw_dir / f"{name}.csv", _csv_bytes(frame))
-    atomic_write_bytes(raw_dir / "README.txt", _readme(seed, tables).encode("utf-8"))
+    sopot = next(g for g in demo_gminy() if g.teryt == SOPOT_TERYT)
+    sheets = coded_interview_sheets(
+        _rng(_story_seed(seed, SOPOT_TERYT), "interviews"), teryt=SOPOT_TERYT,
+        slug=sopot.slug, area="pomoc_spoleczna", year=MULTI_YEAR_END)
+    for path, payload in sheets.items():
+        atomic_write_bytes(raw_dir / path, payload)
+    atomic_write_bytes(raw_dir / "README.txt", _readme(seed, tables, list(sheets)).encode("utf-8"))
 
     outcomes = {name: validate_table(name, frame, f"{name}.csv")
                 for name, frame in tables.items()}
