@@ -5,7 +5,7 @@ Each workbook has the data sheet (Polish headers from
 drop-down lists), an ``Instrukcja`` sheet explaining every column (meaning and
 the field of the NGO report, sprawozdanie, it comes from — both taken from the
 pandera models) and a hidden ``Listy`` sheet that feeds the longer drop-downs
-(gminy from the registry, catalogue item codes). The importer skips both
+(all 2,477 gminy of the registry, catalogue item codes). The importer skips both
 helper sheets, so a filled template imports as it is.
 """
 
@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.domain import ascii_slug, load_gminy
+from wkus_lib.domain import REGISTRY_SOURCE, ascii_slug, load_gminy
 from wkus_lib.intake.convert import CHOICE_LABELS, MISSING_ANSWERS, column_spec
 from wkus_lib.intake.headers import HEADERS, TABLE_TITLES
 from wkus_lib.schemas import LIKERT_MAX, LIKERT_MIN, TABLES, YEAR_MAX, YEAR_MIN
@@ -53,7 +53,9 @@ _GENERAL_NOTES: Final = (
 
 _COLUMN_NOTES: Final = {
     "teryt": "Kod TERYT gminy to 7 cyfr zapisanych jako tekst; z listy możesz wybrać gminę "
-    "z rejestru (liczy się kod na początku).",
+    f"z rejestru wszystkich gmin ({REGISTRY_SOURCE}), uporządkowanego według kodu, czyli "
+    "województw i powiatów (liczy się kod na początku). Można też wpisać samą nazwę gminy, "
+    "jeśli jest jedyną gminą o tej nazwie.",
     "respondent_id": "Identyfikator respondenta: numer ankiety, nigdy imię, nazwisko ani PESEL; "
     "przy wczytaniu zostanie zastąpiony pseudonimem.",
     "answer": "Odpowiedź: liczba 1–5 albo „nie dotyczy” (zapisywane jako brak odpowiedzi).",
@@ -99,7 +101,8 @@ def _validation(table: str, column: str, reference: str | None) -> DataValidatio
     field = TABLES[table].to_schema().columns[column]
     header = HEADERS[table][column]
     if reference is not None:
-        strict = column != "teryt"  # gminy outside the shipped registry are allowed
+        # A warning only for gminy: a gmina created after the register's state date is allowed.
+        strict = column != "teryt"
         return DataValidation(
             type="list", formula1=reference, allow_blank=True,
             errorStyle="stop" if strict else "warning", showErrorMessage=True,
