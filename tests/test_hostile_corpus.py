@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from wkus_lib.intake.headers import HEADERS
 from wkus_lib.intake.importer import ImportReport, import_files
 from wkus_lib.intake.readers import MAX_FILE_BYTES
 
@@ -31,6 +32,30 @@ def _sha256(path: Path) -> str:
 
 def _import(paths: list[Path], tmp_path: Path) -> ImportReport:
     return import_files(paths, tmp_path / "store", key_file=tmp_path / "klucz.bin")
+
+
+SEED_CONTRACTS = (
+    "Numer umowy;Kod TERYT gminy;Obszar;Nazwa organizacji;Tytuł zadania publicznego;"
+    "Tryb umowy;Forma zlecenia;Rok rozpoczęcia;Rok zakończenia\n"
+    + "".join(
+        f"{teryt}/{area}/{start};{teryt};{area};Organizacja {n};Zadanie {n};multi_year;"
+        f"powierzanie;{start};2025\n"
+        for n, (teryt, area, start) in enumerate([
+            ("2002063", "pomoc_spoleczna", 2022), ("2008063", "zdrowie", 2022),
+            ("2009042", "kultura", 2023), ("2002143", "pomoc_spoleczna", 2022),
+            ("2002143", "sport", 2023), ("2010023", "edukacja", 2023),
+        ])
+    )
+)
+"""Contracts the corpus's finance, results, … rows refer to: imported first, as a gmina would."""
+CONTRACT_LEVEL = {table for table, headers in HEADERS.items()
+                  if "contract_id" in headers and table != "contracts"}
+
+
+def _seed_contracts(tmp_path: Path) -> None:
+    seed = tmp_path / "umowy_wczesniej.csv"
+    seed.write_text(SEED_CONTRACTS, encoding="utf-8")
+    assert _import([seed], tmp_path).added == {"contracts": 6}
 
 
 def _case(entry: dict[str, Any]) -> Any:
@@ -53,6 +78,8 @@ def test_hostile_file_gives_its_message_and_keeps_valid_rows(
 ) -> None:
     source = CORPUS / entry["file"]
     before = _sha256(source)
+    if entry["table"] in CONTRACT_LEVEL:
+        _seed_contracts(tmp_path)
 
     report = _import([source], tmp_path)
 

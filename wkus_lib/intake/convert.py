@@ -18,7 +18,16 @@ from typing import Final, Literal
 
 import pandas as pd
 
-from wkus_lib.domain import AREA_NAMES, CONTRACT_MODE_NAMES, load_gminy
+from wkus_lib.catalog import load_catalog
+from wkus_lib.domain import (
+    AREA_NAMES,
+    CONTRACT_MODE_NAMES,
+    REGISTRY_SOURCE,
+    Gmina,
+    load_gminy,
+    resolve_gmina,
+)
+from wkus_lib.errors import ParameterError
 from wkus_lib.intake.headers import normalize_header
 from wkus_lib.intake.readers import Detection, parse_number
 from wkus_lib.schemas import TABLES
@@ -39,7 +48,41 @@ MISSING_ANSWERS: Final = frozenset({"nie dotyczy", "nd", "n d", "n a", "na", "98
 
 _TRUE: Final = frozenset({"tak", "t", "1", "true", "prawda", "yes", "y", "x"})
 _FALSE: Final = frozenset({"nie", "n", "0", "false", "falsz", "no"})
-_TERYT_FIRST: Final = re.compile(r"^(\d{7})(?:\D.*)?$")
+IDENTIFIER_COLUMNS: Final = CODE_COLUMNS | {"teryt"}
+"""Columns that join tables: compared character by character, so invisible marks matter."""
+INVISIBLE_CHARACTERS: Final = {
+    "\u00a0": "twarda spacja",
+    "\u00ad": "miękki dywiz",
+    "\u180e": "separator samogłosek",
+    "\u200b": "spacja o zerowej szerokości",
+    "\u200c": "rozdzielacz o zerowej szerokości",
+    "\u200d": "łącznik o zerowej szerokości",
+    "\u200e": "znak kierunku pisania (LRM)",
+    "\u200f": "znak kierunku pisania (RLM)",
+    "\u202a": "znak kierunku pisania",
+    "\u202b": "znak kierunku pisania",
+    "\u202c": "znak kierunku pisania",
+    "\u202d": "znak kierunku pisania",
+    "\u202e": "znak kierunku pisania",
+    "\u202f": "wąska twarda spacja",
+    "\u2060": "łącznik słów",
+    "\u2066": "izolator kierunku pisania",
+    "\u2067": "izolator kierunku pisania",
+    "\u2068": "izolator kierunku pisania",
+    "\u2069": "izolator kierunku pisania",
+    "\ufeff": "znacznik BOM",
+}
+"""Characters that do not show on screen but make two identifiers differ (never in ids)."""
+INVISIBLE: Final = re.compile("[" + "".join(INVISIBLE_CHARACTERS) + "]")
+SURVEY_ITEM_TABLES: Final = {"survey_responses": False, "cooperation_survey": True}
+"""Tables whose ``item_id`` is a catalogue question: value = the cooperation instrument's."""
+SURVEY_ITEM_LABELS: Final = {
+    False: "ankiet usług (klient, personel, samoocena)", True: "ankiety współpracy",
+}
+COOPERATION_INSTRUMENT: Final = "wspolpraca"
+TERYT_HINT: Final = ("Kod TERYT gminy ma 7 cyfr, ostatnia to typ gminy (1, 2 lub 3); w Excelu "
+                     "zapisz go jako tekst, bo zero na początku ginie.")
+_DIGITS_ONLY: Final = re.compile(r"^[\d\s.,+\-]+$")
 _LABELLED_ANSWER: Final = re.compile(r"^([1-9]\d*)\s*(?:[–—=:.)-]|\s)\s*\D")
 
 CHOICE_LABELS: Final[dict[str, dict[str, str]]] = {
@@ -78,6 +121,8 @@ class ColumnSpec:
 
     kind: Kind
     allowed: tuple[str, ...] = ()
+    catalogue_items: frozenset[str] = frozenset()  # survey questions an ``item_id`` may name
+    catalogue_label: str = ""  # the instruments those questions belong to, in Polish
 
 
 @cache
@@ -100,7 +145,18 @@ def column_spec(table: str, column: str) -> ColumnSpec:
         return ColumnSpec("bool")
     if allowed:
         return ColumnSpec("choice", allowed)
+    if column == "item_id" and table in SURVEY_ITEM_TABLES:
+        cooperation = SURVEY_ITEM_TABLES[table]
+        return ColumnSpec("code", catalogue_items=_survey_items(cooperation),
+                          catalogue_label=SURVEY_ITEM_LABELS[cooperation])
     return ColumnSpec("code" if column in CODE_COLUMNS else "text")
+
+
+@cache
+def _survey_items(cooperation: bool) -> frozenset[str]:
+    items = load_catalog().survey_items()
+    chosen = items["instrument"].eq(COOPERATION_INSTRUMENT) == cooperation
+    return frozenset(str(item) for item in items.loc[chosen, "item_id"])
 
 
 @cache
@@ -112,11 +168,42 @@ def _choice_lookup(column: str, allowed: tuple[str, ...]) -> dict[str, str]:
 
 
 @cache
-def _gmina_names() -> dict[str, str]:
-    names: dict[str, list[str]] = {}
-    for gmina in load_gminy().values():
-        names.setdefault(normalize_header(gmina.name), []).append(gmina.teryt)
-    return {name: codes[0] for name, codes in names.items() if len(codes) == 1}
+def _registry() -> dict[str, Gmina]:
+    return load_gminy()
+
+
+def _teryt(text: str) -> str:
+    """A gmina's code read whole: 7 digits of the registry, its name, or code and own name.
+
+    ``2002063.5`` or ``2002063 / Sokółka`` never become ``2002063``: a number that is
+    not exactly 7 digits, a code missing from the registry, or a code followed by
+    another gmina's name is a problem.
+    """
+    if text.isdigit():
+        if len(text) != 7:
+            raise CellError(f"„{text}” nie jest kodem TERYT gminy: ma {len(text)} cyfr "
+                            "zamiast 7", TERYT_HINT)
+        if text not in _registry():
+            raise CellError(
+                f"kodu TERYT „{text}” nie ma w rejestrze gmin ({REGISTRY_SOURCE})",
+                "Sprawdź kod w rejestrze TERYT GUS (kod gminy ma 7 cyfr, np. 2002063 – Łapy) "
+                "albo wpisz nazwę gminy; kod z innego rejestru lub z literówką nie połączy "
+                "się z danymi gminy.",
+            )
+        return text
+    if _DIGITS_ONLY.match(text):
+        raise CellError(
+            f"„{text}” nie jest kodem TERYT gminy: kod to dokładnie 7 cyfr, bez kropek, "
+            "przecinków i części dziesiętnej", TERYT_HINT,
+        )
+    try:
+        return resolve_gmina(text, _registry()).teryt
+    except ParameterError as error:
+        raise CellError(
+            str(error),
+            "Wpisz 7-cyfrowy kod TERYT gminy (np. 2002063), jej nazwę albo kod i nazwę tej "
+            "samej gminy (np. „2002063 Łapy”).",
+        ) from None
 
 
 def is_empty(value: object) -> bool:
@@ -199,17 +286,41 @@ def convert_cell(
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
+    if spec.kind in ("teryt", "code"):
+        invisible = INVISIBLE.search(text)
+        if invisible:
+            name = INVISIBLE_CHARACTERS[invisible.group()]
+            raise CellError(
+                f"identyfikator zawiera niewidoczny znak U+{ord(invisible.group()):04X} "
+                f"({name}) – nie połączyłby się z tym samym identyfikatorem w innych tabelach",
+                "Usuń niewidoczny znak (najprościej: wpisz identyfikator w komórce od nowa).",
+            )
     if spec.kind == "teryt":
-        first = _TERYT_FIRST.match(text)
-        if first:
-            return first.group(1)
-        return _gmina_names().get(normalize_header(text), text)
+        return _teryt(text)
     if spec.kind == "choice":
         return _choice_lookup(column, spec.allowed).get(normalize_header(text), text)
     if spec.kind == "code" and text.startswith("="):
         raise CellError("formuła albo odnośnik zamiast kodu",
                         "Wpisz sam kod (tekst), bez znaku „=”.")
+    if spec.catalogue_items:
+        return _catalogue_item(text, spec)
     return text
+
+
+def _catalogue_item(text: str, spec: ColumnSpec) -> str:
+    """A survey question of the catalogue (any case), else a problem naming the item."""
+    items = spec.catalogue_items
+    if text in items:
+        return text
+    by_lower = {item.lower(): item for item in items}
+    if text.lower() in by_lower:
+        return by_lower[text.lower()]
+    raise CellError(
+        f"pytania „{text}” nie ma w żadnym narzędziu {spec.catalogue_label} w katalogu",
+        "Sprawdź kod pytania: kody są w katalogu narzędzi (instruments.yaml, polecenie "
+        "„wkus instruments”) i na liście w szablonie („wkus templates”), np. "
+        + ", ".join(sorted(items)[:4]) + ".",
+    )
 
 
 def likert_lookup(labels: Mapping[int, str]) -> dict[str, int]:

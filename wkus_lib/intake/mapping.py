@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wkus_lib.intake.convert import is_empty
+from wkus_lib.intake.convert import (
+    IDENTIFIER_COLUMNS,
+    INVISIBLE,
+    INVISIBLE_CHARACTERS,
+    is_empty,
+)
 from wkus_lib.intake.headers import (
     HEADERS,
     TABLE_TITLES,
@@ -52,7 +57,8 @@ class SurveyCatalogue:
 
     def item_for(self, header: str) -> str | None:
         """The catalogue item a wide header names (plain, group-prefixed, ``code[sub]``, text)."""
-        candidates = [header.strip(), header.strip().rsplit("/", 1)[-1]]
+        header = INVISIBLE.sub("", header).strip()
+        candidates = [header, header.rsplit("/", 1)[-1]]
         bracketed = _BRACKETED_CODE.match(candidates[-1])
         if bracketed:
             candidates += [bracketed["sub"], bracketed["code"]]
@@ -112,16 +118,50 @@ def _skipped_note(raw: RawSheet, skipped: Sequence[str]) -> tuple[str, ...]:
     return (f"{_label(raw)}: pominięto kolumny spoza tabel magazynu ({len(skipped)}): {shown}",)
 
 
+def _column_name(raw: RawSheet, position: int) -> str:
+    return f"{_column_letter(position)} („{raw.headers[position]}”)"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _duplicated(raw: RawSheet, claimed: Mapping[str, Sequence[int]],
+                title: Mapping[str, str]) -> Rejection | None:
+    """A rejection naming every pair of columns that claim the same target, or None."""
+    clashes = [
+        f"kolumny {' i '.join(_column_name(raw, p) for p in positions)} oznaczają to samo: "
+        f"„{title.get(target, target)}”"
+        for target, positions in claimed.items() if len(positions) > 1
+    ]
+    if not clashes:
+        return None
+    return Rejection(
+        "; ".join(clashes) + " – nie wiadomo, którą wczytać, więc arkusz nie został wczytany",
+        "Zostaw jedną z tych kolumn: usuń drugą albo zmień jej nagłówek na taki, którego "
+        "program nie rozpozna (np. dopisz „– uwagi”), i zaimportuj plik ponownie.",
+    )
+
+
 def _map_long(raw: RawSheet, table: str) -> MappingResult:
-    positions: dict[str, int] = {}
+    claimed: dict[str, list[int]] = {}
     skipped: list[str] = []
     for position, header in enumerate(raw.headers):
         column = column_for(table, header) if header else None
-        if column is None or column in positions:
+        if column is None:
             if header:
                 skipped.append(header)
             continue
-        positions[column] = position
+        claimed.setdefault(column, []).append(position)
+    duplicated = _duplicated(raw, claimed, HEADERS[table])
+    if duplicated is not None:
+        return MappingResult(rejection=duplicated)
+    positions = {column: places[0] for column, places in claimed.items()}
     columns = [c for c in HEADERS[table] if c in positions]
     cells = pd.DataFrame(
         {c: raw.rows[positions[c]].tolist() for c in columns}, columns=columns, dtype=object
@@ -178,19 +218,27 @@ def _respondent_position(headers: Sequence[str], meta: Mapping[str, int]) -> int
 
 
 def _map_wide(raw: RawSheet, items: Mapping[int, str], catalogue: SurveyCatalogue) -> MappingResult:
-    meta: dict[str, int] = {}
+    claimed: dict[str, list[int]] = {}
+    for position, item in items.items():
+        claimed.setdefault(f"pytanie {item}", []).append(position)
+    meta_claimed: dict[str, list[int]] = {}
     comment: int | None = None
     skipped: list[str] = []
     for position, header in enumerate(raw.headers):
         if position in items or not header:
             continue
         column = _survey_meta_column(header)
-        if column is not None and column not in meta and column not in ("item_id", "answer"):
-            meta[column] = position
+        if column is not None and column not in ("item_id", "answer"):
+            meta_claimed.setdefault(column, []).append(position)
         elif comment is None and normalize_header(header.rsplit("/", 1)[-1]) in COMMENT_HEADERS:
             comment = position
         else:
             skipped.append(header)
+    titles = {**HEADERS["survey_responses"], **HEADERS["cooperation_survey"]}
+    duplicated = _duplicated(raw, {**claimed, **meta_claimed}, titles)
+    if duplicated is not None:
+        return MappingResult(rejection=duplicated)
+    meta = {column: places[0] for column, places in meta_claimed.items()}
     respondent = _respondent_position(raw.headers, meta)
     if respondent is None:
         return MappingResult(rejection=Rejection(
@@ -292,19 +340,84 @@ def _closest_table_hint(headers: Sequence[str]) -> str:
     )
 
 
+def _clean_identifiers(mapped: MappedSheet) -> tuple[MappedSheet, tuple[str, ...]]:
+    """Identifiers without invisible characters, and a note per column saying where."""
+    cells = mapped.cells
+    notes: list[str] = []
+    for column in [c for c in cells.columns if c in IDENTIFIER_COLUMNS]:
+        text = cells[column].map(lambda v: v if isinstance(v, str) else "")
+        found = text.str.contains(INVISIBLE)
+        if not found.any():
+            continue
+        positions = np.flatnonzero(found.to_numpy())
+        marks = sorted({ch for value in text.iloc[positions] for ch in INVISIBLE.findall(value)})
+        names = ", ".join(f"U+{ord(ch):04X} ({INVISIBLE_CHARACTERS[ch]})" for ch in marks)
+        rows = [str(mapped.rows[p]) for p in positions]
+        shown = ", ".join(rows[:10]) + (f" i {len(rows) - 10} innych" if len(rows) > 10 else "")
+        where = mapped.source + (f" / {mapped.sheet}" if mapped.sheet else "")
+        header = mapped.headers[column].iloc[int(positions[0])]
+        notes.append(
+            f"{where}: usunięto niewidoczne znaki {names} z identyfikatorów w kolumnie "
+            f"„{header}” (wiersze {shown}); bez tego nie połączyłyby się z tymi samymi "
+            "identyfikatorami w innych tabelach"
+        )
+        if cells is mapped.cells:
+            cells = cells.copy()
+        cleaned = cells[column].where(~found, text.str.replace(INVISIBLE, "", regex=True))
+        cells[column] = cleaned.map(lambda v: None if isinstance(v, str) and not v.strip() else v)
+    if not notes:
+        return mapped, ()
+    return replace(mapped, cells=cells), tuple(notes)
+
+
+def _hidden_sheet(raw: RawSheet, catalogue: SurveyCatalogue) -> MappingResult:
+    """A hidden sheet is never imported; one holding a table is a problem that says so."""
+    table = find_table(raw.headers)
+    survey = any(header and catalogue.item_for(header) for header in raw.headers)
+    if table is None and not survey:
+        return MappingResult(notes=(
+            f"{_label(raw)}: arkusz jest ukryty i nie zawiera tabeli magazynu – pominięty",
+        ))
+    what = f"tabelę „{TABLE_TITLES[table]}”" if table else "odpowiedzi ankiety"
+    return MappingResult(rejection=Rejection(
+        f"arkusz „{raw.sheet}” jest ukryty, a zawiera {what} ({len(raw.rows)} "
+        f"{'wiersz' if len(raw.rows) == 1 else 'wierszy'} danych) – nie został wczytany",
+        "Jeśli te dane mają trafić do magazynu, odkryj arkusz w Excelu (prawy przycisk myszy "
+        "na karcie dowolnego arkusza → „Odkryj…”), zapisz plik i zaimportuj go ponownie; "
+        "jeśli nie – usuń ten arkusz albo jego dane.",
+    ))
+
+
 def map_sheet(raw: RawSheet, catalogue: SurveyCatalogue) -> MappingResult:
-    """Map one sheet onto store tables (see the module docstring)."""
+    """Map one sheet onto store tables (see the module docstring).
+
+    A hidden sheet is never mapped (see :func:`_hidden_sheet`); two columns naming
+    the same target reject the sheet; invisible characters are removed from
+    identifiers, with a note.
+    """
+    if raw.hidden:
+        return _hidden_sheet(raw, catalogue)
     table = find_table(raw.headers)
     if table is not None:
-        return _map_long(raw, table)
-    items = {
-        position: item
-        for position, header in enumerate(raw.headers)
-        if header and (item := catalogue.item_for(header)) is not None
-    }
-    if items:
-        return _map_wide(raw, items, catalogue)
-    return MappingResult(rejection=Rejection(
-        "nie rozpoznano tabeli: nagłówki nie pasują do żadnej tabeli magazynu ani do ankiety",
-        _closest_table_hint(raw.headers),
-    ))
+        result = _map_long(raw, table)
+    else:
+        items = {
+            position: item
+            for position, header in enumerate(raw.headers)
+            if header and (item := catalogue.item_for(header)) is not None
+        }
+        if not items:
+            return MappingResult(rejection=Rejection(
+                "nie rozpoznano tabeli: nagłówki nie pasują do żadnej tabeli magazynu ani do "
+                "ankiety",
+                _closest_table_hint(raw.headers),
+            ))
+        result = _map_wide(raw, items, catalogue)
+    if result.rejection is not None:
+        return result
+    cleaned = [_clean_identifiers(mapped) for mapped in result.sheets]
+    return replace(
+        result,
+        sheets=tuple(mapped for mapped, _ in cleaned),
+        notes=result.notes + tuple(note for _, notes in cleaned for note in notes),
+    )
