@@ -346,6 +346,6 @@ def test_a_gmina_without_contracts_gets_a_draft_that_names_the_missing_data(
     assert drafted.base_year == FIRST - 1
     assert any(gap.startswith("brak danych: umowy") for gap in drafted.gaps)
     text = docx_text(docx.Document(io.BytesIO(render_docx(drafted))))
-    assert "Brak danych: umowy" in text and "01-umowy.xlsx" in text
+    assert "Brak danych: umowy" in text and "formularz „Umowy”" in text
     assert "łącznie 0\u00a0zł" not in text
     assert all(line.proposed_per_year is None for line in drafted.funds)

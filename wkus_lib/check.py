@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import html
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, cast
 
@@ -197,6 +197,32 @@ odpowiedzi.</p>
 """
 
 
+def scorecard_gaps(store_dir: Path, table: pd.DataFrame, names: Mapping[str, str],
+                   year: int | None = None) -> list[str]:
+    """``brak danych: …`` for each store table a gmina of the scorecard has no rows in
+    (checks and indicators that need it were not run, so the card names it instead) and
+    for each area whose NGO report of its evaluation year (up to ``year``) is incomplete."""
+    from wkus_lib.data_gaps import gmina_gaps, late_report_gaps
+    from wkus_lib.store import read_store
+
+    codes = sorted(str(code) for code in table["teryt"].unique())
+    if not codes:
+        return []
+    store = read_store(store_dir)
+    return [*gmina_gaps(store, codes, names),
+            *late_report_gaps(store, codes, names, up_to=year)]
+
+
+def print_gaps(gaps: Sequence[str], *, stream: TextIO) -> None:
+    """The missing data after the card, one ``brak danych: …`` line each."""
+    if not gaps:
+        return
+    print("\nBrakujące dane (kontrole i wskaźniki, które ich wymagają, pominięto):",
+          file=stream)
+    for gap in gaps:
+        print(f"  {gap}", file=stream)
+
+
 def output_path(value: str | None) -> Path | None:
     """The ``--out`` file, checked before any work: only .csv and .html are written."""
     if value is None:
@@ -237,7 +263,10 @@ def run_check(args: argparse.Namespace) -> int:
     registry = load_gminy()
     names = {code: registry[code].name for code in table["teryt"].unique() if code in registry}
     print_scorecard(table, names, synthetic=synthetic, stream=sys.stdout)
+    gaps = scorecard_gaps(locate_store(args.store), table, names, args.year)
+    print_gaps(gaps, stream=sys.stdout)
     if out is not None:
         write_output(table, out, names, synthetic=synthetic)
         print(f"\nZapisano kartę jakości danych do {out}", file=sys.stderr)
-    return EXIT_PROBLEMS if missing or (table["status"] == "problem").any() else EXIT_CLEAN
+    problems = missing or gaps or (table["status"] == "problem").any()
+    return EXIT_PROBLEMS if problems else EXIT_CLEAN

@@ -9,11 +9,10 @@ with the entry form that fills the table and the command that loads it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-import pandas as pd
-
+from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store
 
@@ -48,20 +47,19 @@ def empty_tables(store: Store, tables: Iterable[str] | None = None) -> tuple[str
                  if name in wanted and frame.empty)
 
 
-def _form_name(table: str) -> str:
-    from wkus_lib.intake.templates import template_file_name
-
-    try:
-        return template_file_name(table)
-    except ValueError:  # a table without an entry form
-        return "formularz z „wkus templates”"
-
-
 def gap_message(table: str, where: str = "") -> str:
-    """``brak danych: rezultaty (Łapy) — dodaj: formularz 04-rezultaty.xlsx …``."""
+    """``brak danych: rezultaty (Łapy, 2002063) — dodaj je (formularz „Rezultaty”) …``.
+
+    The same form as the reports' messages (:mod:`wkus_lib.report.missing`): what is
+    missing, the entry form that fills it (``wkus templates``) and "import again".
+
+    >>> gap_message("results", "Łapy, 2002063")
+    'brak danych: rezultaty (Łapy, 2002063) — dodaj je (formularz „Rezultaty” z „wkus templates”) i zaimportuj ponownie'
+    """
     scope = f" ({where})" if where else ""
-    return (f"{GAP_PREFIX}: {table_label(table)}{scope} — dodaj: formularz "
-            f"{_form_name(table)} („wkus templates”), potem „wkus import” i uruchom ponownie")
+    form = TABLE_TITLES.get(table)
+    source = f" (formularz „{form}” z „wkus templates”)" if form else ""
+    return f"{GAP_PREFIX}: {table_label(table)}{scope} — dodaj je{source} i zaimportuj ponownie"
 
 
 def gap_messages(tables: Sequence[str], where: str = "") -> list[str]:
@@ -74,9 +72,35 @@ def store_gaps(store: Store, where: str = "") -> list[str]:
     return gap_messages(empty_tables(store), where)
 
 
-def gaps_table(store: Store, teryt: Iterable[str]) -> pd.DataFrame:
-    """Per gmina of ``teryt``: the tables its view of ``store`` has no rows in
-    (columns ``teryt``, ``table``, ``label``)."""
-    rows = [{"teryt": code, "table": name, "label": table_label(name)}
-            for code in teryt for name in empty_tables(store.for_gmina(code))]
-    return pd.DataFrame(rows, columns=["teryt", "table", "label"])
+def gmina_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str]) -> list[str]:
+    """:func:`gap_message` for every table each gmina of ``teryt`` has no rows in,
+    the gmina named ``Name, teryt`` (``names``: teryt → name; the code alone otherwise)."""
+    lines = []
+    for code in teryt:
+        where = f"{names[code]}, {code}" if code in names else code
+        lines += store_gaps(store.for_gmina(code), where)
+    return lines
+
+
+def late_report_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str], *,
+                     up_to: int | None = None) -> list[str]:
+    """``brak danych: sprawozdanie organizacji za 2025 r. …`` for each gmina-area of
+    ``teryt`` whose contracts of its evaluation year lack part of the NGO report
+    (:mod:`wkus_lib.evaluation_year`; ``up_to`` caps the year)."""
+    from wkus_lib.domain import AREA_NAMES
+    from wkus_lib.evaluation_year import NO_CONTRACT, evaluation_years
+
+    chosen = set(teryt)
+    table = evaluation_years(store, up_to=up_to)
+    lines = []
+    for row in table[table["teryt"].isin(chosen)].itertuples(index=False):
+        missing = tuple(row.missing)
+        if not missing or missing == (NO_CONTRACT,):
+            continue
+        code = str(row.teryt)
+        gmina = f"{names[code]}, {code}" if code in names else code
+        area = AREA_NAMES.get(row.area, str(row.area))  # type: ignore[call-overload]
+        lines.append(f"{GAP_PREFIX}: sprawozdanie organizacji za {int(row.year)} r. "
+                     f"({gmina} · {area}; brak: {', '.join(missing)}) — dodaj je "
+                     "i zaimportuj ponownie")
+    return lines
