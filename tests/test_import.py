@@ -36,6 +36,17 @@ def _polish_excel_csv(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def _seed_contracts(store: Path, key_file: Path, *ids: str) -> None:
+    """Contracts the rows of contract-level tables need: orphans go to the quarantine."""
+    lines = ["Numer umowy;Kod TERYT gminy;Obszar;Nazwa organizacji;Tytuł zadania publicznego;"
+             "Tryb umowy;Forma zlecenia;Rok rozpoczęcia;Rok zakończenia"]
+    lines += [f"{c};2013023;pomoc_spoleczna;Fundacja;Usługi;dotacja roczna;wspieranie;2022;2024"
+              for c in ids or (CONTRACT,)]
+    store.parent.mkdir(parents=True, exist_ok=True)
+    csv = _polish_excel_csv(store.parent / "umowy-startowe.csv", lines)
+    assert import_files([csv], store, key_file=key_file).exit_code == 0
+
+
 def _items(instrument: str) -> list[str]:
     items = load_catalog().survey_items()
     return items.loc[items["instrument"] == instrument, "item_id"].tolist()
@@ -48,6 +59,7 @@ def test_polish_excel_csv_imports_with_no_options(tmp_path: Path, key_file: Path
         f"{CONTRACT};2022;administracyjne;dotacja;12 000;",
     ])
 
+    _seed_contracts(tmp_path / "store", key_file)
     report = import_files([csv], tmp_path / "store", key_file=key_file)
 
     assert report.exit_code == 0, report.to_text()
@@ -64,20 +76,23 @@ def test_importing_the_same_file_twice_adds_nothing(tmp_path: Path, key_file: Pa
     csv = _polish_excel_csv(tmp_path / "koszty.csv", [
         POLISH_FINANCE_HEADER,
         f"{CONTRACT};2022;dzialania;dotacja;100,00;90,00",
-        f"{CONTRACT};2022;dzialania;dotacja;100,00;90,00",  # a real repeat inside one file
+        f"{CONTRACT};2022;administracyjne;dotacja;100,00;90,00",
     ])
-    store = tmp_path / "store"
+    store, other = tmp_path / "store", tmp_path / "other" / "store"
+    _seed_contracts(store, key_file)
+    _seed_contracts(other, key_file)
     first = import_files([csv], store, key_file=key_file)
     manifest = (store / MANIFEST_NAME).read_bytes()
 
     second = import_files([csv], store, key_file=key_file)
-    same_command_twice = import_files([csv, csv], tmp_path / "other", key_file=key_file)
+    same_command_twice = import_files([csv, csv], other, key_file=key_file)
 
     assert first.added["finance"] == 2
-    assert second.added == {"finance": 0}
+    assert second.added == {"finance": 0} and second.changed == {"finance": 0}
+    assert second.unchanged == {"finance": 2}
     assert (store / MANIFEST_NAME).read_bytes() == manifest
     assert len(read_store(store).finance) == 2
-    assert same_command_twice.added["finance"] == 2
+    assert same_command_twice.added["finance"] == 2 and same_command_twice.exit_code == 0
 
 
 def test_invalid_rows_go_to_quarantine_with_reasons_and_valid_rows_to_the_store(
@@ -91,6 +106,7 @@ def test_invalid_rows_go_to_quarantine_with_reasons_and_valid_rows_to_the_store(
         f"{CONTRACT};2022;catering;dotacja;10,00;",
     ])
     raw_before = csv.read_bytes()
+    _seed_contracts(tmp_path / "store", key_file)
 
     report = import_files([csv], tmp_path / "store", key_file=key_file)
 
@@ -230,14 +246,20 @@ def test_importing_demo_csvs_rebuilds_the_demo_store_and_reports_the_planted_pro
                           key_file=key_file)
 
     assert report.exit_code == 1
-    assert sorted(report.problems["problem"]) == sorted(demo.problems["problem"])
-    assert report.problems["hint"].str.len().gt(0).all()
+    # The planted duplicate questionnaire shares its keys: both copies wait in the quarantine.
+    repeated = report.problems["problem"].str.contains("więcej niż raz")
     expected = read_store(demo.store_dir).tables()
+    duplicated = expected["survey_responses"].duplicated(
+        ["teryt", "area", "year", "instrument", "respondent_id", "item_id"], keep=False)
+    assert repeated.sum() == duplicated.sum() > 0
+    assert (~repeated).sum() == len(demo.problems)  # the planted problems, one each
+    assert report.problems["hint"].str.len().gt(0).all()
     imported = read_store(tmp_path / "store").tables()
     assert {name: len(frame) for name, frame in imported.items()} == {
-        name: len(frame) for name, frame in expected.items()
+        name: len(frame) - (duplicated.sum() if name == "survey_responses" else 0)
+        for name, frame in expected.items()
     }
-    assert sum(report.quarantined.values()) == len(demo.problems)
+    assert sum(report.quarantined.values()) == len(demo.problems) + duplicated.sum()
 
 
 def test_report_html_is_saved_next_to_the_store_in_polish_and_escaped(
@@ -274,6 +296,7 @@ def test_import_frame_validates_pseudonymises_and_deduplicates(
         "requirement_id": ["s1", "s1"], "self_met": [True, "tak"], "jst_confirmed": [None, "nie"],
     })
     store = tmp_path / "store"
+    _seed_contracts(store, key_file, "X/1", "X/2")
     first = import_frame("standard_checklist", frame, store, source="formularz samooceny",
                          key_file=key_file)
     again = import_frame("standard_checklist", frame, store, source="formularz samooceny",
@@ -294,6 +317,7 @@ def test_cli_exit_codes_and_printed_report(
     binary = tmp_path / "zdjecie.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     store = ["--store", str(tmp_path / "store"), "--key-file", str(key_file)]
+    _seed_contracts(tmp_path / "store", key_file)
 
     assert main(["import", str(good), *store]) == 0
     assert "dodano 1 wiersz" in capsys.readouterr().out
@@ -314,13 +338,14 @@ def test_cli_templates_writes_one_workbook_per_table(
 def test_manifest_records_rows_after_import(tmp_path: Path, key_file: Path) -> None:
     csv = _polish_excel_csv(tmp_path / "koszty.csv", [
         POLISH_FINANCE_HEADER, f"{CONTRACT};2022;dzialania;dotacja;100,00;90,00"])
+    _seed_contracts(tmp_path / "store", key_file)
     import_files([csv], tmp_path / "store", key_file=key_file)
     manifest = json.loads((tmp_path / "store" / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert manifest["tables"]["finance"]["rows"] == 1
     assert manifest["synthetic"] is False
 
 
-def test_contract_number_already_stored_with_other_values_is_quarantined_not_raised(
+def test_contract_imported_again_with_other_values_replaces_the_stored_one(
     tmp_path: Path, key_file: Path,
 ) -> None:
     header = "Numer umowy;Kod TERYT gminy;Obszar;Nazwa organizacji;Tytuł zadania publicznego;" \
@@ -331,17 +356,19 @@ def test_contract_number_already_stored_with_other_values_is_quarantined_not_rai
     store = tmp_path / "store"
     assert import_files([first], store, key_file=key_file).exit_code == 0
 
-    report = import_files([changed, first], store, key_file=key_file)
+    report = import_files([changed], store, key_file=key_file)
 
-    assert report.exit_code == 1
-    assert report.added == {"contracts": 0} and report.quarantined == {"contracts": 1}
-    assert report.problems["column"].tolist() == ["Numer umowy"]
-    assert "już w magazynie" in report.problems["problem"].iloc[0]
-    assert read_store(store).contracts["ngo_name"].tolist() == ["Klub „Świt”"]
-    assert read_store(store).contracts["mode"].tolist() == ["annual_grant"]
+    assert report.exit_code == 0
+    assert report.added == {"contracts": 0} and report.changed == {"contracts": 1}
+    assert "ngo_name: Klub „Świt” → Klub Świt" in report.to_text()
+    assert read_store(store).contracts["ngo_name"].tolist() == ["Klub Świt"]
+
+    both = import_files([first, changed], store, key_file=key_file)
+    assert both.exit_code == 1 and both.quarantined == {"contracts": 2}
+    assert read_store(store).contracts["ngo_name"].tolist() == ["Klub Świt"]
 
 
-def test_repeated_questionnaire_is_kept_and_named_by_pseudonym_and_rows(
+def test_repeated_questionnaire_is_quarantined_and_named_by_pseudonym_and_rows(
     tmp_path: Path, key_file: Path,
 ) -> None:
     csv = tmp_path / "ankiety.csv"
@@ -355,8 +382,13 @@ def test_repeated_questionnaire_is_kept_and_named_by_pseudonym_and_rows(
     report = import_files([csv], tmp_path / "store", key_file=key_file)
 
     pseudonym = pseudonymise("C-17", load_key(key_file))
-    assert report.added == {"survey_responses": 3}
-    repeated = [n for n in report.notes if "dwa razy" in n]
-    assert len(repeated) == 1
-    assert pseudonym in repeated[0] and "wiersze 2, 4" in repeated[0]
+    assert report.added == {"survey_responses": 1}
+    assert report.quarantined == {"survey_responses": 2}
+    repeated = report.problems[report.problems["problem"].str.contains("więcej niż raz")]
+    assert repeated["row"].tolist() == [2, 4]
+    assert repeated["value"].str.contains(pseudonym).all()
+    assert "wiersze 2, 4" in repeated["problem"].iloc[0]
     assert "C-17" not in report.to_text()
+    held = (tmp_path / "store" / QUARANTINE_DIR / "survey_responses.csv").read_text(
+        encoding="utf-8-sig")
+    assert "C-17" not in held and pseudonym in held

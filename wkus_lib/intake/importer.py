@@ -342,7 +342,7 @@ def _hold_repeated_keys(batch: _Batch) -> None:
             rows = frame.iloc[group]
             values = rows.drop(columns=[ORIGIN_FILE, ORIGIN_ROW, _SHOWN])
             same = len(values.astype(str).drop_duplicates()) == 1
-            if same and rows[ORIGIN_FILE].nunique() == len(group):
+            if same and rows.groupby(ORIGIN_FILE)[ORIGIN_ROW].nunique().max() == 1:
                 drop += group[1:]
                 continue
             if rows[ORIGIN_FILE].nunique() == 1:
