@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import pandas as pd
 
@@ -128,3 +129,128 @@ def output_text(outputs: list[dict[str, object]]) -> str:
     parts = [str(bundle.get("text/html") or bundle.get("text/markdown") or "")
              for bundle in outputs]
     return html.unescape(visible_text("\n".join(parts)))
+
+
+# ------------------------------------------------------------ one source per number
+
+
+NUMBER_WITH_UNIT = re.compile(
+    r"(?<![\d,.])([−+\-]?\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?)[\u00a0\u202f ]"
+    r"(zł|%|pkt proc\.|pkt)(?![\w])"
+)
+"""A number in Polish format followed by a space and a unit (``95%`` without a space is a
+confidence level, not a cited value)."""
+NUMBER = re.compile(r"(?<![\d,.])[−+\-]?\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?(?![\d])")
+HEADER_UNIT = re.compile(r"\[(zł|%|pkt proc\.|pkt)\]")
+
+
+def unit_class(unit: object) -> str | None:
+    """A catalogue or displayed unit reduced to what a reader sees: zł, %, pkt proc., pkt."""
+    text = str(unit or "").strip()
+    if text.startswith("zł"):
+        return "zł"
+    if text.startswith("pkt proc."):
+        return "pkt proc."
+    if text.startswith("pkt"):
+        return "pkt"
+    if text == "%":
+        return "%"
+    return None
+
+
+def _plain_number(text: str) -> str:
+    """``−1 234,5`` → ``1234,5``: the digits a reader compares (the sign is said in words)."""
+    return re.sub(r"[\s\u00a0\u202f]", "", text).lstrip("−+-")
+
+
+class _TableCells(HTMLParser):
+    """Header texts and body rows (cell texts) of the first table in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_head = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and not self._in_head:
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None:
+            text = "".join(self._cell).strip()
+            if self._in_head:
+                self.header.append(text)
+            elif self.rows:
+                self.rows[-1].append(text)
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_numbers(outputs: list[dict[str, object]]) -> set[tuple[str, str | None]]:
+    """Every (number, unit) a report's tables show, from their displayed (formatted) cells.
+
+    The unit of a cell is its own suffix (``1 234 zł``), else its column
+    header's (``Koszt [zł]``), else the row's ``Jednostka`` in the table's raw
+    values (the scorecard), else none.
+    """
+    from wkus_lib.report_outputs import TABLE_MIMETYPE
+
+    found: set[tuple[str, str | None]] = set()
+    for bundle in outputs:
+        if TABLE_MIMETYPE not in bundle:
+            continue
+        raw = bundle[TABLE_MIMETYPE]["data"]  # type: ignore[index]
+        columns = list(raw["columns"])
+        row_units = ([row[columns.index("Jednostka")] for row in raw["data"]]
+                     if "Jednostka" in columns else None)
+        parser = _TableCells()
+        parser.feed(str(bundle["text/html"]))
+        for k, row in enumerate(parser.rows):
+            for column, cell in enumerate(row):
+                header = parser.header[column] if column < len(parser.header) else ""
+                header_unit = HEADER_UNIT.search(header)
+                default = (header_unit.group(1) if header_unit else
+                           unit_class(row_units[k]) if row_units and k < len(row_units)
+                           else None)
+                for match in NUMBER.finditer(cell):
+                    rest = cell[match.end():].lstrip("\u00a0\u202f ")
+                    suffix = next((u for u in ("zł", "%", "pkt proc.", "pkt")
+                                   if rest.startswith(u)), None)
+                    found.add((_plain_number(match.group(0)), suffix or default))
+    return found
+
+
+def finding_texts(outputs: list[dict[str, object]]) -> list[str]:
+    """The findings of a report: the items of its ``<ul class="findings">`` lists."""
+    items: list[str] = []
+    for bundle in outputs:
+        page = str(bundle.get("text/html") or "")
+        for block in re.findall(r'<ul class="findings">(.*?)</ul>', page, flags=re.S):
+            items += [html.unescape(re.sub(r"<[^>]+>", "", item))
+                      for item in re.findall(r"<li>(.*?)</li>", block, flags=re.S)]
+    return items
+
+
+def cited_numbers(findings: list[str]) -> list[tuple[str, str]]:
+    """Every number with a unit the findings cite, as (number, unit)."""
+    return [(_plain_number(m.group(1)), m.group(2))
+            for text in findings for m in NUMBER_WITH_UNIT.finditer(text)]
+
+
+def numbers_without_source(outputs: list[dict[str, object]]) -> list[tuple[str, str]]:
+    """Numbers the findings cite that no table of the same report shows with the same unit."""
+    shown = table_numbers(outputs)
+    return [cited for cited in cited_numbers(finding_texts(outputs)) if cited not in shown]

@@ -53,6 +53,7 @@ from wkus_lib.report.display import (
     display_table,
     html_table,
     show_figure,
+    show_findings,
     show_heading,
     show_notes,
     show_table,
@@ -556,8 +557,7 @@ def show_summary(ctx: ReportContext, horizon: int = 4) -> None:
     year = baseline_year(ctx)
     present = set(latest(ctx, year=year).index)
     show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present], year=year)
-    items = findings(ctx, horizon)
-    show_text("\n".join(f"- {item}" for item in items))
+    show_findings(findings(ctx, horizon))
 
 
 def show_needs(ctx: ReportContext) -> None:

@@ -448,7 +448,7 @@ def findings(ctx: ReportContext) -> list[str]:
             pct=format_number(known["pct_to_date"].iloc[0], 1, unit="%"))
     elif len(known):
         text = _("Narastająco od {start} r. rezultaty osiągnęły od {low} do {high} celów "
-                 "zaplanowanych na lata dotychczasowe ({n} rezultatów).").format(
+                 "zaplanowanych na lata dotychczasowe (liczba rezultatów: {n}).").format(
             start=int(known["start_year"].min()),
             low=format_number(known["pct_to_date"].min(), 1, unit="%"),
             high=format_number(known["pct_to_date"].max(), 1, unit="%"), n=len(known))
