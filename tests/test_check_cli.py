@@ -10,6 +10,7 @@ import pytest
 from wkus_lib.catalog import load_catalog
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
+from wkus_lib.domain import load_gminy
 from wkus_lib.metrics.data_quality import data_quality_scorecard
 from wkus_lib.store import read_store
 
@@ -83,7 +84,9 @@ def test_html_page_is_polish_and_lists_problems_first(demo: DemoSummary, tmp_pat
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
-    (["--gmina", "9999999"], "Nieznana gmina „9999999”"),
+    (["--gmina", "9999999"], "Niepoprawny kod TERYT „9999999”"),
+    (["--gmina", "Bolesławiec"], "0201022 Bolesławiec (gmina wiejska"),
+    (["--gmina", "Lapyy"], "Podobne nazwy w rejestrze: 2002063 Łapy"),
     (["--out", "karta.txt"], "Podaj plik .csv"),
 ])
 def test_bad_arguments_exit_2_with_a_polish_message(
@@ -97,7 +100,27 @@ def test_bad_arguments_exit_2_with_a_polish_message(
 
 def test_missing_store_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--store", str(tmp_path / "brak")]) == 2
-    assert "manifest.json" in capsys.readouterr().err
+    assert str(tmp_path / "brak") in capsys.readouterr().err
+
+
+def test_gmina_by_name_gives_the_same_card_as_by_code(
+    demo: DemoSummary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    teryt, year = _planted(demo)
+    main(["check", "--store", str(demo.store_dir), "--gmina", teryt, "--year", str(year)])
+    by_code = capsys.readouterr().out
+    name = load_gminy()[teryt].name
+    main(["check", "--store", str(demo.store_dir), "--gmina", name.upper(), "--year", str(year)])
+    assert capsys.readouterr().out == by_code
+
+
+def test_gmina_without_data_is_said_so_and_exits_1(
+    demo: DemoSummary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--store", str(demo.store_dir), "--gmina", "Sopot,2010092"]) == 1
+    captured = capsys.readouterr()
+    assert "Brak danych gminy Siemiatycze (2010092)" in captured.err
+    assert "Siemiatycze" not in captured.out
 
 
 def test_check_is_listed_in_help(capsys: pytest.CaptureFixture[str]) -> None:

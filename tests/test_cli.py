@@ -10,11 +10,14 @@ import pytest
 
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
+from wkus_lib.store import read_store, write_store
 
 
 @pytest.mark.parametrize(
     ("option", "value", "named_choice"),
-    [("--gmina", "9999999", "2013023 Ciechanowiec"), ("--area", "nieistnieje", "pomoc_spoleczna")],
+    [("--gmina", "9999999", "Ciechanowiec (2013023)"), ("--gmina", "Lapyy", "2002063 Łapy"),
+     ("--gmina", "Bolesławiec", "0201022 Bolesławiec (gmina wiejska"),
+     ("--area", "nieistnieje", "pomoc_spoleczna")],
 )
 def test_unknown_choice_fails_fast_listing_valid_choices(
     option: str, value: str, named_choice: str, demo: DemoSummary, tmp_path: Path,
@@ -81,3 +84,87 @@ def test_bad_sroi_file_fails_before_any_report(
     assert code == 2
     assert "sroi.csv" in error and named in error
     assert not (tmp_path / "out").exists()
+
+
+def test_a_gmina_is_named_by_code_or_name_in_any_spelling(
+    demo: DemoSummary, tmp_path: Path
+) -> None:
+    tables = []
+    for given in ("2002063", "Łapy", "ŁAPY", "lapy"):
+        out = tmp_path / f"{given}.csv"
+        assert main(["indicators", "--gmina", given, "--stage", "ex_post",
+                     "--store", str(demo.store_dir), "--out", str(out)]) == 0
+        tables.append(out.read_bytes())
+    assert len(set(tables)) == 1
+
+
+def test_a_gmina_without_data_is_said_so_and_exits_1(
+    demo: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "w.csv"
+    code = main(["indicators", "--gmina", "2010092", "--store", str(demo.store_dir),
+                 "--out", str(out)])
+    error = capsys.readouterr().err
+    assert code == 1
+    assert f"Brak danych gminy Siemiatycze (2010092) w magazynie {demo.store_dir}" in error
+    assert "Łapy (2002063)" in error  # the gminy that do have data
+    assert not out.exists()
+    code = main(["indicators", "--gmina", "2010092,Łapy", "--store", str(demo.store_dir),
+                 "--out", str(out)])
+    assert code == 1
+    assert set(pd.read_csv(out, dtype={"teryt": str})["teryt"]) == {"2002063"}
+
+
+def test_report_for_a_gmina_without_data_exits_1_before_any_kernel(
+    demo: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["report", "--gmina", "Warszawa", "--store", str(demo.store_dir),
+                 "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "Brak danych gminy Warszawa (1465011)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_store_is_found_by_the_variable_from_any_folder(
+    demo: DemoSummary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WKUS_STORE", str(demo.store_dir))
+    assert main(["indicators", "--gmina", "Łapy", "--out", "w.csv"]) == 0
+    assert f"(magazyn {Path(demo.store_dir).resolve()})" in capsys.readouterr().out
+    assert set(pd.read_csv(tmp_path / "w.csv", dtype={"teryt": str})["teryt"]) == {"2002063"}
+    monkeypatch.setenv("WKUS_STORE", str(tmp_path / "brak"))
+    assert main(["indicators", "--gmina", "Łapy", "--out", "w.csv"]) == 2
+    assert "zmiennej WKUS_STORE" in capsys.readouterr().err
+
+
+def test_program_takes_a_gmina_name(
+    demo: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["program", "--gmina", "ŁAPY", "--years", "2027-2030",
+                 "--store", str(demo.store_dir), "--out", str(tmp_path)]) == 0
+    assert "gminy Łapy" in capsys.readouterr().err
+    assert main(["program", "--gmina", "Bolesławiec", "--years", "2027-2030",
+                 "--store", str(demo.store_dir), "--out", str(tmp_path)]) == 2
+    assert "0201011 Bolesławiec" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_report_accepts_a_gmina_outside_the_pilots_that_has_data(
+    demo: DemoSummary, tmp_path: Path
+) -> None:
+    """One pilot's rows relabelled as Siemiatycze (gmina wiejska, 2010092) in a new store."""
+    lapy = read_store(demo.store_dir).for_gmina("2002063")
+    tables = {
+        name: frame.assign(teryt="2010092") if "teryt" in frame.columns else frame
+        for name, frame in lapy.tables().items()
+    }
+    store_dir = tmp_path / "store"
+    write_store(tables, store_dir, synthetic=True)
+    out = tmp_path / "out"
+    assert main(["report", "--gmina", "2010092", "--stage", "gmina_overview", "--format", "html",
+                 "--store", str(store_dir), "--out", str(out)]) == 0
+    page = (out / "2010092-siemiatycze" / "gmina_overview" / "gmina.html").read_text(
+        encoding="utf-8")
+    assert "Siemiatycze" in page  # (contract titles still say "w gminie Łapy")

@@ -8,25 +8,28 @@ from pathlib import Path
 import pytest
 
 from wkus_lib import domain
+from wkus_lib.demo import DemoSummary
 from wkus_lib.errors import ParameterError
 from wkus_lib.params import BatchRequest, ReportParams, resolve_batch, validate_params
+from wkus_lib.store import read_store
 
 YEAR = 2024
 
 
-@pytest.fixture
-def registry_with_leading_zero() -> dict[str, domain.Gmina]:
-    gmina = domain.Gmina(
-        "0201011", "Bolesławiec", "miejska", "bolesławiecki", "dolnośląskie", 38000
-    )
-    return {gmina.teryt: gmina, **domain.load_gminy()}
-
-
-def test_all_expands_to_every_gmina_stage_area_overview_and_benchmark() -> None:
-    specs = resolve_batch("all", "all", "all", year=YEAR, store_dir="/data/store")
-    gminy, stages, areas = len(domain.load_gminy()), len(domain.STAGE_IDS), len(domain.AREA_IDS)
+def test_all_expands_to_every_gmina_of_the_store_stage_area_overview_and_benchmark() -> None:
+    in_store = [*domain.PILOT_TERYT, "2264011"]
+    specs = resolve_batch("all", "all", "all", year=YEAR, store_dir="/data/store",
+                          in_store=in_store)
+    gminy, stages, areas = len(in_store), len(domain.STAGE_IDS), len(domain.AREA_IDS)
     assert len(specs) == gminy * stages * areas + gminy + areas
     assert len({s.output_stem for s in specs}) == len(specs)
+    assert {s.parameters["teryt"] for s in specs} == {*in_store, None}
+
+
+def test_all_reads_the_gminy_of_the_store_when_not_given(demo: DemoSummary) -> None:
+    specs = resolve_batch("all", "gmina_overview", year=YEAR, store_dir=demo.store_dir)
+    in_store = set(read_store(demo.store_dir).contracts["teryt"])
+    assert {s.parameters["teryt"] for s in specs} == in_store
 
 
 def test_output_layout_is_gmina_then_stage_then_area() -> None:
@@ -46,25 +49,30 @@ def test_output_layout_is_gmina_then_stage_then_area() -> None:
     )
 
 
-def test_teryt_with_leading_zero_stays_a_string(
-    registry_with_leading_zero: dict[str, domain.Gmina],
-) -> None:
-    [spec] = resolve_batch(
-        "0201011", "ex_post", "kultura", year=YEAR, store_dir="/d",
-        registry=registry_with_leading_zero,
-    )
+def test_teryt_with_leading_zero_stays_a_string() -> None:
+    [spec] = resolve_batch("0201011", "ex_post", "kultura", year=YEAR, store_dir="/d")
     assert spec.parameters["teryt"] == "0201011"
     assert json.loads(spec.parameters_json())["teryt"] == "0201011"
     assert spec.output_stem == "0201011-boleslawiec/ex_post/kultura"
 
 
-def test_unknown_gmina_names_the_valid_choices_in_polish() -> None:
+def test_unknown_gmina_names_the_gminy_of_the_store_not_the_whole_registry() -> None:
     with pytest.raises(ParameterError) as error:
-        resolve_batch("9999999", "on_going", "sport", year=YEAR, store_dir="/d")
-    assert str(error.value).startswith(
-        "Nieznana gmina „9999999”. Dostępne: 2013023 Ciechanowiec, 2010023 Drohiczyn"
-    )
-    assert "2002063 Łapy" in str(error.value)
+        resolve_batch("2099991", "on_going", "sport", year=YEAR, store_dir="/d",
+                      in_store=["2013023", "2002063"])
+    message = str(error.value)
+    assert message.startswith("Nieznany kod TERYT gminy „2099991”")
+    assert message.endswith("Gminy z danymi w magazynie: Łapy (2002063), Ciechanowiec (2013023).")
+
+
+def test_ambiguous_gmina_name_lists_the_candidates() -> None:
+    with pytest.raises(ParameterError, match="0201011 Bolesławiec .*0201022 Bolesławiec"):
+        resolve_batch("Bolesławiec", "on_going", "sport", year=YEAR, store_dir="/d")
+
+
+def test_a_gmina_outside_the_pilots_is_accepted() -> None:
+    [spec] = resolve_batch("Sopot", "ex_post", "pomoc_spoleczna", year=YEAR, store_dir="/d")
+    assert spec.output_stem == "2264011-sopot/ex_post/pomoc_spoleczna"
 
 
 def test_unknown_area_names_the_valid_areas() -> None:
@@ -81,9 +89,10 @@ def test_unknown_stage_names_the_valid_stages() -> None:
         assert stage in message
 
 
-def test_integer_teryt_is_refused_with_a_hint_to_quote_it() -> None:
-    with pytest.raises(ParameterError, match="nie jest tekstem.*cudzysłowie"):
-        resolve_batch([2013023], "on_going", "sport", year=YEAR, store_dir="/d")  # type: ignore[list-item]
+def test_integer_teryt_is_restored_to_its_code() -> None:
+    specs = resolve_batch([2013023, 201011], "on_going", "sport", year=YEAR,  # type: ignore[list-item]
+                          store_dir="/d")
+    assert [s.parameters["teryt"] for s in specs] == ["2013023", "0201011"]
 
 
 def test_missing_area_for_a_stage_report_is_refused() -> None:
@@ -103,7 +112,8 @@ def test_year_outside_the_schema_range_is_refused_in_polish() -> None:
 
 def test_gmina_may_be_named_by_teryt_name_or_slug() -> None:
     specs = resolve_batch(
-        "2002063, Turośń Kościelna, sokolka, Łapy", "ex_ante", "zdrowie", year=YEAR, store_dir="/d"
+        "2002063, Turośń Kościelna, sokolka, Łapy, LAPY, turosn-koscielna", "ex_ante", "zdrowie",
+        year=YEAR, store_dir="/d"
     )
     assert [s.parameters["teryt"] for s in specs] == ["2002063", "2002112", "2011083"]
 
