@@ -202,15 +202,13 @@ def scorecard_gaps(store_dir: Path, table: pd.DataFrame, names: Mapping[str, str
     """``brak danych: …`` for each store table a gmina of the scorecard has no rows in
     (checks and indicators that need it were not run, so the card names it instead) and
     for each area whose NGO report of its evaluation year (up to ``year``) is incomplete."""
-    from wkus_lib.data_gaps import gmina_gaps, late_report_gaps
+    from wkus_lib.data_gaps import data_gaps
     from wkus_lib.store import read_store
 
     codes = sorted(str(code) for code in table["teryt"].unique())
     if not codes:
         return []
-    store = read_store(store_dir)
-    return [*gmina_gaps(store, codes, names),
-            *late_report_gaps(store, codes, names, up_to=year)]
+    return data_gaps(read_store(store_dir), {c: names.get(c, c) for c in codes}, up_to=year)
 
 
 def print_gaps(gaps: Sequence[str], *, stream: TextIO) -> None:

@@ -79,6 +79,7 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from wkus_lib.catalog import load_catalog
+    from wkus_lib.data_gaps import data_gaps
     from wkus_lib.indicators import compute_indicators
     from wkus_lib.locate import locate_store
     from wkus_lib.store import read_store
@@ -104,7 +105,10 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False, encoding="utf-8")
     print(f"Zapisano {len(table)} wierszy wskaźników do {out} (magazyn {store_dir})")
-    return EXIT_PARTIAL if missing else 0
+    gaps = data_gaps(store, {g.teryt: g.name for g in gminy}, up_to=args.year)
+    for gap in gaps:
+        print(gap, file=sys.stderr)
+    return EXIT_PARTIAL if missing or gaps else 0
 
 
 def _cmd_catalog(args: argparse.Namespace) -> int:

@@ -104,3 +104,10 @@ def late_report_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str
                      f"({gmina} · {area}; brak: {', '.join(missing)}) — dodaj je "
                      "i zaimportuj ponownie")
     return lines
+
+
+def data_gaps(store: Store, names: Mapping[str, str], *, up_to: int | None = None) -> list[str]:
+    """Everything a command leaves out for the gminy of ``names`` (teryt → name):
+    :func:`gmina_gaps` then :func:`late_report_gaps`."""
+    codes = sorted(names)
+    return [*gmina_gaps(store, codes, names), *late_report_gaps(store, codes, names, up_to=up_to)]

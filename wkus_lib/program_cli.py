@@ -51,4 +51,6 @@ def _cmd_program(args: argparse.Namespace) -> int:
     if draft.synthetic:
         print("Uwaga: magazyn zawiera dane syntetyczne (projekt demonstracyjny).",
               file=sys.stderr)
-    return 0
+    for gap in draft.gaps:
+        print(gap, file=sys.stderr)
+    return 1 if draft.gaps else 0

@@ -38,5 +38,5 @@ def build_program(
         notes=tuple(notes),
         sections=tuple(program_sections(evaluation, tasks, lines, first_year, last_year)),
         priority_tasks=tuple(tasks), funds=tuple(lines), indicator_ids=catalog.ids,
-        gaps=evaluation.gaps,
+        gaps=(*evaluation.gaps, *evaluation.notes()),
     )

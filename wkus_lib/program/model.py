@@ -139,7 +139,8 @@ class ProgramDraft:
     funds: tuple[FundsLine, ...]
     indicator_ids: tuple[str, ...]
     gaps: tuple[str, ...] = ()
-    """``brak danych: …`` lines: tables without the gmina's rows (the draft is partial)."""
+    """What the draft could not read: ``brak danych: …`` for tables without the gmina's
+    rows, then one line per area read from an earlier complete year."""
 
     @property
     def years(self) -> int:
