@@ -94,7 +94,9 @@ def serve(store_dir: Path, port: int, *, open_browser: bool) -> int:
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
-    return serve(Path(args.store), args.port, open_browser=not args.no_browser)
+    from wkus_lib.locate import locate_store
+
+    return serve(locate_store(args.store), args.port, open_browser=not args.no_browser)
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -102,7 +104,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     dashboard = commands.add_parser(
         "dashboard", help="panel eksploratora wskaźników w przeglądarce (Voilà, tylko ten komputer)"
     )
-    dashboard.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    dashboard.add_argument("--store", default="",
+                           help="katalog magazynu danych (domyślnie zmienna WKUS_STORE, "
+                                "a bez niej data/store projektu)")
     dashboard.add_argument("--port", type=int, default=DEFAULT_PORT,
                            help=f"port serwera (domyślnie {DEFAULT_PORT})")
     dashboard.add_argument("--no-browser", action="store_true",
