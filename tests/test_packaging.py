@@ -58,3 +58,21 @@ def test_committed_notebooks_carry_no_outputs() -> None:
             if cell["cell_type"] == "code":
                 assert cell.get("outputs") == [], f"{path.name}: outputs not stripped"
                 assert cell.get("execution_count") is None, f"{path.name}: execution count left"
+
+
+def test_the_gmina_register_ships_as_package_data() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "data/*" in pyproject["tool"]["setuptools"]["package-data"]["wkus_lib"]
+    shipped = sorted(p.name for p in (ROOT / "wkus_lib" / "data").glob("gminy*.csv"))
+    assert shipped == ["gminy_terc_2024-01-01.csv"]
+
+
+def test_notebook_parameters_find_the_store_by_the_documented_rule() -> None:
+    """An empty ``store_dir`` means: WKUS_STORE, else the project's store (wkus_lib.locate)."""
+    for path in sorted(ROOT.glob("notebooks/*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        [parameters] = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+        source = "".join(parameters["source"])
+        assert 'store_dir: str = ""' in source, path.name
+        assert "data/store" not in "".join("".join(c["source"]) for c in nb["cells"]
+                                           if c is not parameters), path.name
