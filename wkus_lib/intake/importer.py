@@ -647,8 +647,10 @@ def _read_sheets(
 
 
 def _file_sha256(path: Path) -> str:
+    """The file's SHA-256, read in chunks (the change log names each file by it)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with Path(path).open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""
 
@@ -667,7 +669,8 @@ def import_files(
     gone, gone_problems, gone_detections, gone_notes, gone_unreadable = _read_sheets(
         withdraw, survey)
     detections += [f"{d} — do wycofania" for d in gone_detections]
-    sha256_of = {Path(p).name: _file_sha256(Path(p)) for p in [*paths, *withdraw]}
+    sha256_of = {Path(p).name: _file_sha256(Path(p)) for p in [*paths, *withdraw]
+                 if Path(p).name not in {*unreadable, *gone_unreadable}}
     return _import(sheets, store_dir, key_file, [*problems, *gone_problems], tuple(detections),
                    (*notes, *gone_notes), (*unreadable, *gone_unreadable),
                    [Path(p).name for p in [*paths, *withdraw]],
