@@ -70,9 +70,16 @@ def render_sections(
 
     import matplotlib.pyplot as plt
 
-    from wkus_lib.report import benchmark, ex_ante, ex_post, on_going, open_report, overview
+    from wkus_lib.report import (
+        benchmark,
+        ex_ante,
+        ex_post,
+        on_going,
+        open_report,
+        overview,
+        show_title,
+    )
     from wkus_lib.report import display as report_display
-    from wkus_lib.report import show_title
 
     outputs: list[dict[str, object]] = []
 
@@ -238,9 +245,9 @@ def finding_texts(outputs: list[dict[str, object]]) -> list[str]:
     items: list[str] = []
     for bundle in outputs:
         page = str(bundle.get("text/html") or "")
-        for block in re.findall(r'<ul class="findings">(.*?)</ul>', page, flags=re.S):
+        for block in re.findall(r'<ul class="findings">(.*?)</ul>', page, flags=re.DOTALL):
             items += [html.unescape(re.sub(r"<[^>]+>", "", item))
-                      for item in re.findall(r"<li>(.*?)</li>", block, flags=re.S)]
+                      for item in re.findall(r"<li>(.*?)</li>", block, flags=re.DOTALL)]
     return items
 
 
