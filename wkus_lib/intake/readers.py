@@ -106,7 +106,10 @@ _IMPLAUSIBLE: Final = re.compile(
 _UTF8_EVIDENCE: Final = re.compile(r"[\u0080-\u017f\u2000-\u21ff]")
 """Letters and signs of Polish text beyond ASCII (UTF-8 sequences a Windows-1250 file never
 forms by accident)."""
-_POLISH_LETTER: Final = re.compile("[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
+_POLISH_LETTERS: Final = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+_POLISH_LETTER: Final = re.compile(f"[{''.join(sorted(_POLISH_LETTERS))}]")
+_POLISH_SIGNS: Final = _POLISH_LETTERS | frozenset("„”“–—…’‘«»°§€\u00a0")
+"""What a Polish single-byte text holds beyond ASCII (UTF-8 read as Windows-1250 holds more)."""
 _EXCEL_SEPARATOR_LINE: Final = re.compile(r"^sep=([;,\t])[ \t]*(?:\r\n|\n|\r)", re.IGNORECASE)
 _DDMMYYYY: Final = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE: Final = re.compile(
@@ -481,7 +484,7 @@ def _utf8_doubt_note(raw: bytes, text: str) -> tuple[str, ...]:
 
     The file is read as UTF-8 (its bytes are valid UTF-8); the note shows the first
     line whose UTF-8 reading has odd letters and no Polish one while its single-byte
-    reading has Polish letters, so a short Windows-1250 file valid as UTF-8 by
+    reading has Polish letters and nothing else beyond ASCII but Polish punctuation, so a short Windows-1250 file valid as UTF-8 by
     accident („WSPÓŁ” = „WSPӣ”) is never garbled without a word.
     """
     if text.isascii() or not _IMPLAUSIBLE.search(text):
@@ -495,7 +498,8 @@ def _utf8_doubt_note(raw: bytes, text: str) -> tuple[str, ...]:
             as_single = line.decode(single)
         except UnicodeDecodeError:
             continue
-        if _POLISH_LETTER.search(as_single) and not _IMPLAUSIBLE.search(as_single):
+        beyond_ascii = {ch for ch in as_single if not ch.isascii()}
+        if beyond_ascii & _POLISH_LETTERS and beyond_ascii <= _POLISH_SIGNS:
             return (
                 f"plik odczytano jako UTF-8 (jego bajty są poprawnym UTF-8); linia {number} "
                 f"brzmi „{_short(as_utf8.strip())}” – jeśli miało być "
