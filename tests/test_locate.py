@@ -80,3 +80,16 @@ def test_no_store_anywhere_names_every_folder_tried(tmp_path: Path) -> None:
     assert f"zmienna {STORE_ENV_VARIABLE} (nieustawiona)" in message
     assert str((tmp_path / "project" / "data" / "store").resolve()) in message
     assert "wkus demo-data" in message
+
+
+def test_a_new_store_may_be_chosen_only_when_asked_for(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    assert locate_store("nowy", environ={}, cwd=tmp_path, project_dir=project,
+                        new_allowed=True) == (tmp_path / "nowy").resolve()
+    assert locate_store("", environ={}, project_dir=project,
+                        new_allowed=True) == (project / "data" / "store").resolve()
+    (tmp_path / "plik").write_text("x", encoding="utf-8")
+    with pytest.raises(ParameterError, match="plik"):
+        locate_store("plik", environ={}, cwd=tmp_path, new_allowed=True)
+    with pytest.raises(ParameterError, match="nie istnieje"):
+        locate_store("nowy", environ={}, cwd=tmp_path, project_dir=project)

@@ -12,6 +12,9 @@ The rule, in order (the first that applies is the only one tried):
 
 The folder must hold a store (its ``manifest.json``); otherwise a Polish
 error names every folder tried. A different store is never used silently.
+A form that creates the store on its first save (the self-assessment) asks
+with ``new_allowed=True`` and gets the folder the rule chooses even when it
+holds no store yet.
 """
 
 from __future__ import annotations
@@ -42,11 +45,14 @@ def locate_store(
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     project_dir: Path = PROJECT_DIR,
+    new_allowed: bool = False,
 ) -> Path:
     """The absolute folder of the data store by the module's rule.
 
     ``store_dir`` empty or None means "find it". ``environ``, ``cwd`` and
     ``project_dir`` default to the process's own (given only by tests).
+    ``new_allowed``: the chosen folder may hold no store yet (it will be
+    created there); it must not be a file.
 
     Raises
     ------
@@ -56,15 +62,16 @@ def locate_store(
     environ = os.environ if environ is None else environ
     base = Path.cwd() if cwd is None else cwd
     if store_dir is not None and str(store_dir).strip():
-        return _existing_store(_absolute(store_dir, base), f"podany katalog „{store_dir}”", base)
+        return _existing_store(_absolute(store_dir, base), f"podany katalog „{store_dir}”", base,
+                               new_allowed)
     from_environment = environ.get(STORE_ENV_VARIABLE, "").strip()
     if from_environment:
         return _existing_store(
             _absolute(from_environment, base),
-            f"katalog ze zmiennej {STORE_ENV_VARIABLE} („{from_environment}”)", base,
+            f"katalog ze zmiennej {STORE_ENV_VARIABLE} („{from_environment}”)", base, new_allowed,
         )
     project_store = (project_dir / PROJECT_STORE).resolve()
-    if (project_store / _MANIFEST).is_file():
+    if (project_store / _MANIFEST).is_file() or (new_allowed and not project_store.is_file()):
         return project_store
     raise ParameterError(
         "Nie znaleziono magazynu danych. Sprawdzono: parametr store_dir/--store (pusty); "
@@ -78,8 +85,8 @@ def _absolute(path: str | Path, base: Path) -> Path:
     return (given if given.is_absolute() else base / given).resolve()
 
 
-def _existing_store(folder: Path, what: str, base: Path) -> Path:
-    if (folder / _MANIFEST).is_file():
+def _existing_store(folder: Path, what: str, base: Path, new_allowed: bool) -> Path:
+    if (folder / _MANIFEST).is_file() or (new_allowed and not folder.is_file()):
         return folder
     problem = "nie istnieje" if not folder.exists() else f"nie zawiera magazynu (brak {_MANIFEST})"
     raise ParameterError(
