@@ -61,15 +61,20 @@ leaves the pilots' rows exactly as they were:
 - care services at home for older and dependent people (usługi opiekuńcze,
   area ``pomoc_spoleczna``): annual grants 2019–2021, then the "Kontrakt na
   jakość" — one multi-year contract 2022–2025 (``powierzanie``) with the
-  foundation „Fundacja Opieki Domowej „Morska Bryza”" (invented), about 140
-  clients and 40,000 hours a year; the contract ends in the demo's last
-  year, so ``wkus report`` produces its ex-post report;
+  invented foundation Fundacja Opieki Domowej „Morska Bryza” (the annual
+  grants before went to it or to a second invented NGO); about 140 clients
+  and 40,000 hours a year; the
+  contract ends in the demo's last year, so ``wkus report`` produces its
+  ex-post report;
 - the Sopot quality tools: the provider's self-assessment (``samoocena``)
   and the standard checklist every contract year, the staff survey (the
   quantitative side of the staff group interview) and a larger client survey
-  (~30 questionnaires a year, the client interviews' counterpart), so the
-  criteria are published, not suppressed; year-to-year noise is smaller than
-  the pilots' (a steady caseload);
+  (~30 questionnaires a year), so the criteria are published, not
+  suppressed; the staff group interview and the client interviews of the
+  last year are qualitative: :func:`write_demo` writes them as filled coding
+  sheets for ``wkus count-codes`` (:mod:`wkus_lib.demo_interviews`), not
+  into the store; year-to-year noise is smaller than the pilots' (a steady
+  caseload);
 - education, sport, culture and health on annual grants throughout
   (ex-ante candidates and comparison areas for difference-in-differences);
 - a gmina that invests in quality and cooperates well with NGOs.
