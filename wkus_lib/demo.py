@@ -63,9 +63,8 @@ leaves the pilots' rows exactly as they were:
   jakość" — one multi-year contract 2022–2025 (``powierzanie``) with the
   invented foundation Fundacja Opieki Domowej „Morska Bryza” (the annual
   grants before went to it or to a second invented NGO); about 140 clients
-  and 40,000 hours a year; the
-  contract ends in the demo's last year, so ``wkus report`` produces its
-  ex-post report;
+  and 40,000 hours a year; the contract ends in the demo's last year, so
+  ``wkus report`` produces its ex-post report;
 - the Sopot quality tools: the provider's self-assessment (``samoocena``)
   and the standard checklist every contract year, the staff survey (the
   quantitative side of the staff group interview) and a larger client survey
