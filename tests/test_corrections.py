@@ -161,7 +161,7 @@ def test_orphans_wait_in_quarantine_until_their_contract_arrives(
 
     contracts = _csv(tmp_path / "umowy.csv", [CONTRACT_HEADER, CONTRACT_ROW])
     import_files([contracts], store, key_file=key_file)
-    assert open_quarantine(store).keys() == {"contracts", "finance"}
+    assert open_quarantine(store).keys() == {"finance"}  # the contract U/7 is in, fixed
     second = import_files([finance, contracts], store, key_file=key_file)
 
     assert second.exit_code == 0
@@ -237,3 +237,75 @@ def test_every_table_has_a_key_of_its_own_columns_named_in_the_data_dictionary()
         assert key and set(key) <= set(TABLES[table].to_schema().columns), table
         line = f"| `{table}` | " + ", ".join(f"`{c}`" for c in key) + " |"
         assert line in data_md, line
+
+
+def test_row_fixed_in_a_file_of_another_name_leaves_the_quarantine(
+    tmp_path: Path, key_file: Path,
+) -> None:
+    store = tmp_path / "store"
+    contracts = _csv(tmp_path / "umowy.csv", [CONTRACT_HEADER, CONTRACT_ROW])
+    broken = _csv(tmp_path / "koszty.csv", [FINANCE_HEADER, "U/7;2024;dzialania;dotacja;1000;-900",
+                                            "U/7;2024;administracyjne;dotacja;100;-9"])
+    import_files([contracts, broken], store, key_file=key_file)
+    assert len(open_quarantine(store)["finance"]) == 2
+    fixed = _csv(tmp_path / "koszty_poprawione.csv",
+                 [FINANCE_HEADER, "U/7;2024;dzialania;dotacja;1000;900"], encoding="cp1250")
+
+    report = import_files([fixed], store, key_file=key_file)
+
+    assert report.added == {"finance": 1}
+    waiting = open_quarantine(store)["finance"]
+    assert waiting["Kategoria kosztu"].tolist() == ["administracyjne"]
+    assert report.open_quarantine == {"finance": 1}
+
+
+def test_withdrawal_by_key_columns_alone_and_a_contract_only_with_its_rows(
+    tmp_path: Path, key_file: Path,
+) -> None:
+    store = tmp_path / "store"
+    contracts = _csv(tmp_path / "umowy.csv", [CONTRACT_HEADER, CONTRACT_ROW])
+    finance = _csv(tmp_path / "koszty.csv", [FINANCE_HEADER, "U/7;2024;dzialania;dotacja;1000;900",
+                                             "U/7;2024;administracyjne;dotacja;100;90"])
+    import_files([contracts, finance], store, key_file=key_file)
+    contract_only = _csv(tmp_path / "wycofaj_umowe.csv", [CONTRACT_HEADER, CONTRACT_ROW])
+    keys_only = _csv(tmp_path / "wycofaj_koszt.csv", [
+        "Numer umowy;Rok;Kategoria kosztu;Źródło finansowania", "U/7;2024;dzialania;dotacja"])
+
+    refused = import_files([], store, key_file=key_file, withdraw=[contract_only])
+    assert refused.exit_code == 1 and refused.removed == {"contracts": 0}
+    assert "magazyn ma jeszcze jej wiersze (finance: 2)" in refused.to_text()
+    assert len(read_store(store).contracts) == 1
+
+    one = import_files([], store, key_file=key_file, withdraw=[keys_only])
+    assert one.exit_code == 0 and one.removed == {"finance": 1}
+    assert read_store(store).finance["category"].tolist() == ["administracyjne"]
+
+    rest = _csv(tmp_path / "wycofaj_reszte.csv", [FINANCE_HEADER,
+                                                   "U/7;2024;administracyjne;dotacja;100;90"])
+    both = import_files([], store, key_file=key_file, withdraw=[contract_only, rest])
+    assert both.exit_code == 0 and both.removed == {"contracts": 1, "finance": 1}
+    assert read_store(store).contracts.empty and read_store(store).finance.empty
+
+
+def test_history_is_filtered_by_gmina_and_names_store_versions(
+    tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = tmp_path / "store"
+    other = CONTRACT_ROW.replace("U/7;2013023", "U/9;2002063")
+    first = _csv(tmp_path / "umowy.csv", [CONTRACT_HEADER, CONTRACT_ROW, other])
+    import_files([first], store, key_file=key_file)
+    version_one = read_store(store).data_hash
+    second = _csv(tmp_path / "umowy2.csv", [CONTRACT_HEADER, other.replace("2024;2024", "2024;2025")])
+    import_files([second], store, key_file=key_file)
+
+    capsys.readouterr()
+    assert main(["history", "--store", str(store), "--gmina", "2002063"]) == 0
+    text = capsys.readouterr().out
+    assert "contract_id=U/9" in text and "contract_id=U/7" not in text
+    assert "end_year 2024 → 2025" in text
+    assert f"wersja magazynu {version_one[:12]}" in text
+    assert f"wersja magazynu {read_store(store).data_hash[:12]} (poprzednia {version_one[:12]})" \
+        in text
+    assert main(["history", "--store", str(store), "--table", "finance"]) == 0
+    assert "pusta" in capsys.readouterr().out
+    assert main(["history", "--store", str(store), "--table", "nieznana"]) == 2

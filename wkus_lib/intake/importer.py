@@ -41,7 +41,7 @@ from wkus_lib.intake.convert import (
     is_empty,
     likert_lookup,
 )
-from wkus_lib.intake.headers import HEADERS, normalize_header
+from wkus_lib.intake.headers import HEADERS, column_for, normalize_header
 from wkus_lib.intake.import_report import (
     REPORT_COLUMNS,
     ImportReport,
@@ -49,13 +49,14 @@ from wkus_lib.intake.import_report import (
     rows_word,
     write_html,
 )
-from wkus_lib.intake.mapping import MappedSheet, SurveyCatalogue, map_sheet
+from wkus_lib.intake.mapping import MappedSheet, MappingResult, SurveyCatalogue, map_sheet
 from wkus_lib.intake.pseudonym import PSEUDONYM_HEX_DIGITS, PSEUDONYM_PREFIX, load_key, pseudonymise
 from wkus_lib.intake.quarantine import (
     ORIGIN_COLUMNS,
     QUARANTINE_DIR,
     REASON_COLUMN,
     Origin,
+    key_texts,
     quarantine_origins,
     quarantine_path,
     read_quarantine,
@@ -63,7 +64,7 @@ from wkus_lib.intake.quarantine import (
     updated_quarantine,
     write_quarantine,
 )
-from wkus_lib.intake.readers import read_file
+from wkus_lib.intake.readers import RawSheet, read_file
 from wkus_lib.intake.upsert import ORIGIN_FILE, ORIGIN_ROW
 from wkus_lib.schemas import (
     CONTRACT_TABLES,
@@ -494,7 +495,7 @@ def _contract_gminy(stored: pd.DataFrame, incoming: pd.DataFrame | None) -> dict
 
 
 def _updated_quarantines(
-    store_dir: Path, held: Mapping[str, list[pd.DataFrame]], files_read: Sequence[str],
+    store_dir: Path, batch: _Batch, files_read: Sequence[str],
     origins_read: Sequence[Origin], *, dry_run: bool,
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Each table's quarantine after this import; unreadable old files are set aside."""
@@ -502,7 +503,10 @@ def _updated_quarantines(
     notes: list[str] = []
     for table in TABLES:
         path = quarantine_path(store_dir, table)
-        parts = [p for p in held.get(table, []) if len(p)]
+        parts = [p for p in batch.held.get(table, []) if len(p)]
+        key_headers = [HEADERS[table][c] for c in KEYS[table]]
+        clean = (key_texts(batch.shown[table].iloc[batch.valid[table][_SHOWN].tolist()],
+                           key_headers) if table in batch.valid else [])
         new = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         if not path.exists() and new.empty:
             continue
@@ -511,7 +515,8 @@ def _updated_quarantines(
             notes.append(f"plik kwarantanny {QUARANTINE_DIR}/{path.name} nie daje się odczytać"
                          if dry_run else set_aside_unreadable(store_dir, table))
         updated[table] = updated_quarantine(old, new, files_read=files_read,
-                                            origins_read=origins_read)
+                                            origins_read=origins_read, key_headers=key_headers,
+                                            clean_keys=clean)
     return updated, notes
 
 
@@ -554,7 +559,7 @@ def _import(
         for plan in plans.values():
             withdraw_problems += _missing_withdrawals(plan)
         quarantines, quarantine_notes = _updated_quarantines(
-            store_dir, batch.held, files_read, origins_read, dry_run=dry_run)
+            store_dir, batch, files_read, origins_read, dry_run=dry_run)
         changes = [c for p in plans.values() for c in p.changes]
         version = current.data_hash if current else ""
         if not dry_run:
@@ -607,8 +612,36 @@ def _no_rows(table: str) -> pd.DataFrame:
 
 
 
+def _key_table(headers: Sequence[str]) -> str | None:
+    """The table whose whole natural key the headers name (the longest key wins), or None."""
+    fitting = [table for table in TABLES
+               if set(KEYS[table]) <= {column_for(table, h) for h in headers if h}]
+    longest = max((len(KEYS[t]) for t in fitting), default=0)
+    best = [t for t in fitting if len(KEYS[t]) == longest]
+    return best[0] if len(best) == 1 else None
+
+
+def _keys_only(raw: RawSheet, survey: SurveyCatalogue) -> MappingResult:
+    """A withdrawal sheet: whole rows map as usual; key columns alone map by the key."""
+    result = map_sheet(raw, survey)
+    table = _key_table(raw.headers) if result.rejection is not None else None
+    if table is None:
+        return result
+    positions = {column_for(table, h): i for i, h in reversed(list(enumerate(raw.headers))) if h}
+    columns = list(KEYS[table])
+    cells = pd.DataFrame({c: raw.rows[positions[c]].tolist() for c in columns}, dtype=object)
+    cells = cells.where(cells.notna(), None)
+    keep = cells.notna().any(axis=1).to_numpy(dtype=bool)
+    cells = cells[keep].reset_index(drop=True)
+    headers = pd.DataFrame({c: [raw.headers[positions[c]]] * len(cells) for c in columns},
+                           index=cells.index, columns=columns)
+    mapped = MappedSheet(table, raw.path.name, raw.sheet, cells,
+                         tuple(int(r) for r in raw.rows.index[keep]), headers, raw.detection)
+    return MappingResult(sheets=(mapped,))
+
+
 def _read_sheets(
-    paths: Sequence[Path], survey: SurveyCatalogue,
+    paths: Sequence[Path], survey: SurveyCatalogue, *, withdrawal: bool = False,
 ) -> tuple[list[_Sheet], list[pd.DataFrame], list[str], list[str], list[str]]:
     """Read and map files: sheets, problems, detections, notes, files that gave nothing."""
     sheets: list[_Sheet] = []
@@ -628,7 +661,7 @@ def _read_sheets(
             label = raw.path.name + (f" / {raw.sheet}" if raw.sheet else "")
             detections.append(f"{label}: {raw.detection.describe()}")
             notes.extend(f"{label}: {n}" for n in raw.notes)
-            result = map_sheet(raw, survey)
+            result = _keys_only(raw, survey) if withdrawal else map_sheet(raw, survey)
             notes.extend(result.notes)
             if result.rejection is not None:
                 problems.append(_file_problem(raw.path.name, raw.sheet, result.rejection.problem,
@@ -667,7 +700,7 @@ def import_files(
     survey, _ = _survey_catalogue()
     sheets, problems, detections, notes, unreadable = _read_sheets(paths, survey)
     gone, gone_problems, gone_detections, gone_notes, gone_unreadable = _read_sheets(
-        withdraw, survey)
+        withdraw, survey, withdrawal=True)
     detections += [f"{d} — do wycofania" for d in gone_detections]
     sha256_of = {Path(p).name: _file_sha256(Path(p)) for p in [*paths, *withdraw]
                  if Path(p).name not in {*unreadable, *gone_unreadable}}

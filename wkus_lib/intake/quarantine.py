@@ -10,7 +10,9 @@ A row leaves the list when it is dealt with:
   stays with its current reason, nothing is listed twice);
 - the quarantine file itself, fixed and imported (in whatever encoding Excel
   saved it), carries ``plik``/``arkusz``/``wiersz``: each of its rows replaces
-  the entry it came from, and leaves the list if it is now clean.
+  the entry it came from, and leaves the list if it is now clean;
+- a row with the same natural key (as written under the key columns) imports
+  cleanly from any other file.
 
 Quarantine files are read with the importer's own reader, never with one
 hard-coded encoding; one that cannot be read at all is kept aside under a new
@@ -19,7 +21,7 @@ name, never overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -117,21 +119,34 @@ def _origin_of(frame: pd.DataFrame) -> list[Origin]:
                     [_row_text(v) for v in column(ORIGIN_COLUMNS[2])], strict=True))
 
 
+def key_texts(frame: pd.DataFrame, key_headers: Sequence[str]) -> list[tuple[str, ...]]:
+    """Each row's natural key as the text shown under the Polish key headers."""
+    if not set(key_headers) <= set(frame.columns):
+        return [()] * len(frame)
+    cells = frame[list(key_headers)].astype(object).where(frame[list(key_headers)].notna(), "")
+    return [tuple(_row_text(str(v).strip()) for v in values)
+            for values in cells.itertuples(index=False, name=None)]
+
+
 def updated_quarantine(
     old: pd.DataFrame | None, new: pd.DataFrame, *, files_read: Iterable[str],
-    origins_read: Iterable[Origin],
+    origins_read: Iterable[Origin], key_headers: Sequence[str] = (),
+    clean_keys: Collection[tuple[str, ...]] = (),
 ) -> pd.DataFrame:
     """The to-do list after an import: entries dealt with removed, ``new`` rows added.
 
     ``files_read``: ordinary files this import read (their old entries are
     replaced); ``origins_read``: the origins of rows a fixed quarantine file
-    brought back.
+    brought back; ``clean_keys``: keys (as text under ``key_headers``) of rows
+    this import took in cleanly, from whichever file — their entries are done.
     """
     new = new.astype(object).where(new.notna(), "").astype(str)
     if old is None or old.empty:
         return new.drop_duplicates().reset_index(drop=True)
-    files, origins = set(files_read), set(origins_read)
-    keep = [origin[0] not in files and origin not in origins for origin in _origin_of(old)]
+    files, origins, done = set(files_read), set(origins_read), set(clean_keys)
+    keys = key_texts(old, key_headers) if done else [()] * len(old)
+    keep = [origin[0] not in files and origin not in origins and key not in done
+            for origin, key in zip(_origin_of(old), keys, strict=True)]
     merged = pd.concat([old[keep], new], ignore_index=True)
     return merged.astype(object).where(merged.notna(), "").astype(str).drop_duplicates() \
         .reset_index(drop=True)
