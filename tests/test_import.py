@@ -38,8 +38,8 @@ def _polish_excel_csv(path: Path, lines: list[str]) -> Path:
 
 def _seed_contracts(store: Path, key_file: Path, *ids: str) -> None:
     """Contracts the rows of contract-level tables need: orphans go to the quarantine."""
-    lines = ["Numer umowy;Kod TERYT gminy;Obszar;Nazwa organizacji;Tytuł zadania publicznego;"
-             "Tryb umowy;Forma zlecenia;Rok rozpoczęcia;Rok zakończenia"]
+    lines = [("Numer umowy;Kod TERYT gminy;Obszar;Nazwa organizacji;Tytuł zadania publicznego;"
+              "Tryb umowy;Forma zlecenia;Rok rozpoczęcia;Rok zakończenia")]
     lines += [f"{c};2013023;pomoc_spoleczna;Fundacja;Usługi;dotacja roczna;wspieranie;2022;2024"
               for c in ids or (CONTRACT,)]
     store.parent.mkdir(parents=True, exist_ok=True)

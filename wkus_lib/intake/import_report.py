@@ -229,8 +229,8 @@ def render_html(report: ImportReport) -> str:
         status, status_class = ("Nie wczytano części plików: " + ", ".join(report.unreadable),
                                 "bad")
     elif any(report.quarantined.values()) or report.refused:
-        status, status_class = ("Część wierszy trafiła do kwarantanny albo nie została wycofana "
-                                "— zobacz problemy.", "warn")
+        status = "Część wierszy trafiła do kwarantanny albo nie została wycofana — zobacz problemy."
+        status_class = "warn"
     else:
         status, status_class = "Wszystkie wiersze zaimportowano.", "ok"
     tables = [
