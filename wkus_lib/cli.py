@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from wkus_lib.domain import Gmina
+    from wkus_lib.params import ReportSpec
     from wkus_lib.report_build import KernelStart
 
 EXIT_PARTIAL = 1
@@ -130,16 +131,22 @@ def _available_kinds(stage_choice: str) -> str:
     return ",".join(k for k in REPORT_KINDS if (NOTEBOOKS_DIR / notebook_for(k)).exists())
 
 
+def _unit_of(spec: ReportSpec) -> tuple[object, ...]:
+    """A report's (kind, gmina, area), whatever its year."""
+    return tuple(spec.parameters.get(key) for key in ("stage", "teryt", "area"))
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from wkus_lib.locate import locate_store
     from wkus_lib.params import resolve_batch
     from wkus_lib.report_build import DEFAULT_KERNEL_START
     from wkus_lib.runner import run_batch
-    from wkus_lib.selection import keep_supported, latest_year, supported_reports
+    from wkus_lib.selection import default_plan, keep_supported, supported_reports
     from wkus_lib.store import read_store
 
     store_dir = locate_store(args.store)
-    contracts = read_store(store_dir).contracts
+    store = read_store(store_dir)
+    contracts = store.contracts
     gminy, missing = chosen_gminy_with_data(args.gmina, contracts, store_dir)
     for message in missing:
         print(message, file=sys.stderr)
@@ -149,12 +156,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_PARTIAL
     if not gminy and _available_kinds(args.stage) != "benchmark":
         return EXIT_PARTIAL
-    year = args.year if args.year is not None else latest_year(contracts)
-    requested = resolve_batch(
-        [g.teryt for g in gminy], _available_kinds(args.stage), args.area,
-        year=year, store_dir=store_dir, lang=args.lang,
-    )
-    specs = keep_supported(requested, supported_reports(contracts, year))
+    # --year Y: every report for Y; default: each gmina-area's own last year (selection).
+    plan = ({args.year: supported_reports(contracts, args.year)} if args.year is not None
+            else default_plan(store))
+    specs: list[ReportSpec] = []
+    requested: set[tuple[object, ...]] = set()
+    for year, units in sorted(plan.items()):
+        asked = resolve_batch(
+            [g.teryt for g in gminy], _available_kinds(args.stage), args.area,
+            year=year, store_dir=store_dir, lang=args.lang,
+        )
+        specs += keep_supported(asked, units)
+        requested |= {_unit_of(spec) for spec in asked}
+    skipped = len(requested - {_unit_of(spec) for spec in specs})
+    year_text = ", ".join(str(y) for y in sorted(plan))
     if args.sroi_file:
         from wkus_lib.metrics.sroi import read_outcomes_file
 
@@ -165,9 +180,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
             if spec.parameters["stage"] == "ex_post" else spec
             for spec in specs
         ]
-    skipped = len(requested) - len(specs)
     print(
-        f"Magazyn danych: {store_dir}. Rok oceny: {year}. Raporty do zbudowania: {len(specs)}"
+        f"Magazyn danych: {store_dir}. Rok oceny: {year_text}. Raporty do zbudowania: "
+        f"{len(specs)}"
         + (f" (pominięto {skipped} bez danych w tym roku)." if skipped else "."),
         file=sys.stderr,
     )

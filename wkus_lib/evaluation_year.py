@@ -72,7 +72,7 @@ class EvaluationYear:
             fix = "Dodaj sprawozdanie i zaimportuj ponownie."
         if self.complete_year is None:
             return (f"{gap}; żaden wcześniejszy rok nie ma pełnego sprawozdania — linii "
-                    f"bazowych i budżetów nie da się policzyć. {fix}")
+                    f"bazowych nie da się policzyć. {fix}")
         return (f"{gap} — linie bazowe i budżety liczone z roku {self.complete_year}, "
                 f"ostatniego pełnego. {fix}")
 
@@ -84,7 +84,7 @@ def evaluation_year(store: Store, teryt: str, area: str, *,
     ``up_to`` caps it (``wkus report --year Y``) and is then the horizon of
     contract years too: a contract active in ``up_to`` makes ``up_to`` the year.
     """
-    horizon = _horizon(store) if up_to is None else up_to
+    horizon = data_horizon(store) if up_to is None else up_to
     contracts = store.contracts
     own = contracts[(contracts["teryt"] == teryt) & (contracts["area"] == area)]
     ids = set(own["contract_id"])
@@ -105,7 +105,7 @@ def evaluation_year(store: Store, teryt: str, area: str, *,
 def evaluation_years(store: Store, *, up_to: int | None = None) -> pd.DataFrame:
     """One row per (teryt, area) with any data: ``year``, ``complete_year`` (nullable
     integers) and ``missing`` (tuple of Polish table names), sorted by teryt and area."""
-    horizon = _horizon(store) if up_to is None else up_to
+    horizon = data_horizon(store) if up_to is None else up_to
     tables = {name: getattr(store, name) for name in (*_CONTRACT_TABLES, *_AREA_TABLES)}
     return _evaluation_table(store.contracts, tables, horizon, up_to)
 
@@ -114,7 +114,7 @@ def _int_or_none(value: object) -> int | None:
     return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
-def _horizon(store: Store) -> int | None:
+def data_horizon(store: Store) -> int | None:
     """The last year of any dated row or contract start in ``store``; None if it is empty."""
     years: list[int] = []
     for name in (*_CONTRACT_TABLES, *_AREA_TABLES, *_GMINA_TABLES):
