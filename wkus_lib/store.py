@@ -74,7 +74,7 @@ KEY_FINGERPRINT_FIELD: Final = "pseudonym_key_fingerprint"
 REPAIR_HINT: Final = (
     "Przywróć kopię zapasową całego katalogu magazynu albo usuń ten katalog i zaimportuj "
     "pliki ponownie („wkus import”; dane demonstracyjne: „wkus demo-data”). "
-    "Plików magazynu nie zmienia się ręcznie"
+    "Plików magazynu nie zmienia się ręcznie."
 )
 PROBLEM_COLUMNS: Final = ("file", "row", "column", "value", "problem")
 

@@ -99,7 +99,7 @@ _SAME_KEY_HINT: Final = (
     f"Przywróć plik klucza z kopii zapasowej i wskaż go opcją --key-file albo zmienną {KEY_FILE_ENV}. "
     "Nowy klucz dałby tym samym osobom inne pseudonimy, więc ci sami respondenci byliby liczeni "
     "dwa razy; jeśli klucz przepadł, zaimportuj wszystkie ankiety od nowa do nowego, pustego "
-    "magazynu"
+    "magazynu."
 )
 
 
