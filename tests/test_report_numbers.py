@@ -119,3 +119,26 @@ def test_ex_ante_baseline_uses_the_last_complete_year_and_says_so(
                            if k != "index"})
     e1 = card[card["Wskaźnik"].str.startswith("E1 ")]
     assert len(e1) == 1 and e1["Wartość"].notna().all(), "E1 of 2024 is the baseline"
+
+
+def _raw_table(outputs: list[dict[str, object]], title: str) -> pd.DataFrame:
+    found = [b[TABLE_MIMETYPE] for b in outputs if TABLE_MIMETYPE in b
+             and b[TABLE_MIMETYPE]["title"] == title]  # type: ignore[index]
+    assert found, title
+    data = found[0]["data"]  # type: ignore[index]
+    return pd.DataFrame(data["data"], columns=data["columns"])
+
+
+@pytest.mark.parametrize(("area", "stage"), [("kultura", "ex_post"), ("sport", "ex_ante")])
+def test_overview_shows_complaints_as_the_area_report_does(
+    demo: DemoSummary, area: str, stage: str
+) -> None:
+    overview = render_sections("gmina_overview", "2002063", None, 2025, str(demo.store_dir))
+    matrix = _raw_table(overview, "Sygnalizacja: obszary × kluczowe wskaźniki")
+    area_report = render_sections(stage, "2002063", area, 2025, str(demo.store_dir))
+    card = _raw_table(area_report, "Karta wyników")
+    q7 = card[card["Wskaźnik"].str.startswith("Q7 ")]
+    row = matrix[matrix["Obszar"].str.startswith("Sport" if area == "sport" else "Ochrona kult")]
+    assert len(q7) == 1 and len(row) == 1
+    assert row["Q7"].iloc[0] == pytest.approx(q7["Wartość"].iloc[0])
+    assert row["Q7 — Ocena"].iloc[0] == q7["Ocena"].iloc[0]

@@ -6,8 +6,17 @@ Notebooks stay thin: after the ``parameters`` cell, each cell calls one
 - :mod:`~wkus_lib.report.context` — :func:`open_report` and shared lookups;
 - :mod:`~wkus_lib.report.display` — tables (with raw values for the XLSX
   annex), figures, text;
-- :mod:`~wkus_lib.report.common` — title page, scorecard, methods appendix;
+- :mod:`~wkus_lib.report.common` — title page, scorecard, methods appendix
+  (with the data the report read, :func:`~wkus_lib.report.common.show_data_sources`);
+- :mod:`~wkus_lib.report.missing` — the one message for missing data
+  (``brak danych: … — dodaj … i zaimportuj ponownie``) and the tables each
+  report kind reads;
+- :mod:`~wkus_lib.report.stage_fit` — stage/area/year combinations that cannot
+  be evaluated (the report says why and gives no findings or recommendation);
 - one module per report kind (``ex_post``, …) with its sections.
+
+Findings are built from the same records the report's tables show (one source
+per number) and listed with :func:`~wkus_lib.report.display.show_findings`.
 """
 
 from wkus_lib.report.common import show_methods, show_scorecard, show_title
