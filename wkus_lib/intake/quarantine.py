@@ -48,7 +48,7 @@ def quarantine_path(store_dir: Path, table: str) -> Path:
 
 def quarantine_csv(frame: pd.DataFrame) -> bytes:
     """Polish Excel opens UTF-8 with a BOM and ``;`` correctly; the importer reads it back too."""
-    return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
+    return str(frame.to_csv(index=False, sep=";")).encode("utf-8-sig")
 
 
 def _as_frame(raw: RawSheet) -> pd.DataFrame:

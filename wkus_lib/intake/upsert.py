@@ -121,8 +121,7 @@ def plan_table(
     drop: set[int] = set()
     missing: list[tuple[Key, str, int | None]] = []
     withdrawn = withdrawn.reset_index(drop=True)
-    for index, key in enumerate(row_keys(table, withdrawn)):
-        file, row = _origin(withdrawn, index)
+    for key, (file, row) in zip(row_keys(table, withdrawn), _origins(withdrawn), strict=True):
         held = [p for p in positions.get(key, []) if p not in drop]
         if not held:
             missing.append((key, file, row))
@@ -135,8 +134,8 @@ def plan_table(
     new_records = _records(table, incoming)
     keep: list[int] = []
     unchanged = 0
-    for index, key in enumerate(row_keys(table, incoming)):
-        file, row = _origin(incoming, index)
+    for index, (key, (file, row)) in enumerate(
+            zip(row_keys(table, incoming), _origins(incoming), strict=True)):
         held = [p for p in positions.get(key, []) if p not in drop]
         record = new_records[index]
         named = dict(zip(key_columns, key, strict=True))
@@ -155,10 +154,12 @@ def plan_table(
                      additions.reset_index(drop=True))
 
 
-def _origin(frame: pd.DataFrame, index: int) -> tuple[str, int | None]:
-    file = str(frame[ORIGIN_FILE].iloc[index]) if ORIGIN_FILE in frame else ""
-    row = frame[ORIGIN_ROW].iloc[index] if ORIGIN_ROW in frame else None
-    return file, None if row is None or pd.isna(row) else int(row)
+def _origins(frame: pd.DataFrame) -> list[tuple[str, int | None]]:
+    """The file and row each row came from (empty when the frame carries no origin)."""
+    files = frame[ORIGIN_FILE].astype(str).tolist() if ORIGIN_FILE in frame else [""] * len(frame)
+    rows = frame[ORIGIN_ROW].tolist() if ORIGIN_ROW in frame else [None] * len(frame)
+    return [(f, None if r is None or pd.isna(r) else int(r))
+            for f, r in zip(files, rows, strict=True)]
 
 
 def apply_table(stored: pd.DataFrame, plan: TablePlan) -> pd.DataFrame:
