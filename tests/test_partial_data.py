@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from wkus_lib.cli import main
@@ -121,6 +121,12 @@ def named_gaps(tables: dict[str, pd.DataFrame], teryt: str) -> list[str]:
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(subset=subsets)
+@example(subset=Subset(  # an ended contract without any traffic light: no recommendation
+    teryt="2002063", dropped_tables=frozenset({"procedure_costs", "contributions", "results",
+                                               "cooperation_checklist", "beneficiaries"}),
+    dropped_years=frozenset({2025, 2020, 2021}),
+    year_tables=frozenset({"results", "standard_checklist", "finance", "cooperation_checklist"}),
+    dropped_areas=frozenset(), area_tables=frozenset(), survey_cap=None))
 def test_any_subset_runs_every_command_and_names_what_is_missing(
     base: Store, subset: Subset
 ) -> None:

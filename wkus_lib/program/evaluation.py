@@ -32,7 +32,12 @@ from wkus_lib.evaluation_year import EvaluationYear, evaluation_year
 from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask
 from wkus_lib.report.context import ReportContext, format_indicator_value
-from wkus_lib.report.ex_post import KEY_INDICATORS, RECOMMENDATION_RULES, recommendation
+from wkus_lib.report.ex_post import (
+    KEY_INDICATORS,
+    NO_RECOMMENDATION,
+    RECOMMENDATION_RULES,
+    recommendation,
+)
 from wkus_lib.store import Store
 from wkus_lib.style import STATUS_LABELS, format_number
 
@@ -179,11 +184,15 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
                               "konkursu (wskaźniki „źle” i „uwaga” obok)",
                     "stop": "nie przedłużać w obecnej formie; nowa diagnoza potrzeb i ocena "
                             "ex ante przed decyzją",
+                    NO_RECOMMENDATION: f"decyzja po uzupełnieniu danych oceny końcowej "
+                                       f"{PLACEHOLDER}",
                 }[chosen]
+                verdict = (f"rekomendacja „{labels[chosen]}”" if chosen in labels else
+                           "bez rekomendacji (brak wskaźników ze światłami; uzupełnij dane)")
                 ended.append(PriorityTask(
                     kind="ended", area=area, task=name,
                     basis=f"umowa wieloletnia {start}–{end}; ocena końcowa (ex post) {end} r.: "
-                          f"rekomendacja „{labels[chosen]}”",
+                          f"{verdict}",
                     proposal=proposal,
                     indicators=_indicator_summary(evaluation, rows, KEY_INDICATORS),
                 ))
