@@ -149,8 +149,9 @@ def test_survey_item_no_instrument_has_is_a_problem_naming_it(tmp_path: Path) ->
 
 
 def test_cooperation_survey_accepts_only_cooperation_items(tmp_path: Path) -> None:
-    lines = ["Kod TERYT gminy;Rok;Grupa respondentów;Identyfikator respondenta;Kod pytania;"
-             "Odpowiedź (1–5)", "2002063;2023;ngo;N-1;c_zas1;4", "2002063;2023;ngo;N-1;k_sat1;4"]
+    header = ("Kod TERYT gminy;Rok;Grupa respondentów;Identyfikator respondenta;Kod pytania;"
+              "Odpowiedź (1–5)")
+    lines = [header, "2002063;2023;ngo;N-1;c_zas1;4", "2002063;2023;ngo;N-1;k_sat1;4"]
 
     report = _import(tmp_path, _csv(tmp_path, "wspolpraca.csv", lines))
 

@@ -10,6 +10,13 @@ decorate those names — LimeSurvey ``klient[k_sat1]``, Kobo/ODK group prefixes
 cooperation instrument) and ``survey_comments`` (a free-text column).
 Columns that map to nothing are dropped and named in a note, so direct
 identifiers (names, e-mails, IP addresses) never reach the store.
+
+Nothing is dropped silently: two columns naming the same target (two
+„Koszt planowany” columns, ``klient[k_sat1]`` next to ``k_sat1``) reject the
+sheet, naming both; a hidden sheet is never imported and, when it holds a table,
+is a problem telling how to unhide it; invisible characters (zero-width spaces,
+direction marks, BOM, non-breaking spaces) are removed from identifiers, which
+must match across tables character by character, and a note names the rows.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from wkus_lib.intake.headers import (
     find_table,
     normalize_header,
 )
-from wkus_lib.intake.readers import Detection, RawSheet
+from wkus_lib.intake.readers import Detection, RawSheet, column_letter
 from wkus_lib.schemas import TABLES
 
 COOPERATION_INSTRUMENT: Final = "wspolpraca"
@@ -119,16 +126,7 @@ def _skipped_note(raw: RawSheet, skipped: Sequence[str]) -> tuple[str, ...]:
 
 
 def _column_name(raw: RawSheet, position: int) -> str:
-    return f"{_column_letter(position)} („{raw.headers[position]}”)"
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
+    return f"{column_letter(position)} („{raw.headers[position]}”)"
 
 
 def _duplicated(raw: RawSheet, claimed: Mapping[str, Sequence[int]],

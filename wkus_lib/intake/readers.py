@@ -338,7 +338,8 @@ def _cell_text(value: str) -> str | None:
     return stripped or None
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column: 0 → ``A``, 26 → ``AA``."""
     letters = ""
     index += 1
     while index:
@@ -500,12 +501,13 @@ def _utf8_doubt_note(raw: bytes, text: str) -> tuple[str, ...]:
             continue
         beyond_ascii = {ch for ch in as_single if not ch.isascii()}
         if beyond_ascii & _POLISH_LETTERS and beyond_ascii <= _POLISH_SIGNS:
-            return (
+            note = (
                 f"plik odczytano jako UTF-8 (jego bajty są poprawnym UTF-8); linia {number} "
                 f"brzmi „{_short(as_utf8.strip())}” – jeśli miało być "
                 f"„{_short(as_single.strip())}” ({ENCODING_NAMES[single]}), zapisz plik "
-                "w Excelu jako „CSV UTF-8 (rozdzielany przecinkami)” i zaimportuj go ponownie",
+                "w Excelu jako „CSV UTF-8 (rozdzielany przecinkami)” i zaimportuj go ponownie"
             )
+            return (note,)
     return ()
 
 
@@ -706,7 +708,7 @@ def _open_cell(text: str, separator: str, last_line: int) -> tuple[int, str]:
     """Column and text of the cell whose quote opens after line ``last_line``."""
     lines = io.StringIO(text, newline="").readlines()
     rest = "".join(lines[last_line:])
-    cells = list(csv.reader(io.StringIO(rest, newline=""), delimiter=separator))[0]
+    cells = next(csv.reader(io.StringIO(rest, newline=""), delimiter=separator))
     return len(cells) - 1, cells[-1]
 
 
@@ -717,7 +719,7 @@ def _open_quote_error(
     position, value = cell
     header = next((r for r in earlier if sum(bool(c.strip()) for c in r) >= 2), None)
     name = header[position].strip() if header and position < len(header) else ""
-    column = name or _column_letter(position)
+    column = name or column_letter(position)
     first_line = re.split(r"\r\n|\r|\n", value, maxsplit=1)[0].strip()
     # A respondent's identifier is never echoed (it becomes a pseudonym on import).
     private = any(column_for(t, name) == "respondent_id" for t in ("survey_responses",
@@ -763,7 +765,7 @@ def _sample_cells(rows: pd.DataFrame) -> list[str]:
 def _formula_text_notes(rows: pd.DataFrame) -> tuple[str, ...]:
     """CSV cells that look like formulas (``=HYPERLINK(...)``) stay text; say so."""
     cells = [
-        f"{_column_letter(position)}{number}"
+        f"{column_letter(position)}{number}"
         for position, column in enumerate(rows.columns)
         for number in rows.index[rows[column].str.startswith("=").fillna(False).astype(bool)]
     ]
@@ -1158,9 +1160,9 @@ def _xlsx_sheet(
 
 
 def _formula_notes(formulas: dict[tuple[int, int], bool]) -> Iterator[str]:
-    saved = [f"{_column_letter(col)}{row}" for (row, col), has in sorted(formulas.items()) if has]
+    saved = [f"{column_letter(col)}{row}" for (row, col), has in sorted(formulas.items()) if has]
     missing = [
-        f"{_column_letter(col)}{row}" for (row, col), has in sorted(formulas.items()) if not has
+        f"{column_letter(col)}{row}" for (row, col), has in sorted(formulas.items()) if not has
     ]
     if saved:
         yield (
