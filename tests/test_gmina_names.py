@@ -153,3 +153,22 @@ def test_a_user_registry_gmina_is_named_like_any_other() -> None:
     extra = {"0299012": Gmina("0299012", "Nowa Gmina", "wiejska", "bolesławiecki",
                               "dolnośląskie", 3800), **REGISTRY}
     assert resolve_gmina("nowa gmina", extra).population == 3800
+
+
+def test_the_explorer_names_gminy_the_same_way() -> None:
+    import pandas as pd
+
+    from wkus_lib.catalog import load_catalog
+    from wkus_lib.explore import ExplorerData, Selection, apply_request
+
+    data = ExplorerData(table=pd.DataFrame(), catalog=load_catalog(),
+                        names={"2002063": "Łapy", "2008063": "Mońki"}, threshold=5,
+                        synthetic=True, data_hash="test")
+    asked = Selection(teryt=2002063, area="sport", stage=None,  # type: ignore[arg-type]
+                      indicator="E4", years=(2019, 2025), compare_teryt="MONKI")
+    chosen, warning = apply_request(data, asked, {})
+    assert (chosen.teryt, chosen.compare_teryt, warning) == ("2002063", "2008063", None)
+    chosen, warning = apply_request(data, asked, {"QUERY_STRING": "teryt=Monki"})
+    assert (chosen.teryt, chosen.compare_teryt, warning) == ("2008063", "2002063", None)
+    chosen, warning = apply_request(data, asked, {"QUERY_STRING": "teryt=Sopot"})
+    assert chosen.teryt == "2002063" and warning is not None and "„Sopot”" in warning

@@ -29,7 +29,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
-from wkus_lib.domain import AREA_IDS, AREA_NAMES, STAGE_IDS, STAGE_NAMES, AreaId, load_gminy
+from wkus_lib.domain import (
+    AREA_IDS,
+    AREA_NAMES,
+    STAGE_IDS,
+    STAGE_NAMES,
+    AreaId,
+    load_gminy,
+    resolve_gmina,
+)
 from wkus_lib.errors import ParameterError
 from wkus_lib.indicators import compute_indicators
 from wkus_lib.locate import locate_store
@@ -233,13 +241,28 @@ def apply_request(
 ) -> tuple[Selection, str | None]:
     """The selection with the gmina of the page address; a Polish warning when it is unknown.
 
-    When the address asks for the comparison gmina, the two swap places.
+    Gminy are named as everywhere (:func:`wkus_lib.domain.resolve_gmina`: a
+    code, also one papermill turned into a number, or a name); the address
+    may name the gmina in the same ways. When the address asks for the
+    comparison gmina, the two swap places.
     """
-    code = requested_teryt(environ)
-    if code is None:
+    registry = load_gminy()
+    compare_teryt = selection.compare_teryt
+    selection = replace(
+        selection,
+        teryt=resolve_gmina(selection.teryt, registry, in_store=data.names).teryt,
+        compare_teryt=None if compare_teryt is None
+        else resolve_gmina(compare_teryt, registry, in_store=data.names).teryt,
+    )
+    asked = requested_teryt(environ)
+    if asked is None:
         return selection, None
+    try:
+        code = resolve_gmina(asked, registry).teryt
+    except ParameterError:
+        code = asked
     if code not in data.names:
-        return selection, (f"Adres strony wskazuje gminę o kodzie TERYT „{code}”, której nie ma "
+        return selection, (f"Adres strony wskazuje gminę „{asked}”, której nie ma "
                            f"w magazynie danych; pokazuję {data.gmina_name(selection.teryt)}.")
     compare = selection.teryt if selection.compare_teryt == code else selection.compare_teryt
     return replace(selection, teryt=code, compare_teryt=compare), None
