@@ -281,3 +281,28 @@ def test_scorecard_of_one_gmina_holds_only_its_rows(
     assert set(own["teryt"]) == {teryt}
     expected = scorecard[scorecard["teryt"] == teryt].reset_index(drop=True)
     pd.testing.assert_frame_equal(own.reset_index(drop=True), expected)
+
+
+def test_outliers_without_any_value_give_no_rows() -> None:
+    frame = pd.DataFrame({"teryt": pd.Series(dtype="str"), "area": pd.Series(dtype="str"),
+                          "year": pd.Series(dtype="int64"), "value": pd.Series(dtype=float)})
+    assert yearly_outliers(frame, DataQualitySettings(), indicator="E1").empty
+    only_missing = pd.DataFrame({"teryt": [TERYT], "area": [AREA], "year": [YEAR],
+                                 "value": [np.nan]})
+    assert yearly_outliers(only_missing, DataQualitySettings(), indicator="E1").empty
+
+
+def test_scorecard_of_a_gmina_with_contracts_and_costs_only(
+    store: Store, catalog: Catalog
+) -> None:
+    """The issue's case: contracts and costs, no surveys or reports yet: checks that can
+    run do (finance totals), the others give no rows instead of a crash."""
+    from wkus_lib.store import empty_table
+
+    own = store.for_gmina("2003042")
+    bare = Store(**{name: frame if name in ("contracts", "finance") else empty_table(name)
+                    for name, frame in own.tables().items()})
+    card = data_quality_scorecard(bare, catalog)
+    assert set(card["check"]) == {"finance_totals", "outlier"}
+    assert set(card.loc[card["check"] == "outlier", "scope"]) == {"E4"}  # costs alone
+    assert set(card["teryt"]) == {"2003042"}

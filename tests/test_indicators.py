@@ -480,3 +480,21 @@ def test_one_gmina_from_the_store_gives_that_gminas_rows(
     alone = compute_indicators(demo_store.for_gmina(teryt))
     expected = demo_table[demo_table["teryt"] == teryt].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, expected)
+
+
+def test_contracts_and_costs_alone_give_the_cost_indicators_only() -> None:
+    """Partial data: no surveys, results or beneficiaries yet — no crash, no invented values."""
+    tables = {name: _frame(name, []) for name in TABLES}
+    tables["contracts"] = _frame("contracts", [_contract("k1", "sport", "annual_grant",
+                                                         2024, 2024)])
+    tables["finance"] = _frame("finance", [
+        _money("k1", 2024, "dzialania", "dotacja", 1000.0, 900.0),
+        _money("k1", 2024, "administracyjne", "dotacja", 100.0, 100.0)])
+    table = compute_indicators(_as_store(tables))
+    assert set(table["teryt"]) == {G}
+    known = table[table["value"].notna()]
+    assert {"E3", "E4"} <= set(known["indicator"])
+    survey_based = {i for i, impl in INDICATOR_FUNCTIONS.items() if impl.respondents}
+    assert not survey_based & set(known["indicator"])
+    assert known.loc[known["indicator"] == "E3", "value"].iloc[0] == pytest.approx(
+        1000.0 / 1100.0 * 100.0)

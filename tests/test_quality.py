@@ -182,3 +182,18 @@ def test_client_scores_stay_within_zero_to_hundred(rows: list[tuple[int, int, in
 
 def test_docstring_examples_run() -> None:
     assert doctest.testmod(quality, raise_on_error=True).failed == 0
+
+
+def test_triangulation_of_units_without_any_survey_is_empty_not_an_error() -> None:
+    """No survey rows at all (contracts and costs only): no gap, no crash in the merge."""
+    empty = pd.DataFrame({"teryt": pd.Series(dtype="str"), "area": pd.Series(dtype="str"),
+                          "year": pd.Series(dtype="int64"),
+                          "instrument": pd.Series(dtype="str"),
+                          "respondent_id": pd.Series(dtype="str"),
+                          "item_id": pd.Series(dtype="str"),
+                          "answer": pd.Series(dtype="Int8")})
+    scores = perspective_scores(empty, ITEMS, keys=("teryt", "area", "year"))
+    assert scores.empty
+    gaps = triangulation_gaps(scores, keys=("teryt", "area", "year"))
+    assert gaps.empty and "gap_client" in gaps.columns
+    assert largest_triangulation_gap(gaps, keys=("teryt", "area", "year")).empty
