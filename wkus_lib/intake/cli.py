@@ -40,12 +40,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     from wkus_lib.changelog import history_text, read_changelog, select_entries
     from wkus_lib.domain import load_gminy, resolve_gmina
+    from wkus_lib.locate import locate_store
     from wkus_lib.schemas import TABLES
 
     if args.table is not None and args.table not in TABLES:
         raise ParameterError(f"Nieznana tabela „{args.table}”. Tabele: {', '.join(TABLES)}.")
+    store = locate_store(args.store)  # a Polish error when there is no store there
     teryt = resolve_gmina(args.gmina, load_gminy()).teryt if args.gmina else None
-    entries = select_entries(read_changelog(Path(args.store)), teryt=teryt, table=args.table)
+    entries = select_entries(read_changelog(store), teryt=teryt, table=args.table)
     print(history_text(entries, show_all=args.all), end="")
     return 0
 
@@ -86,7 +88,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Każdy import, który zmienił magazyn: czas, wersja magazynu, pliki "
         "(SHA-256), wiersze dodane, zmienione (stara → nowa wartość) i usunięte.",
     )
-    history.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    history.add_argument("--store", default="",
+                         help="katalog magazynu danych (domyślnie zmienna WKUS_STORE, "
+                         "a bez niej data/store projektu)")
     history.add_argument("--gmina", default=None, help="tylko zmiany jednej gminy (kod lub nazwa)")
     history.add_argument("--table", default=None, help="tylko zmiany jednej tabeli (np. results)")
     history.add_argument("--all", action="store_true",

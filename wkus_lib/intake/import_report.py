@@ -117,8 +117,9 @@ class ImportReport:
         if self.store_version:
             lines += ["", f"Wersja magazynu: {self.store_version[:12]}"]
         if self.open_quarantine:
-            lines += ["", "Kwarantanna — do poprawienia: " + ", ".join(
-                f"{t} {n} {rows_word(n)}" for t, n in self.open_quarantine.items())]
+            lines += ["", "Kwarantanna — do poprawienia (katalog quarantine/ obok magazynu): "
+                      + ", ".join(f"{TABLE_TITLES[t]} ({t}) {n} {rows_word(n)}"
+                                  for t, n in self.open_quarantine.items())]
         if len(self.problems):
             lines += ["", f"Problemy ({len(self.problems)}):"]
             for record in self.problems.head(TEXT_PROBLEM_LIMIT).to_dict("records"):
