@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -354,3 +355,37 @@ def test_import_into_a_store_path_that_is_a_file_is_a_polish_error(
     assert "Traceback" not in out + errors
     assert "wskazuje plik, a nie katalog" in out + errors
     assert target.read_bytes() == b"not a folder"
+
+
+def test_an_import_killed_at_varied_moments_leaves_the_old_or_the_new_store(
+    demo: Any, tmp_path: Path,
+) -> None:
+    """`wkus import` itself, killed with SIGKILL while it reads, converts and writes."""
+    source = demo.raw_dir / "cooperation_survey.csv"
+    new_rows = tmp_path / "nowi_respondenci.csv"
+    new_rows.write_text(source.read_text(encoding="utf-8").replace(",R-", ",S-"),
+                        encoding="utf-8")
+    reference = tmp_path / "reference"
+    shutil.copytree(demo.store_dir, reference)
+    old = read_store(reference)
+    started = time.perf_counter()
+    with _wkus("import", str(new_rows), "--store", str(reference)) as process:
+        out, errors = process.communicate(timeout=300)
+    duration = time.perf_counter() - started
+    assert process.returncode in (0, 1), out + errors
+    new = read_store(reference)
+    assert len(new.cooperation_survey) > len(old.cooperation_survey)
+    outcomes = []
+    for fraction in (0.55, 0.7, 0.8, 0.9, 1.0):
+        store = tmp_path / f"killed-{fraction}"
+        shutil.copytree(demo.store_dir, store)
+        with _wkus("import", str(new_rows), "--store", str(store)) as process:
+            time.sleep(duration * fraction)
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=60)
+        after = read_store(store)
+        version = "old" if after.data_hash == old.data_hash else "new"
+        assert after.data_hash == (old if version == "old" else new).data_hash
+        _assert_same_tables(after.tables(), (old if version == "old" else new).tables())
+        outcomes.append(version)
+    assert outcomes[0] == "old", outcomes

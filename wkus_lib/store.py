@@ -383,7 +383,14 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 def _commit(store_dir: Path, manifest: Mapping[str, Any]) -> None:
-    """Replace the manifest (the commit point), then remove what no version names any more."""
+    """Replace the manifest (the commit point), then remove what no version names any more.
+
+    The folders of the new files are synced first, so after a power cut the
+    manifest never names a file whose folder entry was lost.
+    """
+    for folder in (TABLES_DIR, FILES_DIR):
+        if (store_dir / folder).is_dir():
+            _fsync_folder(store_dir / folder)
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True)
     atomic_write_bytes(store_dir / MANIFEST_NAME, text.encode("utf-8"))
     _fsync_folder(store_dir)
