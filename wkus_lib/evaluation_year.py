@@ -176,11 +176,13 @@ def _evaluation_table(contracts: pd.DataFrame, tables: dict[str, pd.DataFrame],
     per_year["complete"] = per_year[list(REPORT_TABLES)].all(axis=1)
 
     merged = last.merge(per_year, on=["teryt", "area", "year"], how="left")
+    present = zip(*(merged[name].tolist() for name in REPORT_TABLES), strict=True)
     merged["missing"] = [
-        (NO_CONTRACT,) if pd.isna(row["complete"])
-        else tuple(TABLE_LABELS[name] for name in REPORT_TABLES if not row[name])
-        for _, row in merged.iterrows()
-    ] if len(merged) else []
+        (NO_CONTRACT,) if pd.isna(complete)
+        else tuple(TABLE_LABELS[name] for name, ok in zip(REPORT_TABLES, flags, strict=True)
+                   if not ok)
+        for complete, flags in zip(merged["complete"].tolist(), present, strict=True)
+    ]
     complete = per_year[per_year["complete"]][["teryt", "area", "year"]].merge(
         last.rename(columns={"year": "last"}), on=["teryt", "area"])
     complete = complete[complete["year"] <= complete["last"]]
