@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wkus_lib.changelog import read_changelog
+from wkus_lib.changelog import CHANGELOG_NAME, read_changelog
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
 from wkus_lib.indicators import compute_indicators
 from wkus_lib.intake.importer import QUARANTINE_DIR, REASON_COLUMN, import_files
 from wkus_lib.intake.quarantine import open_quarantine
 from wkus_lib.schemas import KEYS, TABLES
-from wkus_lib.store import read_store
+from wkus_lib.store import read_store, read_store_file
 
 CONTRACT_HEADER = ("Numer umowy;Kod TERYT gminy;Obszar;Nazwa organizacji;"
                    "Tytuł zadania publicznego;Tryb umowy;Forma zlecenia;Rok rozpoczęcia;"
@@ -170,8 +170,9 @@ def test_orphans_wait_in_quarantine_until_their_contract_arrives(
     assert not (store / QUARANTINE_DIR / "finance.csv").exists()
 
 
-def test_fixed_quarantine_file_saved_by_excel_as_cp1250_imports_and_leaves_the_quarantine(
-    tmp_path: Path, key_file: Path,
+@pytest.mark.parametrize("encoding", ["cp1250", "utf-8"])
+def test_fixed_quarantine_file_saved_by_excel_imports_and_leaves_the_quarantine(
+    tmp_path: Path, key_file: Path, encoding: str,
 ) -> None:
     store = tmp_path / "store"
     contracts = _csv(tmp_path / "umowy.csv", [CONTRACT_HEADER, CONTRACT_ROW])
@@ -182,7 +183,7 @@ def test_fixed_quarantine_file_saved_by_excel_as_cp1250_imports_and_leaves_the_q
     quarantine = store / QUARANTINE_DIR / "finance.csv"
     held = quarantine.read_bytes().decode("utf-8-sig")
     fixed = held.replace(";-900;", ";900;").replace("\n", "\r\n")
-    quarantine.write_bytes(fixed.encode("cp1250"))  # Excel: "CSV (rozdzielany średnikami)"
+    quarantine.write_bytes(fixed.encode(encoding))  # as Excel saves CSV, with or without UTF-8
 
     report = import_files([quarantine], store, key_file=key_file)
 
@@ -309,3 +310,31 @@ def test_history_is_filtered_by_gmina_and_names_store_versions(
     assert main(["history", "--store", str(store), "--table", "finance"]) == 0
     assert "pusta" in capsys.readouterr().out
     assert main(["history", "--store", str(store), "--table", "nieznana"]) == 2
+
+
+def test_change_log_and_quarantine_name_respondents_only_by_pseudonym(
+    tmp_path: Path, key_file: Path,
+) -> None:
+    store = tmp_path / "store"
+    answers = _csv(tmp_path / "ankieta.csv", [
+        "teryt;area;year;instrument;respondent_id;item_id;answer",
+        "2013023;sport;2024;klient;Jan Kowalski;k_sat1;4",
+        "2013023;sport;2024;klient;Anna Nowak;k_sat1;9",
+    ])
+    import_files([answers], store, key_file=key_file)
+    corrected = _csv(tmp_path / "ankieta2.csv", [
+        "teryt;area;year;instrument;respondent_id;item_id;answer",
+        "2013023;sport;2024;klient;Jan Kowalski;k_sat1;5",
+    ])
+    report = import_files([corrected], store, key_file=key_file)
+
+    assert report.changed == {"survey_responses": 1}
+    texts = [(read_store_file(store, CHANGELOG_NAME) or b"").decode("utf-8")]
+    assert "P-" in texts[0]
+    held = (store / QUARANTINE_DIR / "survey_responses.csv").read_text(encoding="utf-8-sig")
+    for text in [*texts, held, report.to_text()]:
+        assert "Kowalski" not in text and "Nowak" not in text
+    entries = read_changelog(store)
+    assert [e["action"] for e in entries] == ["added", "changed"]
+    assert entries[1]["old"]["answer"] == 4 and entries[1]["new"]["answer"] == 5
+    assert entries[1]["key"]["respondent_id"].startswith("P-")
