@@ -666,8 +666,9 @@ def test_quote_open_to_the_end_swallows_nothing_and_names_where_it_opened(
     error = caught.value
     assert "cudzysłów otwarty w linii 2 nie jest zamknięty do końca pliku" in error.problem
     assert "32 linie" in error.problem
-    assert (error.file, error.row, error.column) == ("umowy.csv", 2, "Tytuł zadania publicznego")
-    assert error.value == "Zajęcia otwarte;2023"
+    assert (error.file, error.row) == ("umowy.csv", 2)
+    assert ("(wiersz 2, kolumna „Tytuł zadania publicznego”, początek komórki: "
+            "„Zajęcia otwarte;2023”)") in error.problem
     assert "linii 2" in error.hint and '""' in error.hint
 
 
@@ -715,8 +716,7 @@ def test_respondent_id_in_an_open_quote_is_not_echoed(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_file(path)
 
-    assert caught.value.column == "Identyfikator respondenta"
-    assert caught.value.value is None
+    assert "(wiersz 2, kolumna „Identyfikator respondenta”)" in caught.value.problem
     assert "K-1" not in str(caught.value)
 
 
@@ -747,7 +747,7 @@ def test_file_mixing_utf8_and_windows_1250_lines_is_refused_naming_the_line(
 
     assert caught.value.row == 3
     assert "linia 3 nie (wygląda na Windows-1250)" in caught.value.problem
-    assert caught.value.value == "U-2;2002063;Opieka wytchnieniowa źródło;2023"
+    assert caught.value.value is None  # a line may hold a respondent's identifier
     assert "w linii 3" in caught.value.hint
 
 
@@ -755,12 +755,14 @@ def test_windows_1250_file_valid_as_utf8_by_accident_is_named_in_a_note(
     tmp_path: Path,
 ) -> None:
     # „ÓŁ” in Windows-1250 is D3 A3: a valid UTF-8 sequence (a Cyrillic letter).
-    path = _write(tmp_path, "a.csv", "Numer;Obszar\n1;WSPÓŁPRACA\n".encode("cp1250"))
+    path = _write(tmp_path, "a.csv", "Numer;Obszar\n1;WSPÓŁPRACA Z NGO\n".encode("cp1250"))
 
     sheet = _only_sheet(path)
 
     assert sheet.detection.encoding == "utf-8"  # valid UTF-8 is UTF-8: never a silent guess
-    assert any("linia 2" in note and "„1;WSPÓŁPRACA”" in note for note in sheet.notes)
+    note = next(note for note in sheet.notes if "odczytano jako UTF-8" in note)
+    assert "w linii 2 jest „WSPӣPRACA” – jeśli miało być „WSPÓŁPRACA” (Windows-1250)" in note
+    assert "NGO" not in note  # only the word, never the whole line
 
 
 def test_byte_and_line_numbers_count_the_byte_order_mark() -> None:

@@ -103,9 +103,10 @@ _IMPLAUSIBLE: Final = re.compile(
     r"[^\t\n\r\f\x20-\x7e\u00a0-\u017f\u2000-\u206f\u20ac\u2116\u2122]"
 )
 """Control characters and letters outside Latin-1/Latin Extended-A: not Polish text."""
-_UTF8_EVIDENCE: Final = re.compile(r"[\u0080-\u017f\u2000-\u21ff]")
-"""Letters and signs of Polish text beyond ASCII (UTF-8 sequences a Windows-1250 file never
-forms by accident)."""
+_UTF8_EVIDENCE_BYTES: Final = re.compile(rb"[\xc2-\xc5][\x80-\xbf]|\xe2[\x80-\x87][\x80-\xbf]")
+"""UTF-8 of U+0080–U+017F (Latin-1, Latin Extended-A: Polish letters) and U+2000–U+21FF
+(„ ” – … →): sequences a Windows-1250 text almost never forms by accident."""
+_WORD_BOUNDS: Final = (" ", ";", ",", "\t", "\r")
 _POLISH_LETTERS: Final = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 _POLISH_LETTER: Final = re.compile(f"[{''.join(sorted(_POLISH_LETTERS))}]")
 _POLISH_SIGNS: Final = _POLISH_LETTERS | frozenset("„”“–—…’‘«»°§€\u00a0")
@@ -412,39 +413,42 @@ def detect_encoding(raw: bytes, label: str) -> str:
     return _polish_single_byte_encoding(raw)
 
 
-def _is_utf8_text_line(line: bytes) -> bool:
-    """A line that is UTF-8 beyond doubt: valid, with a Polish letter or typographic sign.
+def _line_at(raw: bytes, position: int) -> tuple[int, bytes]:
+    """Number (from 1) and bytes of the line holding byte ``position``."""
+    start = raw.rfind(b"\n", 0, position) + 1
+    end = raw.find(b"\n", position)
+    return raw.count(b"\n", 0, position) + 1, raw[start: len(raw) if end < 0 else end]
+
+
+def _first_utf8_text_line(raw: bytes) -> int | None:
+    """The first line that is UTF-8 beyond doubt: valid, with a Polish letter or sign.
 
     A Windows-1250 line can be valid UTF-8 by accident („WSPÓŁ” = D3 A3 = „ӣ”), but
-    then it decodes to letters outside Latin-1/Latin Extended-A and punctuation.
+    then it decodes to letters outside Latin-1/Latin Extended-A and punctuation, so
+    only UTF-8 sequences of those count (found by a byte pattern, then the line checked).
     """
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return any(_UTF8_EVIDENCE.match(ch) for ch in text)
+    for found in _UTF8_EVIDENCE_BYTES.finditer(raw):
+        number, line = _line_at(raw, found.start())
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return number
+    return None
 
 
 def _refuse_mixed_encodings(raw: bytes, label: str, *, utf8_seen_at: int | None) -> None:
     """Refuse a file whose lines are partly UTF-8 and partly a single-byte encoding."""
-    first_utf8, first_other = utf8_seen_at, None
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        if line.isascii():
-            continue
-        if first_utf8 is None and _is_utf8_text_line(line):
-            first_utf8 = number
-        elif first_other is None:
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                first_other = number
-                bad_line = line
-        if first_utf8 is not None and first_other is not None:
-            break
-    if first_utf8 is None or first_other is None:
+    try:
+        raw.decode("utf-8-sig")
         return
+    except UnicodeDecodeError as error:
+        bad_at = error.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+    first_utf8 = utf8_seen_at if utf8_seen_at is not None else _first_utf8_text_line(raw)
+    if first_utf8 is None:
+        return
+    first_other, bad_line = _line_at(raw, bad_at)
     other = _polish_single_byte_encoding(bad_line)
-    shown = bad_line.removeprefix(codecs.BOM_UTF8).decode(other, errors="replace").strip()
     utf8_part = ("plik zaczyna się znacznikiem UTF-8 (BOM)" if utf8_seen_at is not None
                  else f"linia {first_utf8} jest zapisana w UTF-8")
     raise InputError(
@@ -453,7 +457,6 @@ def _refuse_mixed_encodings(raw: bytes, label: str, *, utf8_seen_at: int | None)
         "zniekształcone",
         file=label,
         row=first_other,
-        value=_short(shown),
         hint="Fragmenty pliku zapisano w różnych kodowaniach (np. wklejono wiersze z innego "
         "pliku). Otwórz pliki źródłowe w Excelu, skopiuj dane do jednego arkusza i zapisz go "
         "jako XLSX albo „CSV UTF-8 (rozdzielany przecinkami)”; sprawdź polskie litery "
@@ -501,14 +504,26 @@ def _utf8_doubt_note(raw: bytes, text: str) -> tuple[str, ...]:
             continue
         beyond_ascii = {ch for ch in as_single if not ch.isascii()}
         if beyond_ascii & _POLISH_LETTERS and beyond_ascii <= _POLISH_SIGNS:
+            # Only the word is shown: a whole line may hold a respondent's identifier.
+            start, end = _word_around(as_utf8, _IMPLAUSIBLE.search(as_utf8))
+            word = line[len(as_utf8[:start].encode()):len(as_utf8[:end].encode())]
             note = (
-                f"plik odczytano jako UTF-8 (jego bajty są poprawnym UTF-8); linia {number} "
-                f"brzmi „{_short(as_utf8.strip())}” – jeśli miało być "
-                f"„{_short(as_single.strip())}” ({ENCODING_NAMES[single]}), zapisz plik "
+                f"plik odczytano jako UTF-8 (jego bajty są poprawnym UTF-8); w linii {number} "
+                f"jest „{_short(word.decode('utf-8'), 40)}” – jeśli miało być "
+                f"„{_short(word.decode(single), 40)}” ({ENCODING_NAMES[single]}), zapisz plik "
                 "w Excelu jako „CSV UTF-8 (rozdzielany przecinkami)” i zaimportuj go ponownie"
             )
             return (note,)
     return ()
+
+
+def _word_around(text: str, found: re.Match[str] | None) -> tuple[int, int]:
+    """Start and end of the word (between spaces and separators) holding ``found``."""
+    if found is None:
+        return 0, len(text)
+    start = max(text.rfind(mark, 0, found.start()) for mark in _WORD_BOUNDS) + 1
+    ends = [i for mark in _WORD_BOUNDS if (i := text.find(mark, found.end())) >= 0]
+    return start, min(ends, default=len(text))
 
 
 _BOMS: Final = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -724,12 +739,12 @@ def _open_quote_error(
     # A respondent's identifier is never echoed (it becomes a pseudonym on import).
     private = any(column_for(t, name) == "respondent_id" for t in ("survey_responses",
                                                                      "cooperation_survey"))
+    start = "" if private else f", początek komórki: „{_short(first_line, 40)}”"
+    # Where it is goes into the text itself: a refused file is reported by its problem.
     return InputError(
-        problem,
+        f"{problem} (wiersz {row}, kolumna „{column}”{start})",
         file=label,
         row=row,
-        column=column,
-        value=None if private else _short(first_line, 40),
         hint=f"Popraw cudzysłów w linii {line}: tekst zawierający separator ujmij w cudzysłów "
         "z obu stron, a cudzysłów wewnątrz tekstu zapisz jako dwa znaki \"\" (Excel robi to "
         "sam przy zapisie jako CSV). Żaden wiersz tego pliku nie został wczytany.",
