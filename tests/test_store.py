@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import errno
 import hashlib
 import json
 import os
@@ -264,3 +266,32 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
 def _combined(manifest: dict[str, Any]) -> str:
     summary = {n: {"sha256": e["sha256"], "rows": e["rows"]} for n, e in manifest["tables"].items()}
     return hashlib.sha256(json.dumps(summary, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def test_store_doctests() -> None:
+    from wkus_lib import store
+
+    assert doctest.testmod(store).failed == 0
+
+
+def test_a_folder_the_user_may_not_write_is_a_polish_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As root the permission bits do not stop anyone, so the check is shown directly."""
+    monkeypatch.setattr(os, "access", lambda *_args, **_kwargs: False)
+    with pytest.raises(InputError, match="brak prawa zapisu do katalogu magazynu"):
+        write_store(_tables(), tmp_path, synthetic=False)
+    assert not (tmp_path / MANIFEST_NAME).exists()
+
+
+def test_a_lock_the_system_refuses_is_a_polish_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import filelock
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(filelock.FileLock, "acquire", refuse)
+    with pytest.raises(InputError, match="tylko do odczytu"):
+        write_store(_tables(), tmp_path / "store", synthetic=False)

@@ -45,6 +45,7 @@ alone.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -188,16 +189,36 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
+_OS_ERRORS_PL: Final = {
+    errno.EACCES: "brak uprawnień",
+    errno.EPERM: "brak uprawnień",
+    errno.EROFS: "system plików tylko do odczytu",
+    errno.ENOENT: "nie ma takiego katalogu",
+    errno.ENOTDIR: "część ścieżki jest plikiem, a nie katalogiem",
+    errno.ENOSPC: "brak miejsca na dysku",
+    errno.EISDIR: "to jest katalog, a nie plik",
+}
+
+
+def os_error_text(error: OSError) -> str:
+    """An operating-system error in Polish words (the system's own text if unknown).
+
+    >>> os_error_text(PermissionError(errno.EACCES, "Permission denied"))
+    'brak uprawnień'
+    """
+    return _OS_ERRORS_PL.get(error.errno or 0, f"błąd systemu: {error.strerror or error}")
+
+
 def _store_folder_problem(store_dir: Path) -> InputError | None:
     """Why ``store_dir`` cannot hold a store (a file, not writable), or ``None``."""
-    hint = "Podaj w opcji --store katalog magazynu (np. data/store), do którego masz prawo zapisu"
+    hint = "Podaj w opcji --store katalog magazynu (np. data/store), do którego masz prawo zapisu."
     if store_dir.exists() and not store_dir.is_dir():
         return InputError("ścieżka magazynu wskazuje plik, a nie katalog",
                           file=str(store_dir), hint=hint)
     try:
         store_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        return InputError(f"nie można utworzyć katalogu magazynu ({error.strerror})",
+        return InputError(f"nie można utworzyć katalogu magazynu ({os_error_text(error)})",
                           file=str(store_dir), hint=hint)
     if not os.access(store_dir, os.W_OK | os.X_OK):
         return InputError("brak prawa zapisu do katalogu magazynu", file=str(store_dir), hint=hint)
@@ -224,12 +245,12 @@ def store_lock(store_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterat
             f"Magazyn jest używany przez inny proces (czekano {timeout:g} s)",
             file=str(store_dir),
             hint="Poczekaj, aż skończy się inny import albo „wkus demo-data” do tego "
-                 "magazynu, i uruchom polecenie ponownie",
+                 "magazynu, i uruchom polecenie ponownie.",
         ) from None
     except OSError as error:
-        raise InputError(f"nie można zablokować magazynu do zapisu ({error.strerror})",
+        raise InputError(f"nie można zablokować magazynu do zapisu ({os_error_text(error)})",
                          file=str(store_dir / LOCK_NAME),
-                         hint="Sprawdź prawa zapisu do katalogu magazynu") from None
+                         hint="Sprawdź prawa zapisu do katalogu magazynu.") from None
     try:
         yield
     finally:
@@ -427,7 +448,7 @@ def read_manifest(store_dir: Path) -> dict[str, Any]:
     path = store_dir / MANIFEST_NAME
     if store_dir.exists() and not store_dir.is_dir():
         raise InputError("ścieżka magazynu wskazuje plik, a nie katalog", file=str(store_dir),
-                         hint="Podaj katalog magazynu (np. data/store)")
+                         hint="Podaj katalog magazynu (np. data/store).")
     if not path.exists():
         raise InputError(
             "Magazyn danych jest pusty (brak manifest.json)", file=str(path),
@@ -578,7 +599,7 @@ def _verified_bytes(store_dir: Path, entry: Mapping[str, Any], name: str) -> byt
     except FileNotFoundError:
         raise _mismatch(path, "brak pliku, który wymienia manifest magazynu") from None
     except OSError as error:
-        raise _mismatch(path, f"nie można odczytać pliku magazynu ({error.strerror})") from None
+        raise _mismatch(path, f"nie można odczytać pliku magazynu ({os_error_text(error)})") from None
     if _sha256(payload) != entry.get("sha256"):
         raise _mismatch(path, "plik magazynu nie zgadza się z manifestem (inna suma SHA-256: "
                               "plik zmieniony poza wkus, uszkodzony albo niedopisany)")

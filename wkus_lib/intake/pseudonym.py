@@ -30,6 +30,7 @@ from wkus_lib.schemas import TABLES
 from wkus_lib.store import (
     KEY_FINGERPRINT_FIELD,
     MANIFEST_NAME,
+    os_error_text,
     read_manifest,
     record_key_fingerprint,
     store_lock,
@@ -121,9 +122,9 @@ def _create_key(path: Path) -> bytes:
     except FileExistsError:
         return _read_key(path)  # another process created it a moment ago
     except OSError as error:
-        raise InputError(f"nie można utworzyć pliku klucza pseudonimizacji ({error.strerror})",
-                         file=str(path),
-                         hint="Wskaż inne miejsce na klucz opcją --key-file") from None
+        raise InputError(
+            f"nie można utworzyć pliku klucza pseudonimizacji ({os_error_text(error)})",
+            file=str(path), hint="Wskaż inne miejsce na klucz opcją --key-file.") from None
     with os.fdopen(handle, "wb") as out:
         out.write(secrets.token_hex(_KEY_BYTES).encode("ascii"))
         out.flush()
@@ -135,9 +136,9 @@ def _read_key(path: Path) -> bytes:
     try:
         key = path.read_bytes().strip()
     except OSError as error:
-        raise InputError(f"nie można odczytać pliku klucza pseudonimizacji ({error.strerror})",
-                         file=str(path),
-                         hint="Sprawdź prawa do pliku albo wskaż go opcją --key-file") from None
+        raise InputError(
+            f"nie można odczytać pliku klucza pseudonimizacji ({os_error_text(error)})",
+            file=str(path), hint="Sprawdź prawa do pliku albo wskaż go opcją --key-file.") from None
     if len(key) < _KEY_BYTES:
         raise InputError(
             "Klucz pseudonimizacji jest za krótki albo pusty", file=str(path),
