@@ -20,7 +20,7 @@ from wkus_lib.intake.templates import (
     template_file_name,
     write_templates,
 )
-from wkus_lib.schemas import TABLES
+from wkus_lib.schemas import KEYS, TABLES
 from wkus_lib.store import read_store
 
 
@@ -122,6 +122,10 @@ def test_round_trip_templates_filled_from_demo_store_import_to_the_demo_store(
     mapping is deterministic and keeps distinct respondents distinct — the
     answers of one person stay linked, which the reliability and duplicate
     checks rely on. Everything else must be equal value for value.
+
+    The demo plants a questionnaire entered twice (same natural key, for the
+    data-quality check); the importer never stores a repeated key, so exactly
+    those rows go to the quarantine and every other row comes back.
     """
     key_file = tmp_path / "klucz" / "pseudonym.key"
     demo_store = read_store(demo.store_dir)
@@ -134,10 +138,15 @@ def test_round_trip_templates_filled_from_demo_store_import_to_the_demo_store(
 
     report = import_files(filled, tmp_path / "store", key_file=key_file)
 
-    assert report.exit_code == 0, report.to_text()
+    repeated = {table: frame.duplicated(list(KEYS[table]), keep=False)
+                for table, frame in demo_store.tables().items()}
+    planted = {table: int(rows.sum()) for table, rows in repeated.items() if rows.any()}
+    assert report.exit_code == (1 if planted else 0), report.to_text()
+    assert report.open_quarantine == planted
     key = load_key(key_file)
     imported = read_store(tmp_path / "store")
     for table, expected in demo_store.tables().items():
+        expected = expected[~repeated[table]].reset_index(drop=True)
         if "respondent_id" in expected:
             expected = expected.assign(
                 respondent_id=expected["respondent_id"].map(lambda rid: pseudonymise(rid, key))
