@@ -229,7 +229,8 @@ class SelfAssessmentForm:
         if path is None:
             return False
         first = rows.iloc[0]
-        pseudonym = pseudonymise(str(first["respondent_id"]), load_key(self.key_file))
+        key = load_key(self.key_file, store_dir=self.store_dir, record=False)
+        pseudonym = pseudonymise(str(first["respondent_id"]), key)
         stored = pd.read_parquet(path, columns=[*rows.columns])
         mine = stored[(stored["respondent_id"] == pseudonym) & (stored["teryt"] == first["teryt"])
                       & (stored["area"] == first["area"]) & (stored["year"] == first["year"])
