@@ -291,12 +291,11 @@ def resolve_gminy(
             f"Nie podano gminy: podaj kod TERYT, nazwę albo „{ALL_GMINY}”."
             f"{_store_listing(in_store, registry)}"
         )
-    chosen: list[Gmina] = []
+    chosen: dict[str, Gmina] = {}
     for item in items:
         gmina = resolve_gmina(item, registry, in_store=in_store)
-        if gmina not in chosen:
-            chosen.append(gmina)
-    return chosen
+        chosen.setdefault(gmina.teryt, gmina)
+    return list(chosen.values())
 
 
 def gminy_in_store(in_store: Collection[str], registry: Mapping[str, Gmina]) -> list[Gmina]:
