@@ -23,6 +23,7 @@ from wkus_lib.store import atomic_write_bytes
 REPORT_COLUMNS: Final = ("file", "sheet", "row", "column", "value", "problem", "hint")
 REPORT_FILE_NAME: Final = "import-report.html"
 TEXT_PROBLEM_LIMIT: Final = 40
+HTML_ADDITION_LIMIT: Final = 1000  # added rows listed one by one; all of them: ``wkus history``
 EXIT_OK: Final = 0
 EXIT_QUARANTINED: Final = 1
 EXIT_UNREADABLE: Final = 2
@@ -95,7 +96,7 @@ class ImportReport:
         return lines
 
     def change_lines(self) -> list[str]:
-        """Every correction and withdrawal, old → new (additions are counted, not listed)."""
+        """Every correction and withdrawal, old → new (additions: counted here, listed in HTML)."""
         return [describe_change(c) for c in self.changes if c.action != "added"]
 
     def to_text(self) -> str:
@@ -211,6 +212,10 @@ wiersze już wczytane nie zostaną dodane drugi raz, poprawione zastąpią poprz
 </p>{% endif %}
 {% if changes %}<h2>Zmiany w magazynie ({{ changes|length }})</h2>
 <ul>{% for c in changes %}<li>{{ c }}</li>{% endfor %}</ul>{% endif %}
+{% if additions %}<details><summary>Dodane wiersze ({{ added_count }})</summary>
+<ul>{% for c in additions %}<li>{{ c }}</li>{% endfor %}</ul>
+{% if added_count > additions|length %}<p>… i {{ added_count - additions|length }} kolejnych
+(pełna lista: <code>wkus history --all</code>).</p>{% endif %}</details>{% endif %}
 <h2>Co wykryto w plikach</h2><ul>{% for d in detections %}<li>{{ d }}</li>{% endfor %}</ul>
 {% if notes %}<h2>Uwagi</h2><ul>{% for n in notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
 <h2>Problemy ({{ problems|length }})</h2>
@@ -242,6 +247,7 @@ def render_html(report: ImportReport) -> str:
     ]
     columns = [c for c in REPORT_COLUMNS
                if c != "sheet" or report.problems["sheet"].map(_present).any()]
+    additions = [c for c in report.changes if c.action == "added"]
     problems = [
         ["" if not _present(v) else (str(int(str(v))) if k == "row" else str(v))
          for k, v in record.items()]
@@ -252,6 +258,8 @@ def render_html(report: ImportReport) -> str:
         quarantine=any(report.quarantined.values()), detections=report.detections,
         notes=report.notes, problems=problems, version=report.store_version[:12],
         changes=report.change_lines(),
+        additions=[describe_change(c) for c in additions[:HTML_ADDITION_LIMIT]],
+        added_count=len(additions),
         open_quarantine=[(TABLE_TITLES[t], n) for t, n in report.open_quarantine.items()], labels=[_COLUMN_LABELS[c] for c in columns],
         widths=[_COLUMN_WIDTHS[c] for c in columns],
     )
