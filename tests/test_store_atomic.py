@@ -256,8 +256,8 @@ def test_a_second_writer_waits_a_bounded_time_then_stops_in_polish(tmp_path: Pat
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
         started = time.perf_counter()
-        with pytest.raises(InputError, match="Magazyn jest używany przez inny proces") as raised, \
-                store_lock(tmp_path, timeout=0.5):
+        busy = "magazyn jest używany przez inny proces .czekano 0,5 s."
+        with pytest.raises(InputError, match=busy) as raised, store_lock(tmp_path, timeout=0.5):
             pass
         assert 0.4 < time.perf_counter() - started < 10
         assert raised.value.file == str(tmp_path)

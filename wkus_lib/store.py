@@ -25,7 +25,7 @@ Writers hold :func:`store_lock` across their whole read-modify-write::
 
 The lock is re-entrant within a process (``write_store`` takes it again); a
 second process waits at most ``timeout`` seconds and then stops with a Polish
-:class:`InputError` ("Magazyn jest używany przez inny proces").
+:class:`InputError` ("magazyn jest używany przez inny proces").
 
 ``extra`` maps a plain file name (e.g. ``changes.jsonl``) to its complete new
 content, committed with the same manifest as the tables; files committed
@@ -242,7 +242,7 @@ def store_lock(store_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterat
         lock.acquire(timeout=timeout)
     except Timeout:
         raise InputError(
-            f"Magazyn jest używany przez inny proces (czekano {timeout:g} s)",
+            f"magazyn jest używany przez inny proces (czekano {timeout:g} s)".replace(".", ","),
             file=str(store_dir),
             hint="Poczekaj, aż skończy się inny import albo „wkus demo-data” do tego "
                  "magazynu, i uruchom polecenie ponownie.",
