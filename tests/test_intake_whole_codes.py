@@ -49,6 +49,7 @@ def _teryt(value: object) -> object:
         ("2002063.5", "kod to dokładnie 7 cyfr, bez kropek"),
         ("2002063,0", "kod to dokładnie 7 cyfr, bez kropek"),
         ("2002063 / Sokółka", "kod i nazwa nie pasują"),
+        ("2002063/Sokółka", "a nie „Sokółka”"),
         ("2002063 Sokółka", "kod i nazwa nie pasują"),
         ("201011", "ma 6 cyfr zamiast 7"),
         ("20020631", "ma 8 cyfr zamiast 7"),
@@ -65,8 +66,8 @@ def test_teryt_that_is_not_one_whole_registry_code_is_a_problem(value: str, frag
 
 
 @pytest.mark.parametrize(
-    "value", ["2002063", " 2002063 ", "2002063 Łapy", "2002063 / Łapy", "Łapy", "ŁAPY", "lapy",
-              "Łapy (2002063)", 2002063, 2002063.0],
+    "value", ["2002063", " 2002063 ", "2002063 Łapy", "2002063 / Łapy", "2002063-Łapy",
+              "2002063 – ŁAPY", "Łapy", "ŁAPY", "lapy", "Łapy (2002063)", 2002063, 2002063.0],
 )
 def test_teryt_given_as_code_name_or_code_with_its_own_name_is_read(value: object) -> None:
     assert _teryt(value) == "2002063"
@@ -218,7 +219,7 @@ def test_hidden_sheet_with_a_table_is_named_with_how_to_include_it(tmp_path: Pat
 
     assert report.added == {"contracts": 1}  # the visible sheet only
     problem = report.problems.set_index("sheet").loc["Umowy 2024"]
-    assert "arkusz „Umowy 2024” jest ukryty, a zawiera tabelę „Umowy” (1 wiersz" in (
+    assert "arkusz „Umowy 2024” jest ukryty, a zawiera tabelę „Umowy” (1 wiersz danych)" in (
         problem["problem"])
     assert "odkryj arkusz" in problem["hint"]
     stored = read_store(tmp_path / "store").tables()["contracts"]

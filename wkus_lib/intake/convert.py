@@ -82,6 +82,8 @@ SURVEY_ITEM_LABELS: Final = {
 COOPERATION_INSTRUMENT: Final = "wspolpraca"
 TERYT_HINT: Final = ("Kod TERYT gminy ma 7 cyfr, ostatnia to typ gminy (1, 2 lub 3); w Excelu "
                      "zapisz go jako tekst, bo zero na początku ginie.")
+_CODE_NAME_SEPARATOR: Final = re.compile(r"^(\d{6,7})\s*[/|:;,–—-]\s*")
+"""``2002063 / Łapy``, ``2002063-Łapy``: a code, a separator, then a name."""
 _DIGITS_ONLY: Final = re.compile(r"^[\d\s.,+\-]+$")
 _LABELLED_ANSWER: Final = re.compile(r"^([1-9]\d*)\s*(?:[–—=:.)-]|\s)\s*\D")
 
@@ -197,10 +199,10 @@ def _teryt(text: str) -> str:
             "przecinków i części dziesiętnej", TERYT_HINT,
         )
     try:
-        return resolve_gmina(text, _registry()).teryt
+        return resolve_gmina(_CODE_NAME_SEPARATOR.sub(r"\1 ", text), _registry()).teryt
     except ParameterError as error:
         raise CellError(
-            str(error),
+            str(error).rstrip("."),
             "Wpisz 7-cyfrowy kod TERYT gminy (np. 2002063), jej nazwę albo kod i nazwę tej "
             "samej gminy (np. „2002063 Łapy”).",
         ) from None

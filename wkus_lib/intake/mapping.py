@@ -43,7 +43,7 @@ from wkus_lib.intake.headers import (
     find_table,
     normalize_header,
 )
-from wkus_lib.intake.readers import Detection, RawSheet, column_letter
+from wkus_lib.intake.readers import Detection, RawSheet, column_letter, rows_phrase
 from wkus_lib.schemas import TABLES
 
 COOPERATION_INSTRUMENT: Final = "wspolpraca"
@@ -378,8 +378,8 @@ def _hidden_sheet(raw: RawSheet, catalogue: SurveyCatalogue) -> MappingResult:
         ))
     what = f"tabelę „{TABLE_TITLES[table]}”" if table else "odpowiedzi ankiety"
     return MappingResult(rejection=Rejection(
-        f"arkusz „{raw.sheet}” jest ukryty, a zawiera {what} ({len(raw.rows)} "
-        f"{'wiersz' if len(raw.rows) == 1 else 'wierszy'} danych) – nie został wczytany",
+        f"arkusz „{raw.sheet}” jest ukryty, a zawiera {what} ({rows_phrase(len(raw.rows))} "
+        "danych) – nie został wczytany",
         "Jeśli te dane mają trafić do magazynu, odkryj arkusz w Excelu (prawy przycisk myszy "
         "na karcie dowolnego arkusza → „Odkryj…”), zapisz plik i zaimportuj go ponownie; "
         "jeśli nie – usuń ten arkusz albo jego dane.",

@@ -822,7 +822,7 @@ def _grid(
         skipped = [number for number, _ in candidates[:header_at]]
         first_text = next(cell for cell in candidates[0][1] if cell is not None)
         notes.append(
-            f"pominięto {_rows_word(len(skipped))} nad nagłówkiem "
+            f"pominięto {rows_phrase(len(skipped))} nad nagłówkiem "
             f"(wiersz {_examples([str(n) for n in skipped])}: „{_short(first_text, 40)}”); "
             f"nagłówek to wiersz {header_number}"
         )
@@ -866,7 +866,8 @@ def _grid(
     )
 
 
-def _rows_word(count: int) -> str:
+def rows_phrase(count: int) -> str:
+    """A count of rows in Polish: ``1 wiersz``, ``2 wiersze``, ``5 wierszy``."""
     if count == 1:
         return "1 wiersz"
     if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
