@@ -197,18 +197,19 @@ odpowiedzi.</p>
 """
 
 
-def scorecard_gaps(store_dir: Path, table: pd.DataFrame, names: Mapping[str, str],
-                   year: int | None = None) -> list[str]:
-    """``brak danych: …`` for each store table a gmina of the scorecard has no rows in
-    (checks and indicators that need it were not run, so the card names it instead) and
-    for each area whose NGO report of its evaluation year (up to ``year``) is incomplete."""
+def scorecard_gaps(store_dir: Path, gminy: str, year: int | None = None) -> list[str]:
+    """``brak danych: …`` for the chosen gminy that have data: the asked ``year`` when
+    they have none in it, each store table a gmina has no rows in (checks and
+    indicators that need it were not run, so the card names it instead) and each
+    area whose NGO report of its evaluation year (up to ``year``) is incomplete."""
     from wkus_lib.data_gaps import data_gaps
+    from wkus_lib.domain import choose_gminy_with_data, load_gminy
     from wkus_lib.store import read_store
 
-    codes = sorted(str(code) for code in table["teryt"].unique())
-    if not codes:
-        return []
-    return data_gaps(read_store(store_dir), {c: names.get(c, c) for c in codes}, up_to=year)
+    store = read_store(store_dir)
+    in_store = sorted(str(code) for code in store.contracts["teryt"].unique())
+    chosen, _missing = choose_gminy_with_data(gminy, load_gminy(), in_store, store_dir)
+    return data_gaps(store, {g.teryt: g.name for g in chosen}, up_to=year)
 
 
 def print_gaps(gaps: Sequence[str], *, stream: TextIO) -> None:
@@ -261,7 +262,7 @@ def run_check(args: argparse.Namespace) -> int:
     registry = load_gminy()
     names = {code: registry[code].name for code in table["teryt"].unique() if code in registry}
     print_scorecard(table, names, synthetic=synthetic, stream=sys.stdout)
-    gaps = scorecard_gaps(locate_store(args.store), table, names, args.year)
+    gaps = scorecard_gaps(locate_store(args.store), args.gmina, args.year)
     print_gaps(gaps, stream=sys.stdout)
     if out is not None:
         write_output(table, out, names, synthetic=synthetic)

@@ -106,7 +106,8 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False, encoding="utf-8")
     print(f"Zapisano {len(table)} wierszy wskaźników do {out} (magazyn {store_dir})")
-    gaps = data_gaps(store, {g.teryt: g.name for g in gminy}, up_to=args.year)
+    gaps = data_gaps(store, {g.teryt: g.name for g in gminy}, up_to=args.year,
+                     areas=None if args.area == "all" else _split_choice(args.area))
     for gap in gaps:
         print(gap, file=sys.stderr)
     return EXIT_PARTIAL if missing or gaps else 0

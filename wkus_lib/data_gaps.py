@@ -106,8 +106,49 @@ def late_report_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str
     return lines
 
 
-def data_gaps(store: Store, names: Mapping[str, str], *, up_to: int | None = None) -> list[str]:
+def _data_years(store: Store) -> set[int]:
+    """Every year with a dated row or an active contract in ``store``."""
+    from wkus_lib.evaluation_year import contract_years, data_horizon
+
+    years = set(contract_years(store.contracts, data_horizon(store))["year"].tolist())
+    for frame in store.tables().values():
+        if "year" in frame.columns:
+            years |= {int(y) for y in frame["year"].unique()}
+    return years
+
+
+def choice_gaps(store: Store, names: Mapping[str, str], *, year: int | None = None,
+                areas: Iterable[str] | None = None) -> list[str]:
+    """The asked ``year`` or ``areas`` for which a gmina of ``names`` has no data at all."""
+    from wkus_lib.domain import AREA_NAMES
+
+    lines = []
+    for code in sorted(names):
+        own = store.for_gmina(code)
+        where = f"{names[code]}, {code}"
+        if year is not None:
+            years = _data_years(own)
+            if years and year not in years:
+                lines.append(f"{GAP_PREFIX}: rok {year} ({where}) — dane gminy są za lata "
+                             f"{min(years)}–{max(years)}; wybierz rok z tego zakresu albo "
+                             "dodaj dane za ten rok i zaimportuj ponownie")
+        for area in areas or ():
+            present = any(len(frame[frame["area"] == area]) for frame in own.tables().values()
+                          if "area" in frame.columns)
+            if not present:
+                label = AREA_NAMES.get(area, area)  # type: ignore[call-overload]
+                lines.append(f"{GAP_PREFIX}: obszar {label} ({where}) — gmina nie ma tu umów, "
+                             "diagnozy ani ankiet; dodaj je i zaimportuj ponownie albo wybierz "
+                             "inny obszar")
+    return lines
+
+
+def data_gaps(store: Store, names: Mapping[str, str], *, up_to: int | None = None,
+              areas: Iterable[str] | None = None) -> list[str]:
     """Everything a command leaves out for the gminy of ``names`` (teryt → name):
-    :func:`gmina_gaps` then :func:`late_report_gaps`."""
+    :func:`choice_gaps` (the asked year ``up_to`` and ``areas``), :func:`gmina_gaps`,
+    then :func:`late_report_gaps`."""
     codes = sorted(names)
-    return [*gmina_gaps(store, codes, names), *late_report_gaps(store, codes, names, up_to=up_to)]
+    return [*choice_gaps(store, names, year=up_to, areas=areas),
+            *gmina_gaps(store, codes, names),
+            *late_report_gaps(store, codes, names, up_to=up_to)]
