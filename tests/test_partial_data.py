@@ -205,3 +205,18 @@ def test_contracts_and_costs_without_surveys_give_every_table(base: Store) -> No
         assert set(written["teryt"]) == {"2003042"}
         assert {"E3", "E4"} <= set(written["indicator"])  # from costs alone
         assert "brak danych: ankiety usługowe" in printed
+
+
+@pytest.mark.parametrize("arguments", [
+    ["check", "--gmina", "2003042", "--year", "2030"],
+    ["indicators", "--gmina", "2003042", "--year", "2030", "--out", "{out}"],
+    ["indicators", "--gmina", "2003042", "--area", "promocja", "--out", "{out}"],
+])
+def test_an_asked_year_or_area_without_data_is_named(
+    demo: DemoSummary, tmp_path: Path, arguments: list[str]
+) -> None:
+    filled = [a.replace("{out}", str(tmp_path / "w.csv")) for a in arguments]
+    code, printed = run([*filled, "--store", str(demo.store_dir)])
+    assert code == 1
+    assert "2030" in printed or "Promocja" in printed
+    assert "brak danych: rok 2030" in printed or "brak danych: obszar Promocja" in printed
