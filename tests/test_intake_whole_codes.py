@@ -143,7 +143,7 @@ def test_survey_item_no_instrument_has_is_a_problem_naming_it(tmp_path: Path) ->
     assert report.added == {"survey_responses": 2}
     problems = report.problems.set_index("row")
     assert problems.loc[4, "value"] == "k_sat9"
-    assert "pytania „k_sat9” nie ma w żadnym narzędziu ankiet usług" in problems.loc[4, "problem"]
+    assert "kodu „k_sat9” nie ma wśród pytań ankiet usług" in problems.loc[4, "problem"]
     assert "„c_zas1”" in problems.loc[5, "problem"]  # a cooperation item in a service survey
     stored = read_store(tmp_path / "store").tables()["survey_responses"]
     assert sorted(stored["item_id"]) == ["k_sat1", "k_sat2"]
@@ -157,7 +157,16 @@ def test_cooperation_survey_accepts_only_cooperation_items(tmp_path: Path) -> No
     report = _import(tmp_path, _csv(tmp_path, "wspolpraca.csv", lines))
 
     assert report.added == {"cooperation_survey": 1}
-    assert "nie ma w żadnym narzędziu ankiety współpracy" in report.to_text()
+    assert "kodu „k_sat1” nie ma wśród pytań ankiety współpracy" in report.to_text()
+
+
+def test_cooperation_checklist_items_come_from_the_catalogue() -> None:
+    spec = column_spec("cooperation_checklist", "item_id")
+
+    assert convert_cell("W1_PROGRAM_ROCZNY", spec, "item_id", MACHINE_DETECTION,
+                        {}) == "w1_program_roczny"
+    with pytest.raises(CellError, match="kodu „w9_program” nie ma wśród pozycji listy współ"):
+        convert_cell("w9_program", spec, "item_id", MACHINE_DETECTION, {})
 
 
 # ---------------------------------------------------------------- headers and sheets

@@ -74,11 +74,12 @@ INVISIBLE_CHARACTERS: Final = {
 }
 """Characters that do not show on screen but make two identifiers differ (never in ids)."""
 INVISIBLE: Final = re.compile("[" + "".join(INVISIBLE_CHARACTERS) + "]")
-SURVEY_ITEM_TABLES: Final = {"survey_responses": False, "cooperation_survey": True}
-"""Tables whose ``item_id`` is a catalogue question: value = the cooperation instrument's."""
-SURVEY_ITEM_LABELS: Final = {
-    False: "ankiet usług (klient, personel, samoocena)", True: "ankiety współpracy",
+CATALOGUE_CODES: Final = {
+    ("survey_responses", "item_id"): "pytań ankiet usług (klient, personel, samoocena)",
+    ("cooperation_survey", "item_id"): "pytań ankiety współpracy",
+    ("cooperation_checklist", "item_id"): "pozycji listy współpracy",
 }
+"""Columns holding a code of the catalogue, and what the catalogue lists for them (Polish)."""
 COOPERATION_INSTRUMENT: Final = "wspolpraca"
 TERYT_HINT: Final = ("Kod TERYT gminy ma 7 cyfr, ostatnia to typ gminy (1, 2 lub 3); w Excelu "
                      "zapisz go jako tekst, bo zero na początku ginie.")
@@ -123,8 +124,8 @@ class ColumnSpec:
 
     kind: Kind
     allowed: tuple[str, ...] = ()
-    catalogue_items: frozenset[str] = frozenset()  # survey questions an ``item_id`` may name
-    catalogue_label: str = ""  # the instruments those questions belong to, in Polish
+    catalogue_items: frozenset[str] = frozenset()  # catalogue codes the column may hold
+    catalogue_label: str = ""  # what those codes are, in Polish (genitive plural)
 
 
 @cache
@@ -147,18 +148,24 @@ def column_spec(table: str, column: str) -> ColumnSpec:
         return ColumnSpec("bool")
     if allowed:
         return ColumnSpec("choice", allowed)
-    if column == "item_id" and table in SURVEY_ITEM_TABLES:
-        cooperation = SURVEY_ITEM_TABLES[table]
-        return ColumnSpec("code", catalogue_items=_survey_items(cooperation),
-                          catalogue_label=SURVEY_ITEM_LABELS[cooperation])
+    if (table, column) in CATALOGUE_CODES:
+        return ColumnSpec("code", catalogue_items=_catalogue_codes(table),
+                          catalogue_label=CATALOGUE_CODES[table, column])
     return ColumnSpec("code" if column in CODE_COLUMNS else "text")
 
 
 @cache
-def _survey_items(cooperation: bool) -> frozenset[str]:
-    items = load_catalog().survey_items()
-    chosen = items["instrument"].eq(COOPERATION_INSTRUMENT) == cooperation
-    return frozenset(str(item) for item in items.loc[chosen, "item_id"])
+def _catalogue_codes(table: str) -> frozenset[str]:
+    """The codes of the default catalogue a row of ``table`` may name."""
+    catalog = load_catalog()
+    if table == "cooperation_checklist":
+        codes = catalog.checklist_items()["item_id"]
+    else:
+        items = catalog.survey_items()
+        cooperation = items["instrument"].eq(COOPERATION_INSTRUMENT)
+        codes = items.loc[cooperation if table == "cooperation_survey" else ~cooperation,
+                          "item_id"]
+    return frozenset(str(code) for code in codes)
 
 
 @cache
@@ -310,7 +317,7 @@ def convert_cell(
 
 
 def _catalogue_item(text: str, spec: ColumnSpec) -> str:
-    """A survey question of the catalogue (any case), else a problem naming the item."""
+    """A code of the catalogue (any case), else a problem naming the code."""
     items = spec.catalogue_items
     if text in items:
         return text
@@ -318,9 +325,9 @@ def _catalogue_item(text: str, spec: ColumnSpec) -> str:
     if text.lower() in by_lower:
         return by_lower[text.lower()]
     raise CellError(
-        f"pytania „{text}” nie ma w żadnym narzędziu {spec.catalogue_label} w katalogu",
-        "Sprawdź kod pytania: kody są w katalogu narzędzi (instruments.yaml, polecenie "
-        "„wkus instruments”) i na liście w szablonie („wkus templates”), np. "
+        f"kodu „{text}” nie ma wśród {spec.catalogue_label} w katalogu",
+        "Sprawdź kod: kody są w katalogu wskaźników i narzędzi (instruments.yaml, "
+        "polecenie „wkus instruments”) i na liście w szablonie („wkus templates”), np. "
         + ", ".join(sorted(items)[:4]) + ".",
     )
 
