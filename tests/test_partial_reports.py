@@ -24,6 +24,7 @@ from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
 from wkus_lib.i18n import _
 from wkus_lib.report.missing import REPORT_TABLES, SOURCES
+from wkus_lib.report.stage_fit import mismatch_text
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, empty_table, read_store, write_store
 
@@ -123,6 +124,7 @@ def test_dropping_every_table_but_contracts_still_renders_each_kind(
     ("ex_post", "sport", 2025, "nie było kontraktu wieloletniego"),
     ("on_going", "kultura", 2020, "nie obejmuje 2020 r."),
     ("ex_ante", "kultura", 2024, "objęty kontraktem wieloletnim"),
+    ("ex_post", "kultura", 2024, "nie zakończył się do 2024 r."),
 ])
 def test_an_impossible_stage_area_year_gives_a_message_and_no_recommendation(
     demo: DemoSummary, kind: str, area: str, year: int, reason: str
@@ -184,3 +186,22 @@ def test_real_notebooks_render_contracts_and_costs_only_for_a_gmina_outside_the_
         if "benchmark" not in name:
             # Only contracts and costs: the surveys are named as missing in every gmina report.
             assert _(SOURCES["survey_responses"]) in page, name
+
+
+def _contracts(*rows: tuple[str, int, int]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["mode", "start_year", "end_year"])
+
+
+@pytest.mark.parametrize(("stage", "year", "fits"), [
+    ("ex_post", 2025, True), ("ex_post", 2026, False), ("ex_post", 2024, False),
+    ("on_going", 2022, True), ("on_going", 2021, False), ("ex_ante", 2021, True),
+    ("ex_ante", 2023, False),
+])
+def test_stage_fit_rules(stage: str, year: int, fits: bool) -> None:
+    # Annual grants 2019–2021, then a multi-year contract 2022–2025.
+    contracts = _contracts(("annual_grant", 2019, 2019), ("annual_grant", 2020, 2020),
+                           ("annual_grant", 2021, 2021), ("multi_year", 2022, 2025))
+    message = mismatch_text(stage, "Sport", year, contracts)
+    assert (message is None) == fits, message
+    if stage == "ex_post" and year == 2026:
+        assert message is not None and "wybierz rok 2025" in message

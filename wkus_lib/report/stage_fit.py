@@ -8,8 +8,9 @@ be evaluated:
 
 - ``ex_ante`` for an area already under a multi-year contract in the year;
 - ``on_going`` for a year no multi-year contract of the area covers;
-- ``ex_post`` for an area that never had a multi-year contract, or whose
-  contract had not ended by the year.
+- ``ex_post`` for an area that never had a multi-year contract, or for a
+  year other than the one its contract ended in (still running, or ended
+  earlier: the ex-post evaluation is made for the contract's last year).
 
 Such a report still shows its data (and names what is missing), but gives no
 findings, recommendation or decision checklist: the title page says why.
@@ -57,12 +58,18 @@ def mismatch_text(stage: str, area: str, year: int, contracts: pd.DataFrame) -> 
             return _("W obszarze „{area}” nie było kontraktu wieloletniego, więc nie ma czego "
                      "ocenić po jego zakończeniu. Dla obszaru na dotacjach rocznych wybierz "
                      "ocenę wstępną (ex_ante).").format(area=area)
-        ended = multi[multi["end_year"] <= year]
+        if (multi["end_year"] == year).any():
+            return None
+        ended = multi[multi["end_year"] < year]
         if ended.empty:
             return _("Kontrakt wieloletni obszaru „{area}” ({periods}) nie zakończył się do "
                      "{year} r.: ocenę końcową robi się po jego zakończeniu, a w trakcie — "
                      "ocenę bieżącą (on_going).").format(
                 area=area, year=year, periods=_periods(multi))
+        return _("Kontrakt wieloletni obszaru „{area}” ({periods}) zakończył się przed {year} "
+                 "r.: ocena końcowa dotyczy roku zakończenia kontraktu — wybierz rok "
+                 "{end}.").format(area=area, year=year, periods=_periods(ended),
+                                  end=int(ended["end_year"].max()))
     return None
 
 
