@@ -148,6 +148,8 @@ class _Writer:
 @pytest.fixture(scope="module")
 def writer(versions: dict[str, Any], tmp_path_factory: pytest.TempPathFactory,
            ) -> Iterator[tuple[_Writer, Path]]:
+    if not hasattr(os, "fork"):
+        pytest.skip("the writer forks")
     store = tmp_path_factory.mktemp("killed")
     writing = _Writer(versions["pickle"], store)
     yield writing, store
@@ -278,7 +280,6 @@ def test_a_writer_waits_for_the_lock_and_then_writes(tmp_path: Path) -> None:
     assert waited > 0.3
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_readers_never_see_a_half_written_version(
     versions: dict[str, Any], tmp_path: Path,
 ) -> None:
