@@ -149,6 +149,21 @@ def test_survey_item_no_instrument_has_is_a_problem_naming_it(tmp_path: Path) ->
     assert sorted(stored["item_id"]) == ["k_sat1", "k_sat2"]
 
 
+def test_wide_export_column_of_an_unknown_item_is_named_not_dropped_quietly(
+    tmp_path: Path,
+) -> None:
+    lines = ["id;teryt;area;year;instrument;klient[k_sat1];klient[k_sat9];wiek",
+             "1;2002063;sport;2023;klient;4;5;40"]
+
+    report = _import(tmp_path, _csv(tmp_path, "lime.csv", lines))
+
+    assert report.added == {"survey_responses": 1}
+    text = report.to_text()
+    assert ("kolumna „klient[k_sat9]” wygląda na pytanie ankiety, ale takiego pytania nie ma "
+            "w katalogu narzędzi – jej odpowiedzi nie zostały wczytane") in text
+    assert "pominięto kolumny spoza tabel magazynu (1): „wiek”" in text
+
+
 def test_cooperation_survey_accepts_only_cooperation_items(tmp_path: Path) -> None:
     header = ("Kod TERYT gminy;Rok;Grupa respondentów;Identyfikator respondenta;Kod pytania;"
               "Odpowiedź (1–5)")

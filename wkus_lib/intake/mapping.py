@@ -53,6 +53,8 @@ COMMENT_HEADERS: Final = frozenset(
     {"komentarz", "komentarze", "uwagi", "wypowiedz", "tresc wypowiedzi", "comment", "text"}
 )
 _BRACKETED_CODE: Final = re.compile(r"^(?P<code>[^\[\]]+)\[(?P<sub>[^\[\]]+)\]$")
+_ITEM_SHAPE: Final = re.compile(r"^[a-z]{1,3}_[a-z]+\d+$", re.IGNORECASE)
+"""How catalogue question codes look (``k_sat1``, ``c_zas2``)."""
 
 
 @dataclass(frozen=True)
@@ -259,8 +261,30 @@ def _map_wide(raw: RawSheet, items: Mapping[int, str], catalogue: SurveyCatalogu
         sheets.append(_melt(raw, table, base, meta, positions, items, catalogue))
     if comment is not None:
         sheets.append(_comments(raw, base, meta, comment, items, catalogue))
+    unknown = [h for h in skipped if _looks_like_item(h)]
     return MappingResult(sheets=tuple(s for s in sheets if len(s.cells)),
-                         notes=_skipped_note(raw, skipped))
+                         notes=_unknown_items_note(raw, unknown)
+                         + _skipped_note(raw, [h for h in skipped if h not in unknown]))
+
+
+def _looks_like_item(header: str) -> bool:
+    """``klient[k_sat9]`` or ``grupa/k_sat9``: shaped like a catalogue question code."""
+    last = INVISIBLE.sub("", header).strip().rsplit("/", 1)[-1]
+    bracketed = _BRACKETED_CODE.match(last)
+    return bool(_ITEM_SHAPE.match(bracketed["sub"] if bracketed else last))
+
+
+def _unknown_items_note(raw: RawSheet, headers: Sequence[str]) -> tuple[str, ...]:
+    if not headers:
+        return ()
+    shown = ", ".join(f"„{h}”" for h in headers)
+    what = ("kolumna {} wygląda na pytanie ankiety, ale takiego pytania nie ma w katalogu "
+            "narzędzi – jej odpowiedzi nie zostały wczytane" if len(headers) == 1 else
+            "kolumny {} wyglądają na pytania ankiety, ale takich pytań nie ma w katalogu "
+            "narzędzi – ich odpowiedzi nie zostały wczytane")
+    note = (f"{_label(raw)}: {what.format(shown)}; sprawdź kody pytań (polecenie "
+            "„wkus instruments”) i zaimportuj plik ponownie")
+    return (note,)
 
 
 def _melt(
