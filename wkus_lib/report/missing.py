@@ -70,6 +70,9 @@ REPORT_TABLES: Final[dict[str, tuple[str, ...]]] = {
 
 YEARLY_TABLES: Final = ("finance", "results", "beneficiaries", "survey_responses")
 """Tables expected every contract year: a year without rows is named as missing."""
+RESPONDENT_TABLES: Final = ("survey_responses", "survey_comments", "cooperation_survey")
+"""Tables of respondents' answers: their row counts are not shown (a count of answers of a
+small group would tell how few people answered; the report's statistics suppress that)."""
 
 
 def missing_data(what: str, *tables: str, year: int | None = None) -> str:
@@ -139,8 +142,9 @@ def data_sources(
 
     A table without rows up to ``year`` is named with :func:`missing_data`;
     a table of :data:`YEARLY_TABLES` with earlier rows but none for ``year``
-    is named with that year. Columns: ``table``, ``name``, ``rows``,
-    ``years``, ``missing`` (the message, or an empty string).
+    is named with that year. Columns: ``table``, ``name``, ``rows`` (NA for
+    :data:`RESPONDENT_TABLES`), ``years``, ``missing`` (the message, or an
+    empty string).
     """
     records = []
     for table in tables:
@@ -161,10 +165,12 @@ def data_sources(
             message = missing_data(name, table, year=year)
         else:
             message = ""
-        records.append({"table": table, "name": name, "rows": len(rows),
+        count = pd.NA if table in RESPONDENT_TABLES else len(rows)
+        records.append({"table": table, "name": name, "rows": count,
                         "years": _years_text(years), "missing": message})
-    return pd.DataFrame.from_records(records,
-                                     columns=["table", "name", "rows", "years", "missing"])
+    frame = pd.DataFrame.from_records(records,
+                                      columns=["table", "name", "rows", "years", "missing"])
+    return frame.astype({"rows": "Int64"})
 
 
 def missing_tables(sources: pd.DataFrame) -> list[str]:
