@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
+import pandas as pd
+
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store
@@ -72,13 +74,28 @@ def store_gaps(store: Store, where: str = "") -> list[str]:
     return gap_messages(empty_tables(store), where)
 
 
+def _keyed_tables(store: Store) -> dict[str, pd.DataFrame]:
+    """Every table with ``teryt`` (and ``area`` where it has one): contract-level tables
+    take both from their contracts, as :meth:`Store.for_gmina` does."""
+    keys = store.contracts[["contract_id", "teryt", "area"]]
+    keyed = {}
+    for name, frame in store.tables().items():
+        if name != "contracts" and "contract_id" in frame.columns:
+            frame = frame.merge(keys, on="contract_id")
+        keyed[name] = frame
+    return keyed
+
+
 def gmina_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str]) -> list[str]:
     """:func:`gap_message` for every table each gmina of ``teryt`` has no rows in,
-    the gmina named ``Name, teryt`` (``names``: teryt → name; the code alone otherwise)."""
+    the gmina named ``Name, teryt`` (``names``: teryt → name; the code alone otherwise).
+
+    One pass per table, not per gmina: the whole country's store stays fast."""
+    present = {name: set(frame["teryt"].unique()) for name, frame in _keyed_tables(store).items()}
     lines = []
     for code in teryt:
         where = f"{names[code]}, {code}" if code in names else code
-        lines += store_gaps(store.for_gmina(code), where)
+        lines += gap_messages([name for name in TABLES if code not in present[name]], where)
     return lines
 
 
@@ -106,36 +123,33 @@ def late_report_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str
     return lines
 
 
-def _data_years(store: Store) -> set[int]:
-    """Every year with a dated row or an active contract in ``store``."""
-    from wkus_lib.evaluation_year import contract_years, data_horizon
-
-    years = set(contract_years(store.contracts, data_horizon(store))["year"].tolist())
-    for frame in store.tables().values():
-        if "year" in frame.columns:
-            years |= {int(y) for y in frame["year"].unique()}
-    return years
-
-
 def choice_gaps(store: Store, names: Mapping[str, str], *, year: int | None = None,
                 areas: Iterable[str] | None = None) -> list[str]:
-    """The asked ``year`` or ``areas`` for which a gmina of ``names`` has no data at all."""
+    """The asked ``year`` or ``areas`` for which a gmina of ``names`` has no data at all
+    (no dated row, no contract active up to the data horizon)."""
     from wkus_lib.domain import AREA_NAMES
+    from wkus_lib.evaluation_year import contract_years, data_horizon
 
+    keyed = _keyed_tables(store)
+    active = contract_years(store.contracts, data_horizon(store))
+    dated = pd.concat([active[["teryt", "year"]],
+                       *(frame[["teryt", "year"]] for frame in keyed.values()
+                         if "year" in frame.columns)], ignore_index=True)
+    years = dated.groupby("teryt")["year"].agg(["min", "max", "unique"])
+    pairs = [frame[["teryt", "area"]].drop_duplicates() for frame in keyed.values()
+             if "area" in frame.columns]
+    places = {(str(t), str(a)) for part in pairs
+              for t, a in zip(part["teryt"], part["area"], strict=True)}
     lines = []
     for code in sorted(names):
-        own = store.for_gmina(code)
         where = f"{names[code]}, {code}"
-        if year is not None:
-            years = _data_years(own)
-            if years and year not in years:
-                lines.append(f"{GAP_PREFIX}: rok {year} ({where}) — dane gminy są za lata "
-                             f"{min(years)}–{max(years)}; wybierz rok z tego zakresu albo "
-                             "dodaj dane za ten rok i zaimportuj ponownie")
+        if year is not None and code in years.index and year not in set(
+                years.at[code, "unique"]):
+            lines.append(f"{GAP_PREFIX}: rok {year} ({where}) — dane gminy są za lata "
+                         f"{int(years.at[code, 'min'])}–{int(years.at[code, 'max'])}; wybierz "
+                         "rok z tego zakresu albo dodaj dane za ten rok i zaimportuj ponownie")
         for area in areas or ():
-            present = any(len(frame[frame["area"] == area]) for frame in own.tables().values()
-                          if "area" in frame.columns)
-            if not present:
+            if (code, area) not in places:
                 label = AREA_NAMES.get(area, area)  # type: ignore[call-overload]
                 lines.append(f"{GAP_PREFIX}: obszar {label} ({where}) — gmina nie ma tu umów, "
                              "diagnozy ani ankiet; dodaj je i zaimportuj ponownie albo wybierz "
