@@ -220,3 +220,16 @@ def test_an_asked_year_or_area_without_data_is_named(
     assert code == 1
     assert "2030" in printed or "Promocja" in printed
     assert "brak danych: rok 2030" in printed or "brak danych: obszar Promocja" in printed
+
+
+def test_the_html_scorecard_lists_the_missing_data(base: Store, tmp_path: Path) -> None:
+    subset = Subset(teryt="2009042", dropped_tables=frozenset({"survey_responses"}),
+                    dropped_years=frozenset(), year_tables=frozenset(),
+                    dropped_areas=frozenset(), area_tables=frozenset(), survey_cap=None)
+    write_store(derive(base, subset), tmp_path / "store", synthetic=True)
+    code, _printed = run(["check", "--gmina", "2009042", "--store", str(tmp_path / "store"),
+                          "--out", str(tmp_path / "karta.html")])
+    assert code == 1
+    page = (tmp_path / "karta.html").read_text(encoding="utf-8")
+    assert "<h2>Brakujące dane" in page
+    assert "brak danych: ankiety usługowe (klient, personel, samoocena) (Puńsk, 2009042)" in page

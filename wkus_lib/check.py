@@ -141,7 +141,8 @@ def print_scorecard(
         print(f"\nBez zastrzeżeń: {clean} zestawów gmina × obszar × rok.", file=stream)
 
 
-def scorecard_html(table: pd.DataFrame, names: Mapping[str, str], *, synthetic: bool) -> str:
+def scorecard_html(table: pd.DataFrame, names: Mapping[str, str], *, synthetic: bool,
+                   gaps: Sequence[str] = ()) -> str:
     """A standalone HTML page of the scorecard (every row, problems first), Polish formats."""
     import pandas as pd
 
@@ -192,7 +193,7 @@ podstawa kontroli: odbiorcy usługi (zwrot ankiet), pytania (braki odpowiedzi), 
 sprawozdania, rezultaty albo lata (wartości odstające). Zasady i progi: katalog wskaźników
 (ustawienia <code>data_quality</code>). Karta pokazuje liczby respondentów, nigdy ich
 odpowiedzi.</p>
-{"".join(sections)}
+{_gaps_html(gaps)}{"".join(sections)}
 </body></html>
 """
 
@@ -233,15 +234,23 @@ def output_path(value: str | None) -> Path | None:
     return out
 
 
+def _gaps_html(gaps: Sequence[str]) -> str:
+    if not gaps:
+        return ""
+    items = "".join(f"<li>{html.escape(gap)}</li>" for gap in gaps)
+    return ("<h2>Brakujące dane (kontrole i wskaźniki, które ich wymagają, pominięto)</h2>"
+            f'<ul class="gaps">{items}</ul>')
+
+
 def write_output(table: pd.DataFrame, out: Path, names: Mapping[str, str], *,
-                 synthetic: bool) -> None:
+                 synthetic: bool, gaps: Sequence[str] = ()) -> None:
     """Write the scorecard to ``out`` (.csv: raw values, dot decimals; .html: the page)."""
     from wkus_lib.store import atomic_write_bytes
 
     if out.suffix.lower() == ".csv":
         payload = table.to_csv(index=False)
     else:
-        payload = scorecard_html(table, names, synthetic=synthetic)
+        payload = scorecard_html(table, names, synthetic=synthetic, gaps=gaps)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, payload.encode("utf-8"))
 
@@ -265,7 +274,7 @@ def run_check(args: argparse.Namespace) -> int:
     gaps = scorecard_gaps(locate_store(args.store), args.gmina, args.year)
     print_gaps(gaps, stream=sys.stdout)
     if out is not None:
-        write_output(table, out, names, synthetic=synthetic)
+        write_output(table, out, names, synthetic=synthetic, gaps=gaps)
         print(f"\nZapisano kartę jakości danych do {out}", file=sys.stderr)
     problems = missing or gaps or (table["status"] == "problem").any()
     return EXIT_PROBLEMS if problems else EXIT_CLEAN
