@@ -211,6 +211,25 @@ def test_wide_export_naming_one_item_twice_is_refused(tmp_path: Path) -> None:
         report.to_text())
 
 
+def test_duplicated_header_over_an_empty_column_reads_the_filled_one_and_says_so(
+    tmp_path: Path,
+) -> None:
+    lines = [FINANCE_HEADER + ";Koszt planowany",
+             "2002063/sport/2023;2023;dzialania;dotacja;;900;1200"]
+
+    report = _import(tmp_path, _csv(tmp_path, "umowy_i_koszty.csv", [
+        CONTRACTS_HEADER,
+        "2002063/sport/2023;2002063;sport;Klub;Szkolenie;annual_grant;wspieranie;2023;2023",
+    ]), _csv(tmp_path, "koszty.csv", lines))
+
+    assert report.added == {"contracts": 1, "finance": 1}, report.to_text()
+    assert ("kolumny E („Koszt planowany [zł]”) i G („Koszt planowany”) oznaczają to samo "
+            "(„Koszt planowany [zł]”); wczytano kolumnę G, pozostałe są puste") in (
+        report.to_text())
+    stored = read_store(tmp_path / "store").tables()["finance"]
+    assert stored["planned"].tolist() == [1200.0]
+
+
 def _workbook(tmp_path: Path, name: str, hidden_rows: list[list[object]],
               visible: bool = True) -> Path:
     workbook = openpyxl.Workbook()

@@ -11,9 +11,9 @@ cooperation instrument) and ``survey_comments`` (a free-text column).
 Columns that map to nothing are dropped and named in a note, so direct
 identifiers (names, e-mails, IP addresses) never reach the store.
 
-Nothing is dropped silently: two columns naming the same target (two
+Nothing is dropped silently: two columns with data naming the same target (two
 „Koszt planowany” columns, ``klient[k_sat1]`` next to ``k_sat1``) reject the
-sheet, naming both; a hidden sheet is never imported and, when it holds a table,
+sheet, naming both (when only one has data, it is read and a note names both); a hidden sheet is never imported and, when it holds a table,
 is a problem telling how to unhide it; invisible characters (zero-width spaces,
 direction marks, BOM, non-breaking spaces) are removed from identifiers, which
 must match across tables character by character, and a note names the rows.
@@ -131,21 +131,47 @@ def _column_name(raw: RawSheet, position: int) -> str:
     return f"{column_letter(position)} („{raw.headers[position]}”)"
 
 
-def _duplicated(raw: RawSheet, claimed: Mapping[str, Sequence[int]],
-                title: Mapping[str, str]) -> Rejection | None:
-    """A rejection naming every pair of columns that claim the same target, or None."""
-    clashes = [
-        f"kolumny {' i '.join(_column_name(raw, p) for p in positions)} oznaczają to samo: "
-        f"„{title.get(target, target)}”"
-        for target, positions in claimed.items() if len(positions) > 1
-    ]
+@dataclass(frozen=True)
+class _Claims:
+    """Which column of the sheet each target comes from, once duplicates are settled."""
+
+    positions: dict[str, int]
+    notes: tuple[str, ...] = ()
+    rejection: Rejection | None = None
+
+
+def _settle_duplicates(raw: RawSheet, claimed: Mapping[str, Sequence[int]],
+                       title: Mapping[str, str]) -> _Claims:
+    """One column per target; two columns with data for one target reject the sheet.
+
+    A second column with no data at all (e.g. a header merged over two columns) loses
+    nothing: the filled one is read and a note names both.
+    """
+    positions: dict[str, int] = {}
+    clashes: list[str] = []
+    notes: list[str] = []
+    for target, places in claimed.items():
+        filled = [p for p in places if raw.rows[p].map(lambda v: not is_empty(v)).any()]
+        positions[target] = (filled or list(places))[0]
+        if len(places) < 2:
+            continue
+        named = " i ".join(_column_name(raw, p) for p in places)
+        if len(filled) > 1:
+            clashes.append(f"kolumny {named} oznaczają to samo: „{title.get(target, target)}”")
+        else:
+            notes.append(
+                f"{_label(raw)}: kolumny {named} oznaczają to samo "
+                f"(„{title.get(target, target)}”); wczytano kolumnę "
+                f"{column_letter(positions[target])}, pozostałe są puste"
+            )
     if not clashes:
-        return None
-    return Rejection(
-        "; ".join(clashes) + " – nie wiadomo, którą wczytać, więc arkusz nie został wczytany",
+        return _Claims(positions, tuple(notes))
+    return _Claims({}, rejection=Rejection(
+        "; ".join(clashes) + " – w więcej niż jednej z nich są dane i nie wiadomo, którą "
+        "wczytać, więc arkusz nie został wczytany",
         "Zostaw jedną z tych kolumn: usuń drugą albo zmień jej nagłówek na taki, którego "
         "program nie rozpozna (np. dopisz „– uwagi”), i zaimportuj plik ponownie.",
-    )
+    ))
 
 
 def _map_long(raw: RawSheet, table: str) -> MappingResult:
@@ -158,10 +184,10 @@ def _map_long(raw: RawSheet, table: str) -> MappingResult:
                 skipped.append(header)
             continue
         claimed.setdefault(column, []).append(position)
-    duplicated = _duplicated(raw, claimed, HEADERS[table])
-    if duplicated is not None:
-        return MappingResult(rejection=duplicated)
-    positions = {column: places[0] for column, places in claimed.items()}
+    settled = _settle_duplicates(raw, claimed, HEADERS[table])
+    if settled.rejection is not None:
+        return MappingResult(rejection=settled.rejection)
+    positions = settled.positions
     columns = [c for c in HEADERS[table] if c in positions]
     cells = pd.DataFrame(
         {c: raw.rows[positions[c]].tolist() for c in columns}, columns=columns, dtype=object
@@ -174,7 +200,7 @@ def _map_long(raw: RawSheet, table: str) -> MappingResult:
     missing = {c: HEADERS[table][c] for c in HEADERS[table] if c not in positions}
     mapped = MappedSheet(table, raw.path.name, raw.sheet, cells, rows, headers, raw.detection,
                          missing, _stray_values(raw, keep))
-    return MappingResult(sheets=(mapped,), notes=_skipped_note(raw, skipped))
+    return MappingResult(sheets=(mapped,), notes=settled.notes + _skipped_note(raw, skipped))
 
 
 def _blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -235,10 +261,12 @@ def _map_wide(raw: RawSheet, items: Mapping[int, str], catalogue: SurveyCatalogu
         else:
             skipped.append(header)
     titles = {**HEADERS["survey_responses"], **HEADERS["cooperation_survey"]}
-    duplicated = _duplicated(raw, {**claimed, **meta_claimed}, titles)
-    if duplicated is not None:
-        return MappingResult(rejection=duplicated)
-    meta = {column: places[0] for column, places in meta_claimed.items()}
+    settled = _settle_duplicates(raw, {**claimed, **meta_claimed}, titles)
+    if settled.rejection is not None:
+        return MappingResult(rejection=settled.rejection)
+    items = dict(sorted((settled.positions[f"pytanie {item}"], item)
+                        for item in dict.fromkeys(items.values())))
+    meta = {column: settled.positions[column] for column in meta_claimed}
     respondent = _respondent_position(raw.headers, meta)
     if respondent is None:
         return MappingResult(rejection=Rejection(
@@ -263,7 +291,7 @@ def _map_wide(raw: RawSheet, items: Mapping[int, str], catalogue: SurveyCatalogu
         sheets.append(_comments(raw, base, meta, comment, items, catalogue))
     unknown = [h for h in skipped if _looks_like_item(h)]
     return MappingResult(sheets=tuple(s for s in sheets if len(s.cells)),
-                         notes=_unknown_items_note(raw, unknown)
+                         notes=settled.notes + _unknown_items_note(raw, unknown)
                          + _skipped_note(raw, [h for h in skipped if h not in unknown]))
 
 
