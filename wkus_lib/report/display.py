@@ -138,11 +138,15 @@ FINDINGS_CLASS: Final = "findings"
 
 
 def show_findings(items: Sequence[str], title: str | None = None, level: int = 3) -> None:
-    """Findings as a list kept together on one page, under an optional heading.
+    """Findings as a list; with a heading, kept together with it on one page.
 
     Every report kind shows its findings through this, so they are one
     ``<ul class="findings">`` whatever the kind.
     """
     listed = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-    heading = f"<h{level}>{html.escape(title)}</h{level}>" if title else ""
-    show_html(f'<div class="wkus-keep">{heading}<ul class="{FINDINGS_CLASS}">{listed}</ul></div>')
+    findings = f'<ul class="{FINDINGS_CLASS}">{listed}</ul>'
+    if title is None:
+        # Without a heading the list may continue on the next page, like the text around it.
+        show_html(findings)
+        return
+    show_html(f'<div class="wkus-keep"><h{level}>{html.escape(title)}</h{level}>{findings}</div>')
