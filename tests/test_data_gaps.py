@@ -58,3 +58,11 @@ def test_an_asked_year_or_area_without_data_is_named(store: Store) -> None:
     assert lines[0].startswith("brak danych: rok 2031 (Boćki, 2003042)")
     assert "2019–2025" in lines[0]
     assert len(lines) == 2 and "Promocja" in lines[1]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from wkus_lib import data_gaps as module
+
+    assert doctest.testmod(module, raise_on_error=True).failed == 0

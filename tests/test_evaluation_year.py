@@ -140,3 +140,11 @@ def test_contract_years_expand_and_clip() -> None:
                                          _contract("k2", 2026, 2028)]), 2024)
     assert list(zip(frame["contract_id"], frame["year"], strict=True)) == [
         ("k1", 2022), ("k1", 2023), ("k1", 2024), ("k2", 2026)]
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from wkus_lib import evaluation_year as module
+
+    assert doctest.testmod(module, raise_on_error=True).failed == 0
