@@ -733,13 +733,15 @@ def test_valid_utf8_with_cyrillic_and_arrow_stays_utf8(tmp_path: Path) -> None:
     assert not any("UTF-8" in note for note in sheet.notes)
 
 
-@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+@pytest.mark.parametrize(("bom", "newline"), [(b"", "\n"), (codecs.BOM_UTF8, "\r\n"),
+                                             (b"", "\r")])
 def test_file_mixing_utf8_and_windows_1250_lines_is_refused_naming_the_line(
-    tmp_path: Path, bom: bytes
+    tmp_path: Path, bom: bytes, newline: str
 ) -> None:
-    data = (bom + f"{SURVEY_HEADER}\nU-1;2002063;Zajęcia świetlicowe;2023\n".encode()
-            + "U-2;2002063;Opieka wytchnieniowa źródło;2023\n".encode("cp1250")
-            + "U-3;2002063;Żłobek;2023\n".encode())
+    data = (bom + f"{SURVEY_HEADER}{newline}U-1;2002063;Zajęcia świetlicowe;2023{newline}"
+            .encode()
+            + f"U-2;2002063;Opieka wytchnieniowa źródło;2023{newline}".encode("cp1250")
+            + f"U-3;2002063;Żłobek;2023{newline}".encode())
     path = _write(tmp_path, "umowy.csv", data)
 
     with pytest.raises(InputError, match="łączy dwa kodowania") as caught:

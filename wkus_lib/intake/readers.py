@@ -106,6 +106,7 @@ _IMPLAUSIBLE: Final = re.compile(
 _UTF8_EVIDENCE_BYTES: Final = re.compile(rb"[\xc2-\xc5][\x80-\xbf]|\xe2[\x80-\x87][\x80-\xbf]")
 """UTF-8 of U+0080–U+017F (Latin-1, Latin Extended-A: Polish letters) and U+2000–U+21FF
 („ ” – … →): sequences a Windows-1250 text almost never forms by accident."""
+_BYTE_LINE_BREAK: Final = re.compile(rb"\r\n|\r|\n")
 _WORD_BOUNDS: Final = (" ", ";", ",", "\t", "\r")
 _POLISH_LETTERS: Final = frozenset("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
 _POLISH_LETTER: Final = re.compile(f"[{''.join(sorted(_POLISH_LETTERS))}]")
@@ -414,10 +415,11 @@ def detect_encoding(raw: bytes, label: str) -> str:
 
 
 def _line_at(raw: bytes, position: int) -> tuple[int, bytes]:
-    """Number (from 1) and bytes of the line holding byte ``position``."""
-    start = raw.rfind(b"\n", 0, position) + 1
-    end = raw.find(b"\n", position)
-    return raw.count(b"\n", 0, position) + 1, raw[start: len(raw) if end < 0 else end]
+    """Number (from 1) and bytes of the line holding byte ``position`` (CR, LF or CRLF)."""
+    start = max(raw.rfind(b"\n", 0, position), raw.rfind(b"\r", 0, position)) + 1
+    ends = [i for mark in (b"\r", b"\n") if (i := raw.find(mark, position)) >= 0]
+    number = len(_BYTE_LINE_BREAK.findall(raw, 0, start)) + 1
+    return number, raw[start:min(ends, default=len(raw))]
 
 
 def _first_utf8_text_line(raw: bytes) -> int | None:
@@ -486,14 +488,15 @@ def _polish_single_byte_encoding(raw: bytes) -> str:
 def _utf8_doubt_note(raw: bytes, text: str) -> tuple[str, ...]:
     """A note when a valid UTF-8 file has a line that reads as Polish only in Windows-1250.
 
-    The file is read as UTF-8 (its bytes are valid UTF-8); the note shows the first
-    line whose UTF-8 reading has odd letters and no Polish one while its single-byte
-    reading has Polish letters and nothing else beyond ASCII but Polish punctuation, so a short Windows-1250 file valid as UTF-8 by
-    accident („WSPÓŁ” = „WSPӣ”) is never garbled without a word.
+    The file is read as UTF-8 (its bytes are valid UTF-8); the note shows the word
+    of the first line whose UTF-8 reading has odd letters and no Polish one while its
+    single-byte reading has Polish letters and, beyond ASCII, only Polish punctuation:
+    a short Windows-1250 file valid as UTF-8 by accident („WSPÓŁ” = „WSPӣ”) is never
+    garbled without a word.
     """
     if text.isascii() or not _IMPLAUSIBLE.search(text):
         return ()
-    for number, line in enumerate(raw.split(b"\n"), start=1):
+    for number, line in enumerate(_BYTE_LINE_BREAK.split(raw), start=1):
         as_utf8 = line.decode("utf-8")
         if not _IMPLAUSIBLE.search(as_utf8) or _POLISH_LETTER.search(as_utf8):
             continue
