@@ -114,7 +114,8 @@ def test_invisible_marks_are_removed_from_ids_so_tables_join_and_the_report_says
     assert report.added == {"contracts": 1, "finance": 2}, report.to_text()
     text = report.to_text()
     assert "usunięto niewidoczne znaki U+200E (znak kierunku pisania (LRM)), U+200F" in text
-    assert "kolumnie „Numer umowy” (wiersze 2)" in text
+    assert "kolumnie „Numer umowy” (wiersz 2)" in text
+    assert "kolumnie „Numer umowy” (wiersze 2, 3)" in text  # the finance file
     assert "U+200B (spacja o zerowej szerokości)" in text and "„Kod TERYT gminy”" in text
     assert "U+00A0 (twarda spacja), U+FEFF (znacznik BOM)" in text
     tables = read_store(tmp_path / "store").tables()

@@ -408,7 +408,7 @@ def _clean_identifiers(mapped: MappedSheet) -> tuple[MappedSheet, tuple[str, ...
         header = mapped.headers[column].iloc[int(positions[0])]
         notes.append(
             f"{where}: usunięto niewidoczne znaki {names} z identyfikatorów w kolumnie "
-            f"„{header}” (wiersze {shown}); bez tego nie połączyłyby się z tymi samymi "
+            f"„{header}” ({'wiersz' if len(rows) == 1 else 'wiersze'} {shown}); bez tego nie połączyłyby się z tymi samymi "
             "identyfikatorami w innych tabelach"
         )
         if cells is mapped.cells:
