@@ -53,6 +53,8 @@ def _teryt(value: object) -> object:
         ("2002063 Sokółka", "kod i nazwa nie pasują"),
         ("201011", "ma 6 cyfr zamiast 7"),
         ("20020631", "ma 8 cyfr zamiast 7"),
+        ("2002", "ma 4 cyfry zamiast 7"),
+        ("٢٠٠٢٠٦٣", "kod to dokładnie 7 cyfr"),  # digits, but not the ones codes are written in
         ("2099991", "nie ma w rejestrze gmin"),
         ("Bolesławiec", "oznacza 3 gminy"),
     ],

@@ -188,9 +188,9 @@ def _teryt(text: str) -> str:
     not exactly 7 digits, a code missing from the registry, or a code followed by
     another gmina's name is a problem.
     """
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         if len(text) != 7:
-            raise CellError(f"„{text}” nie jest kodem TERYT gminy: ma {len(text)} cyfr "
+            raise CellError(f"„{text}” nie jest kodem TERYT gminy: ma {_digits(len(text))} "
                             "zamiast 7", TERYT_HINT)
         if text not in _registry():
             raise CellError(
@@ -213,6 +213,14 @@ def _teryt(text: str) -> str:
             "Wpisz 7-cyfrowy kod TERYT gminy (np. 2002063), jej nazwę albo kod i nazwę tej "
             "samej gminy (np. „2002063 Łapy”).",
         ) from None
+
+
+def _digits(count: int) -> str:
+    if count == 1:
+        return "1 cyfrę"
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return f"{count} cyfry"
+    return f"{count} cyfr"
 
 
 def is_empty(value: object) -> bool:
