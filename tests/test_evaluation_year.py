@@ -148,3 +148,18 @@ def test_docstring_examples() -> None:
     from wkus_lib import evaluation_year as module
 
     assert doctest.testmod(module, raise_on_error=True).failed == 0
+
+
+def test_the_note_follows_the_report_language() -> None:
+    from wkus_lib.i18n import set_language
+
+    late = EvaluationYear(2025, 2024, (TABLE_LABELS["results"], TABLE_LABELS["finance"]))
+    try:
+        set_language("en")
+        note = late.note()
+    finally:
+        set_language("pl")
+    assert note == ("The organisation's report for 2025 is missing (missing: results, "
+                    "financial report (costs)) — baselines and budgets are computed from "
+                    "2024, the last complete year. Add the report and import again.")
+    assert (late.note() or "").startswith("Brak sprawozdania organizacji za 2025 r.")

@@ -14,25 +14,27 @@ from typing import Final
 
 import pandas as pd
 
+from wkus_lib.i18n import N_
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store
 
 TABLE_LABELS: Final[dict[str, str]] = {
-    "contracts": "umowy",
-    "finance": "sprawozdanie finansowe (koszty)",
-    "contributions": "wkład osobowy i rzeczowy",
-    "results": "rezultaty",
-    "beneficiaries": "odbiorcy i kadra",
-    "needs": "diagnoza potrzeb",
-    "procedure_costs": "koszty procedury konkursowej",
-    "survey_responses": "ankiety usługowe (klient, personel, samoocena)",
-    "survey_comments": "wypowiedzi z ankiet",
-    "standard_checklist": "lista kontrolna standardu usługi",
-    "cooperation_checklist": "lista kontrolna współpracy",
-    "cooperation_survey": "ankieta współpracy",
+    "contracts": N_("umowy"),
+    "finance": N_("sprawozdanie finansowe (koszty)"),
+    "contributions": N_("wkład osobowy i rzeczowy"),
+    "results": N_("rezultaty"),
+    "beneficiaries": N_("odbiorcy i kadra"),
+    "needs": N_("diagnoza potrzeb"),
+    "procedure_costs": N_("koszty procedury konkursowej"),
+    "survey_responses": N_("ankiety usługowe (klient, personel, samoocena)"),
+    "survey_comments": N_("wypowiedzi z ankiet"),
+    "standard_checklist": N_("lista kontrolna standardu usługi"),
+    "cooperation_checklist": N_("lista kontrolna współpracy"),
+    "cooperation_survey": N_("ankieta współpracy"),
 }
-"""Polish names of the store's tables, as messages about missing data name them."""
+"""Polish names of the store's tables, as messages about missing data name them
+(marked for translation: reports show them through :func:`wkus_lib.i18n._`)."""
 
 GAP_PREFIX: Final = "brak danych"
 

@@ -31,6 +31,7 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.data_gaps import TABLE_LABELS
+from wkus_lib.i18n import _
 from wkus_lib.store import Store
 
 REPORT_TABLES: Final = ("finance", "results", "beneficiaries")
@@ -54,7 +55,8 @@ class EvaluationYear:
     missing: tuple[str, ...]
 
     def note(self) -> str | None:
-        """A Polish sentence for reports when the evaluation year is not complete.
+        """A sentence for reports when the evaluation year is not complete, in the
+        language of :func:`wkus_lib.i18n.set_language` (Polish by default).
 
         >>> EvaluationYear(2025, 2024, ("rezultaty",)).note()  # doctest: +ELLIPSIS
         'Brak sprawozdania organizacji za 2025 r. (brak: rezultaty) — linie bazowe i budżety ...'
@@ -64,17 +66,18 @@ class EvaluationYear:
         if self.year is None or self.complete_year == self.year:
             return None
         if self.missing == (NO_CONTRACT,):
-            gap = f"Brak umów w obszarze w {self.year} r. (są tylko inne dane)"
-            fix = "Dodaj umowy i sprawozdania organizacji i zaimportuj ponownie."
+            gap = _("Brak umów w obszarze w {year} r. (są tylko inne dane)").format(
+                year=self.year)
+            fix = _("Dodaj umowy i sprawozdania organizacji i zaimportuj ponownie.")
         else:
-            gap = (f"Brak sprawozdania organizacji za {self.year} r. "
-                   f"(brak: {', '.join(self.missing)})")
-            fix = "Dodaj sprawozdanie i zaimportuj ponownie."
+            gap = _("Brak sprawozdania organizacji za {year} r. (brak: {missing})").format(
+                year=self.year, missing=", ".join(_(label) for label in self.missing))
+            fix = _("Dodaj sprawozdanie i zaimportuj ponownie.")
         if self.complete_year is None:
-            return (f"{gap}; żaden wcześniejszy rok nie ma pełnego sprawozdania — linii "
-                    f"bazowych nie da się policzyć. {fix}")
-        return (f"{gap} — linie bazowe i budżety liczone z roku {self.complete_year}, "
-                f"ostatniego pełnego. {fix}")
+            return _("{gap}; żaden wcześniejszy rok nie ma pełnego sprawozdania — linii "
+                     "bazowych nie da się policzyć. {fix}").format(gap=gap, fix=fix)
+        return _("{gap} — linie bazowe i budżety liczone z roku {complete}, ostatniego "
+                 "pełnego. {fix}").format(gap=gap, complete=self.complete_year, fix=fix)
 
 
 def evaluation_year(store: Store, teryt: str, area: str, *,
