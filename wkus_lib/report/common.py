@@ -29,7 +29,7 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import REPORT_TABLES, SOURCES, data_sources, missing_markdown
-from wkus_lib.report.stage_fit import stage_mismatch
+from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.report_outputs import SYNTHETIC_BANNER
 from wkus_lib.store import Store
 from wkus_lib.style import STATUS_LABELS, format_number
@@ -131,6 +131,8 @@ def show_scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = Non
                    year: int | None = None) -> None:
     """The summary scorecard with traffic lights as text labels, not colour alone."""
     card = scorecard(ctx, indicator_ids, year=year)
+    if card.empty and skip_section(ctx):
+        return
     if card.empty:
         tables = REPORT_TABLES.get(str(ctx.stage), ())
         show_text(missing_markdown(_("wskaźniki za {year} r.").format(

@@ -60,7 +60,7 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
-from wkus_lib.report.stage_fit import stage_mismatch
+from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.style import format_number
 
 BASELINE_YEARS: Final = 3
@@ -563,6 +563,8 @@ def show_summary(ctx: ReportContext, horizon: int = 4) -> None:
 def show_needs(ctx: ReportContext) -> None:
     """Diagnoza potrzeb: people in need, clients served, coverage (Q2C) by year."""
     show_heading(_("Diagnoza potrzeb"))
+    if skip_section(ctx):
+        return
     table = needs_table(ctx)
     if table.empty:
         show_text(missing_markdown(_("odbiorcy usługi i koszty w latach dotacji"),
@@ -607,6 +609,8 @@ def baseline_table(ctx: ReportContext) -> pd.DataFrame:
 def show_baseline(ctx: ReportContext) -> None:
     """The annual-grant baseline: E1, Q3R, Q1 (n, interval; small groups hidden), E3 by year."""
     show_heading(_("Punkt odniesienia: lata dotacji rocznych"))
+    if skip_section(ctx):
+        return
     table = baseline_table(ctx)
     if table.empty:
         show_text(missing_markdown(_("lata dotacji rocznych do {year} r.").format(
@@ -688,6 +692,8 @@ def show_baseline_summary(ctx: ReportContext) -> None:
 def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
     """Cost of the service over the horizon: in-house, yearly grants, one multi-year contract."""
     show_heading(_("Koszt usługi w horyzoncie {h} lat").format(h=horizon))
+    if skip_section(ctx):
+        return
     table, basis = horizon_table(ctx, horizon)
     if pd.isna(basis.clients) or pd.isna(basis.grant_unit_cost):
         show_text(missing_markdown(_("koszty i odbiorcy z lat dotacji rocznych (porównania "
@@ -790,6 +796,8 @@ def show_proposed_indicators(ctx: ReportContext) -> None:
     ex-post evaluation computes are marked.
     """
     show_heading(_("Proponowane wskaźniki i wartości docelowe kontraktu"))
+    if skip_section(ctx):
+        return
     show_text(_("Wskaźniki z katalogu, które ocena bieżąca i końcowa policzą dla kontraktu. Cele "
                 "i progi są domyślne: gmina może je zmienić w katalogu przed ogłoszeniem "
                 "konkursu. Wartość bazowa to wynik obszaru w {year} r. Progi: wartość, od której "

@@ -45,7 +45,7 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
-from wkus_lib.report.stage_fit import stage_mismatch
+from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.style import format_number
 
 QUALITY_SCORES = ("Q1", "Q2", "Q3", "Q4")
@@ -145,6 +145,8 @@ def _capital(text: str) -> str:
 def show_quality(ctx: ReportContext) -> None:
     """Jakość: Q1–Q4 survey scores with n and 95 % intervals, small cells suppressed."""
     show_heading(_("Jakość usługi"))
+    if skip_section(ctx):
+        return
     show_text(_("Wyniki ankiet w skali 0–100 (przeliczenie odpowiedzi 1–5). Przy każdym wyniku "
                 "podajemy liczbę odpowiedzi (n) i 95% przedział ufności. Wyniki z mniej niż "
                 "{threshold} odpowiedzi są ukryte, aby chronić dane klientów.").format(
@@ -182,6 +184,8 @@ def show_quality(ctx: ReportContext) -> None:
 def show_efficiency(ctx: ReportContext) -> None:
     """Efektywność: unit cost and budget execution by year, coloured by contract mode."""
     show_heading(_("Efektywność"))
+    if skip_section(ctx):
+        return
     show_text(_("Koszt jednostkowy to całkowity koszt zadania podzielony przez liczbę odbiorców. "
                 "Kolor punktu pokazuje, czy w danym roku usługę finansowano dotacją roczną, czy "
                 "kontraktem wieloletnim."))
@@ -213,6 +217,8 @@ def show_efficiency(ctx: ReportContext) -> None:
 def show_multi_year_vs_annual(ctx: ReportContext) -> None:
     """E9/E9R: the contract period against the annual-grant baseline (and comparison areas)."""
     show_heading(_("Kontrakt wieloletni a dotacje roczne"))
+    if skip_section(ctx):
+        return
     details = comparison(ctx)
     if details is None:
         show_text(missing_markdown(_("lata dotacji rocznych przed kontraktem z kosztami i "

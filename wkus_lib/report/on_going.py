@@ -61,7 +61,7 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
-from wkus_lib.report.stage_fit import stage_mismatch
+from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.style import STATUS_LABELS, Status, format_number
 
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
@@ -516,6 +516,8 @@ def _capital(text: str) -> str:
 def show_results(ctx: ReportContext) -> None:
     """Results against targets cumulatively (narastająco) since the contract start."""
     show_heading(_("Rezultaty narastająco"))
+    if skip_section(ctx):
+        return
     results = contract_results(ctx)
     if results.empty:
         show_text(missing_markdown(_("rezultaty kontraktu"), "results", year=ctx.year))
@@ -563,6 +565,8 @@ def show_results(ctx: ReportContext) -> None:
 def show_budget(ctx: ReportContext) -> None:
     """Budget execution (E3) this year and cumulatively since the contract start."""
     show_heading(_("Wykonanie budżetu"))
+    if skip_section(ctx):
+        return
     budget = contract_budget(ctx)
     if budget.empty:
         show_text(missing_markdown(_("koszty kontraktu"), "finance", year=ctx.year))
@@ -594,6 +598,8 @@ def show_budget(ctx: ReportContext) -> None:
 def show_surveys(ctx: ReportContext) -> None:
     """The year's client survey scores Q1–Q4 (and TRI) with n and intervals; small cells hidden."""
     show_heading(_("Ankiety roku {year}").format(year=ctx.year))
+    if skip_section(ctx):
+        return
     show_text(_("Wyniki ankiet w skali 0–100 (przeliczenie odpowiedzi 1–5), z liczbą odpowiedzi "
                 "(n) i 95% przedziałem ufności. Wyniki z mniej niż {threshold} odpowiedzi są "
                 "ukryte, aby chronić dane klientów.").format(threshold=ctx.threshold))
@@ -643,6 +649,8 @@ def show_surveys(ctx: ReportContext) -> None:
 def show_warnings(ctx: ReportContext) -> None:
     """Every early-warning rule with what the data show and whether it fired."""
     show_heading(_("Wczesne ostrzeżenia: reguły"))
+    if skip_section(ctx):
+        return
     show_text(_("Każda reguła jest stała i jawna; ostrzeżenie nie jest oceną, lecz sygnałem do "
                 "rozmowy z realizatorem. Wartość ukryta lub brak danych nie uruchamia "
                 "ostrzeżenia."))
@@ -752,6 +760,8 @@ def quality_rules(ctx: ReportContext) -> list[str]:
 def show_data_quality(ctx: ReportContext) -> None:
     """Data quality before results: the scorecard of the area's year, problems first."""
     show_heading(_("Jakość danych"))
+    if skip_section(ctx):
+        return
     rows = area_quality(ctx)
     if rows.empty:
         show_text(missing_markdown(_("dane do kontroli jakości w {year} r.").format(

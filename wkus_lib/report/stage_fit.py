@@ -12,8 +12,9 @@ be evaluated:
   year other than the one its contract ended in (still running, or ended
   earlier: the ex-post evaluation is made for the contract's last year).
 
-Such a report still shows its data (and names what is missing), but gives no
-findings, recommendation or decision checklist: the title page says why.
+Such a report says why on its title page and in place of each section
+(:func:`skip_section`): no findings, recommendation or decision checklist;
+its appendix still lists the data it found.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 
 from wkus_lib.i18n import _
 from wkus_lib.report.context import ReportContext, area_contracts, area_name, per_report
+from wkus_lib.report.display import show_text
 
 MULTI_YEAR = "multi_year"
 
@@ -79,3 +81,16 @@ def stage_mismatch(ctx: ReportContext) -> str | None:
     if ctx.area is None:
         return None
     return mismatch_text(str(ctx.stage), area_name(ctx.area), ctx.year, area_contracts(ctx))
+
+
+def skip_section(ctx: ReportContext) -> bool:
+    """In a report whose stage does not fit, say so in place of a section; True if skipped.
+
+    The section's data would be those of another stage (or none), so it is
+    left out rather than shown as "missing".
+    """
+    if stage_mismatch(ctx) is None:
+        return False
+    show_text(_("_Sekcja pominięta: ten raport nie może ocenić wybranego obszaru i roku "
+                "(powód na stronie tytułowej)._"))
+    return True
