@@ -270,10 +270,15 @@ def funds_basis_text(lines: Sequence[FundsLine], base: int) -> str:
     if all(line.basis_year == base and line.complete for line in lines):
         return (f"Propozycja przyjmuje dla każdego obszaru dotację wypłaconą w {base} r., "
                 f"w cenach z {base} r.")
-    return ("Propozycja przyjmuje dla każdego obszaru dotację wypłaconą w ostatnim roku "
+    text = ("Propozycja przyjmuje dla każdego obszaru dotację wypłaconą w ostatnim roku "
             f"z pełnym sprawozdaniem organizacji (do {base} r.; rok podano w tabeli, gdy "
-            "jest wcześniejszy), a gdy takiego roku nie ma — w ostatnim roku z kosztami, "
-            f"w cenach tego roku; obszar bez kosztów uzupełnia urząd ({PLACEHOLDER})")
+            "jest wcześniejszy), w cenach tego roku")
+    if any(line.basis_year is not None and not line.complete for line in lines):
+        text += ("; obszar bez pełnego sprawozdania — dotację z ostatniego roku z kosztami "
+                 "(oznaczoną w tabeli)")
+    if any(line.basis_year is None for line in lines):
+        text += f"; obszar bez kosztów uzupełnia urząd ({PLACEHOLDER})"
+    return text
 
 
 def _grants_by_area_year(evaluation: Evaluation) -> pd.DataFrame:

@@ -56,8 +56,9 @@ def funds_tables(evaluation: Evaluation, lines: Sequence[FundsLine],
     base = evaluation.base_year
     history = grant_history(evaluation)
     past = Table(
-        caption=f"Dotacje gminy dla organizacji w latach {int(history['year'].min())}–{base} "
-                "(podstawa propozycji)" if len(history) else "Dotacje gminy dla organizacji",
+        caption=f"Dotacje gminy dla organizacji w latach {int(history['year'].min())}–"
+                f"{int(history['year'].max())} (podstawa propozycji)" if len(history)
+                else "Dotacje gminy dla organizacji",
         header=("Rok", "Plan [zł]", "Wykonanie [zł]", "Liczba umów"),
         rows=tuple(
             (str(year), format_money(planned), format_money(actual), format_number(count, 0))
@@ -83,12 +84,19 @@ def funds_tables(evaluation: Evaluation, lines: Sequence[FundsLine],
         proposal_rows.append(("Razem", "", "", PLACEHOLDER, PLACEHOLDER))
     proposal = Table(
         caption=f"Proponowane środki na lata {first_year}–{last_year} według obszarów",
-        header=("Obszar", f"Wykonanie {base} [zł]", f"Średnio {base - 2}–{base} [zł]",
+        header=("Obszar", *_basis_headers(lines, base),
                 "Propozycja na rok [zł]", f"Razem {first_year}–{last_year} [zł]"),
         rows=tuple(proposal_rows),
         widths=(0.32, 0.17, 0.17, 0.17, 0.17), numeric=frozenset({1, 2, 3, 4}),
     )
     return past, proposal
+
+
+def _basis_headers(lines: Sequence[FundsLine], base: int) -> tuple[str, str]:
+    """``Wykonanie 2025``, ``Średnio 2023–2025``; in words when areas use different years."""
+    if all(line.basis_year == base and line.complete for line in lines):
+        return f"Wykonanie {base} [zł]", f"Średnio {base - 2}–{base} [zł]"
+    return "Wykonanie w roku podstawy [zł]", "Średnio z 3 lat do roku podstawy [zł]"
 
 
 def _basis_grant_text(line: FundsLine, base: int) -> str:
