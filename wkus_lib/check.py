@@ -3,9 +3,11 @@
 The scorecard itself is :func:`wkus_lib.metrics.data_quality.data_quality_scorecard`;
 this module chooses the gminy and years, prints one block per gmina × area ×
 year (blocks with problems first, then those with remarks; blocks without
-remarks are only counted) and writes the optional file. Exit status: 0 when
-no check is a "problem", 1 otherwise, 2 for a bad argument (unknown gmina,
-missing store, unknown file type).
+remarks are only counted), then the missing data (tables a gmina has no rows
+in, NGO reports missing for an area's evaluation year, an asked year without
+data: :mod:`wkus_lib.data_gaps`) and writes the optional file. Exit status: 0
+when no check is a "problem" and nothing is missing, 1 otherwise, 2 for a bad
+argument (unknown gmina, missing store, unknown file type).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Writes ``<out>/<teryt>-<slug>/program_wspolpracy_<first>-<last>.docx`` and
 ``.html`` (see :mod:`wkus_lib.program`). A bad gmina or year range stops with
-a Polish message and exit status 2 before any data are read.
+a Polish message and exit status 2 before any data are read. A draft written
+from partial data (tables without the gmina's rows, areas read from an earlier
+complete year) names what is missing on stderr and exits with status 1.
 """
 
 from __future__ import annotations
