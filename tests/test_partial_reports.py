@@ -178,7 +178,7 @@ def test_real_notebooks_render_contracts_and_costs_only_for_a_gmina_outside_the_
     assert kinds <= {part for name in pages for part in Path(name).parts}, sorted(pages)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     statuses = {stem: entry["status"] for stem, entry in manifest["reports"].items()}
-    assert len(statuses) >= 6 and set(statuses.values()) == {"ok"}, statuses
+    assert len(statuses) == len(kinds) and set(statuses.values()) == {"ok"}, statuses
     for name, page in pages.items():
         shown = visible_text(page)
         assert "Traceback" not in shown and not re.search(r"\w+(Error|Exception)\b", shown), name
