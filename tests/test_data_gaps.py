@@ -66,3 +66,14 @@ def test_docstring_examples() -> None:
     from wkus_lib import data_gaps as module
 
     assert doctest.testmod(module, raise_on_error=True).failed == 0
+
+
+def test_a_table_missing_in_many_gminy_is_one_line(store: Store) -> None:
+    codes = sorted(store.contracts["teryt"].unique())
+    assert len(codes) > 6
+    bare = dataclasses.replace(store, cooperation_survey=empty_table("cooperation_survey"))
+    lines = gmina_gaps(bare, codes, {})
+    word = "gminy" if len(codes) % 10 in (2, 3, 4) and len(codes) % 100 not in (12, 13, 14) \
+        else "gmin"
+    assert lines == [gap_message("cooperation_survey",
+                                 f"{len(codes)} {word}: {'; '.join(codes[:3])} i inne")]

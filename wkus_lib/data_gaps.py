@@ -88,16 +88,34 @@ def _keyed_tables(store: Store) -> dict[str, pd.DataFrame]:
     return keyed
 
 
+MANY_GMINY: Final = 5
+"""Above this many gminy missing the same table, one line names the count and a few."""
+
+
 def gmina_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str]) -> list[str]:
     """:func:`gap_message` for every table each gmina of ``teryt`` has no rows in,
     the gmina named ``Name, teryt`` (``names``: teryt → name; the code alone otherwise).
 
-    One pass per table, not per gmina: the whole country's store stays fast."""
+    A table missing in more than :data:`MANY_GMINY` gminy gets one line with their
+    number and the first three, so a national store does not print thousands of
+    lines. One pass per table, not per gmina: the whole country's store stays fast."""
+    from wkus_lib.domain import _gminy_word  # the one Polish plural of „gmina”
+
     present = {name: set(frame["teryt"].unique()) for name, frame in _keyed_tables(store).items()}
+    codes = list(teryt)
+    where = {code: f"{names[code]}, {code}" if code in names else code for code in codes}
+    absent = {name: [code for code in codes if code not in present[name]] for name in TABLES}
+    many = {name for name, missing in absent.items() if len(missing) > MANY_GMINY}
     lines = []
-    for code in teryt:
-        where = f"{names[code]}, {code}" if code in names else code
-        lines += gap_messages([name for name in TABLES if code not in present[name]], where)
+    for code in codes:
+        lines += gap_messages([name for name in TABLES
+                               if name not in many and code not in present[name]], where[code])
+    for name in TABLES:
+        if name in many:
+            missing = absent[name]
+            shown = "; ".join(where[code] for code in missing[:3])
+            count = len(missing)
+            lines.append(gap_message(name, f"{count} {_gminy_word(count)}: {shown} i inne"))
     return lines
 
 
