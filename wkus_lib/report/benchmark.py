@@ -50,7 +50,9 @@ from wkus_lib.report.context import (
     area_name,
     format_indicator_value,
     indicator_name,
+    indicators_up_to,
     interval_text,
+    store_up_to,
 )
 from wkus_lib.report.display import (
     display_table,
@@ -262,7 +264,8 @@ def open_benchmark(
     """Load the whole store and the area's indicator table; set the figure style and language.
 
     ``store_dir`` is found by :func:`wkus_lib.locate.locate_store` (empty:
-    ``WKUS_STORE`` or the project's store).
+    ``WKUS_STORE`` or the project's store). Nothing dated after ``year`` is
+    read (:func:`wkus_lib.report.context.store_up_to`).
     """
     set_language(lang)
     apply_figure_style()
@@ -271,9 +274,9 @@ def open_benchmark(
     catalog = load_catalog()
     threshold = catalog.settings.suppression.threshold
     store_dir = locate_store(store_dir)
-    store = read_store(store_dir)
+    store = store_up_to(read_store(store_dir), year)
     inputs = IndicatorInputs(store, catalog, threshold)
-    table = indicator_table(inputs, areas=[area])
+    table = indicators_up_to(indicator_table(inputs, areas=[area]), year)
     registry = load_gminy()
     names = {str(t): registry[str(t)].name if str(t) in registry else str(t)
              for t in store.contracts["teryt"].unique()}
@@ -748,4 +751,4 @@ def show_appendix(bctx: BenchmarkContext) -> None:
     show_table(rules, _("Reguły, z których powstają wnioski"))
     show_data_sources(bctx.store, REPORT_TABLES["benchmark"], teryt=None, area=bctx.area,
                       year=bctx.year)
-    show_versions(bctx.store)
+    show_versions(bctx.store, bctx.store_dir)

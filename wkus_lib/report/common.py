@@ -6,9 +6,11 @@ import html
 import platform
 from collections.abc import Sequence
 from importlib.metadata import version
+from pathlib import Path
 
 import pandas as pd
 
+from wkus_lib.domain import REGISTRY_SOURCE
 from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.report.context import (
     ReportContext,
@@ -60,10 +62,12 @@ def synthetic_banner_html(store: Store) -> str:
     return f'<div class="synthetic-banner">{html.escape(text)}</div>'
 
 
-def show_versions(store: Store) -> None:
-    """Data source (the store hash) and software versions, for the methods appendix."""
+def show_versions(store: Store, store_dir: Path | None = None) -> None:
+    """Data sources (the store folder and version, the gmina register) and software versions."""
     versions = pd.DataFrame.from_records([
+        *([{_("Składnik"): _("magazyn danych"), _("Wersja"): str(store_dir)}] if store_dir else []),
         {_("Składnik"): _("skrót danych (SHA-256)"), _("Wersja"): store.data_hash},
+        {_("Składnik"): _("rejestr gmin"), _("Wersja"): REGISTRY_SOURCE},
         {_("Składnik"): "Python", _("Wersja"): platform.python_version()},
         *({_("Składnik"): name, _("Wersja"): version(name)}
           for name in ("wkus", "pandas", "matplotlib", "papermill", "nbconvert", "weasyprint")),
@@ -194,7 +198,7 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
         show_table(log, _("Rejestr ukrytych wartości (małe liczebności)"))
     show_data_sources(ctx.store, REPORT_TABLES.get(str(ctx.stage), tuple(SOURCES)),
                       teryt=ctx.gmina.teryt, area=ctx.area, year=ctx.year)
-    show_versions(ctx.store)
+    show_versions(ctx.store, ctx.store_dir)
 
 
 def show_data_sources(store: Store, tables: Sequence[str], *, teryt: str | None,
