@@ -406,7 +406,7 @@ def show_cooperation(ctx: ReportContext) -> None:
                 "W1–W6; luka percepcji WGAP to różnica ocen urzędników i organizacji na tych "
                 "samych pytaniach."))
     rows = cooperation_rows(ctx.indicators, ctx.year).set_index("indicator")
-    if rows.empty:
+    if not (rows["value"].notna() | rows["suppressed"].astype(bool)).any():
         show_text(missing_markdown(_("wskaźniki współpracy (W1–W6)"), "cooperation_checklist",
                                    "cooperation_survey", year=ctx.year))
         return
@@ -463,8 +463,8 @@ def show_cooperation_trend(ctx: ReportContext) -> None:
     show_heading(_("Współpraca w kolejnych latach"), level=3)
     coop = cooperation_rows(ctx.indicators)
     coop = coop[coop["year"] <= ctx.year]
-    index = coop[coop["indicator"] == "WC"][["year", "value"]]
-    if index.empty:
+    index = coop[(coop["indicator"] == "WC") & coop["value"].notna()][["year", "value"]]
+    if index.empty and not coop["suppressed"].astype(bool).any():
         show_text(missing_markdown(_("indeks współpracy (WC) w kolejnych latach"),
                                    "cooperation_checklist", "cooperation_survey"))
         return
