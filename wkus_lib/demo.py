@@ -112,8 +112,16 @@ import pyarrow as pa
 
 from wkus_lib.catalog import load_catalog
 from wkus_lib.domain import AREA_IDS, GMINA_TYPES, PILOT_TERYT, Gmina, load_gminy
+from wkus_lib.errors import InputError
 from wkus_lib.schemas import TABLES, YEAR_MAX, YEAR_MIN
-from wkus_lib.store import PROBLEM_COLUMNS, atomic_write_bytes, validate_table, write_store
+from wkus_lib.store import (
+    MANIFEST_NAME,
+    PROBLEM_COLUMNS,
+    atomic_write_bytes,
+    read_manifest,
+    validate_table,
+    write_store,
+)
 
 SYNTHETIC_MARK: Final = "DANE SYNTETYCZNE"
 MULTI_YEAR_START: Final = 2022
@@ -1662,6 +1670,21 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+def refuse_real_store(store_dir: Path) -> None:
+    """Demo data never replace a store holding imported (non-synthetic) rows."""
+    if not (store_dir / MANIFEST_NAME).exists():
+        return
+    manifest = read_manifest(store_dir)
+    rows = sum(int(entry.get("rows", 0)) for entry in manifest.get("tables", {}).values())
+    if not manifest.get("synthetic") and rows:
+        raise InputError(
+            f"magazyn zawiera zaimportowane dane (wierszy: {rows}), nie dane demonstracyjne",
+            file=str(store_dir / MANIFEST_NAME),
+            hint="Dane demonstracyjne zapisz w innym katalogu: "
+                 "wkus demo-data --store KATALOG (i --raw-dir KATALOG).",
+        )
+
+
 def write_demo(raw_dir: Path, store_dir: Path, *, seed: int) -> DemoSummary:
     """Write the demo: raw CSVs, Sopot's coded interview sheets and README.txt, then the store.
 
@@ -1670,6 +1693,7 @@ def write_demo(raw_dir: Path, store_dir: Path, *, seed: int) -> DemoSummary:
     """
     from wkus_lib.demo_interviews import coded_interview_sheets
 
+    refuse_real_store(store_dir)
     tables = generate_tables(seed)
     for name, frame in tables.items():
         atomic_write_bytes(raw_dir / f"{name}.csv", _csv_bytes(frame))
@@ -1689,7 +1713,7 @@ def write_demo(raw_dir: Path, store_dir: Path, *, seed: int) -> DemoSummary:
     atomic_write_bytes(store_dir / "problems.csv", _csv_bytes(problems))
     manifest = write_store(
         {name: o.valid for name, o in outcomes.items()}, store_dir, synthetic=True,
-        note=f"dane syntetyczne, seed {seed}",
+        note=f"dane syntetyczne, seed {seed}", fresh=True,
     )
     rows = {name: int(entry["rows"]) for name, entry in manifest["tables"].items()}
     return DemoSummary(seed=seed, raw_dir=raw_dir, store_dir=store_dir, rows=rows,

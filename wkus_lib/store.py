@@ -352,6 +352,7 @@ def _earlier_manifest(store_dir: Path) -> dict[str, Any]:
 def write_store(
     tables: Mapping[str, pd.DataFrame], store_dir: Path, *, synthetic: bool, note: str = "",
     extra: Mapping[str, bytes | None] | None = None, key_fingerprint: str | None = None,
+    fresh: bool = False,
 ) -> dict[str, Any]:
     """Commit a new version of the store: all tables, ``extra`` files, then the manifest.
 
@@ -359,14 +360,16 @@ def write_store(
     sorted by all their columns first so identical content gives identical
     bytes and hashes. Runs under :func:`store_lock`; the manifest rename is
     the commit. ``extra`` files and the pseudonym ``key_fingerprint`` of the
-    version being replaced are carried over unless given. Returns the manifest.
+    version being replaced are carried over unless given, or unless ``fresh``
+    (a new store replacing the old one whole, e.g. regenerated demo data: its
+    change log and key fingerprint no longer describe it). Returns the manifest.
     """
     unknown = set(tables) - set(TABLES)
     missing = set(TABLES) - set(tables)
     if unknown or missing:
         raise ValueError(f"tables unknown: {sorted(unknown)}, missing: {sorted(missing)}")
     with store_lock(store_dir):
-        earlier = _earlier_manifest(store_dir)
+        earlier = {} if fresh else _earlier_manifest(store_dir)
         entries: dict[str, dict[str, Any]] = {}
         for name in TABLES:
             frame = TABLES[name].validate(tables[name])
