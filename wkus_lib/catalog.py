@@ -156,6 +156,8 @@ class OutlierSettings(_Entry):
     threshold: float = Field(default=3.5, gt=0)
     iqr_factor: float = Field(default=1.5, ge=0)
     min_years: int = Field(default=4, ge=3)
+    min_change_pct: float = Field(default=10.0, ge=0)
+    """The minimum meaningful spread: a flag also needs |value − median| ≥ this % of the median."""
     indicators: tuple[NonEmpty, ...] = ("E1", "E1H", "E4")
 
 

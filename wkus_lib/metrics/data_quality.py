@@ -38,8 +38,12 @@ Checks (``check`` column; ``scope`` says which instrument, table or indicator):
   (default E1, E1H, E4, computed by :mod:`wkus_lib.indicators`) against the
   area's own years up to that year, by
   :func:`wkus_lib.metrics.outliers.robust_outlier_flags`; needs at least
-  ``outliers.min_years`` years. ``value`` is the modified z-score (``"mad"``)
-  or the value itself (``"iqr"``); an outlier is "uwaga" (check the report).
+  ``outliers.min_years`` years, and a flag also needs a difference from the
+  median of at least ``outliers.min_change_pct`` % of the median (a minimum
+  meaningful spread). ``value`` is the modified z-score (``"mad"``) or the
+  value itself (``"iqr"``); ``observed`` and ``reference`` are the year's
+  value and the median it is compared with (the numbers behind every flag,
+  NaN for other checks); an outlier is "uwaga" (check the report).
 
 Thresholds come from the catalogue (``settings.data_quality``); the scorecard
 holds counts of respondents, never answers. A gmina's scorecard built from
@@ -59,7 +63,12 @@ from wkus_lib.catalog import Catalog, DataQualitySettings, QualityBand
 from wkus_lib.domain import AREA_IDS
 from wkus_lib.errors import CatalogError
 from wkus_lib.indicators import INDICATOR_FUNCTIONS, UNIT_KEYS, IndicatorInputs
-from wkus_lib.metrics.outliers import modified_z_scores, robust_outlier_flags
+from wkus_lib.metrics.outliers import (
+    modified_z_scores,
+    relative_change_from_median,
+    robust_outlier_flags,
+)
+from wkus_lib.plural import plural
 from wkus_lib.schemas import SERVICE_INSTRUMENTS
 from wkus_lib.store import Store
 from wkus_lib.style import format_number
@@ -87,6 +96,7 @@ CHECK_UNITS: Final[dict[str, str]] = {
 }
 SCORECARD_COLUMNS: Final = (
     "teryt", "area", "year", "check", "scope", "value", "n", "status", "explanation",
+    "observed", "reference",
 )
 RESPONSE_KEYS: Final = ["teryt", "area", "year", "instrument"]
 
@@ -97,7 +107,8 @@ def _empty() -> pd.DataFrame:
         "year": pd.Series(dtype="int64"), "check": pd.Series(dtype="str"),
         "scope": pd.Series(dtype="str"), "value": pd.Series(dtype="float64"),
         "n": pd.Series(dtype="int64"), "status": pd.Series(dtype="str"),
-        "explanation": pd.Series(dtype="str"),
+        "explanation": pd.Series(dtype="str"), "observed": pd.Series(dtype="float64"),
+        "reference": pd.Series(dtype="float64"),
     })
 
 
@@ -120,7 +131,8 @@ def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records).reindex(columns=list(SCORECARD_COLUMNS))
     return frame.astype({"teryt": "str", "area": "str", "year": "int64", "check": "str",
                          "scope": "str", "value": "float64", "n": "int64", "status": "str",
-                         "explanation": "str"})
+                         "explanation": "str", "observed": "float64",
+                         "reference": "float64"})
 
 
 def status_above(value: float, band: QualityBand) -> QualityStatus:
@@ -394,13 +406,25 @@ def yearly_outliers(
     ``values`` has ``teryt``, ``area``, ``year`` and ``value`` (one indicator).
     A year is judged when the area has at least ``settings.outliers.min_years``
     years with a value up to it; ``value`` = modified z-score (method
-    ``"mad"``) or the indicator value (``"iqr"``), ``n`` = years compared;
-    ``label`` (default: ``indicator``) names the indicator in the explanation.
+    ``"mad"``) or the indicator value (``"iqr"``), ``n`` = years compared,
+    ``observed`` = the year's value, ``reference`` = the median of the years
+    compared; ``label`` (default: ``indicator``) names the indicator in the
+    explanation. A flag needs the statistical rule and a difference from the
+    median of at least ``settings.outliers.min_change_pct`` % of it.
 
     >>> frame = pd.DataFrame({"teryt": "2013023", "area": "sport",
     ...     "year": [2020, 2021, 2022, 2023, 2024], "value": [10.0, 12.0, 11.0, 13.0, 40.0]})
     >>> yearly_outliers(frame, DataQualitySettings(), indicator="E1")[["year", "status"]].values.tolist()
     [[2023, 'ok'], [2024, 'uwaga']]
+
+    A trivial spread (0,8 % above the median) is no outlier, however large its z:
+
+    >>> costs = frame.assign(value=[9.43, 9.44, 9.45, 9.44, 9.52])
+    >>> row = yearly_outliers(costs, DataQualitySettings(), indicator="E1").iloc[-1]
+    >>> float(round(row["value"], 2)), row["status"]
+    (5.4, 'ok')
+    >>> row["explanation"].replace("\N{NO-BREAK SPACE}", " ")
+    'E1: 9,52 wobec mediany 9,44 z 5 lat (+0,8 %, z = 5,40)'
     """
     rules = settings.outliers
     known = values[values["value"].notna()].sort_values(["teryt", "area", "year"])
@@ -416,25 +440,33 @@ def yearly_outliers(
         series = all_values[start:end]
         for position in range(rules.min_years - 1, len(series)):
             history = series[: position + 1]
-            if rules.method == "mad":
-                # robust_outlier_flags(method="mad") is exactly |modified z| > threshold.
-                score = float(modified_z_scores(history)[-1])
-                flag = abs(score) > rules.threshold
-            else:
-                score = float(history[-1])
-                flag = bool(robust_outlier_flags(history, method="iqr",
-                                                 iqr_factor=rules.iqr_factor)[-1])
+            z_score = float(modified_z_scores(history)[-1])
+            score = z_score if rules.method == "mad" else float(history[-1])
+            flag = bool(robust_outlier_flags(
+                history, method=rules.method, threshold=rules.threshold,
+                iqr_factor=rules.iqr_factor, min_relative_change=rules.min_change_pct)[-1])
             median = float(np.median(history))
+            change = float(relative_change_from_median(history)[-1])
+            compared = position + 1
             records.append({
                 "teryt": teryt, "area": area, "year": int(years[position]), "check": "outlier",
-                "scope": indicator, "value": score, "n": position + 1,
+                "scope": indicator, "value": score, "n": compared,
                 "status": "uwaga" if flag else "ok",
+                "observed": float(history[-1]), "reference": median,
                 "explanation": (f"{label or indicator}: {format_number(history[-1], 2)} wobec "
-                                f"mediany "
-                                f"{format_number(median, 2)} z {position + 1} lat"
+                                f"mediany {format_number(median, 2)} z {compared} "
+                                f"{plural(compared, 'roku', 'lat', 'lat')} "
+                                f"({_signed_percent(change)}, z = {format_number(z_score, 2)})"
                                 + ("; sprawdź sprawozdanie" if flag else "")),
             })
     return _rows(records)
+
+
+def _signed_percent(change: float) -> str:
+    if np.isinf(change):
+        return "mediana 0"
+    sign = "+" if change > 0 else ""
+    return sign + format_number(change, 1, unit="%")
 
 
 def indicator_outliers(inputs: IndicatorInputs, settings: DataQualitySettings) -> pd.DataFrame:

@@ -4,6 +4,12 @@ Unit costs, hours and counts from a handful of contracts are skewed and
 short: a mean ± k·SD rule is pulled by the very outlier it looks for, so
 outliers are judged against the median (modified z-score) or the quartiles
 (Tukey's fences). Missing values are never flagged.
+
+A statistical rule alone fires on trivial spreads: five unit costs of
+9,43–9,45 zł make 9,52 zł "z = 5,40", 0,8 % above their median. A flag therefore also needs a
+difference from the median of at least ``min_relative_change`` % of the
+median (:func:`relative_change_from_median`), a minimum meaningful spread
+the catalogue sets.
 """
 
 from __future__ import annotations
@@ -78,12 +84,39 @@ def modified_z_scores(values: ArrayLike) -> npt.NDArray[np.float64]:
     return scores
 
 
+def relative_change_from_median(values: ArrayLike) -> npt.NDArray[np.float64]:
+    r"""Each value's difference from the median, in % of the median's size; NaN stays NaN.
+
+    :math:`100\,(x_i - \tilde x) / |\tilde x|`; with a median of 0 a value
+    that differs from it is an infinite change (any spread is meaningful) and
+    one equal to it a change of 0.
+
+    >>> relative_change_from_median([9.43, 9.44, 9.45, 9.44, 9.52]).round(2).tolist()
+    [-0.11, 0.0, 0.11, 0.0, 0.85]
+    >>> relative_change_from_median([0.0, 0.0, 2.0]).tolist()
+    [0.0, 0.0, inf]
+    """
+    data = _as_vector(values)
+    changes = np.full(data.shape, np.nan)
+    observed = ~np.isnan(data)
+    if not observed.any():
+        return changes
+    median = float(np.median(data[observed]))
+    deviation = data[observed] - median
+    if median != 0.0:
+        changes[observed] = 100.0 * deviation / abs(median)
+    else:
+        changes[observed] = np.where(deviation == 0.0, 0.0, np.copysign(np.inf, deviation))
+    return changes
+
+
 def robust_outlier_flags(
     values: ArrayLike,
     *,
     method: Literal["mad", "iqr"] = "mad",
     threshold: float = 3.5,
     iqr_factor: float = 1.5,
+    min_relative_change: float = 0.0,
 ) -> npt.NDArray[np.bool_]:
     r"""Flag outliers by modified z-score or by Tukey's fences; NaN is never flagged.
 
@@ -104,6 +137,10 @@ def robust_outlier_flags(
         Cut-off for ``|M_i|`` (``"mad"`` only).
     iqr_factor : float
         Fence width in IQRs (``"iqr"`` only; 1.5 = Tukey's inner fence).
+    min_relative_change : float
+        The minimum meaningful spread: a value is flagged only when it also
+        differs from the median by at least this % of the median
+        (:func:`relative_change_from_median`); 0 = the statistical rule alone.
 
     Returns
     -------
@@ -123,17 +160,29 @@ def robust_outlier_flags(
     [False, False, False, False, True, False]
     >>> robust_outlier_flags([10, 12, 11, 13, 40], method="iqr").tolist()
     [False, False, False, False, True]
+
+    A statistically extreme but trivial spread is not flagged with a minimum:
+
+    >>> costs = [9.43, 9.44, 9.45, 9.44, 9.52]
+    >>> robust_outlier_flags(costs).tolist()[-1], robust_outlier_flags(
+    ...     costs, min_relative_change=10).tolist()[-1]
+    (True, False)
     """
     if method not in ("mad", "iqr"):
         raise ValueError(f"Nieznana metoda wykrywania wartości odstających: {method!r}.")
-    if threshold <= 0 or iqr_factor < 0:
-        raise ValueError("Próg musi być dodatni, a mnożnik IQR nieujemny.")
+    if threshold <= 0 or iqr_factor < 0 or min_relative_change < 0:
+        raise ValueError("Próg musi być dodatni, a mnożnik IQR i minimalna zmiana nieujemne.")
     if method == "mad":
-        return np.asarray(np.abs(modified_z_scores(values)) > threshold, dtype=np.bool_)
-    data = _as_vector(values)
-    observed = data[~np.isnan(data)]
-    if observed.size == 0:
-        return np.zeros(data.shape, dtype=np.bool_)
-    q1, q3 = np.percentile(observed, [25.0, 75.0])
-    spread = iqr_factor * (q3 - q1)
-    return np.asarray((data < q1 - spread) | (data > q3 + spread), dtype=np.bool_)
+        flags = np.abs(modified_z_scores(values)) > threshold
+    else:
+        data = _as_vector(values)
+        observed = data[~np.isnan(data)]
+        if observed.size == 0:
+            return np.zeros(data.shape, dtype=np.bool_)
+        q1, q3 = np.percentile(observed, [25.0, 75.0])
+        spread = iqr_factor * (q3 - q1)
+        flags = (data < q1 - spread) | (data > q3 + spread)
+    if min_relative_change > 0:
+        with np.errstate(invalid="ignore"):
+            flags &= np.abs(relative_change_from_median(values)) >= min_relative_change
+    return np.asarray(flags, dtype=np.bool_)

@@ -3,10 +3,17 @@
 A report's context is built from :meth:`wkus_lib.store.Store.for_gmina`, so a
 gmina's report cannot show another gmina's rows. ``area`` is None for the
 gmina-level overview (all areas of the gmina).
+
+A report sees only its year and the years before (:func:`store_up_to`): the
+store view and the indicator table are cut once, here, so no section, figure,
+finding, suppression register or data-sources table can show a later year.
+A contract that started by the report's year stays whole (its term, e.g.
+"2022–2025", is part of the contract); its rows of later years do not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +87,26 @@ def per_report(
     return once
 
 
+def store_up_to(store: Store, year: int) -> Store:
+    """The store as it stood at the end of ``year``: nothing dated after it.
+
+    Rows of every yearly table up to ``year``; contracts that started by
+    ``year`` (with their whole term; a contract starting later is not known
+    yet). The data hash stays that of the store read.
+    """
+    cut = {
+        name: (frame[frame["start_year"] <= year] if name == "contracts"
+               else frame[frame["year"] <= year]).reset_index(drop=True)
+        for name, frame in store.tables().items()
+    }
+    return dataclasses.replace(store, **cut)
+
+
+def indicators_up_to(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Indicator rows of ``year`` and earlier (see :func:`store_up_to`)."""
+    return table[table["year"] <= year].reset_index(drop=True)
+
+
 def open_report(
     teryt: str | int, area: str | None, stage: str, year: int, store_dir: str | Path = "",
     lang: str = "pl",
@@ -89,7 +116,8 @@ def open_report(
     ``teryt`` is a code or a name (:func:`wkus_lib.domain.resolve_gmina`; a
     code papermill turned into a number is restored); ``store_dir`` is found
     by :func:`wkus_lib.locate.locate_store` (empty: ``WKUS_STORE`` or the
-    project's store).
+    project's store). The store view and the indicator table hold nothing
+    dated after ``year`` (:func:`store_up_to`).
     """
     set_language(lang)
     apply_figure_style()
@@ -97,10 +125,11 @@ def open_report(
     teryt = gmina.teryt
     store_dir = locate_store(store_dir)
     catalog = load_catalog()
-    store = read_store(store_dir).for_gmina(teryt)
+    store = store_up_to(read_store(store_dir).for_gmina(teryt), year)
     threshold = catalog.settings.suppression.threshold
     inputs = IndicatorInputs(store, catalog, threshold)
-    table = indicator_table(inputs, areas=None if area is None else [area])
+    table = indicators_up_to(indicator_table(inputs, areas=None if area is None else [area]),
+                             year)
     return ReportContext(
         gmina=gmina, area=area,  # type: ignore[arg-type]
         stage=stage, year=year, store=store, indicators=table, catalog=catalog,

@@ -31,6 +31,7 @@ from wkus_lib.metrics.data_quality import (
     format_check_value,
     status_counts,
 )
+from wkus_lib.plural import plural, plural_en
 from wkus_lib.report.common import (
     satisfaction_finding,
     show_methods,
@@ -702,8 +703,7 @@ def show_quality_table(ctx: ReportContext, rows: pd.DataFrame, title: str, *,
         **years,
         _("Kontrola"): [html.escape(c) for c in checks],
         _("Zakres"): [html.escape(s) for s in scopes],
-        _("Wynik"): [format_check_value(c, v) for c, v in zip(rows["check"], rows["value"],
-                                                          strict=True)],
+        _("Wynik"): [html.escape(text) for text in check_results(rows)],
         "n": [str(int(n)) for n in rows["n"]],
         _("Ocena"): [f'<span class="tl {QUALITY_STATUS_CLASSES[s]}">{html.escape(label)}</span>'
                      for s, label in zip(rows["status"], statuses, strict=True)],
@@ -711,10 +711,33 @@ def show_quality_table(ctx: ReportContext, rows: pd.DataFrame, title: str, *,
     raw = pd.DataFrame({
         **({_("Rok"): rows["year"].to_numpy()} if with_year else {}),
         _("Kontrola"): checks, _("Zakres"): scopes, _("Wynik"): rows["value"].to_numpy(),
+        _("Wartość roku"): rows["observed"].to_numpy(),
+        _("Mediana lat"): rows["reference"].to_numpy(),
         "n": rows["n"].to_numpy(), _("Ocena"): statuses,
     })
     numeric = {_("Wynik"), "n", *([_("Rok")] if with_year else [])}
     display_table(html_table(cells, numeric, "wkus-table data-quality"), raw, title)
+
+
+def check_results(rows: pd.DataFrame) -> list[str]:
+    """Each scorecard row's result for people; an outlier with the numbers behind it.
+
+    An outlier row shows its z-score (or value) and the year's value against
+    the median of the years compared, with the difference in % of the median.
+    """
+    out = []
+    for check, value, observed, reference in zip(
+            rows["check"], rows["value"], rows["observed"], rows["reference"], strict=True):
+        text = format_check_value(check, value)
+        if check == "outlier" and not (pd.isna(observed) or pd.isna(reference)):
+            change = (f"{'+' if observed > reference else ''}"
+                      f"{format_number((observed - reference) / abs(reference) * 100, 1, unit='%')}"
+                      if reference else "—")
+            text = _("{score}: {value} wobec mediany {median} ({change})").format(
+                score=text, value=format_number(observed, 2),
+                median=format_number(reference, 2), change=change)
+        out.append(text)
+    return out
 
 
 def quality_rules(ctx: ReportContext) -> list[str]:
@@ -725,15 +748,20 @@ def quality_rules(ctx: ReportContext) -> list[str]:
     def pct(value: float) -> str:
         return format_number(value, 0, unit="%")
 
+    years = outliers.min_years
     if outliers.method == "mad":
         outlier_rule = _("Wartość odstająca: wartość roku na tle lat obszaru do tego roku, "
                          "zmodyfikowany wskaźnik z (mediana i odchylenie medianowe) powyżej "
-                         "{z} co do modułu, co najmniej {k} lat — uwaga.").format(
-            z=format_number(outliers.threshold, 1), k=outliers.min_years)
+                         "{z} co do modułu").format(z=format_number(outliers.threshold, 1))
     else:
         outlier_rule = _("Wartość odstająca: wartość roku poza płotami Tukeya ({f} × IQR) "
-                         "lat obszaru do tego roku, co najmniej {k} lat — uwaga.").format(
-            f=format_number(outliers.iqr_factor, 1), k=outliers.min_years)
+                         "lat obszaru do tego roku").format(
+            f=format_number(outliers.iqr_factor, 1))
+    outlier_rule += _(" i różna od mediany o co najmniej {pct} mediany; porównanie wymaga co "
+                      "najmniej {years} — uwaga.").format(
+        pct=pct(outliers.min_change_pct),
+        years=(plural_en(years, "{n} year", "{n} years") if current_language() == "en"
+               else plural(years, "{n} roku", "{n} lat", "{n} lat")).format(n=years))
     return [
         _("Zwrot ankiet klientów = ankiety klientów / odbiorcy usługi w roku (liczba odbiorców "
           "ze sprawozdania); uwaga poniżej {u}, problem poniżej {p} albo powyżej 100 %.").format(
@@ -787,8 +815,8 @@ def show_appendix(ctx: ReportContext) -> None:
 
 def _method_lines(ctx: ReportContext) -> Sequence[str]:
     return (
-        _("Dane do {year} r. włącznie; z lat późniejszych tylko cele rezultatów (plan znany przy "
-          "podpisaniu umowy).").format(year=ctx.year),
+        _("Dane do {year} r. włącznie; raport nie pokazuje niczego z lat późniejszych (także "
+          "celów rezultatów na te lata).").format(year=ctx.year),
         _("Cel całego kontraktu = średni cel roczny rezultatu × liczba lat kontraktu; cel "
           "proporcjonalny do czasu = cel całego kontraktu × lata z podaną wartością osiągniętą / "
           "lata kontraktu."),
