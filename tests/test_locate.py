@@ -93,3 +93,24 @@ def test_a_new_store_may_be_chosen_only_when_asked_for(tmp_path: Path) -> None:
         locate_store("plik", environ={}, cwd=tmp_path, new_allowed=True)
     with pytest.raises(ParameterError, match="nie istnieje"):
         locate_store("nowy", environ={}, cwd=tmp_path, project_dir=project)
+
+
+def test_import_without_store_uses_the_variable_not_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from wkus_lib.cli import main
+
+    contracts = tmp_path / "umowy.csv"
+    contracts.write_text(
+        "contract_id;teryt;area;ngo_name;title;mode;form;start_year;end_year\n"
+        "U/1/2024;2010092;sport;Klub Sportowy;Zajęcia;annual_grant;wspieranie;2024;2024\n",
+        encoding="utf-8")
+    chosen = tmp_path / "magazyn"
+    elsewhere = tmp_path / "inny_katalog"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv(STORE_ENV_VARIABLE, str(chosen))
+    assert main(["import", str(contracts)]) == 0
+    assert f"Magazyn danych: {chosen}" in capsys.readouterr().out
+    assert (chosen / "manifest.json").is_file()
+    assert not (elsewhere / "data").exists()

@@ -23,8 +23,10 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from wkus_lib.intake.import_report import REPORT_FILE_NAME
     from wkus_lib.intake.importer import import_files
+    from wkus_lib.locate import locate_store
 
-    store = Path(args.store)
+    store = locate_store(args.store, new_allowed=True)
+    print(f"Magazyn danych: {store}")
     if not args.files and not args.withdraw:
         raise ParameterError("Podaj pliki do importu albo --withdraw PLIK z kluczami wierszy "
                              "do wycofania.")
@@ -75,7 +77,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     importing.add_argument("--dry-run", action="store_true",
                            help="pokaż, co zrobiłby import (zmiany stara → nowa), nic nie zapisuj")
-    importing.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    importing.add_argument("--store", default="",
+                           help="katalog magazynu danych (domyślnie zmienna WKUS_STORE, a bez "
+                           "niej data/store projektu; podany katalog bez magazynu zostanie "
+                           "założony)")
     importing.add_argument(
         "--key-file", default=None,
         help="plik klucza pseudonimizacji respondentów (domyślnie w katalogu konfiguracji "
