@@ -26,8 +26,18 @@ Excel does. Quotes: a quoted cell may span lines (Excel's line break inside a
 cell), but a quote still open at the end of the file, or a quoted cell with lines
 holding at least half a row's separators (rows of the table swallowed by a quote
 left open), refuses the whole file, naming the line, row, column and start of the
-cell; no row of such a file is read. Files over :data:`MAX_FILE_BYTES` are refused
-before they are read.
+cell; no row of such a file is read.
+
+Resources are bounded before anything large is built (:class:`InputLimits`): only a
+regular file is opened (a FIFO would hang, a device such as ``/dev/zero`` never
+ends), files over :data:`MAX_FILE_BYTES` are refused before they are read, and a
+table whose rows, columns or cells (rows × columns, the grid every row is padded
+to) exceed the limits is refused — a text file from its line and separator
+counts, an XLSX from its package: the unpacked size of *all* its parts, the
+number of shared strings, and the rows and columns its cells and merged ranges
+reach, all streamed from the XML before openpyxl reads it (one cell at
+``XFD1048576`` in a 2 KB file would otherwise fill gigabytes). Each limit is
+named in the message with its number and how to split the file.
 
 XLSX files are read with openpyxl in read-only mode: formulas are never
 evaluated (their value saved by Excel is read and noted), merged header cells
@@ -43,7 +53,9 @@ import csv
 import dataclasses
 import datetime
 import io
+import os
 import re
+import stat
 import unicodedata
 import warnings
 import zipfile
@@ -66,7 +78,31 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES: Final = 50 * 1024 * 1024
 """Largest file read (50 MiB). A gmina's yearly data are kilobytes; a national survey
-export in long format stays well below this. Larger files are refused at once."""
+export in long format stays well below this. Larger files are refused at once.
+For an XLSX the same limit applies to all its parts unpacked."""
+MAX_ROWS: Final = 1_048_576
+"""Most rows of one table: Excel's own sheet limit (a 50 MiB survey export has ~1 million)."""
+MAX_COLUMNS: Final = 2_000
+"""Most columns of one table (a wide survey export with every question has a few hundred)."""
+MAX_CELLS: Final = 12_000_000
+"""Most cells of one table, rows × columns: the grid that is built in memory."""
+MAX_SHARED_STRINGS: Final = 1_000_000
+"""Most distinct texts in an XLSX (its shared strings, all held in memory while reading)."""
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Bounds on what one input file may make the reader build (see the module docstring)."""
+
+    file_bytes: int = MAX_FILE_BYTES
+    rows: int = MAX_ROWS
+    columns: int = MAX_COLUMNS
+    cells: int = MAX_CELLS
+    shared_strings: int = MAX_SHARED_STRINGS
+
+
+_SPLIT_HINT: Final = ("Podziel dane na mniejsze pliki (np. według gminy, obszaru lub roku) i "
+                      "wczytaj je osobno.")
 
 ENCODING_NAMES: Final = {
     "utf-8": "UTF-8",
@@ -188,47 +224,121 @@ class _Grid:
 # ---------------------------------------------------------------- public API
 
 
-def read_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> list[RawSheet]:
+def read_file(
+    path: Path, *, max_bytes: int = MAX_FILE_BYTES, limits: InputLimits | None = None,
+) -> list[RawSheet]:
     """Read a CSV/TSV/TXT or XLSX file into one :class:`RawSheet` per table it holds.
 
     The format is recognised from the content (an XLSX saved as ``.csv`` is still
     read as a workbook). Raises :class:`InputError` naming the file when it is
-    missing, larger than ``max_bytes``, binary, an old ``.xls``/``.ods`` workbook,
-    or holds no table.
+    missing, not a regular file (folder, FIFO, device), larger than ``max_bytes``,
+    beyond ``limits`` (rows, columns, cells, shared strings; see
+    :class:`InputLimits`), binary, an old ``.xls``/``.ods`` workbook, or holds no table.
     """
+    limits = limits or InputLimits(file_bytes=max_bytes)
     label = path.name
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise InputError(
-            "nie można otworzyć pliku: nie ma go pod tą ścieżką", file=label,
-            hint="Sprawdź nazwę pliku i folder.",
-        ) from None
-    if path.is_dir():
-        raise InputError("to jest folder, a nie plik", file=label, hint="Podaj plik CSV lub XLSX.")
-    if size > max_bytes:
-        raise InputError(
-            f"plik jest za duży ({_mib(size)} MiB; największy obsługiwany: {_mib(max_bytes)} MiB)",
-            file=label,
-            hint="Podziel plik na mniejsze części (np. według gminy lub roku) i wczytaj je osobno.",
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raise InputError(
-            "nie można odczytać pliku", file=label,
-            hint="Sprawdź, czy plik nie jest otwarty w innym programie i czy masz do niego dostęp.",
-        ) from None
+    raw = _read_regular_file(path, label, limits.file_bytes)
     _refuse_other_formats(raw, label)
     if raw.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, raw, label, max_bytes)
+        return _read_xlsx(path, raw, label, limits)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         note = (
             f"plik ma rozszerzenie {path.suffix}, ale jest plikiem tekstowym – "
             "wczytano go jak CSV"
         )
-        return _read_text(path, raw, label, (note,))
-    return _read_text(path, raw, label, ())
+        return _read_text(path, raw, label, (note,), limits)
+    return _read_text(path, raw, label, (), limits)
+
+
+def _read_regular_file(path: Path, label: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; anything else is refused.
+
+    The type is checked with ``stat`` before the file is opened: opening a FIFO
+    waits for a writer, and a device such as ``/dev/zero`` has no end. At most
+    ``max_bytes + 1`` bytes are read, so a file growing after ``stat`` is still bounded.
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise InputError(
+            "nie można otworzyć pliku: nie ma go pod tą ścieżką", file=label,
+            hint="Sprawdź nazwę pliku i folder.",
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("to jest folder, a nie plik", file=label, hint="Podaj plik CSV lub XLSX.")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            "to nie jest zwykły plik, tylko urządzenie, potok (FIFO) albo gniazdo – "
+            "nie został odczytany",
+            file=label,
+            hint="Podaj plik CSV lub XLSX zapisany na dysku.",
+        )
+    too_big = InputError(
+        f"plik jest za duży ({_mib(info.st_size)} MiB; największy obsługiwany: "
+        f"{_mib(max_bytes)} MiB)",
+        file=label,
+        hint="Podziel plik na mniejsze części (np. według gminy lub roku) i wczytaj je osobno.",
+    )
+    if info.st_size > max_bytes:
+        raise too_big
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(info.st_size + 1)  # the whole file, unless it grew since
+            if len(raw) > info.st_size:
+                raw += handle.read(max_bytes + 1 - len(raw))
+    except OSError:
+        raise InputError(
+            "nie można odczytać pliku", file=label,
+            hint="Sprawdź, czy plik nie jest otwarty w innym programie i czy masz do niego dostęp.",
+        ) from None
+    if len(raw) > max_bytes:
+        raise too_big
+    return raw
+
+
+def _refuse_large_grid(
+    label: str, limits: InputLimits, *, rows: int, columns: int, sheet: str | None = None,
+    where: str = "",
+) -> None:
+    """Refuse a table reaching more rows, columns or cells than ``limits`` allow."""
+    place = f"arkusz „{sheet}” " if sheet else "plik "
+    row_words, column_words = ("wiersz", "wiersze", "wierszy"), ("kolumna", "kolumny", "kolumn")
+    if rows > limits.rows:
+        problem = (f"{place}ma {_counted(rows, row_words)} ({where}najwięcej obsługiwanych: "
+                   f"{_count(limits.rows)})")
+    elif columns > limits.columns:
+        problem = (f"{place}ma {_counted(columns, column_words)} ({where}najwięcej "
+                   f"obsługiwanych: {_count(limits.columns)})")
+    elif rows * columns > limits.cells:
+        problem = (f"{place}ma {_counted(rows, row_words)} × "
+                   f"{_counted(columns, column_words)} = "
+                   f"{_counted(rows * columns, ('komórka', 'komórki', 'komórek'))} "
+                   f"({where}najwięcej obsługiwanych: {_count(limits.cells)})")
+    else:
+        return
+    raise InputError(
+        problem + " – plik nie został wczytany",
+        file=label,
+        hint=f"{_SPLIT_HINT} Jeśli danych jest mniej, usuń puste wiersze i kolumny za tabelą "
+        "(zaznacz je w Excelu i wybierz „Usuń”), bo i one się liczą.",
+    )
+
+
+def _count(number: int) -> str:
+    """A whole number in Polish, thousands apart: ``1 048 576``."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def _counted(number: int, words: tuple[str, str, str]) -> str:
+    """A count with its noun as Polish declines it: ``1 wiersz``, ``22 wiersze``, ``5 wierszy``."""
+    one, few, many = words
+    if number == 1:
+        word = one
+    elif number % 10 in (2, 3, 4) and number % 100 not in (12, 13, 14):
+        word = few
+    else:
+        word = many
+    return f"{_count(number)} {word}"
 
 
 def parse_number(text: str, detection: Detection) -> float:
@@ -593,7 +703,9 @@ def detect_separator(text: str, label: str) -> str:
     return best[1]
 
 
-def _read_text(path: Path, raw: bytes, label: str, notes: tuple[str, ...]) -> list[RawSheet]:
+def _read_text(
+    path: Path, raw: bytes, label: str, notes: tuple[str, ...], limits: InputLimits,
+) -> list[RawSheet]:
     encoding = detect_encoding(raw, label)
     text = _decode(raw, encoding, label)
     if encoding == "utf-8":
@@ -605,6 +717,7 @@ def _read_text(path: Path, raw: bytes, label: str, notes: tuple[str, ...]) -> li
         named = SEPARATOR_NAMES[declared[1]]
         notes = (*notes, f"separator {named} podany w pierwszej linii („sep=”)")
     separator = declared[1] if declared else detect_separator(text, label)
+    _refuse_large_text(text, separator, label, limits)
     table = _split_records_fast(text, separator)
     if table is None:
         table = _table(_split_records(text, separator, label))
@@ -622,6 +735,21 @@ def _read_text(path: Path, raw: bytes, label: str, notes: tuple[str, ...]) -> li
             notes=notes + grid.notes + detection_notes + formula_notes,
         )
     ]
+
+
+def _refuse_large_text(text: str, separator: str, label: str, limits: InputLimits) -> None:
+    """Refuse a text table beyond ``limits`` from its lines and separators, before splitting.
+
+    Lines bound the records from above and separators per line the columns (a
+    quoted separator is counted too), so no file passing is larger than allowed.
+    """
+    lines = text.count("\n") or text.count("\r")
+    if text and not text.endswith(("\n", "\r")):
+        lines += 1
+    if lines > limits.rows:
+        _refuse_large_grid(label, limits, rows=lines, columns=1)
+    widest = max((line.count(separator) for line in text.splitlines()), default=0) + 1
+    _refuse_large_grid(label, limits, rows=lines, columns=widest)
 
 
 def _split_records_fast(text: str, separator: str) -> pd.DataFrame | None:
@@ -1012,7 +1140,7 @@ def _instruction_sheet(name: str) -> bool:
     return bool(words) and words[0] in INSTRUCTION_SHEET_WORDS
 
 
-def _read_xlsx(path: Path, raw: bytes, label: str, max_bytes: int) -> list[RawSheet]:
+def _read_xlsx(path: Path, raw: bytes, label: str, limits: InputLimits) -> list[RawSheet]:
     import openpyxl
 
     corrupt = InputError(
@@ -1030,16 +1158,7 @@ def _read_xlsx(path: Path, raw: bytes, label: str, max_bytes: int) -> list[RawSh
                 hint="Zapisz arkusz jako XLSX albo CSV.",
             ) from None
         raise corrupt from None
-    # The limit applies to the sheets unpacked: a small zip can hold a huge sheet, and
-    # openpyxl reads about 0.5–1 MiB of sheet XML a second.
-    unpacked = sum(archive.getinfo(part).file_size for part in sheet_parts.values())
-    if unpacked > max_bytes:
-        raise InputError(
-            f"arkusze po rozpakowaniu zajmują {_mib(unpacked)} MiB (największe obsługiwane: "
-            f"{_mib(max_bytes)} MiB)",
-            file=label,
-            hint="Podziel dane na mniejsze pliki albo zapisz arkusz jako CSV (czyta się szybciej).",
-        )
+    _refuse_large_package(archive, sheet_parts, label, limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
@@ -1092,6 +1211,94 @@ def _read_sheets(
         # A hidden sheet with data goes to the mapper, which names it if it holds a table.
         sheets.append(dataclasses.replace(sheet, hidden=True) if hidden else sheet)
     return sheets, skipped
+
+
+def _refuse_large_package(
+    archive: zipfile.ZipFile, sheet_parts: dict[str, str], label: str, limits: InputLimits,
+) -> None:
+    """Refuse a package that would unpack, or be read, beyond ``limits`` (nothing built yet).
+
+    Every part counts (shared strings and styles too, not only sheets): a small zip
+    can unpack to hundreds of MiB, and openpyxl reads about 0.5–1 MiB of XML a second.
+    The sizes declared in the zip bound what :mod:`zipfile` will ever unpack.
+    """
+    try:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (OverflowError, ValueError):
+        unpacked = limits.file_bytes + 1
+    if unpacked > limits.file_bytes:
+        raise InputError(
+            f"części pliku (arkusze, teksty, style) po rozpakowaniu zajmują {_mib(unpacked)} MiB "
+            f"(największe obsługiwane: {_mib(limits.file_bytes)} MiB) – plik nie został wczytany",
+            file=label,
+            hint=f"{_SPLIT_HINT} Arkusz zapisany jako CSV też czyta się szybciej.",
+        )
+    strings = next((name for name in archive.namelist()
+                    if name.lower().endswith("sharedstrings.xml")), None)
+    if strings is not None:
+        count = _count_elements(archive, strings, f"{_XLSX_NS}si", limits.shared_strings)
+        if count > limits.shared_strings:
+            raise InputError(
+                f"plik ma ponad {_count(limits.shared_strings)} różnych tekstów w komórkach "
+                f"(najwięcej obsługiwanych: {_count(limits.shared_strings)}) – plik nie został "
+                "wczytany",
+                file=label, hint=_SPLIT_HINT,
+            )
+    for title, part in sheet_parts.items():
+        rows, columns = _sheet_extent(archive, part)
+        _refuse_large_grid(label, limits, rows=rows, columns=columns, sheet=title,
+                           where="licząc do ostatniej wypełnionej lub scalonej komórki; ")
+
+
+def _count_elements(archive: zipfile.ZipFile, part: str, tag: str, stop_after: int) -> int:
+    """How many ``tag`` elements ``part`` holds, streamed; counting stops past ``stop_after``."""
+    count = 0
+    with archive.open(part) as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag == tag:
+                count += 1
+                element.clear()
+                if count > stop_after:
+                    break
+    return count
+
+
+def _sheet_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The last row and column (1-based) a sheet's cells and merged ranges reach, streamed.
+
+    The sheet's own ``dimension`` is not trusted (it may claim anything); cells
+    without a reference follow the previous one, as Excel reads them.
+    """
+    last_row = last_column = 0
+    row = column = 0
+    with archive.open(part) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{_XLSX_NS}row":
+                    reference = element.get("r")
+                    row = int(reference) if reference and reference.isdigit() else row + 1
+                    column = 0
+                continue
+            if tag == f"{_XLSX_NS}c":
+                reference = element.get("r")
+                if reference:
+                    cell_row, cell_column = _cell_position(reference)
+                    row, column = max(row, cell_row), cell_column + 1
+                else:
+                    column += 1
+                last_row, last_column = max(last_row, row), max(last_column, column)
+                element.clear()
+            elif tag == f"{_XLSX_NS}row":
+                last_row = max(last_row, row)
+                element.clear()
+            elif tag == f"{_XLSX_NS}mergeCell":
+                for corner in element.get("ref", "").split(":"):
+                    if corner:
+                        merged_row, merged_column = _cell_position(corner)
+                        last_row = max(last_row, merged_row)
+                        last_column = max(last_column, merged_column + 1)
+    return last_row, last_column
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
