@@ -142,6 +142,21 @@ class MissingAnswerSettings(_Entry):
     min_answered: Share = 0.5
 
 
+class SroiSettings(_Entry):
+    """E10 (SROI): the discount rate, where it comes from, and the sensitivity rates."""
+
+    discount_rate: float = Field(default=0.035, ge=0, lt=1)
+    discount_rate_source_pl: NonEmpty = (
+        "społeczna stopa dyskontowa HM Treasury Green Book, zalecana w przewodniku "
+        "„A Guide to Social Return on Investment” (Cabinet Office 2009, wyd. 2012)"
+    )
+    discount_rate_source_en: NonEmpty = (
+        "HM Treasury Green Book social discount rate, as recommended by "
+        "\"A Guide to Social Return on Investment\" (Cabinet Office 2009, 2012 edition)"
+    )
+    sensitivity_discount_rates: tuple[Annotated[float, Field(ge=0, lt=1)], ...] = (0.0, 0.06)
+
+
 class QualityBand(_Entry):
     """Bounds of one data-quality check, in the check's unit (``uwaga`` and ``problem``)."""
 
@@ -197,6 +212,7 @@ class Settings(_Entry):
     triangulation_flag_points: float = Field(default=15.0, ge=0)
     result_display_cap: float = Field(default=1.2, ge=1)
     data_quality: DataQualitySettings = DataQualitySettings()
+    sroi: SroiSettings = SroiSettings()
     cooperation_weights: dict[str, Annotated[float, Field(ge=0)]]
 
     @field_validator("cooperation_weights")

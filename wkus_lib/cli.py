@@ -36,6 +36,25 @@ GMINA_HELP = "gminy: kody TERYT lub nazwy po przecinku albo all (wszystkie z dan
 STORE_HELP = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
               "a bez niej data/store projektu)")
 
+SROI_RATE_HELP = ("roczna stopa dyskontowa SROI jako ułamek, np. 0.035 = 3,5 %% "
+                  "(domyślnie z ustawień katalogu: settings.sroi.discount_rate)")
+SROI_FILE_HELP_INDICATORS = ("CSV z efektami i wartościami proxy (z kolumnami teryt, area): "
+                             "dodaje E10 i kolumny sroi_low, sroi_high (zakres wrażliwości)")
+
+
+def sroi_discount_rate(text: str) -> float:
+    """``--sroi-discount-rate``: a share from 0 to below 1, decimal point or comma."""
+    try:
+        rate = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"„{text}” nie jest liczbą: podaj stopę jako ułamek, np. 0.035 dla 3,5 %") from None
+    if not 0 <= rate < 1:
+        raise argparse.ArgumentTypeError(
+            f"stopa {text} poza zakresem 0–1: podaj ułamek, np. 0.035 dla 3,5 % (nie 3.5)")
+    return rate
+
+
 COMMAND_MODULES: tuple[str, ...] = (
     # Modules that add their own subcommands: each defines
     # ``register(commands: argparse._SubParsersAction) -> None`` and keeps heavy
@@ -94,6 +113,14 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     if not gminy:
         print("Nie zapisano tabeli wskaźników: brak danych wybranych gmin.", file=sys.stderr)
         return EXIT_PARTIAL
+    sroi_outcomes = None
+    if args.sroi_file:
+        from wkus_lib.indicators import read_sroi_outcomes
+
+        sroi_outcomes, sroi_notes = read_sroi_outcomes(args.sroi_file, store.contracts,
+                                                       up_to=args.year)
+        for note in sroi_notes:
+            print(note, file=sys.stderr)
     table = compute_indicators(
         store,
         catalog=catalog,
@@ -101,7 +128,14 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
         areas=None if args.area == "all" else _split_choice(args.area),
         stages=None if args.stage == "all" else _split_choice(args.stage),
         years=None if args.year is None else [args.year],
+        sroi_outcomes=sroi_outcomes,
+        sroi_discount_rate=args.sroi_discount_rate,
     )
+    if sroi_outcomes is not None:
+        from wkus_lib.indicators import with_sroi_ranges
+
+        table = with_sroi_ranges(table, store, sroi_outcomes, catalog=catalog,
+                                 discount_rate=args.sroi_discount_rate)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False, encoding="utf-8")
@@ -176,8 +210,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         read_outcomes_file(args.sroi_file)  # a bad file fails here, before any kernel
         sroi_path = str(Path(args.sroi_file).resolve())
+        sroi_parameters: dict[str, str | float] = {"sroi_file": sroi_path}
+        if args.sroi_discount_rate is not None:
+            sroi_parameters["sroi_discount_rate"] = args.sroi_discount_rate
         specs = [
-            replace(spec, parameters={**spec.parameters, "sroi_file": sroi_path})
+            replace(spec, parameters={**spec.parameters, **sroi_parameters})
             if spec.parameters["stage"] == "ex_post" else spec
             for spec in specs
         ]
@@ -247,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--catalog", default=None,
                             help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
     indicators.add_argument("--out", required=True, help="plik wynikowy CSV")
+    indicators.add_argument("--sroi-file", default=None, help=SROI_FILE_HELP_INDICATORS)
+    indicators.add_argument("--sroi-discount-rate", type=sroi_discount_rate, default=None,
+                            help=SROI_RATE_HELP)
     indicators.set_defaults(handler=_cmd_indicators)
 
     catalog = commands.add_parser("catalog", help="skopiuj katalog wskaźników do edycji")
@@ -269,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="adres planisty Dask, np. tcp://10.0.0.5:8786 (z --executor dask)")
     report.add_argument("--sroi-file", default=None,
                         help="CSV z efektami i wartościami proxy: SROI w ocenach ex post")
+    report.add_argument("--sroi-discount-rate", type=sroi_discount_rate, default=None,
+                        help=SROI_RATE_HELP)
     report.add_argument("--lang", default="pl", choices=("pl", "en"), help="język raportów")
     report.add_argument("--store", default="", help=STORE_HELP)
     report.add_argument("--out", default="reports", help="katalog raportów")

@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -56,7 +57,7 @@ import pandas as pd
 
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
 from wkus_lib.domain import AREA_IDS, STAGE_IDS
-from wkus_lib.errors import CatalogError, ParameterError
+from wkus_lib.errors import CatalogError, InputError, ParameterError
 from wkus_lib.metrics import cooperation, efficiency, quality, sroi
 from wkus_lib.metrics.privacy import suppress_small_cells
 from wkus_lib.store import Store
@@ -460,37 +461,178 @@ def _comparison(column: str) -> IndicatorFunction:
     return compute
 
 
-def sroi_input_flows(inputs: IndicatorInputs, teryt: str, area: str, year: int) -> list[float]:
-    """E10's inputs per year: actual cost + personal + in-kind, contract start to ``year``.
+def evaluated_contract_start(inputs: IndicatorInputs, teryt: str, area: str, year: int) -> int:
+    """First year of the multi-year contract E10 evaluates: the one running in ``year``.
 
-    The contract start is the first multi-year year of the area (``year``
-    itself where the area never had one).
+    With consecutive contracts it is the later one (the latest start among
+    the multi-year contracts of the area running that year); ``year`` itself
+    where no multi-year contract runs then.
+    """
+    contracts = inputs.store.contracts
+    running = contracts[(contracts["teryt"] == teryt) & (contracts["area"] == area)
+                        & (contracts["mode"] == _MULTI) & (contracts["start_year"] <= year)
+                        & (contracts["end_year"] >= year)]
+    return int(running["start_year"].max()) if len(running) else int(year)
+
+
+def sroi_input_flows(inputs: IndicatorInputs, teryt: str, area: str, year: int) -> pd.Series:
+    """E10's inputs per calendar year: actual cost + personal + in-kind contributions.
+
+    Index: every year from the evaluated contract's first year
+    (:func:`evaluated_contract_start`) to ``year``. A year without any
+    reported actual cost is NaN (never taken as zero); contributions not
+    reported count as none.
     """
     report = inputs.unit_report
-    report = report.assign(
-        input_value=report["total_actual"].fillna(0.0) + _filled(report, "personal")
-        + _filled(report, "in_kind"))
-    first = inputs.comparison.drop_duplicates(["teryt", "area"]).set_index(
-        ["teryt", "area"])["first_multi_year"]
-    start = first.get((teryt, area), year)
-    years = report[(report["teryt"] == teryt) & (report["area"] == area)
-                   & (report["year"] >= start) & (report["year"] <= year)]
-    return [float(v) for v in years.sort_values("year")["input_value"]]
+    report = report[(report["teryt"] == teryt) & (report["area"] == area)]
+    value = (report["total_actual"] + _filled(report, "personal")
+             + _filled(report, "in_kind")).to_numpy(dtype=float, na_value=np.nan)
+    by_year = pd.Series(value, index=report["year"].to_numpy(dtype="int64"), dtype=float)
+    start = evaluated_contract_start(inputs, teryt, area, year)
+    years = pd.Index(range(start, int(year) + 1), name="year")
+    return by_year.groupby(level=0).sum(min_count=1).reindex(years)
+
+
+@dataclass(frozen=True)
+class SroiUnitResult:
+    """E10 of one gmina × area × ex-post year with its sensitivity range."""
+
+    teryt: str
+    area: str
+    year: int
+    value: float
+    sensitivity_low: float
+    sensitivity_high: float
+
+
+def sroi_discount_rate(inputs: IndicatorInputs) -> float:
+    """The run's SROI discount rate: given with the inputs, else the catalogue's."""
+    rate = inputs.sroi_discount_rate
+    return inputs.catalog.settings.sroi.discount_rate if rate is None else rate
+
+
+def sroi_results(inputs: IndicatorInputs) -> list[SroiUnitResult]:
+    """E10 and its sensitivity range for every gmina × area × year of the user's outcomes.
+
+    A year of the evaluated contract without reported costs leaves E10 NA
+    (``wkus check`` and the report name the missing year).
+    """
+    outcomes = inputs.sroi_outcomes
+    if outcomes is None or outcomes.empty:
+        return []
+    rate = sroi_discount_rate(inputs)
+    rates = inputs.catalog.settings.sroi.sensitivity_discount_rates
+    results = []
+    for (teryt, area, year), group in outcomes.groupby(list(UNIT_KEYS), sort=True):
+        teryt, area, year = str(teryt), str(area), int(year)
+        flows = sroi_input_flows(inputs, teryt, area, year)
+        first = int(flows.index[0])
+        if flows.isna().any():
+            value = low = high = float("nan")
+        else:
+            value = sroi.sroi(group, flows, discount_rate=rate, first_year=first).ratio
+            low, high = sroi.sensitivity_range(sroi.sroi_sensitivity(
+                group, flows, discount_rate=rate, first_year=first, discount_rates=rates))
+        results.append(SroiUnitResult(teryt, area, year, value, low, high))
+    return results
+
+
+def sroi_outcomes_by_unit(
+    outcomes: pd.DataFrame, contracts: pd.DataFrame, *, up_to: int | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """The user's outcomes with the gmina × area × ex-post year each belongs to.
+
+    ``outcomes`` needs ``teryt`` and ``area``; its optional ``year`` is the
+    ex-post year (the last year of the evaluated contract). Without it, the
+    outcomes of a gmina and area belong to its multi-year contract that
+    ended last (up to ``up_to``). Returns the outcomes with ``year`` and a
+    Polish line per gmina and area whose rows fit no ended multi-year
+    contract (those rows are left out). :class:`ValueError` without
+    ``teryt``/``area``.
+    """
+    missing = [c for c in ("teryt", "area") if c not in outcomes.columns]
+    if missing:
+        raise ValueError(f"Brak kolumn {', '.join(missing)}: tabela wskaźników musi wiedzieć, "
+                         "której gminy i obszaru dotyczy każdy efekt.")
+    multi = contracts[contracts["mode"] == _MULTI]
+    if up_to is not None:
+        multi = multi[multi["end_year"] <= up_to]
+    ends = multi.groupby(["teryt", "area"])["end_year"].agg(lambda years: set(map(int, years)))
+    frame = outcomes.assign(teryt=outcomes["teryt"].astype(str), area=outcomes["area"].astype(str))
+    given = (frame["year"] if "year" in frame.columns
+             else pd.Series(np.nan, index=frame.index, dtype=float))
+    years, notes = [], []
+    for teryt, area, asked in zip(frame["teryt"], frame["area"], given, strict=True):
+        ended = ends.get((teryt, area), set())
+        year = (max(ended) if ended else None) if pd.isna(asked) else int(asked)
+        years.append(year if year in ended else None)
+        if year not in ended:
+            notes.append(f"Plik SROI: gmina {teryt}, obszar {area}"
+                         + ("" if pd.isna(asked) else f", rok {int(asked)}")
+                         + ": brak umowy wieloletniej zakończonej w tym roku; efekty pominięte.")
+    kept = frame.assign(year=pd.array(years, dtype="Int64"))
+    kept = kept[kept["year"].notna()].astype({"year": "int64"})
+    return kept.reset_index(drop=True), list(dict.fromkeys(notes))
+
+
+def read_sroi_outcomes(
+    path: str | Path, contracts: pd.DataFrame, *, up_to: int | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """The outcomes file of ``wkus indicators --sroi-file`` by unit (:func:`sroi_outcomes_by_unit`).
+
+    Raises :class:`~wkus_lib.errors.InputError` naming the file for a bad file.
+    """
+    frame = sroi.read_outcomes_file(path)
+    try:
+        return sroi_outcomes_by_unit(frame, contracts, up_to=up_to)
+    except ValueError as problem:
+        raise InputError(str(problem).rstrip("."), file=str(path),
+                         hint="Dodaj kolumny teryt (kod gminy) i area (obszar); "
+                              "opcjonalnie year (ostatni rok umowy).") from None
+
+
+SROI_RANGE_COLUMNS: Final = ("sroi_low", "sroi_high")
+
+
+def with_sroi_ranges(
+    table: pd.DataFrame,
+    store: Store,
+    outcomes: pd.DataFrame,
+    *,
+    catalog: Catalog | None = None,
+    discount_rate: float | None = None,
+) -> pd.DataFrame:
+    """``table`` with :data:`SROI_RANGE_COLUMNS`: E10's lowest and highest sensitivity value.
+
+    The range spans every row of :func:`wkus_lib.metrics.sroi.sroi_sensitivity`
+    (deadweight, attribution, drop-off ± 0.1, the catalogue's sensitivity
+    discount rates); NA on every other indicator's rows.
+    """
+    catalog = load_catalog() if catalog is None else catalog
+    inputs = IndicatorInputs(
+        store=_filter_store(store, frozenset(outcomes["teryt"].astype(str))), catalog=catalog,
+        threshold=catalog.settings.suppression.threshold, sroi_outcomes=outcomes,
+        sroi_discount_rate=discount_rate,
+    )
+    ranges = pd.DataFrame(
+        [{"teryt": r.teryt, "area": r.area, "year": r.year, "indicator": "E10",
+          "sroi_low": r.sensitivity_low, "sroi_high": r.sensitivity_high}
+         for r in sroi_results(inputs)],
+        columns=["teryt", "area", "year", "indicator", *SROI_RANGE_COLUMNS],
+    ).astype({"year": "int64", "sroi_low": float, "sroi_high": float})
+    keys = ["teryt", "area", "year", "indicator"]
+    merged = table.drop(columns=[c for c in SROI_RANGE_COLUMNS if c in table.columns]).merge(
+        ranges, on=keys, how="left")
+    return merged
 
 
 def _sroi(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
     """E10 where the user gave outcomes (teryt, area, year + sroi.OUTCOME_COLUMNS)."""
-    outcomes = inputs.sroi_outcomes
-    empty = pd.DataFrame(columns=[*UNIT_KEYS, *VALUE_COLUMNS])
-    if outcomes is None or outcomes.empty:
-        return empty
-    if inputs.sroi_discount_rate is None:
-        raise ParameterError("Do wskaźnika SROI (E10) podaj stopę dyskontową (sroi_discount_rate).")
-    rows = []
-    for (teryt, area, year), group in outcomes.groupby(list(UNIT_KEYS), sort=True):
-        flows = sroi_input_flows(inputs, str(teryt), str(area), int(year))
-        result = sroi.sroi(group, flows, discount_rate=inputs.sroi_discount_rate)
-        rows.append({"teryt": teryt, "area": area, "year": year, "value": result.ratio})
+    results = sroi_results(inputs)
+    if not results:
+        return pd.DataFrame(columns=[*UNIT_KEYS, *VALUE_COLUMNS])
+    rows = [{"teryt": r.teryt, "area": r.area, "year": r.year, "value": r.value}
+            for r in results]
     return pd.DataFrame(rows).assign(n=_missing_counts(len(rows)), ci_low=np.nan, ci_high=np.nan)
 
 
@@ -776,7 +918,8 @@ def compute_indicators(
         and the columns of :data:`wkus_lib.metrics.sroi.OUTCOME_COLUMNS`,
         with user-supplied proxy values. Without it E10 is left out.
     sroi_discount_rate
-        Discount rate for E10 (required with ``sroi_outcomes``).
+        Discount rate for E10; the catalogue's ``settings.sroi.discount_rate``
+        by default.
 
     Returns
     -------

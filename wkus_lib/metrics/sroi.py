@@ -5,13 +5,28 @@ social value bank) are licensed, and Polish ones must be chosen by the
 evaluator. Without proxies E10 is "not applicable" and is left out of the
 indicator table.
 
+The calculation follows *A Guide to Social Return on Investment* (Cabinet
+Office, 2009; the SROI Network's 2012 edition, now Social Value UK): every
+outcome is valued for each year it lasts, reduced by deadweight,
+displacement, attribution and drop-off, and discounted to present value;
+the investment is valued as invested. Time runs in contract years: contract
+year *t* = 1 is the first year of the evaluated contract.
+
+- Inputs of contract year *t* are counted at its start: ``input_t / (1 + r)^(t − 1)``
+  (year 1 undiscounted, later years discounted).
+- Outcomes of contract year *t* are counted at its end: ``value_t / (1 + r)^t``.
+
+The discount rate is a catalogue setting (``settings.sroi.discount_rate``,
+3.5 %: the social discount rate of HM Treasury's Green Book, which the SROI
+guide recommends) and may be overridden per run.
+
 Input: a DataFrame of outcomes, one row per outcome, with the columns of
-:data:`OUTCOME_COLUMNS`:
+:data:`OUTCOME_COLUMNS` and optionally ``start_year``:
 
 ``outcome``
     Name of the outcome (e.g. "utrzymanie samodzielnego mieszkania").
 ``quantity``
-    Number of people (or units) experiencing it in the first year.
+    Number of people (or units) experiencing it in its first year.
 ``proxy_value``
     Value of one unit of the outcome per year [zł], from the user.
 ``deadweight``
@@ -21,9 +36,12 @@ Input: a DataFrame of outcomes, one row per outcome, with the columns of
 ``attribution``
     Share (0–1) owed to other actors.
 ``drop_off``
-    Share (0–1) by which the outcome falls in each year after the first.
+    Share (0–1) by which the outcome falls in each year after its first.
 ``duration_years``
-    Number of years the outcome lasts (≥ 1).
+    Number of years the outcome lasts (whole number ≥ 1).
+``start_year`` (optional)
+    Calendar year in which the outcome starts; empty or absent: the first
+    year of the evaluated contract. It may not precede that year.
 """
 
 from __future__ import annotations
@@ -43,8 +61,11 @@ OUTCOME_COLUMNS: Final = (
     "outcome", "quantity", "proxy_value", "deadweight", "displacement", "attribution",
     "drop_off", "duration_years",
 )
+START_YEAR_COLUMN: Final = "start_year"
 SHARE_COLUMNS: Final = ("deadweight", "displacement", "attribution", "drop_off")
 SENSITIVITY_PARAMETERS: Final = ("deadweight", "attribution", "drop_off")
+
+Flows = Sequence[float] | pd.Series | float
 
 
 @dataclass(frozen=True)
@@ -63,19 +84,27 @@ def _check_outcomes(outcomes: pd.DataFrame) -> None:
     if missing:
         raise ValueError(f"Brak kolumn w tabeli efektów SROI: {', '.join(missing)}.")
     for column in SHARE_COLUMNS:
-        values = outcomes[column].to_numpy(dtype=float)
+        values = pd.to_numeric(outcomes[column], errors="coerce").to_numpy(dtype=float)
         if np.any((values < 0) | (values > 1) | np.isnan(values)):
             raise ValueError(f"Kolumna „{column}” musi zawierać udziały od 0 do 1.")
-    if np.any(outcomes["duration_years"].to_numpy(dtype=float) < 1):
-        raise ValueError("Kolumna „duration_years” musi wynosić co najmniej 1 rok.")
+    duration = pd.to_numeric(outcomes["duration_years"], errors="coerce").to_numpy(dtype=float)
+    if np.any(np.isnan(duration) | (duration < 1) | (duration != np.round(duration))):
+        raise ValueError("Kolumna „duration_years” musi zawierać liczbę całych lat, "
+                         "co najmniej 1 rok.")
+    if START_YEAR_COLUMN in outcomes.columns:
+        start = pd.to_numeric(outcomes[START_YEAR_COLUMN], errors="coerce").to_numpy(dtype=float)
+        given = outcomes[START_YEAR_COLUMN].notna().to_numpy()
+        if np.any(given & (np.isnan(start) | (start != np.round(start)))):
+            raise ValueError("Kolumna „start_year” musi zawierać rok (np. 2023) albo być pusta.")
 
 
 def read_outcomes_file(path: str | Path) -> pd.DataFrame:
     """Read the evaluator's outcomes CSV (UTF-8, decimal point) and check it.
 
-    Columns :data:`OUTCOME_COLUMNS`, optionally ``teryt`` (kept as text) and
-    ``area``. Raises :class:`~wkus_lib.errors.InputError` naming the file and
-    what is wrong, so a batch can refuse a bad file before any report starts.
+    Columns :data:`OUTCOME_COLUMNS`, optionally ``start_year``, ``teryt``
+    (kept as text), ``area`` and ``year`` (the ex-post year). Raises
+    :class:`~wkus_lib.errors.InputError` naming the file and what is wrong,
+    so a batch can refuse a bad file before any report starts.
     """
     source = Path(path)
     if not source.is_file():
@@ -86,37 +115,70 @@ def read_outcomes_file(path: str | Path) -> pd.DataFrame:
         _check_outcomes(frame)
     except ValueError as problem:
         raise InputError(str(problem).rstrip("."), file=str(source),
-                         hint=f"Wymagane kolumny: {', '.join(OUTCOME_COLUMNS)}.") from None
+                         hint=f"Wymagane kolumny: {', '.join(OUTCOME_COLUMNS)}; "
+                              f"opcjonalnie {START_YEAR_COLUMN}.") from None
     return frame
 
 
-def discount_factors(years: npt.ArrayLike, discount_rate: float) -> npt.NDArray[np.float64]:
-    """``1 / (1 + r)^t`` for years ``t`` (year 1 is discounted once)."""
+def discount_factors(periods: npt.ArrayLike, discount_rate: float) -> npt.NDArray[np.float64]:
+    """``1 / (1 + r)^p`` for periods ``p`` (0 = not discounted)."""
     factors: npt.NDArray[np.float64] = 1.0 / np.power(
-        1.0 + discount_rate, np.asarray(years, dtype=float)
+        1.0 + discount_rate, np.asarray(periods, dtype=float)
     )
     return factors
 
 
-def outcome_values(outcomes: pd.DataFrame, *, discount_rate: float) -> pd.DataFrame:
+def start_offsets(outcomes: pd.DataFrame, first_year: int | None) -> npt.NDArray[np.int64]:
+    """Contract year (1 = ``first_year``) in which each outcome starts.
+
+    Without a ``start_year`` column, or where it is empty, an outcome starts
+    in contract year 1. A ``start_year`` needs ``first_year`` and may not
+    precede it (:class:`ValueError` in Polish otherwise).
+    """
+    offsets = np.ones(len(outcomes), dtype="int64")
+    if START_YEAR_COLUMN not in outcomes.columns:
+        return offsets
+    start = pd.to_numeric(outcomes[START_YEAR_COLUMN], errors="coerce").to_numpy(dtype=float)
+    given = ~np.isnan(start)
+    if not given.any():
+        return offsets
+    if first_year is None:
+        raise ValueError("Do kolumny „start_year” potrzebny jest pierwszy rok ocenianej umowy.")
+    early = given & (start < first_year)
+    if early.any():
+        names = ", ".join(str(o) for o in outcomes["outcome"].to_numpy()[early][:3])
+        raise ValueError(f"Efekt zaczyna się przed pierwszym rokiem umowy ({first_year}): "
+                         f"{names}. Popraw „start_year”.")
+    offsets[given] = (start[given] - first_year + 1).astype("int64")
+    return offsets
+
+
+def outcome_values(
+    outcomes: pd.DataFrame, *, discount_rate: float, first_year: int | None = None
+) -> pd.DataFrame:
     """Value of every outcome in every year it lasts, before and after discounting.
 
-    For outcome *i* in year *t* = 1 … duration:
+    For outcome *i*, its year *j* = 1 … duration falls in contract year
+    ``t = s_i + j − 1`` (``s_i`` from :func:`start_offsets`):
 
     ``value = quantity × proxy × (1 − deadweight) × (1 − displacement)
-    × (1 − attribution) × (1 − drop_off)^(t − 1)``;
+    × (1 − attribution) × (1 − drop_off)^(j − 1)``;
     ``present_value = value / (1 + r)^t``.
 
     Returns
     -------
     pandas.DataFrame
-        ``outcome``, ``year`` (1 …), ``value``, ``present_value``.
+        ``outcome``, ``outcome_year`` (*j*), ``year`` (contract year *t*),
+        ``calendar_year`` (NA without ``first_year``), ``value``,
+        ``present_value``.
     """
     _check_outcomes(outcomes)
     duration = outcomes["duration_years"].to_numpy(dtype="int64")
+    offset = start_offsets(outcomes, first_year)
     row = np.repeat(np.arange(len(outcomes)), duration)
-    start = np.repeat(np.cumsum(duration) - duration, duration)
-    year = np.arange(len(row)) - start + 1
+    first_row = np.repeat(np.cumsum(duration) - duration, duration)
+    outcome_year = np.arange(len(row)) - first_row + 1
+    year = offset[row] + outcome_year - 1
 
     def column(name: str) -> npt.NDArray[np.float64]:
         return outcomes[name].to_numpy(dtype=float)[row]
@@ -124,38 +186,61 @@ def outcome_values(outcomes: pd.DataFrame, *, discount_rate: float) -> pd.DataFr
     value = (
         column("quantity") * column("proxy_value") * (1 - column("deadweight"))
         * (1 - column("displacement")) * (1 - column("attribution"))
-        * np.power(1 - column("drop_off"), year - 1)
+        * np.power(1 - column("drop_off"), outcome_year - 1)
     )
+    calendar = (pd.array(year + first_year - 1, dtype="Int64") if first_year is not None
+                else pd.array([pd.NA] * len(year), dtype="Int64"))
     return pd.DataFrame(
         {
             "outcome": outcomes["outcome"].to_numpy()[row],
+            "outcome_year": outcome_year,
             "year": year,
+            "calendar_year": calendar,
             "value": value,
             "present_value": value * discount_factors(year, discount_rate),
         }
     )
 
 
-def present_value(flows: Sequence[float] | float, *, discount_rate: float) -> float:
-    """``Σ flow_t / (1 + r)^t`` with the first flow in year 1."""
+def inputs_present_value(flows: Flows, *, discount_rate: float) -> float:
+    """``Σ input_t / (1 + r)^(t − 1)``: inputs valued as invested, year 1 undiscounted.
+
+    ``flows`` are the inputs per contract year, the first year first (one
+    number = year 1 only). A missing year (NaN) raises :class:`ValueError`:
+    it is never taken as zero.
+
+    >>> round(inputs_present_value([1000.0, 1035.0], discount_rate=0.035), 2)
+    2000.0
+    """
     values = np.atleast_1d(np.asarray(flows, dtype=float))
-    return float(np.sum(values * discount_factors(np.arange(1, len(values) + 1), discount_rate)))
+    if np.any(np.isnan(values)):
+        raise ValueError("Brak nakładów za co najmniej jeden rok umowy.")
+    periods = np.arange(len(values))
+    return float(np.sum(values * discount_factors(periods, discount_rate)))
 
 
 def sroi(
-    outcomes: pd.DataFrame, inputs: Sequence[float] | float, *, discount_rate: float
+    outcomes: pd.DataFrame,
+    inputs: Flows,
+    *,
+    discount_rate: float,
+    first_year: int | None = None,
 ) -> SroiResult:
-    """E10: ``SROI = PV(outcomes) / PV(inputs)``.
+    """E10: ``SROI = PV(outcomes) / PV(inputs)`` (module docstring for the timing).
 
     Parameters
     ----------
     outcomes
-        One row per outcome, columns :data:`OUTCOME_COLUMNS` (module docstring).
+        One row per outcome, columns :data:`OUTCOME_COLUMNS`, optionally
+        ``start_year`` (module docstring).
     inputs
         Value of the inputs (financial cost + personal and in-kind
-        contributions) per year, first year first; one number = year 1.
+        contributions) per contract year, first year first; one number =
+        year 1.
     discount_rate
-        Annual discount rate (e.g. 0.035); a policy choice of the evaluator.
+        Annual discount rate (e.g. 0.035).
+    first_year
+        Calendar year of contract year 1; needed only with ``start_year``.
 
     Returns
     -------
@@ -173,9 +258,9 @@ def sroi(
     >>> sroi(outcomes, 9000.0, discount_rate=0.0).ratio
     2.0
     """
-    yearly = outcome_values(outcomes, discount_rate=discount_rate)
+    yearly = outcome_values(outcomes, discount_rate=discount_rate, first_year=first_year)
     pv_outcomes = float(yearly["present_value"].sum())
-    pv_inputs = present_value(inputs, discount_rate=discount_rate)
+    pv_inputs = inputs_present_value(inputs, discount_rate=discount_rate)
     value = pv_outcomes / pv_inputs if pv_inputs > 0 else float("nan")
     return SroiResult(
         pv_outcomes=pv_outcomes, pv_inputs=pv_inputs, ratio=value,
@@ -185,9 +270,10 @@ def sroi(
 
 def sroi_sensitivity(
     outcomes: pd.DataFrame,
-    inputs: Sequence[float] | float,
+    inputs: Flows,
     *,
     discount_rate: float,
+    first_year: int | None = None,
     share_changes: Sequence[float] = (-0.1, 0.1),
     discount_rates: Sequence[float] = (0.0, 0.06),
 ) -> pd.DataFrame:
@@ -205,16 +291,31 @@ def sroi_sensitivity(
         ``drop_off``, ``discount_rate``), ``change`` (shift or rate used)
         and ``sroi``.
     """
-    rows = [{"parameter": "base", "change": 0.0,
-             "sroi": sroi(outcomes, inputs, discount_rate=discount_rate).ratio}]
+    def ratio(frame: pd.DataFrame, rate: float) -> float:
+        return sroi(frame, inputs, discount_rate=rate, first_year=first_year).ratio
+
+    rows = [{"parameter": "base", "change": 0.0, "sroi": ratio(outcomes, discount_rate)}]
     for parameter in SENSITIVITY_PARAMETERS:
         for change in share_changes:
             shifted = outcomes.assign(
                 **{parameter: np.clip(outcomes[parameter].to_numpy(dtype=float) + change, 0, 1)}
             )
-            result = sroi(shifted, inputs, discount_rate=discount_rate)
-            rows.append({"parameter": parameter, "change": float(change), "sroi": result.ratio})
+            rows.append({"parameter": parameter, "change": float(change),
+                         "sroi": ratio(shifted, discount_rate)})
     for rate in discount_rates:
-        result = sroi(outcomes, inputs, discount_rate=rate)
-        rows.append({"parameter": "discount_rate", "change": float(rate), "sroi": result.ratio})
+        rows.append({"parameter": "discount_rate", "change": float(rate),
+                     "sroi": ratio(outcomes, float(rate))})
     return pd.DataFrame(rows, columns=["parameter", "change", "sroi"])
+
+
+def sensitivity_range(table: pd.DataFrame) -> tuple[float, float]:
+    """Lowest and highest SROI of a :func:`sroi_sensitivity` table (NaN ignored).
+
+    >>> sensitivity_range(pd.DataFrame({"sroi": [1.2, 0.9, float("nan"), 1.5]}))
+    (0.9, 1.5)
+    """
+    values = table["sroi"].to_numpy(dtype=float)
+    values = values[~np.isnan(values)]
+    if not values.size:
+        return float("nan"), float("nan")
+    return float(values.min()), float(values.max())

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from wkus_lib import plots
-from wkus_lib.i18n import N_, _
+from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.indicators import sroi_input_flows
 from wkus_lib.metrics import sroi
 from wkus_lib.metrics.data_quality import status_counts
@@ -446,11 +446,18 @@ def read_sroi_outcomes(path: str | Path, ctx: ReportContext) -> pd.DataFrame:
         frame = frame[frame["teryt"] == ctx.gmina.teryt]
     if "area" in frame.columns:
         frame = frame[frame["area"] == ctx.area]
-    return frame[list(sroi.OUTCOME_COLUMNS)].reset_index(drop=True)
+    if "year" in frame.columns:
+        frame = frame[frame["year"].isna() | (frame["year"] == ctx.year)]
+    columns = [*sroi.OUTCOME_COLUMNS,
+               *([sroi.START_YEAR_COLUMN] if sroi.START_YEAR_COLUMN in frame.columns else [])]
+    return frame[columns].reset_index(drop=True)
 
 
-def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float = 0.035) -> None:
-    """E10 SROI with its sensitivity table, only when the evaluator supplied proxies."""
+def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float | None = None) -> None:
+    """E10 SROI with its sensitivity table, only when the evaluator supplied proxies.
+
+    ``discount_rate`` None: the catalogue's ``settings.sroi.discount_rate``.
+    """
     show_heading(_("Społeczny zwrot z inwestycji (SROI)"))
     if not sroi_file:
         show_text(_("SROI nie jest liczony: wymaga wartości przybliżających (proxy) efektów, "
@@ -466,15 +473,29 @@ def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float = 0.
     if outcomes.empty:
         show_text(_("_Plik SROI nie ma efektów dla tej gminy i obszaru._"))
         return
+    settings = ctx.catalog.settings.sroi
+    rate = settings.discount_rate if discount_rate is None else discount_rate
     flows = sroi_input_flows(ctx.inputs, ctx.gmina.teryt, str(ctx.area), ctx.year)
-    result = sroi.sroi(outcomes, flows, discount_rate=discount_rate)
+    first, last = int(flows.index[0]), int(flows.index[-1])
+    gaps = [str(year) for year in flows.index[flows.isna()]]
+    if gaps:
+        show_text(_("SROI nie jest liczony: brak kosztów poniesionych za lata {years} umowy — "
+                    "dodaj sprawozdanie finansowe za te lata i zaimportuj ponownie.").format(
+            years=", ".join(gaps)))
+        return
+    result = sroi.sroi(outcomes, flows, discount_rate=rate, first_year=first)
     show_text(_("SROI = {ratio} zł wartości społecznej na 1 zł nakładów (wartość bieżąca efektów "
                 "{pv_out}, nakładów {pv_in}; stopa dyskontowa {rate} %).").format(
         ratio=format_number(result.ratio, 2),
         pv_out=format_number(result.pv_outcomes, 0, unit="zł"),
         pv_in=format_number(result.pv_inputs, 0, unit="zł"),
-        rate=format_number(discount_rate * 100, 1)))
-    sensitivity = sroi.sroi_sensitivity(outcomes, flows, discount_rate=discount_rate)
+        rate=format_number(rate * 100, 1)))
+    source = (settings.discount_rate_source_en if current_language() == "en"
+              else settings.discount_rate_source_pl)
+    show_text(sroi_method_note(first, last, rate, source,
+                               default_rate=rate == settings.discount_rate))
+    sensitivity = sroi.sroi_sensitivity(outcomes, flows, discount_rate=rate, first_year=first,
+                                        discount_rates=settings.sensitivity_discount_rates)
     table = pd.DataFrame({
         _("Założenie"): [_(SENSITIVITY_LABELS[p]) for p in sensitivity["parameter"]],
         _("Zmiana"): sensitivity["change"],
@@ -482,6 +503,24 @@ def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float = 0.
     })
     show_table(table, _("Wrażliwość SROI na założenia"), formats={
         _("Zmiana"): lambda v: format_number(v, 2), "SROI": lambda v: format_number(v, 2)})
+
+
+def sroi_method_note(first: int, last: int, rate: float, source: str, *,
+                     default_rate: bool) -> str:
+    """How E10 was computed: the contract years, what is discounted, the rate and its source."""
+    inputs = (_("nakłady roku {first} liczone według wartości poniesionej (bez dyskonta), "
+                "nakłady lat {second}–{last} dyskontowane na początek umowy").format(
+                  first=first, second=first + 1, last=last) if last > first else
+              _("nakłady roku {first} liczone według wartości poniesionej (bez dyskonta)").format(
+                  first=first))
+    origin = (_("stopa z katalogu: {source}").format(source=source) if default_rate
+              else _("stopa podana przy uruchomieniu (w katalogu: {source})").format(
+                  source=source))
+    return _("Metoda: oceniana umowa {first}–{last}; {inputs}; efekty dyskontowane od końca "
+             "każdego roku, w którym trwają; efekt bez roku rozpoczęcia (start_year) zaczyna "
+             "się w {first} r.; stopa {rate} % ({origin}).").format(
+        first=first, last=last, inputs=inputs, rate=format_number(rate * 100, 1),
+        origin=origin)
 
 
 def show_appendix(ctx: ReportContext) -> None:
