@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from typing import Any
 
 import nbformat
@@ -176,69 +174,28 @@ def test_a_malformed_table_payload_fails_loudly() -> None:
         export.collect_tables(nb)
 
 
-def _workbook(tables: list[export.Table]) -> Any:
-    from openpyxl import load_workbook
-
-    return load_workbook(io.BytesIO(export.render_xlsx(tables, title="Raport", notes=["DANE"])))
-
-
-def test_xlsx_has_a_contents_sheet_then_one_sheet_per_table() -> None:
-    tables = [export.Table("Wskaźniki jakości", ["n", "wynik"], [[1, 2.5]]),
-              export.Table("Koszty", ["zł"], [[10]])]
-    book = _workbook(tables)
-    assert book.sheetnames == ["Spis tabel", "Wskaźniki jakości", "Koszty"]
-    sheet = book["Wskaźniki jakości"]
-    assert [c.value for c in sheet[1]] == ["n", "wynik"]
-    assert all(c.font.b for c in sheet[1])
-    assert [c.value for c in sheet[2]] == [1, 2.5]
-    assert sheet.column_dimensions["A"].width >= export.COLUMN_WIDTH_MIN
+def test_tables_carry_the_section_they_were_shown_in() -> None:
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Raport\n\n## Koszty"),
+        new_code_cell("t1", outputs=[_table_output("A", {"columns": ["x"], "data": [[1]]})]),
+        new_code_cell("h", outputs=[new_output("display_data", data={
+            "text/html": "<h2>Aneks &amp; dane</h2>", "text/plain": "h"})]),
+        new_code_cell("h3", outputs=[new_output("display_data", data={
+            "text/html": "<h3>Podrozdział</h3>", "text/plain": "h"})]),
+        new_code_cell("t2", outputs=[_table_output("B", {"columns": ["x"], "data": [[2]]})]),
+    ])
+    assert [(t.section, t.title) for t in export.collect_tables(nb)] == [
+        ("Koszty", "A"), ("Aneks & dane", "B")]
 
 
-def test_xlsx_never_lets_a_spreadsheet_evaluate_text_as_a_formula() -> None:
-    dangerous = ["=1+1", "+48 600", "-5", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")']
-    payload = export.render_xlsx(
-        [export.Table("=zła nazwa", ["=kolumna"], [[text] for text in dangerous])], title="=T"
-    )
-    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-        sheets = [archive.read(n).decode() for n in archive.namelist() if "worksheets/" in n]
-    assert not any("<f>" in xml or "<f " in xml for xml in sheets)
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(payload)).worksheets[1]
-    cells = [sheet.cell(row=r, column=1) for r in range(2, len(dangerous) + 2)]
-    # Depending on the XML parser openpyxl uses, a carriage return may come back as a
-    # line feed; the text is otherwise kept as it was.
-    assert [str(c.value).replace("\r", "\n") for c in cells] == [
-        t.replace("\r", "\n") for t in dangerous
-    ]
-    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
-    assert sheet.cell(row=1, column=1).quotePrefix
-
-
-def test_xlsx_bytes_are_identical_and_carry_no_timestamps() -> None:
-    tables = [export.Table("Tabela", ["a"], [["ż"]])]
-    first = export.render_xlsx(tables, title="Raport")
-    assert first == export.render_xlsx(tables, title="Raport")
-    with zipfile.ZipFile(io.BytesIO(first)) as archive:
-        assert {i.date_time for i in archive.infolist()} == {stable_files.ZIP_DATE_TIME}
-        core = archive.read("docProps/core.xml").decode()
-    assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]+)<", core) == [
-        "2000-01-01T00:00:00Z", "2000-01-01T00:00:00Z"
-    ]
-
-
-def test_sheet_names_are_short_unique_valid_and_keep_polish_letters() -> None:
-    names = export.sheet_names(
-        ["Źródła finansowania: dotacja/wkład [zł] w latach 2021–2024", "spis tabel", "Koszty",
-         "KOSZTY", "", "'Zysk'"],
-        reserved=["Spis tabel"],
-    )
-    assert names[0] == "Źródła finansowania dotacja wkł"
-    assert all(len(n) <= export.SHEET_NAME_MAX for n in names)
-    assert names[1] == "spis tabel (2)"
-    assert names[2:4] == ["Koszty", "KOSZTY (2)"]
-    assert names[4] == "Tabela 5"
-    assert names[5] == "Zysk"
+def test_formats_in_the_payload_reach_the_table() -> None:
+    output = _table_output("T", {"columns": ["zł"], "data": [[1234.5]]})
+    output.data[export.TABLE_MIMETYPE]["formats"] = {
+        "zł": {"decimals": 0, "unit": "zł", "grouping": True, "scale": 1}}
+    output.data[export.TABLE_MIMETYPE]["lang"] = "en"
+    [table] = export.collect_tables(new_notebook(cells=[new_code_cell("t", outputs=[output])]))
+    assert table.formats["zł"].excel() == '#,##0" zł"'
+    assert table.lang == "en"
 
 
 def test_pdf_from_pre_parsed_style_blocks_equals_the_pdf_of_the_page_as_it_is(

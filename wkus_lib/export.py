@@ -4,9 +4,9 @@
   no prompts, no parameters cells, print CSS, offline (no CDN scripts).
 * PDF: WeasyPrint from that very HTML, no browser needed.
 * XLSX: every table the notebook showed through ``wkus_lib.report.show_table``
-  (a display output carrying :data:`TABLE_MIMETYPE`), one sheet each, in the
-  order shown; text that a spreadsheet could take for a formula is marked
-  as plain text.
+  (a display output carrying :data:`TABLE_MIMETYPE`), with the section it
+  stood under, laid out by :mod:`wkus_lib.annex` (one sheet per section,
+  numbers rounded and formatted as shown, print setup).
 
 All three are deterministic: identical notebooks give byte-identical files
 (no timestamps, no random ids, fixed dates inside the XLSX zip), so a
@@ -19,51 +19,36 @@ are slow to import and only the worker processes need them.
 from __future__ import annotations
 
 import functools
+import html as html_module
 import json
 import logging
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final
 
+from wkus_lib.annex import CellValue, Table, render_xlsx, table_from_payload
 from wkus_lib.report_outputs import SYNTHETIC_BANNER, TABLE_MIMETYPE
-from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
+from wkus_lib.stable_files import FIXED_DATETIME
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
-    from openpyxl.cell.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["Table", "collect_tables", "render_html", "render_pdf", "render_xlsx"]
 
 REMOVED_CELL_TAGS: Final = frozenset({"injected-parameters", "parameters", "remove-cell"})
 TEMPLATE_NAME: Final = "wkus_report"
-FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make Excel or LibreOffice read a text as a formula."""
-CONTENTS_SHEET: Final = "Spis tabel"
-SHEET_NAME_MAX: Final = 31
-COLUMN_WIDTH_MIN: Final = 8
-COLUMN_WIDTH_MAX: Final = 60
-_SHEET_NAME_FORBIDDEN: Final = str.maketrans({c: " " for c in "[]:*?/\\"})
+_SECTION_HEADING: Final = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.DOTALL | re.IGNORECASE)
+_MARKDOWN_SECTION: Final = re.compile(r"^#{1,2}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_TAG: Final = re.compile(r"<[^>]+>")
 _STYLE_BLOCK: Final = re.compile(
     r'<style(?:\s+type="text/css")?\s*>(.*?)</style>', re.DOTALL | re.IGNORECASE
 )
-
-CellValue: TypeAlias = str | int | float | bool | None
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table a report showed: its title, column headers and rows."""
-
-    title: str
-    columns: list[str]
-    rows: list[list[CellValue]]
-
 
 def templates_dir() -> Path:
     """The folder holding the ``wkus_report`` nbconvert template and the index template."""
@@ -130,57 +115,41 @@ def _parsed_stylesheet(css: str, base_url: str | None) -> Any:
 
 
 def collect_tables(nb: NotebookNode) -> list[Table]:
-    """Tables shown through :data:`TABLE_MIMETYPE`, in notebook order, skipping removed cells."""
+    """Tables shown through :data:`TABLE_MIMETYPE`, in notebook order, skipping removed cells.
+
+    Each table carries the section it was shown in: the last level-1 or
+    level-2 heading before it (a markdown cell or a displayed ``<h1>``/``<h2>``).
+    """
     tables: list[Table] = []
+    section = ""
     for cell in nb.cells:
-        if cell.get("cell_type") != "code" or _is_removed(cell):
+        if _is_removed(cell):
+            continue
+        if cell.get("cell_type") == "markdown":
+            section = _last_heading(str(cell.get("source", "")), markdown=True) or section
+            continue
+        if cell.get("cell_type") != "code":
             continue
         for output in cell.get("outputs", []):
-            payload = output.get("data", {}).get(TABLE_MIMETYPE)
+            data = output.get("data", {})
+            payload = data.get(TABLE_MIMETYPE)
             if payload is not None:
-                tables.append(_table_from_payload(payload))
+                tables.append(_table_from_payload(payload, section))
+                continue
+            shown = data.get("text/html")
+            if shown:
+                text = "".join(shown) if isinstance(shown, list) else str(shown)
+                section = _last_heading(text, markdown=False) or section
+            elif data.get("text/markdown"):
+                section = _last_heading(str(data["text/markdown"]), markdown=True) or section
     return tables
 
 
-def render_xlsx(tables: Sequence[Table], *, title: str, notes: Sequence[str] = ()) -> bytes:
-    """The XLSX annex: a contents sheet, then one sheet per table; deterministic bytes."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    contents = workbook.active
-    assert contents is not None
-    contents.title = CONTENTS_SHEET
-    names = sheet_names([t.title for t in tables], reserved=(CONTENTS_SHEET,))
-    entries = [(name, table.title) for name, table in zip(names, tables, strict=True)]
-    _fill_contents(contents, title, notes, entries)
-    for table, name in zip(tables, names, strict=True):
-        _fill_table(workbook.create_sheet(name), table)
-    workbook.properties.creator = "wkus"
-    workbook.properties.title = title
-    workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
-    workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return with_fixed_zip_dates(workbook_bytes(workbook))
-
-
-def sheet_names(titles: Sequence[str], *, reserved: Sequence[str] = ()) -> list[str]:
-    """Valid, unique sheet names (≤ 31 characters, Polish letters kept).
-
-    Excel compares sheet names case-insensitively and forbids ``[]:*?/\\``
-    and a leading or trailing apostrophe; an empty title becomes ``Tabela N``.
-    """
-    taken = {name.casefold() for name in reserved}
-    names: list[str] = []
-    for number, title in enumerate(titles, start=1):
-        base = " ".join(title.translate(_SHEET_NAME_FORBIDDEN).split()).strip("'")
-        base = base[:SHEET_NAME_MAX].strip() or f"Tabela {number}"
-        name, copy = base, 1
-        while name.casefold() in taken:
-            copy += 1
-            suffix = f" ({copy})"
-            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
-        taken.add(name.casefold())
-        names.append(name)
-    return names
+def _last_heading(text: str, *, markdown: bool) -> str:
+    found = (_MARKDOWN_SECTION if markdown else _SECTION_HEADING).findall(text)
+    if not found:
+        return ""
+    return html_module.unescape(" ".join(_TAG.sub("", found[-1]).split())).strip("# ")
 
 
 def warm_html_exporter(lang: str = "pl") -> None:
@@ -267,7 +236,7 @@ def _source_date_epoch() -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _table_from_payload(payload: Any) -> Table:
+def _table_from_payload(payload: Any, section: str = "") -> Table:
     if isinstance(payload, str):
         payload = json.loads(payload)
     try:
@@ -284,7 +253,7 @@ def _table_from_payload(payload: Any) -> Table:
     if index and index != list(range(len(rows))):
         columns = ["", *columns]
         rows = [[_label(i), *row] for i, row in zip(index, rows, strict=True)]
-    return Table(title=title, columns=columns, rows=rows)
+    return table_from_payload({**payload, "title": title}, section, rows, columns)
 
 
 def _label(value: Any) -> str:
@@ -299,69 +268,3 @@ def _cell_value(value: Any) -> CellValue:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _write(cell: Cell, value: CellValue) -> None:
-    """Set a cell; text is always text, and formula-like text is quote-prefixed."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = text
-        cell.data_type = "s"
-        if text.startswith(FORMULA_PREFIXES):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-
-
-def _fill_contents(
-    sheet: Worksheet, title: str, notes: Sequence[str], entries: Sequence[tuple[str, str]]
-) -> None:
-    from openpyxl.styles import Font
-
-    _write(sheet.cell(row=1, column=1), title)
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-    row = 2
-    for note in notes:
-        _write(sheet.cell(row=row, column=1), note)
-        sheet.cell(row=row, column=1).font = Font(bold=True, color="9C0018")
-        row += 1
-    row += 1
-    for column, header in enumerate(("Arkusz", "Tabela"), start=1):
-        _write(sheet.cell(row=row, column=column), header)
-        sheet.cell(row=row, column=column).font = Font(bold=True)
-    if not entries:
-        _write(sheet.cell(row=row + 1, column=1), "Raport nie zawiera tabel.")
-    for offset, (name, table_title) in enumerate(entries, start=1):
-        _write(sheet.cell(row=row + offset, column=1), name)
-        _write(sheet.cell(row=row + offset, column=2), table_title)
-    _set_widths(sheet, [[n for n, _ in entries], [t for _, t in entries]], ["Arkusz", "Tabela"])
-
-
-def _fill_table(sheet: Worksheet, table: Table) -> None:
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
-    for column, header in enumerate(table.columns, start=1):
-        _write(sheet.cell(row=1, column=column), header)
-        sheet.cell(row=1, column=column).font = bold
-    for row_number, row in enumerate(table.rows, start=2):
-        for column, value in enumerate(row, start=1):
-            _write(sheet.cell(row=row_number, column=column), value)
-    sheet.freeze_panes = "A2"
-    if table.columns and table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    _set_widths(sheet, [list(column) for column in zip(*table.rows, strict=False)], table.columns)
-
-
-def _set_widths(
-    sheet: Worksheet, columns: Sequence[Sequence[CellValue]], headers: Sequence[str]
-) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for number, header in enumerate(headers, start=1):
-        values = columns[number - 1] if number <= len(columns) else []
-        longest = max([len(header), *(len(str(v)) for v in values if v is not None)])
-        width = min(max(longest + 2, COLUMN_WIDTH_MIN), COLUMN_WIDTH_MAX)
-        sheet.column_dimensions[get_column_letter(number)].width = width

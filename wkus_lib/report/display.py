@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
+from html.parser import HTMLParser
 from typing import Any, Final
 
 import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
+from wkus_lib.i18n import current_language
 from wkus_lib.report_outputs import TABLE_MIMETYPE
 from wkus_lib.style import format_number
 
@@ -95,10 +98,134 @@ def display_table(body_html: str, raw: pd.DataFrame, title: str) -> None:
     display(
         {
             "text/html": f'<div class="{block}">{caption}{body_html}</div>',
-            TABLE_MIMETYPE: {"title": title, "data": values.to_dict(orient="split")},
+            TABLE_MIMETYPE: {
+                "title": title,
+                "data": values.to_dict(orient="split"),
+                "formats": shown_number_formats(body_html, raw),
+                "lang": current_language(),
+            },
         },
         raw=True,
     )
+
+
+_SHOWN_NUMBER: Final = re.compile(
+    r"^(?P<sign>[−-]?)(?P<whole>\d{1,3}(?:[\u00a0\u202f ]\d{3})*|\d+)"
+    r"(?:[.,](?P<fraction>\d+))?(?:[\u00a0\u202f ]*(?P<unit>[^\d\s].*))?$"
+)
+"""A number as :func:`wkus_lib.style.format_number` writes it, with an optional unit."""
+
+
+def shown_number_formats(body_html: str, raw: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """How each numeric column of ``raw`` is shown in ``body_html``, for the XLSX annex.
+
+    For every column whose header appears in the table and whose cells hold
+    numbers, the displayed texts tell the decimals, the unit after the number
+    (``zł``, ``%``, ``pkt``), whether thousands are grouped (years are not)
+    and the scale (``100`` when a share 0–1 is shown as a percentage). The
+    annex rounds and formats its cells by this, so it says what the report
+    says. A column whose numbers are shown otherwise (e.g. as "ukryte") in
+    every row is left out.
+
+    >>> frame = pd.DataFrame({"Koszt": [1234.567, 20.0], "Udział": [0.853, 0.1]})
+    >>> body = html_table({"Koszt": ["1 234,6 zł", "20,0 zł"], "Udział": ["85,3 %", "10,0 %"]},
+    ...                   {"Koszt", "Udział"})
+    >>> shown_number_formats(body, frame)["Koszt"]
+    {'decimals': 1, 'unit': 'zł', 'grouping': True, 'scale': 1}
+    >>> shown_number_formats(body, frame)["Udział"]["scale"]
+    100
+    """
+    headers, rows = _table_texts(body_html)
+    formats: dict[str, dict[str, Any]] = {}
+    if len(rows) != len(raw):
+        return formats
+    for column in raw.columns:
+        name = str(column)
+        if name not in headers:
+            continue
+        position = headers.index(name)
+        shown = [row[position] if position < len(row) else "" for row in rows]
+        found = _column_format(list(raw[column]), shown)
+        if found is not None:
+            formats[name] = found
+    return formats
+
+
+def _column_format(values: Sequence[Any], shown: Sequence[str]) -> dict[str, Any] | None:
+    decimals, units, grouping, scales = 0, set(), False, set()
+    for value, text in zip(values, shown, strict=True):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or is_missing(value):
+            continue
+        match = _SHOWN_NUMBER.match(text.strip())
+        if match is None:
+            continue
+        fraction = match["fraction"] or ""
+        whole = re.sub(r"\D", "", match["whole"])
+        number = float(f"{whole}.{fraction or 0}") * (-1 if match["sign"] else 1)
+        decimals = max(decimals, len(fraction))
+        units.add((match["unit"] or "").strip())
+        grouping = grouping or len(whole) > 3 and not match["whole"].isdigit()
+        tolerance = 10.0 ** -len(fraction)
+        if abs(number - float(value)) <= tolerance:
+            scales.add(1)
+        elif abs(number - 100 * float(value)) <= tolerance:
+            scales.add(100)
+        else:
+            scales.add(0)
+    if not scales or 0 in scales or len(scales) > 1 or len(units) > 1:
+        return None
+    return {"decimals": decimals, "unit": units.pop(), "grouping": grouping,
+            "scale": scales.pop()}
+
+
+class _TableTexts(HTMLParser):
+    """The header texts and body cell texts of the first HTML table (tags stripped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headers: list[str] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_head = False
+        self._done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._done:
+            return
+        if tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and not self._in_head:
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._done:
+            return
+        if tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None:
+            text = " ".join("".join(self._cell).replace("\u00ad", "").split())
+            if self._in_head:
+                self.headers.append(text)
+            elif self.rows:
+                self.rows[-1].append(text)
+            self._cell = None
+        elif tag == "table":
+            self._done = True
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._done:
+            self._cell.append(data)
+
+
+def _table_texts(body_html: str) -> tuple[list[str], list[list[str]]]:
+    parser = _TableTexts()
+    parser.feed(body_html)
+    parser.close()
+    return parser.headers, [row for row in parser.rows if row]
 
 
 def show_figure(fig: Figure) -> None:
