@@ -70,12 +70,16 @@ class IndicatorSpec(_Entry):
     name_pl: NonEmpty
     name_en: NonEmpty
     unit: NonEmpty
+    unit_en: NonEmpty | None = None
+    """The unit in English reports (``PLN`` for ``zł``, ``pp`` for ``pkt proc.``); None: ``unit``."""
     direction: Direction
     target: float | None = None
     thresholds: Thresholds | None = None
     stages: tuple[StageId, ...] = Field(min_length=1)
     inputs: tuple[str, ...]
     formula_pl: NonEmpty
+    formula_en: NonEmpty | None = None
+    """The formula in English reports; None (a user's catalogue without it): ``formula_pl``."""
     optional: bool = False
 
     @field_validator("stages")

@@ -50,7 +50,7 @@ def format_number(value: float | None, decimals: int = 1, *, unit: str = "") -> 
 
     The thousands separator is a non-breaking space so numbers never wrap.
     English reports (:func:`wkus_lib.i18n.set_language`) keep the decimal
-    point: ``"12 345.7"``.
+    point: ``"12 345.7"``, and write the unit ``zł`` as ``PLN``.
     """
     if value is None or pd.isna(value):
         return MISSING
@@ -59,6 +59,8 @@ def format_number(value: float | None, decimals: int = 1, *, unit: str = "") -> 
         text = text.replace(".", ",")
     if text.startswith("-"):
         text = "−" + text[1:]
+    if unit == "zł" and current_language() == "en":
+        unit = "PLN"
     return f"{text}{THIN_SPACE}{unit}" if unit else text
 
 

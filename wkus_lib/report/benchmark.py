@@ -49,7 +49,9 @@ from wkus_lib.report.common import (
 from wkus_lib.report.context import (
     area_name,
     format_indicator_value,
+    indicator_formula,
     indicator_name,
+    indicator_unit,
     indicators_up_to,
     interval_text,
     store_up_to,
@@ -728,8 +730,8 @@ def show_appendix(bctx: BenchmarkContext) -> None:
     ids = ("Q1", "E1", "E9", "E9R")
     definitions = pd.DataFrame.from_records([
         {_("Wskaźnik"): i, _("Nazwa"): indicator_name(bctx.catalog.indicator(i)),
-         _("Jednostka"): bctx.catalog.indicator(i).unit,
-         _("Wzór"): bctx.catalog.indicator(i).formula_pl}
+         _("Jednostka"): indicator_unit(bctx.catalog.indicator(i)),
+         _("Wzór"): indicator_formula(bctx.catalog.indicator(i))}
         for i in ids
     ])
     show_table(definitions, _("Definicje wskaźników (z katalogu)"))

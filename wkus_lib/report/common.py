@@ -17,7 +17,9 @@ from wkus_lib.report.context import (
     area_contracts,
     area_name,
     format_indicator_value,
+    indicator_formula,
     indicator_name,
+    indicator_unit,
     interval_text,
     latest,
     stage_indicators,
@@ -120,7 +122,7 @@ def scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None, *,
                 _("Wskaźnik"): f"{indicator} {indicator_name(meta)}",
                 _("Model"): _(MODEL_LABELS[meta.model]),
                 _("Wartość"): None if hidden or pd.isna(row["value"]) else float(row["value"]),
-                _("Jednostka"): meta.unit,
+                _("Jednostka"): indicator_unit(meta),
                 "n": None if pd.isna(row["n"]) else int(row["n"]),
                 _("95% przedział"): interval_text(row),
                 _("Cel"): None if pd.isna(row["target"]) else float(row["target"]),
@@ -175,8 +177,8 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
             {
                 _("Wskaźnik"): i,
                 _("Nazwa"): indicator_name(ctx.catalog.indicator(i)),
-                _("Jednostka"): ctx.catalog.indicator(i).unit,
-                _("Wzór"): ctx.catalog.indicator(i).formula_pl,
+                _("Jednostka"): indicator_unit(ctx.catalog.indicator(i)),
+                _("Wzór"): indicator_formula(ctx.catalog.indicator(i)),
             }
             for i in ids
         ]

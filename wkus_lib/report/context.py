@@ -147,6 +147,20 @@ def indicator_name(spec: IndicatorSpec) -> str:
     return spec.name_en if current_language() == "en" else spec.name_pl
 
 
+def indicator_unit(spec: IndicatorSpec) -> str:
+    """The indicator's unit in the report language (the Polish one without an English one)."""
+    if current_language() == "en" and spec.unit_en:
+        return spec.unit_en
+    return spec.unit
+
+
+def indicator_formula(spec: IndicatorSpec) -> str:
+    """The indicator's formula in the report language (Polish without an English one)."""
+    if current_language() == "en" and spec.formula_en:
+        return spec.formula_en
+    return spec.formula_pl
+
+
 def area_contracts(ctx: ReportContext) -> pd.DataFrame:
     """Contracts of the report's area (all contracts for a gmina-level report)."""
     contracts = ctx.store.contracts
@@ -226,14 +240,17 @@ def baseline_year(ctx: ReportContext) -> int:
 
 
 def format_indicator_value(value: float | None, unit: str) -> str:
-    """An indicator value in Polish format with the catalogue unit's precision."""
-    if unit == "zł" or unit.startswith("zł na odbiorcę"):
+    """An indicator value in the report's format with the catalogue unit's precision.
+
+    ``unit`` is the catalogue's Polish unit or its English one (``unit_en``).
+    """
+    if unit in ("zł", "PLN") or unit.startswith(("zł na odbiorcę", "PLN per beneficiary")):
         return format_number(value, 0, unit="zł")
-    if unit.startswith("zł"):
+    if unit.startswith(("zł", "PLN")):
         return format_number(value, 2, unit="zł")
-    if unit in ("%", "pkt proc."):
+    if unit in ("%", "pkt proc.", "pp"):
         return format_number(value, 1, unit="%" if unit == "%" else _("pkt proc."))
-    if unit.startswith("pkt"):
+    if unit.startswith(("pkt", "points")):
         return format_number(value, 1)
     return format_number(value, 2)
 

@@ -43,6 +43,7 @@ from wkus_lib.report.context import (
     evaluation,
     format_indicator_value,
     indicator_name,
+    indicator_unit,
     interval_text,
     latest,
     per_report,
@@ -828,7 +829,7 @@ def _indicator_frame(specs: Sequence[IndicatorSpec], rows: pd.DataFrame) -> pd.D
     return pd.DataFrame({
         _("Wskaźnik"): [f"{s.id} {indicator_name(s)}"
                         + (only_ex_post if "on_going" not in s.stages else "") for s in specs],
-        _("Jednostka"): [s.unit for s in specs],
+        _("Jednostka"): [indicator_unit(s) for s in specs],
         _("Wartość bazowa"): baseline,
         _("Cel"): [None if s.target is None else s.target for s in specs],
         _("Progi: dobrze / uwaga"): [threshold_text(s) for s in specs],

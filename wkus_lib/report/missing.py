@@ -19,7 +19,7 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.i18n import N_, _
+from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.store import Store
 
@@ -87,7 +87,9 @@ def missing_data(what: str, *tables: str, year: int | None = None) -> str:
     sources = [_(SOURCES[table]) for table in tables]
     if not sources:
         return _("brak danych: {what}").format(what=what)
-    forms = ", ".join(f"„{TABLE_TITLES[table]}”" for table in tables)
+    # The form keeps its (Polish) sheet name; only the quotation marks follow the language.
+    opening, closing = ("“", "”") if current_language() == "en" else ("„", "”")
+    forms = ", ".join(f"{opening}{TABLE_TITLES[table]}{closing}" for table in tables)
     listed = _(" oraz ").join([", ".join(sources[:-1]), sources[-1]]) if len(sources) > 1 \
         else sources[0]
     if year is None:

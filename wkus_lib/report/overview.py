@@ -34,6 +34,7 @@ from wkus_lib.report.context import (
     area_name,
     format_indicator_value,
     indicator_name,
+    indicator_unit,
     interval_text,
 )
 from wkus_lib.report.display import (
@@ -437,7 +438,7 @@ def show_cooperation_table(ctx: ReportContext, rows: pd.DataFrame) -> None:
         _("Wskaźnik"): [f"{i} {indicator_name(specs[i])}" for i in ids],
         _("Wartość"): [None if h or pd.isna(rows.loc[i, "value"]) else float(rows.loc[i, "value"])
                        for i, h in zip(ids, hidden, strict=True)],
-        _("Jednostka"): [specs[i].unit for i in ids],
+        _("Jednostka"): [indicator_unit(specs[i]) for i in ids],
         "n": [None if pd.isna(rows.loc[i, "n"]) else int(rows.loc[i, "n"]) for i in ids],
         _("95% przedział"): [interval_text(rows.loc[i]) for i in ids],
         _("Cel"): [specs[i].target for i in ids],
@@ -492,7 +493,7 @@ def show_cooperation_trend(ctx: ReportContext) -> None:
     ids = [i for i in COOPERATION_INDICATORS if i in set(wide["indicator"])]
     table = wide.pivot(index="indicator", columns="year", values="value").reindex(ids)
     shown = wide.pivot(index="indicator", columns="year", values="shown").reindex(ids)
-    units = [ctx.catalog.indicator(i).unit for i in ids]
+    units = [indicator_unit(ctx.catalog.indicator(i)) for i in ids]
     raw = pd.DataFrame({_("Wskaźnik"): ids, _("Jednostka"): units})
     cells: dict[str, list[str]] = {_("Wskaźnik"): ids, _("Jednostka"): units}
     for year in years:

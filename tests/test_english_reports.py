@@ -1,0 +1,96 @@
+"""English reports are entirely English: texts, formulas, units, verdicts, page language.
+
+Every report kind is rendered in English (the functions its notebook calls).
+Proper names stay as they are: gminy, powiaty, NGOs, results named by the
+evaluator and the Polish sheet names of the entry forms; once they are
+removed, no Polish letter and no Polish-only word may remain.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from report_checks import output_text, render_sections
+
+from wkus_lib.catalog import load_catalog
+from wkus_lib.demo import DemoSummary
+from wkus_lib.domain import load_gminy
+from wkus_lib.i18n import set_language
+from wkus_lib.intake.headers import TABLE_TITLES
+from wkus_lib.params import resolve_batch
+from wkus_lib.report.context import format_indicator_value, indicator_formula, indicator_unit
+from wkus_lib.store import read_store
+
+POLISH_LETTERS = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
+POLISH_WORDS = ("brak danych", "wskaźnik", "kontynuować", "zakończyć", "zmienić", "pkt proc.",
+                "dobrze", "uwaga", "Średnia", "liczba", " zł", "pkt", "Ocena", "według")
+
+REPORTS = [
+    ("ex_ante", "2002063", "sport", 2025),
+    ("on_going", "2264011", "pomoc_spoleczna", 2024),
+    ("ex_post", "2013023", "pomoc_spoleczna", 2025),
+    ("gmina_overview", "2013023", None, 2025),
+    ("benchmark", None, "pomoc_spoleczna", 2025),
+]
+
+
+def without_proper_names(text: str, store_dir: Path) -> str:
+    """``text`` without the names that stay Polish in any language."""
+    store = read_store(store_dir)
+    registry = load_gminy()
+    names = {*store.contracts["ngo_name"], *store.results["name"], *TABLE_TITLES.values()}
+    for teryt in set(store.contracts["teryt"]):
+        names |= {registry[teryt].name, registry[teryt].powiat}
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
+
+
+@pytest.mark.parametrize(("kind", "teryt", "area", "year"), REPORTS)
+def test_an_english_report_has_no_polish_text(
+    demo: DemoSummary, kind: str, teryt: str | None, area: str | None, year: int
+) -> None:
+    text = output_text(render_sections(kind, teryt, area, year, str(demo.store_dir),
+                                       lang="en"))
+    assert "Methods appendix" in text
+    rest = without_proper_names(text, demo.store_dir)
+    polish = sorted({w for w in re.findall(r"\S+", rest) if POLISH_LETTERS.search(w)})
+    assert polish == []
+    assert [w for w in POLISH_WORDS if w in rest] == []
+
+
+def test_the_polish_report_keeps_its_polish_formulas_and_units(demo: DemoSummary) -> None:
+    text = output_text(render_sections("on_going", "2264011", "pomoc_spoleczna", 2024,
+                                       str(demo.store_dir)))
+    assert "Aneks metodologiczny" in text and "Średnia wyników respondentów" in text
+    assert " zł" in text and "PLN" not in text
+
+
+def test_every_catalogue_indicator_has_an_english_formula_and_unit() -> None:
+    catalog = load_catalog()
+    for spec in catalog.indicators:
+        assert spec.formula_en and not POLISH_LETTERS.search(spec.formula_en), spec.id
+        assert spec.unit_en and not POLISH_LETTERS.search(spec.unit_en), spec.id
+    set_language("en")
+    try:
+        e9r = catalog.indicator("E9R")
+        assert (indicator_unit(e9r), indicator_formula(e9r)) == ("pp", e9r.formula_en)
+        assert format_indicator_value(1234.4, indicator_unit(catalog.indicator("E1"))) == (
+            "1\xa0234\xa0PLN")
+        assert format_indicator_value(-2.5, "pp") == "−2.5\xa0pp"
+    finally:
+        set_language("pl")
+    assert indicator_unit(e9r) == "pkt proc." and indicator_formula(e9r) == e9r.formula_pl
+
+
+def test_an_english_report_has_an_english_page_title(demo: DemoSummary) -> None:
+    english = resolve_batch("2264011", "on_going", "pomoc_spoleczna", year=2024, lang="en",
+                            store_dir=demo.store_dir)
+    polish = resolve_batch("2264011", "on_going", "pomoc_spoleczna", year=2024, lang="pl",
+                           store_dir=demo.store_dir)
+    assert [s.title for s in english] == [
+        "Sopot (2264011) — On-going evaluation — Social assistance, family support and "
+        "pro-family policy — 2024"]
+    assert "Ocena bieżąca" in polish[0].title
