@@ -77,9 +77,17 @@ def test_grant_share_and_leverage_agree() -> None:
     assert float(grant_share(8000, 10_000)) / 100 == pytest.approx(1 / (1 + float(e5)))
 
 
-def test_volunteer_value_e7() -> None:
-    # 120 h × 30 zł/h = 3 600 zł
-    assert float(volunteer_value(120, 30)) == 3600.0
+def test_volunteer_value_e7_is_the_reported_value() -> None:
+    # reported personal contributions 3 600 zł and 1 000 zł → E7 = 4 600 zł
+    # (hours × rate is a data check only, never a second valuation)
+    assert volunteer_value([3600.0, 1000.0]).sum() == 4600.0
+
+
+def test_budget_execution_counts_every_planned_line_e3() -> None:
+    # reported lines: planned 8 000 + 2 000, actual 8 070 + 2 000 = 10 070 zł;
+    # an unreported line planned at 265 zł stays in the plan: 10 070 / 10 265 = 98.1 %
+    # (the reported lines alone would give 10 070 / 10 000 = 100.7 %)
+    assert float(budget_execution(10_070, 10_265)) == pytest.approx(98.1, abs=0.005)
 
 
 def test_transaction_cost_saved_e8() -> None:

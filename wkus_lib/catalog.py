@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from wkus_lib.domain import ModelId, PerspectiveId, StageId
 from wkus_lib.errors import CatalogError
+from wkus_lib.prices import PRICES_FILE, PriceIndex, packaged_price_index, read_price_index
 from wkus_lib.schemas import COOPERATION_GROUPS, SERVICE_INSTRUMENTS, TABLES, SurveyItems
 
 Direction = Literal["higher", "lower"]
@@ -431,6 +432,8 @@ class Catalog(_Entry):
     settings: Settings
     instruments: Instruments
     source: str
+    price_index: PriceIndex = Field(default_factory=packaged_price_index)
+    """The services price index of real prices (the catalogue folder's ``ceny_gus_cpi.csv``)."""
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -718,9 +721,14 @@ def _load(folder: Traversable, file_name: str, label: str) -> Catalog:
         instruments_raw = _read_yaml(source, instruments_label)
     instruments = _validate(Instruments, instruments_raw, instruments_label)
     _cross_check(parsed, instruments, (label, instruments_label))
+    prices = folder / PRICES_FILE
+    price_index = (
+        read_price_index(prices, label.rsplit(file_name, 1)[0] + PRICES_FILE)
+        if prices.is_file() else packaged_price_index()
+    )
     return Catalog(
         indicators=parsed.indicators, settings=parsed.settings, instruments=instruments,
-        source=label,
+        source=label, price_index=price_index,
     )
 
 
@@ -761,9 +769,13 @@ def load_catalog(path: Path | None = None) -> Catalog:
 
 
 def copy_default_catalog(destination: Path) -> Path:
-    """Copy the packaged catalogue files into ``destination`` for editing; return the folder."""
+    """Copy the packaged catalogue files into ``destination`` for editing; return the folder.
+
+    The copy holds the indicators, the instruments and the services price
+    index (``ceny_gus_cpi.csv``), where users add the years after 2024.
+    """
     destination.mkdir(parents=True, exist_ok=True)
     data = _packaged_data()
-    for name in (INDICATORS_FILE, INSTRUMENTS_FILE):
+    for name in (INDICATORS_FILE, INSTRUMENTS_FILE, PRICES_FILE):
         (destination / name).write_bytes((data / name).read_bytes())
     return destination

@@ -166,9 +166,8 @@ class IndicatorInputs:
         money = finance[keys].assign(
             total_actual=actual,
             admin_actual=np.where(finance["category"].to_numpy() == _ADMIN, actual, 0.0),
-            actual_reported=np.where(reported, actual, 0.0),
-            planned_reported=np.where(
-                reported, finance["planned"].to_numpy(dtype=float, na_value=np.nan), 0.0),
+            planned_total=finance["planned"].to_numpy(dtype=float, na_value=np.nan),
+            unreported_lines=(~reported).astype(float),
             **{name: np.where(source == code, actual, 0.0)
                for code, name in _SOURCE_COLUMNS.items()},
         ).groupby(keys, sort=True).sum(min_count=1)
@@ -179,10 +178,6 @@ class IndicatorInputs:
         gifts = contributions[keys].assign(
             personal=np.where(kind == "osobowy", value, 0.0),
             in_kind=np.where(kind == "rzeczowy", value, 0.0),
-            volunteer_value=efficiency.volunteer_value(
-                contributions["volunteer_hours"].to_numpy(dtype=float, na_value=np.nan),
-                contributions["hourly_rate"].to_numpy(dtype=float, na_value=np.nan),
-            ),
         ).groupby(keys, sort=True).sum(min_count=1)
 
         counts = ["clients_served", "service_hours", "complaints", "staff_count", "staff_left"]
@@ -271,11 +266,23 @@ class IndicatorInputs:
         return yearly.merge(achievement, on=list(UNIT_KEYS), how="left")
 
     @cached_property
+    def evaluated_contracts(self) -> pd.DataFrame:
+        """teryt, area, end_year, start_year: the multi-year contracts ex-post rows evaluate.
+
+        One row per area and year a multi-year contract ends; where several
+        end together, the period starts with the earliest of them.
+        """
+        contracts = self.store.contracts
+        multi = contracts[contracts["mode"] == _MULTI]
+        return multi.groupby(["teryt", "area", "end_year"], sort=True)["start_year"].min(
+        ).reset_index()
+
+    @cached_property
     def comparison(self) -> pd.DataFrame:
-        """E9 for every end of a multi-year contract (``multi_year_comparison_table``)."""
-        ends = self.units.loc[self.units["ends_multi"], list(UNIT_KEYS)].rename(
-            columns={"year": "end_year"})
-        return efficiency.multi_year_comparison_table(self.yearly_comparison_inputs, ends)
+        """E9/E9R for every evaluated contract, in constant prices (``multi_year_comparison_table``)."""
+        return efficiency.multi_year_comparison_table(
+            self.yearly_comparison_inputs, self.evaluated_contracts,
+            price_index=self.catalog.price_index)
 
 
 IndicatorFunction = Callable[[IndicatorInputs, IndicatorSpec], pd.DataFrame]
@@ -392,9 +399,10 @@ def _result_unit_cost(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFr
 
 
 def _budget_execution(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
+    """E3 against every planned line (unreported lines stay in the plan; see ``unreported_lines``)."""
     report = inputs.unit_report
     return _unit_values(
-        inputs, efficiency.budget_execution(report["actual_reported"], report["planned_reported"])
+        inputs, efficiency.budget_execution(report["total_actual"], report["planned_total"])
     )
 
 
@@ -427,30 +435,42 @@ def _grant_share(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
 
 
 def _volunteer_value(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
-    return _unit_values(inputs, inputs.unit_report["volunteer_value"])
+    """E7: the personal contribution at its reported value (as in E5, E6 and SROI)."""
+    return _unit_values(inputs, efficiency.volunteer_value(inputs.unit_report["personal"]))
 
 
 def _transaction_cost_saved(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.DataFrame:
-    """E8: yearly saving in on-going rows, saving since the contract began in ex-post rows."""
+    """E8: yearly saving in on-going rows, the evaluated contract's saving in ex-post rows.
+
+    A year without the gmina's contest cost has no value ("brak danych"),
+    and so has the ex-post sum of a contract with such a year: never the
+    mean of other years. The ex-post value covers the multi-year contracts
+    ending that year, from their start (the same contract E9 evaluates).
+    """
     costs = inputs.store.procedure_costs
     per_contest = costs[list(GMINA_KEYS)].assign(
         cost=efficiency.contest_cost(
             costs["contest_staff_hours"], costs["hourly_rate"], costs["other_costs"])
     ).groupby(list(GMINA_KEYS), sort=True)["cost"].mean().reset_index()
-    fallback = per_contest.groupby("teryt", sort=True)["cost"].mean().rename("fallback")
     cy = inputs.contract_years.merge(per_contest, on=list(GMINA_KEYS), how="left")
-    cy = cy.merge(fallback, left_on="teryt", right_index=True, how="left")
-    cost = cy["cost"].fillna(cy["fallback"]).to_numpy(dtype=float, na_value=np.nan)
+    cost = cy["cost"].to_numpy(dtype=float, na_value=np.nan)
     held = (cy["year"].to_numpy() == cy["start_year"].to_numpy()).astype(float)
     cy = cy.assign(saved=efficiency.transaction_cost_saved(1.0, held, cost))
     keys = list(UNIT_KEYS)
-    yearly = cy.groupby(keys, sort=True)["saved"].sum(min_count=1).reset_index()
+    yearly = _sum_or_missing(cy, keys)
     multi = cy[cy["mode"] == _MULTI]
-    since_start = multi.groupby(["teryt", "area", "end_year"], sort=True)["saved"].sum(
-        min_count=1).reset_index().rename(columns={"end_year": "year"})
+    since_start = _sum_or_missing(multi, ["teryt", "area", "end_year"]).rename(
+        columns={"end_year": "year"})
     parts = [yearly.assign(stage="on_going"), since_start.assign(stage="ex_post")]
     frame = pd.concat(parts, ignore_index=True).rename(columns={"saved": "value"})
     return frame.assign(n=_missing_counts(len(frame)), ci_low=np.nan, ci_high=np.nan)
+
+
+def _sum_or_missing(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sum of ``saved`` per ``by``; NaN when any year in the group has no value."""
+    groups = frame.groupby(by, sort=True)["saved"]
+    total = groups.sum(min_count=1).where(groups.count() == groups.size())
+    return total.reset_index()
 
 
 def _comparison(column: str) -> IndicatorFunction:

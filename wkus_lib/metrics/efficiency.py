@@ -1,15 +1,49 @@
-"""Efektywność: the input–effect indicators E1–E9 (DOMAIN.md §5).
+"""Efektywność: the input–effect indicators E1–E9R (DOMAIN.md §5).
 
 The element-wise functions take scalars or arrays (one value per gmina ×
 area × year) and return NumPy arrays; a ratio whose denominator is zero or
-missing is NaN, never an error. Shares are percentages (0–100). E9 compares
-the years of a multi-year contract with the annual-grant years before it,
-against comparison areas of the same gmina where they exist.
+missing is NaN, never an error. Shares are percentages (0–100).
+
+One valuation per quantity
+--------------------------
+- E3's planned total counts every planned line of the year, reported or not;
+  a line without a reported actual cost is flagged (the unit report's
+  ``unreported_lines``), never dropped from the plan.
+- The personal contribution (volunteers' and members' work) is valued once:
+  at the value the NGO's report states (``contributions.value``), in E5, E6,
+  E7 and SROI alike. Hours × hourly rate is kept as a data check (the data-
+  quality scorecard compares the two, ``contribution_tolerance``).
+- E8 uses the contest cost of each year; a year without one makes the value
+  missing ("brak danych"), never the mean of other years.
+
+Comparison design of E9 and E9R
+-------------------------------
+The *evaluated contract* of an ex-post row is the multi-year contract that
+ends in that year (its first year: the contract's ``start_year``). Its
+*after* years are the contract's own years; its *before* years are the
+area's annual-grant years before the contract began. A *comparison
+area-year* is another area of the same gmina funded by annual grants in that
+year: an area that switches to a contract later still counts for its annual
+years, so a published ex-post value never changes when later years or
+contracts are added. Both areas are compared over exactly the same years:
+a comparison area counts for a measure only if it has an annual-grant value
+in every year where the evaluated area has one (an area with only some of
+those years is named as *partial* and left out; years of the comparison area
+outside them are never used). The comparison change is the mean of the
+comparison areas' changes; E9 = own change − comparison change
+(difference-in-differences), or the own change where no area qualifies.
+
+Unit costs are compared in constant prices (:mod:`wkus_lib.prices`, the GUS
+services index): each year's E1 is deflated before the means are taken. The
+relative change does not depend on the base year; the means are shown in
+prices of the end year or, beyond the index, of its last year. A year the
+index does not cover is left out of the cost comparison (for both areas)
+and named (``unpriced_years``); E9R (achievement, no money) uses every year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -17,20 +51,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wkus_lib.prices import PriceIndex, base_year_for, deflate
+
 FloatArray = npt.NDArray[np.float64]
 ComparisonMethod = Literal["before_after", "difference_in_differences", "not_applicable"]
 
 MULTI_YEAR: Final = "multi_year"
 ANNUAL_GRANT: Final = "annual_grant"
 AREA_KEYS: Final = ("teryt", "area")
-COMPARISON_COLUMNS: Final = (
-    "teryt", "area", "end_year", "first_multi_year", "before_years", "after_years",
-    "unit_cost_before", "unit_cost_after", "unit_cost_change", "unit_cost_change_pct",
-    "achievement_before", "achievement_after", "achievement_change",
-    "comparison_areas", "comparison_unit_cost_change_pct", "comparison_achievement_change",
-    "did_unit_cost_pct", "did_achievement", "unit_cost_effect_pct", "achievement_effect",
-    "method",
-)
 
 
 def ratio(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> FloatArray:
@@ -72,7 +100,20 @@ def cost_per_result_unit(total_cost: npt.ArrayLike, achieved_units: npt.ArrayLik
 
 
 def budget_execution(actual: npt.ArrayLike, planned: npt.ArrayLike) -> FloatArray:
-    """E3: ``actual cost / planned cost × 100`` [%]."""
+    """E3: ``actual cost / planned cost of every planned line × 100`` [%].
+
+    ``planned`` sums every line of the offer's cost plan, also lines whose
+    actual cost was not reported (those count as 0 zł spent and are flagged).
+
+    Examples
+    --------
+    Lines planned 8 000 + 2 000 zł with 8 070 + 2 000 zł spent, and a line
+    of 265 zł with no actual cost reported: 10 070 / 10 265 × 100 = 98.1 %
+    (not 10 070 / 10 000 = 100.7 %, the reported lines alone).
+
+    >>> round(float(budget_execution(10_070, 10_265)), 1)
+    98.1
+    """
     return ratio(actual, planned) * 100.0
 
 
@@ -117,10 +158,21 @@ def grant_share(grant: npt.ArrayLike, total_value: npt.ArrayLike) -> FloatArray:
     return ratio(grant, total_value) * 100.0
 
 
-def volunteer_value(volunteer_hours: npt.ArrayLike, hourly_rate: npt.ArrayLike) -> FloatArray:
-    """E7: ``volunteer hours × hourly rate declared in the report`` [zł]."""
-    value: FloatArray = np.asarray(volunteer_hours, dtype=float) * np.asarray(
-        hourly_rate, dtype=float)
+def volunteer_value(personal_contribution: npt.ArrayLike) -> FloatArray:
+    """E7: the personal contribution at the value the NGO's report states [zł].
+
+    The same valuation as in E5, E6 and SROI (one valuation per quantity);
+    hours × hourly rate is only a data check of it (data-quality scorecard).
+
+    Examples
+    --------
+    Two entries of personal contribution, 3 600 zł (120 h × 30 zł declared)
+    and 1 000 zł: E7 = 4 600 zł, whatever the hours say.
+
+    >>> float(volunteer_value(3_600 + 1_000))
+    4600.0
+    """
+    value: FloatArray = np.asarray(personal_contribution, dtype=float)
     return value
 
 
@@ -159,15 +211,12 @@ def transaction_cost_saved(
 
 @dataclass(frozen=True)
 class MultiYearComparison:
-    """E9: a multi-year contract against the annual-grant baseline of the same area.
+    """E9/E9R for one evaluated contract: its years against the annual-grant years before it.
 
-    Unit cost (E1, zł) and result achievement (Q3R, %) are averaged over the
-    annual-grant years before the first multi-year year (*before*) and the
-    multi-year years up to ``end_year`` (*after*). Comparison areas are areas
-    of the same gmina that never had a multi-year contract, averaged over the
-    same calendar years. ``unit_cost_effect_pct`` and ``achievement_effect``
-    are the difference-in-differences where comparison areas exist, otherwise
-    the before/after change (``method`` says which).
+    ``unit_cost_*`` are in constant prices of ``price_base_year`` (nominal
+    when no price index was given, then ``price_base_year`` is 0);
+    ``unit_cost_*_nominal`` are the same years in current prices. See the
+    module docstring for the design.
     """
 
     teryt: str
@@ -176,14 +225,23 @@ class MultiYearComparison:
     first_multi_year: int
     before_years: int
     after_years: int
+    before_period: str
+    after_period: str
     unit_cost_before: float
     unit_cost_after: float
     unit_cost_change: float
     unit_cost_change_pct: float
+    unit_cost_before_nominal: float
+    unit_cost_after_nominal: float
+    unit_cost_change_pct_nominal: float
+    price_base_year: int
+    unpriced_years: str
     achievement_before: float
     achievement_after: float
     achievement_change: float
     comparison_areas: tuple[str, ...]
+    comparison_areas_achievement: tuple[str, ...]
+    partial_comparison_areas: tuple[str, ...]
     comparison_unit_cost_change_pct: float
     comparison_achievement_change: float
     did_unit_cost_pct: float
@@ -193,147 +251,268 @@ class MultiYearComparison:
     method: ComparisonMethod
 
 
-def _period_means(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    groups = frame.groupby(list(by), sort=True, observed=True)
-    means = groups[["unit_cost", "achievement"]].mean()
-    return means.assign(years=groups["year"].nunique()).reset_index()
+COMPARISON_COLUMNS: Final = tuple(MultiYearComparison.__dataclass_fields__)
+"""Columns of :func:`multi_year_comparison_table` (the fields of :class:`MultiYearComparison`)."""
+_CONTRACT: Final = ("teryt", "area", "end_year")
+_TEXT_COLUMNS: Final = ("comparison_areas", "comparison_areas_achievement",
+                        "partial_comparison_areas")
 
 
-def _comparison_changes(
-    comparison: pd.DataFrame, periods: pd.DataFrame
-) -> pd.DataFrame:
-    """Mean relative unit-cost change and achievement change of the comparison areas."""
-    keys = ["teryt", "area", "end_year"]
-    if comparison.empty or periods.empty:
-        return pd.DataFrame(columns=[*keys, "comparison_areas", "comparison_unit_cost_change_pct",
-                                     "comparison_achievement_change"])
-    paired = periods[[*keys, "first_multi_year"]].merge(
-        comparison.rename(columns={"area": "comparison_area"}), on="teryt"
-    )
-    year = paired["year"].to_numpy()
-    period = np.where(
-        year < paired["first_multi_year"].to_numpy(), "before",
-        np.where(year <= paired["end_year"].to_numpy(), "after", ""),
-    )
-    paired = paired.assign(period=period)[period != ""]
-    means = _period_means(paired, [*keys, "comparison_area", "period"])
-    wide = means.pivot(index=[*keys, "comparison_area"], columns="period",
-                       values=["unit_cost", "achievement"])
-    wide.columns = ["_".join(map(str, column)) for column in wide.columns]
-    wide = wide.reindex(columns=[f"{v}_{p}" for v in ("unit_cost", "achievement")
-                                 for p in ("before", "after")])
-    wide = wide.assign(
-        cost_pct=(ratio(wide["unit_cost_after"], wide["unit_cost_before"]) - 1.0) * 100.0,
-        achievement_change=wide["achievement_after"] - wide["achievement_before"],
-    ).reset_index()
-    usable = wide[wide["cost_pct"].notna() | wide["achievement_change"].notna()]
-    groups = usable.groupby(keys, sort=True)
-    changes = groups[["cost_pct", "achievement_change"]].mean()
-    return pd.DataFrame({
-        "comparison_areas": groups["comparison_area"].agg(lambda s: ",".join(sorted(s))),
-        "comparison_unit_cost_change_pct": changes["cost_pct"],
-        "comparison_achievement_change": changes["achievement_change"],
+def years_text(years: Iterable[int]) -> str:
+    """Years as compact ranges, e.g. ``2016–2019, 2024`` (empty for none).
+
+    >>> years_text([2021, 2019, 2020, 2024])
+    '2019–2021, 2024'
+    """
+    ordered = sorted({int(y) for y in years})
+    runs: list[list[int]] = []
+    for year in ordered:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _evaluated_contracts(yearly: pd.DataFrame, ends: pd.DataFrame | None) -> pd.DataFrame:
+    """teryt, area, end_year, first_multi_year: each evaluated contract and its first year.
+
+    Without ``start_year`` in ``ends`` a contract is the run of consecutive
+    multi-year years that holds ``end_year`` (by default the last year of
+    each run); an ``ends`` row whose year is not a multi-year year is dropped.
+    """
+    keys = list(AREA_KEYS)
+    multi = yearly.loc[yearly["mode"].to_numpy() == MULTI_YEAR, [*keys, "year"]]
+    multi = multi.drop_duplicates().sort_values([*keys, "year"], kind="stable")
+    new_area = (multi[keys] != multi[keys].shift()).any(axis=1).to_numpy()
+    gap = multi["year"].to_numpy() != multi["year"].shift().to_numpy() + 1
+    run = np.cumsum(new_area | gap)
+    multi = multi.assign(first_multi_year=multi.groupby(run)["year"].transform("min"),
+                         run_end=multi.groupby(run)["year"].transform("max"))
+    if ends is not None and "start_year" in ends.columns:
+        chosen = ends[[*keys, "end_year", "start_year"]].rename(
+            columns={"start_year": "first_multi_year"})
+        chosen = chosen.groupby([*keys, "end_year"], sort=True)["first_multi_year"].min()
+        known = multi[[*keys, "year"]].rename(columns={"year": "end_year"})
+        return chosen.reset_index().merge(known, on=[*keys, "end_year"], how="inner")
+    if ends is None:
+        ends = multi.loc[multi["year"] == multi["run_end"], [*keys, "year"]].rename(
+            columns={"year": "end_year"})
+    runs = multi[[*keys, "year", "first_multi_year"]].rename(columns={"year": "end_year"})
+    return ends[[*keys, "end_year"]].drop_duplicates().merge(runs, on=[*keys, "end_year"])
+
+
+def _with_real_cost(yearly: pd.DataFrame, price_index: PriceIndex | None) -> pd.DataFrame:
+    """``cost_real`` (prices of the index's last year), ``cost_nominal``, ``unpriced``.
+
+    Both costs are NaN in years the index does not cover (``unpriced`` true
+    where such a year has a unit cost).
+    """
+    nominal = yearly["unit_cost"].to_numpy(dtype=float, na_value=np.nan)
+    if price_index is None:
+        return yearly.assign(cost_real=nominal, cost_nominal=nominal, unpriced=False)
+    years = yearly["year"].to_numpy(dtype="int64")
+    priced = np.array([price_index.covers(int(y)) for y in years], dtype=bool)
+    real = np.full(len(yearly), np.nan)
+    real[priced] = deflate(nominal[priced], years[priced], price_index.last_year, price_index)
+    return yearly.assign(cost_real=real, cost_nominal=np.where(priced, nominal, np.nan),
+                         unpriced=~priced & ~np.isnan(nominal))
+
+
+def _own_periods(values: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFrame:
+    """The evaluated area's rows of each contract with ``period``: before or after."""
+    own = values.merge(contracts, on=list(AREA_KEYS), how="inner")
+    year = own["year"].to_numpy()
+    multi = own["mode"].to_numpy() == MULTI_YEAR
+    before = ~multi & (year < own["first_multi_year"].to_numpy())
+    after = multi & (year >= own["first_multi_year"].to_numpy()) & (
+        year <= own["end_year"].to_numpy())
+    return own[before | after].assign(period=np.where(before, "before", "after")[before | after])
+
+
+def _period_wide(frame: pd.DataFrame, value: str, by: Sequence[str]) -> pd.DataFrame:
+    """Means of ``value`` per ``by`` as columns ``before`` and ``after`` (NaN when absent)."""
+    means = frame.groupby([*by, "period"], sort=True)[value].mean().unstack("period")
+    return means.reindex(columns=["before", "after"])
+
+
+def _change(wide: pd.DataFrame, relative: bool) -> FloatArray:
+    before = wide["before"].to_numpy(dtype=float)
+    after = wide["after"].to_numpy(dtype=float)
+    if relative:
+        return (ratio(after, before) - 1.0) * 100.0
+    return after - before
+
+
+def _comparison_change(
+    own: pd.DataFrame, values: pd.DataFrame, column: str, *, relative: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comparison areas' mean change of ``column`` over exactly the evaluated area's years.
+
+    A comparison area-year is another area of the same gmina funded by annual
+    grants that year. An area counts only if it has such a year with a value
+    in every year where the evaluated area has one (before and after);
+    otherwise it is a *partial* area, named but not used. Returns the change
+    per contract (``areas``, ``change``) and the partial areas per contract.
+    """
+    contract = list(_CONTRACT)
+    need = own.loc[own[column].notna(), [*contract, "year", "period"]]
+    n_need = need.groupby(contract, sort=True).size().rename("n_need").reset_index()
+    candidates = values[["teryt", "area", "year", "mode", column]].rename(
+        columns={"area": "comparison_area", column: "comparison_value"})
+    pairs = need.merge(candidates, on=["teryt", "year"], how="inner")
+    valid = pairs[(pairs["comparison_area"] != pairs["area"])
+                  & (pairs["mode"] != MULTI_YEAR) & pairs["comparison_value"].notna()]
+    counts = valid.groupby([*contract, "comparison_area"], sort=True).size().rename(
+        "n_valid").reset_index().merge(n_need, on=contract)
+    full = counts.loc[counts["n_valid"] == counts["n_need"], [*contract, "comparison_area"]]
+    partial = counts.loc[counts["n_valid"] < counts["n_need"], [*contract, "comparison_area"]]
+    used = valid.merge(full, on=[*contract, "comparison_area"], how="inner")
+    wide = _period_wide(used, "comparison_value", [*contract, "comparison_area"])
+    per_area = pd.DataFrame({"change": _change(wide, relative)}, index=wide.index)
+    per_area = per_area[per_area["change"].notna()].reset_index()
+    grouped = per_area.groupby(contract, sort=True)
+    changes = pd.DataFrame({
+        "areas": grouped["comparison_area"].agg(lambda s: ",".join(sorted(s))),
+        "change": grouped["change"].mean(),
     }).reset_index()
+    partial_names = partial.groupby(contract, sort=True)["comparison_area"].agg(
+        lambda s: ",".join(sorted(s))).rename("partial").reset_index()
+    return changes, partial_names
 
 
 def multi_year_comparison_table(
-    yearly: pd.DataFrame, ends: pd.DataFrame | None = None
+    yearly: pd.DataFrame,
+    ends: pd.DataFrame | None = None,
+    *,
+    price_index: PriceIndex | None = None,
 ) -> pd.DataFrame:
-    """E9 for every multi-year contract end at once (vectorised).
+    """E9 and E9R for every evaluated contract at once (vectorised; design in the module docstring).
 
     Parameters
     ----------
     yearly
         One row per gmina × area × year with a contract: ``teryt``, ``area``,
         ``year``, ``mode`` (``multi_year`` if a multi-year contract ran that
-        year, else ``annual_grant``), ``unit_cost`` (E1, zł) and
+        year, else ``annual_grant``), ``unit_cost`` (E1, nominal zł) and
         ``achievement`` (Q3R, %).
     ends
-        ``teryt``, ``area``, ``end_year``: the years to evaluate (ex post);
-        by default the last multi-year year of each area.
+        ``teryt``, ``area``, ``end_year`` and optionally ``start_year``: the
+        evaluated contracts (ex post). Without ``start_year`` a contract is
+        the run of consecutive multi-year years holding ``end_year``; without
+        ``ends`` every such run is evaluated at its last year.
+    price_index
+        The services price index: unit costs are compared in constant prices
+        (``unit_cost_before``/``after``/``change_pct``, base year: the end
+        year or, beyond the index, its last year); years the index lacks are
+        left out of the cost comparison and listed in ``unpriced_years``.
+        ``None`` compares nominal złoty.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COMPARISON_COLUMNS`, one row per ``ends`` row whose
-        area had a multi-year year. With ``b``/``a`` the before/after means:
-        ``unit_cost_change_pct = (a / b − 1) × 100``; ``achievement_change =
-        a − b`` (percentage points); ``did_unit_cost_pct`` = own change − mean
-        change of comparison areas; ``did_achievement`` likewise.
+        Columns :data:`COMPARISON_COLUMNS`, one row per evaluated contract.
+        With ``b``/``a`` the before/after means: ``unit_cost_change_pct =
+        (a / b − 1) × 100``; ``achievement_change = a − b`` (percentage
+        points); ``did_*`` = own change − mean change of the comparison areas
+        over the same years; ``*_effect`` the difference-in-differences where
+        comparison areas exist, else the own change (``method`` says which).
     """
-    keys = list(AREA_KEYS)
-    multi = yearly["mode"].to_numpy() == MULTI_YEAR
-    first = (
-        yearly[multi].groupby(keys, sort=True)["year"].min().rename("first_multi_year")
-        .reset_index()
-    )
-    if ends is None:
-        ends = yearly[multi].groupby(keys, sort=True)["year"].max().rename("end_year").reset_index()
-    periods = ends[[*keys, "end_year"]].drop_duplicates().merge(first, on=keys, how="inner")
-    treated = yearly.merge(first, on=keys, how="inner")
-    before_rows = treated[
-        (treated["mode"] != MULTI_YEAR) & (treated["year"] < treated["first_multi_year"])
-    ]
-    before = _period_means(before_rows, keys).rename(
-        columns={"unit_cost": "unit_cost_before", "achievement": "achievement_before",
-                 "years": "before_years"})
-    after_rows = treated[treated["mode"] == MULTI_YEAR].merge(
-        periods[[*keys, "end_year"]], on=keys)
-    after_rows = after_rows[after_rows["year"] <= after_rows["end_year"]]
-    after = _period_means(after_rows, [*keys, "end_year"]).rename(
-        columns={"unit_cost": "unit_cost_after", "achievement": "achievement_after",
-                 "years": "after_years"})
-    treated_area = pd.MultiIndex.from_frame(yearly[keys]).isin(
-        pd.MultiIndex.from_frame(first[keys]))
-    comparison = yearly[~treated_area]
-    table = (
-        periods.merge(before, on=keys, how="left")
-        .merge(after, on=[*keys, "end_year"], how="left")
-        .merge(_comparison_changes(comparison, periods), on=[*keys, "end_year"], how="left")
-    )
-    return _finish_comparison(table)
+    contract = list(_CONTRACT)
+    contracts = _evaluated_contracts(yearly, ends)
+    values = _with_real_cost(yearly, price_index)
+    own = _own_periods(values, contracts)
+    own = own.assign(cost_real=own["cost_real"].astype(float),
+                     achievement=own["achievement"].astype(float))
+    costed = own[own["cost_real"].notna()]
+    cost = _period_wide(costed, "cost_real", contract)
+    nominal = _period_wide(costed, "cost_nominal", contract)
+    achievement = _period_wide(own, "achievement", contract)
+    counts = costed.groupby([*contract, "period"], sort=True)["year"].agg(
+        ["size", years_text]).unstack("period").reindex(
+        columns=pd.MultiIndex.from_product([["size", "years_text"], ["before", "after"]]))
+    unpriced = own[own["unpriced"]].groupby(contract, sort=True)["year"].agg(years_text)
+    comp_cost, partial = _comparison_change(own, values, "cost_real", relative=True)
+    comp_ach, _partial = _comparison_change(own, values, "achievement", relative=False)
+    table = contracts.set_index(contract).sort_index()
+    index = table.index
+    table = table.assign(
+        before_years=counts[("size", "before")].reindex(index).fillna(0).astype("int64"),
+        after_years=counts[("size", "after")].reindex(index).fillna(0).astype("int64"),
+        before_period=counts[("years_text", "before")].reindex(index).fillna("").astype(str),
+        after_period=counts[("years_text", "after")].reindex(index).fillna("").astype(str),
+        unit_cost_before=cost["before"].reindex(index),
+        unit_cost_after=cost["after"].reindex(index),
+        unit_cost_before_nominal=nominal["before"].reindex(index),
+        unit_cost_after_nominal=nominal["after"].reindex(index),
+        unpriced_years=unpriced.reindex(index).fillna("").astype(str),
+        achievement_before=achievement["before"].reindex(index),
+        achievement_after=achievement["after"].reindex(index),
+        comparison_areas=comp_cost.set_index(contract)["areas"].reindex(index),
+        comparison_unit_cost_change_pct=comp_cost.set_index(contract)["change"].reindex(index),
+        comparison_areas_achievement=comp_ach.set_index(contract)["areas"].reindex(index),
+        comparison_achievement_change=comp_ach.set_index(contract)["change"].reindex(index),
+        partial_comparison_areas=partial.set_index(contract)["partial"].reindex(index),
+    ).reset_index()
+    return _finish_comparison(table, price_index)
 
 
-def _finish_comparison(table: pd.DataFrame) -> pd.DataFrame:
-    cost_b = table["unit_cost_before"].to_numpy(dtype=float, na_value=np.nan)
-    cost_a = table["unit_cost_after"].to_numpy(dtype=float, na_value=np.nan)
-    ach_b = table["achievement_before"].to_numpy(dtype=float, na_value=np.nan)
-    ach_a = table["achievement_after"].to_numpy(dtype=float, na_value=np.nan)
+def _finish_comparison(table: pd.DataFrame, price_index: PriceIndex | None) -> pd.DataFrame:
+    def column(name: str) -> FloatArray:
+        return table[name].to_numpy(dtype=float, na_value=np.nan)
+
+    if price_index is None:
+        base = np.zeros(len(table), dtype="int64")
+        rescale = np.ones(len(table))
+    else:
+        base = np.array([base_year_for(int(y), price_index)[0] for y in table["end_year"]],
+                        dtype="int64")
+        last = price_index.level(price_index.last_year)
+        rescale = np.array([price_index.level(int(b)) / last for b in base])
+    cost_b = column("unit_cost_before") * rescale
+    cost_a = column("unit_cost_after") * rescale
     cost_pct = (ratio(cost_a, cost_b) - 1.0) * 100.0
-    ach_change = ach_a - ach_b
-    comp_cost = table["comparison_unit_cost_change_pct"].to_numpy(dtype=float, na_value=np.nan)
-    comp_ach = table["comparison_achievement_change"].to_numpy(dtype=float, na_value=np.nan)
+    nominal_pct = (ratio(column("unit_cost_after_nominal"),
+                         column("unit_cost_before_nominal")) - 1.0) * 100.0
+    ach_change = column("achievement_after") - column("achievement_before")
+    comp_cost = column("comparison_unit_cost_change_pct")
+    comp_ach = column("comparison_achievement_change")
     did_cost = cost_pct - comp_cost
     did_ach = ach_change - comp_ach
-    has_comparison = table["comparison_areas"].notna().to_numpy()
     has_own = ~np.isnan(cost_pct) | ~np.isnan(ach_change)
+    has_comparison = ~np.isnan(did_cost) | ~np.isnan(did_ach)
     method = np.select(
         [has_own & has_comparison, has_own],
         ["difference_in_differences", "before_after"],
         default="not_applicable",
     )
     out = table.assign(
-        before_years=table["before_years"].fillna(0).astype("int64"),
-        after_years=table["after_years"].fillna(0).astype("int64"),
+        unit_cost_before=cost_b,
+        unit_cost_after=cost_a,
         unit_cost_change=cost_a - cost_b,
         unit_cost_change_pct=cost_pct,
+        unit_cost_change_pct_nominal=nominal_pct,
+        price_base_year=base,
         achievement_change=ach_change,
-        comparison_areas=table["comparison_areas"].fillna("").astype(str),
         did_unit_cost_pct=did_cost,
         did_achievement=did_ach,
         unit_cost_effect_pct=np.where(np.isnan(comp_cost), cost_pct, did_cost),
         achievement_effect=np.where(np.isnan(comp_ach), ach_change, did_ach),
         method=method,
+        **{name: table[name].fillna("").astype(str) for name in _TEXT_COLUMNS},
     )
-    return out[list(COMPARISON_COLUMNS)].sort_values(["teryt", "area", "end_year"]).reset_index(
-        drop=True
-    )
+    return out[list(COMPARISON_COLUMNS)].sort_values(list(_CONTRACT)).reset_index(drop=True)
 
 
 def multi_year_comparison(
-    yearly: pd.DataFrame, *, teryt: str, area: str, end_year: int | None = None
+    yearly: pd.DataFrame,
+    *,
+    teryt: str,
+    area: str,
+    end_year: int | None = None,
+    price_index: PriceIndex | None = None,
 ) -> MultiYearComparison:
-    """E9 for one gmina × area: before/after and, with comparison areas, difference-in-differences.
+    """E9/E9R for one gmina × area (see :func:`multi_year_comparison_table`).
 
     Parameters
     ----------
@@ -342,7 +521,10 @@ def multi_year_comparison(
     teryt, area
         The area evaluated.
     end_year
-        Last year of the multi-year period; by default its last multi-year year.
+        Last year of the evaluated contract; by default the area's last
+        multi-year year.
+    price_index
+        As in :func:`multi_year_comparison_table`.
 
     Examples
     --------
@@ -363,40 +545,34 @@ def multi_year_comparison(
     ends = None
     if end_year is not None:
         ends = pd.DataFrame({"teryt": [teryt], "area": [area], "end_year": [end_year]})
-    table = multi_year_comparison_table(own, ends)
-    row = table[(table["area"] == area)]
+    table = multi_year_comparison_table(own, ends, price_index=price_index)
+    row = table[table["area"] == area]
     if row.empty:
         nan = float("nan")
         return MultiYearComparison(
             teryt=teryt, area=area, end_year=end_year or 0, first_multi_year=0, before_years=0,
-            after_years=0, unit_cost_before=nan, unit_cost_after=nan, unit_cost_change=nan,
-            unit_cost_change_pct=nan, achievement_before=nan, achievement_after=nan,
-            achievement_change=nan, comparison_areas=(), comparison_unit_cost_change_pct=nan,
-            comparison_achievement_change=nan, did_unit_cost_pct=nan, did_achievement=nan,
-            unit_cost_effect_pct=nan, achievement_effect=nan, method="not_applicable",
+            after_years=0, before_period="", after_period="", unit_cost_before=nan,
+            unit_cost_after=nan, unit_cost_change=nan, unit_cost_change_pct=nan,
+            unit_cost_before_nominal=nan, unit_cost_after_nominal=nan,
+            unit_cost_change_pct_nominal=nan, price_base_year=0, unpriced_years="",
+            achievement_before=nan, achievement_after=nan, achievement_change=nan,
+            comparison_areas=(), comparison_areas_achievement=(), partial_comparison_areas=(),
+            comparison_unit_cost_change_pct=nan, comparison_achievement_change=nan,
+            did_unit_cost_pct=nan, did_achievement=nan, unit_cost_effect_pct=nan,
+            achievement_effect=nan, method="not_applicable",
         )
     record = row.iloc[-1]
-
-    def number(name: str) -> float:
-        return float(record[name])
-
-    areas = str(record["comparison_areas"])
-    method: ComparisonMethod = record["method"]
-    return MultiYearComparison(
-        teryt=teryt, area=area, end_year=int(record["end_year"]),
-        first_multi_year=int(record["first_multi_year"]),
-        before_years=int(record["before_years"]), after_years=int(record["after_years"]),
-        unit_cost_before=number("unit_cost_before"), unit_cost_after=number("unit_cost_after"),
-        unit_cost_change=number("unit_cost_change"),
-        unit_cost_change_pct=number("unit_cost_change_pct"),
-        achievement_before=number("achievement_before"),
-        achievement_after=number("achievement_after"),
-        achievement_change=number("achievement_change"),
-        comparison_areas=tuple(a for a in areas.split(",") if a),
-        comparison_unit_cost_change_pct=number("comparison_unit_cost_change_pct"),
-        comparison_achievement_change=number("comparison_achievement_change"),
-        did_unit_cost_pct=number("did_unit_cost_pct"), did_achievement=number("did_achievement"),
-        unit_cost_effect_pct=number("unit_cost_effect_pct"),
-        achievement_effect=number("achievement_effect"),
-        method=method,
-    )
+    fields: dict[str, object] = {}
+    for name in COMPARISON_COLUMNS:
+        value = record[name]
+        if name in _TEXT_COLUMNS:
+            fields[name] = tuple(a for a in str(value).split(",") if a)
+        elif name in ("teryt", "area", "before_period", "after_period", "unpriced_years",
+                      "method"):
+            fields[name] = str(value)
+        elif name in ("end_year", "first_multi_year", "before_years", "after_years",
+                      "price_base_year"):
+            fields[name] = int(value)
+        else:
+            fields[name] = float(value)
+    return MultiYearComparison(**fields)  # type: ignore[arg-type]
