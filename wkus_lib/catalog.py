@@ -732,9 +732,13 @@ def _load(folder: Traversable, file_name: str, label: str) -> Catalog:
     )
 
 
+PACKAGED_SOURCE: Final = f"wkus_lib/data/{INDICATORS_FILE}"
+"""``Catalog.source`` of the packaged catalogue (a user's copy names its own file)."""
+
+
 @functools.cache
 def _load_default() -> Catalog:
-    return _load(_packaged_data(), INDICATORS_FILE, f"wkus_lib/data/{INDICATORS_FILE}")
+    return _load(_packaged_data(), INDICATORS_FILE, PACKAGED_SOURCE)
 
 
 def load_catalog(path: Path | None = None) -> Catalog:

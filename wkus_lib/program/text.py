@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from wkus_lib.catalog import PACKAGED_SOURCE, Catalog
 from wkus_lib.domain import AREA_IDS, AREA_NAMES, Gmina
 from wkus_lib.program.evaluation import (
     Evaluation,
@@ -48,6 +49,18 @@ def _executive(gmina: Gmina) -> tuple[str, str]:
         # user's registry gives the population, a city of over 100,000 has a prezydent.
         return "Prezydent Miasta", "Prezydenta Miasta"
     return "Burmistrz", "Burmistrza"
+
+
+def catalogue_citation(catalog: Catalog) -> str:
+    """The indicator catalogue as a resolution cites it: by its name, never a file path.
+
+    >>> from wkus_lib.catalog import load_catalog
+    >>> catalogue_citation(load_catalog())
+    'katalogu wskaźników WKUS'
+    """
+    if catalog.source == PACKAGED_SOURCE:
+        return "katalogu wskaźników WKUS"
+    return "katalogu wskaźników WKUS w wersji przyjętej przez gminę"
 
 
 def program_title(gmina: Gmina, first_year: int, last_year: int) -> str:
@@ -209,8 +222,8 @@ def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
             Provision("Realizację programu ocenia się co roku; sprawozdanie z realizacji "
                       "programu przedkłada się radzie gminy i publikuje w Biuletynie "
                       "Informacji Publicznej do 31 maja roku następnego."),
-            Provision(f"Ocena posługuje się wskaźnikami z katalogu wskaźników WKUS "
-                      f"({catalog.source}) w trzech modelach: „Jakość”, „Efektywność” "
+            Provision(f"Ocena posługuje się wskaźnikami z {catalogue_citation(catalog)} "
+                      "w trzech modelach: „Jakość”, „Efektywność” "
                       "i „Współpraca”. Wartości docelowe i progi ocen (dobrze, uwaga, źle) "
                       "zestawiają tabele poniżej; wyniki ankiet z mniej niż "
                       f"{evaluation.inputs.threshold} odpowiedzi nie są publikowane."),

@@ -461,8 +461,9 @@ def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float | No
     show_heading(_("Społeczny zwrot z inwestycji (SROI)"))
     if not sroi_file:
         show_text(_("SROI nie jest liczony: wymaga wartości przybliżających (proxy) efektów, "
-                    "których narzędzie nie dostarcza. Aby go policzyć, podaj w parametrze "
-                    "`sroi_file` plik CSV z kolumnami: {columns}.").format(
+                    "których narzędzie nie dostarcza. Aby go policzyć, podaj plik CSV z "
+                    "kolumnami {columns} opcją `--sroi-file` polecenia `wkus report` (np. "
+                    "`wkus report --stage ex_post --sroi-file sroi.csv`).").format(
             columns=", ".join(sroi.OUTCOME_COLUMNS)))
         return
     if stage_mismatch(ctx):
