@@ -351,8 +351,8 @@ def test_count_codes_command_prints_counts_and_writes_csv(
     assert main(["count-codes", str(sheet), "--scenario", "personel_grupowy",
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "2 zakodowanych fragmentów, 2 wywiadów" in printed
-    assert "Satysfakcja (zadowolenie) – mocna_strona: 2 fragmentów (2 wywiadów)" in printed
+    assert "2 zakodowane fragmenty, 2 wywiady" in printed
+    assert "Satysfakcja (zadowolenie) – mocna_strona: 2 fragmenty (2 wywiady)" in printed
     assert out.read_text(encoding="utf-8").startswith(
         "criterion,criterion_pl,kind,fragments,interviews")
 

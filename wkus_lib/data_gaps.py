@@ -16,6 +16,7 @@ import pandas as pd
 
 from wkus_lib.i18n import N_
 from wkus_lib.intake.headers import TABLE_TITLES
+from wkus_lib.plural import count_phrase
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store
 
@@ -99,8 +100,6 @@ def gmina_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str]) -> 
     A table missing in more than :data:`MANY_GMINY` gminy gets one line with their
     number and the first three, so a national store does not print thousands of
     lines. One pass per table, not per gmina: the whole country's store stays fast."""
-    from wkus_lib.domain import _gminy_word  # the one Polish plural of „gmina”
-
     present = {name: set(frame["teryt"].unique()) for name, frame in _keyed_tables(store).items()}
     codes = list(teryt)
     where = {code: f"{names[code]}, {code}" if code in names else code for code in codes}
@@ -115,7 +114,8 @@ def gmina_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str]) -> 
             missing = absent[name]
             shown = "; ".join(where[code] for code in missing[:3])
             count = len(missing)
-            lines.append(gap_message(name, f"{count} {_gminy_word(count)}: {shown} i inne"))
+            lines.append(gap_message(
+                name, f"{count_phrase(count, 'gmina', 'gminy', 'gmin')}: {shown} i inne"))
     return lines
 
 

@@ -25,6 +25,7 @@ from typing import Final, Literal, get_args
 import pandas as pd
 
 from wkus_lib.errors import InputError, ParameterError
+from wkus_lib.plural import count_phrase
 
 AreaId = Literal[
     "edukacja",
@@ -251,7 +252,8 @@ def resolve_gmina(
     if candidates:
         listed = "; ".join(g.describe() for g in candidates)
         raise ParameterError(
-            f"Nazwa „{value}” oznacza {len(candidates)} {_gminy_word(len(candidates))}: {listed}. "
+            f"Nazwa „{value}” oznacza "
+            f"{count_phrase(len(candidates), 'gminę', 'gminy', 'gmin')}: {listed}. "
             f"Podaj kod TERYT wybranej gminy, np. {candidates[0].teryt}."
         )
     close = difflib.get_close_matches(fold_name(text), list(index), n=5, cutoff=0.6)
@@ -348,11 +350,6 @@ def _gmina_by_code(
     raise ParameterError(
         f"{problem}. Sprawdź kod albo podaj nazwę gminy.{_store_listing(in_store, registry)}"
     )
-
-
-def _gminy_word(count: int) -> str:
-    """Polish plural of „gmina” after a number ≥ 2 (2–4 gminy, 5 gmin, 22 gminy)."""
-    return "gminy" if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14) else "gmin"
 
 
 def _name_index(registry: Mapping[str, Gmina]) -> dict[str, list[Gmina]]:

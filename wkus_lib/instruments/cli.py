@@ -65,6 +65,7 @@ def _cmd_count_codes(args: argparse.Namespace) -> int:
     from wkus_lib.catalog import load_catalog
     from wkus_lib.errors import CatalogError
     from wkus_lib.instruments.interview import count_codes, read_coding_sheet
+    from wkus_lib.plural import count_phrase
     from wkus_lib.store import atomic_write_bytes
 
     catalog = load_catalog(Path(args.catalog)) if args.catalog else load_catalog()
@@ -75,11 +76,14 @@ def _cmd_count_codes(args: argparse.Namespace) -> int:
     interview = interviews[args.scenario]
     coded = pd.concat([read_coding_sheet(Path(file)) for file in args.files], ignore_index=True)
     counts = count_codes(coded, interview, catalog, file=", ".join(args.files))
-    print(f"{interview.name_pl}: {len(coded)} zakodowanych fragmentów, "
-          f"{coded['interview_id'].nunique()} wywiadów")
+    fragments = ("zakodowany fragment", "zakodowane fragmenty", "zakodowanych fragmentów")
+    interviews_word = ("wywiad", "wywiady", "wywiadów")
+    print(f"{interview.name_pl}: {count_phrase(len(coded), *fragments)}, "
+          f"{count_phrase(coded['interview_id'].nunique(), *interviews_word)}")
     for row in counts.itertuples(index=False):
-        print(f"  {row.criterion_pl} – {row.kind}: {row.fragments} fragmentów "
-              f"({row.interviews} wywiadów)")
+        print(f"  {row.criterion_pl} – {row.kind}: "
+              f"{count_phrase(row.fragments, 'fragment', 'fragmenty', 'fragmentów')} "
+              f"({count_phrase(row.interviews, *interviews_word)})")
     if args.out:
         atomic_write_bytes(Path(args.out), counts.to_csv(index=False).encode("utf-8"))
         print(f"Zapisano {args.out}")
