@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from wkus_lib.metrics import uncertainty
+from wkus_lib.metrics.likert import grouped_mean_with_ci
 from wkus_lib.metrics.uncertainty import mean_with_ci, proportion_with_ci
 
 SCORE_BOUNDS = (0.0, 100.0)
@@ -63,9 +64,25 @@ def test_single_value_has_an_estimate_but_no_interval() -> None:
     assert math.isnan(estimate.low) and math.isnan(estimate.high)
 
 
-def test_identical_values_give_a_zero_width_interval() -> None:
+def test_identical_values_give_no_interval_rather_than_a_zero_width_one() -> None:
+    # s = 0: t × 0 / √3 = 0 would print "75,0–75,0", a certainty three answers cannot give
     estimate = mean_with_ci([75.0, 75.0, 75.0])
-    assert estimate.low == estimate.value == estimate.high == 75.0
+    assert (estimate.value, estimate.n) == (75.0, 3)
+    assert math.isnan(estimate.low) and math.isnan(estimate.high)
+    # one differing answer brings the interval back: 75, 75, 100 → s = 14.43,
+    # half-width 4.3027 × 14.43 / √3 = 35.86 around 83.33, clipped to 100 above
+    spread = mean_with_ci([75.0, 75.0, 100.0], bounds=(0, 100))
+    assert spread.low == pytest.approx(83.3333 - 35.8555, abs=1e-3) and spread.high == 100.0
+
+
+def test_grouped_intervals_leave_agreeing_groups_without_interval() -> None:
+    # group a: 75, 75, 75 (all agree) → no interval; group b: 60, 70, 80 → 45.16–94.84
+    frame = pd.DataFrame({"g": ["a"] * 3 + ["b"] * 3, "x": [75.0] * 3 + [60.0, 70.0, 80.0]})
+    summary = grouped_mean_with_ci(frame, "x", ["g"])
+    agreeing, spread = summary.iloc[0], summary.iloc[1]
+    assert agreeing["value"] == 75.0 and agreeing["n"] == 3
+    assert pd.isna(agreeing["ci_low"]) and pd.isna(agreeing["ci_high"])
+    assert (spread["ci_low"], spread["ci_high"]) == pytest.approx((45.1586, 94.8414), abs=1e-4)
 
 
 def test_score_interval_is_clipped_to_bounds() -> None:
@@ -150,8 +167,11 @@ def test_score_and_its_interval_stay_within_bounds(values: list[float], level: f
     assert estimate.n == sum(not math.isnan(v) for v in values)
     if estimate.n >= 1:
         assert 0.0 <= estimate.value <= 100.0
-    if estimate.n >= 2:
+    finite = [v for v in values if not math.isnan(v)]
+    if estimate.n >= 2 and len(set(finite)) > 1:
         assert 0.0 <= estimate.low <= estimate.value <= estimate.high <= 100.0
+    elif estimate.n >= 2:  # all answers agree: no interval
+        assert math.isnan(estimate.low) and math.isnan(estimate.high)
 
 
 @settings(max_examples=100, deadline=None)

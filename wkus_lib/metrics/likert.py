@@ -220,7 +220,8 @@ def grouped_mean_with_ci(
     The vectorised counterpart of :func:`wkus_lib.metrics.uncertainty.mean_with_ci`
     (same interval, same clipping; a test keeps the two equal):
     ``mean ± t(1 − (1 − level)/2; n − 1) × sd / √n`` clipped to ``bounds``;
-    NaN values are dropped, and a group of one value has no interval.
+    NaN values are dropped, and a group of one value, or of equal values,
+    has no interval.
 
     Returns
     -------
@@ -253,8 +254,13 @@ def t_interval(
     level: float = 0.95,
     bounds: tuple[float, float] | None = SCORE_BOUNDS,
 ) -> tuple[FloatArray, FloatArray]:
-    """Student t-interval ``mean ± t × sd / √n`` from summaries (NaN where ``n < 2``)."""
-    valid = n >= 2
+    """Student t-interval ``mean ± t × sd / √n`` from summaries.
+
+    NaN where ``n < 2`` or ``sd == 0`` (all values equal: no interval rather
+    than a zero-width one, as :func:`wkus_lib.metrics.uncertainty.mean_with_ci`).
+    """
+    # Equal values leave sd at 0, or at rounding noise from the group-by sums.
+    valid = (n >= 2) & (sd > 1e-12 * np.maximum(1.0, np.abs(mean)))
     with np.errstate(invalid="ignore", divide="ignore"):
         quantile = stats.t.ppf(0.5 + level / 2, np.where(valid, n - 1, 1.0))
         half = np.where(valid, quantile * sd / np.sqrt(n), np.nan)

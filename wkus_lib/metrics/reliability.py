@@ -29,6 +29,8 @@ from scipy import stats
 from wkus_lib.metrics.uncertainty import validate_level
 
 NanPolicy = Literal["pairwise", "listwise"]
+DEFAULT_NAN_POLICY: Final[NanPolicy] = "pairwise"
+"""Missing answers in reports: pairwise covariances (the methods appendix says so)."""
 
 ACCEPTABLE_ALPHA: Final = 0.70
 GOOD_ALPHA: Final = 0.80
@@ -343,7 +345,7 @@ def reliability_report(
     items: pd.DataFrame,
     *,
     min_respondents: int = 10,
-    nan_policy: NanPolicy = "pairwise",
+    nan_policy: NanPolicy = DEFAULT_NAN_POLICY,
     level: float = 0.95,
 ) -> ReliabilityReport:
     """α with its interval, item diagnostics and a Polish verdict for one scale.

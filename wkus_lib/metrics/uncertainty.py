@@ -1,8 +1,10 @@
 """Point estimates with confidence intervals for survey scores and shares.
 
 Small gminy have small samples, so every survey score is shown with its n
-and an interval (DOMAIN.md §6). A mean gets a Student-t interval, a share a
-Wilson score interval; both return an :class:`Estimate`.
+and an interval (DOMAIN.md §6). A mean gets a Student-t interval (clipped to
+the quantity's range, e.g. 0–100), a share a Wilson score interval; both
+return an :class:`Estimate`. A mean of identical values has no interval
+(not a zero-width one); the methods appendix says so.
 """
 
 from __future__ import annotations
@@ -75,7 +77,10 @@ def mean_with_ci(
     Returns
     -------
     Estimate
-        ``value`` nan if no values; ``low``/``high`` nan if fewer than 2.
+        ``value`` nan if no values; ``low``/``high`` nan if fewer than 2
+        values or if all values are equal: a zero-width interval would claim
+        a certainty that a handful of identical answers cannot give, so the
+        report shows no interval and says why.
 
     References
     ----------
@@ -87,6 +92,9 @@ def mean_with_ci(
     >>> e = mean_with_ci([60, 70, 80, float("nan")], bounds=(0, 100))
     >>> e.value, e.n, round(e.low, 3), round(e.high, 3)
     (70.0, 3, 45.159, 94.841)
+    >>> agreeing = mean_with_ci([75, 75, 75], bounds=(0, 100))
+    >>> agreeing.value, agreeing.n, agreeing.low, agreeing.high
+    (75.0, 3, nan, nan)
     """
     validate_level(level)
     data = np.asarray(values, dtype=np.float64).ravel()
@@ -111,6 +119,8 @@ def mean_with_ci(
         # Rounding in the sum may push the mean of in-range data one ulp out.
         mean = min(max(mean, bounds[0]), bounds[1])
     if n < 2:
+        return Estimate(value=mean, n=n, low=math.nan, high=math.nan, level=level)
+    if np.all(data == data[0]):
         return Estimate(value=mean, n=n, low=math.nan, high=math.nan, level=level)
     standard_error = float(np.std(data, ddof=1)) / math.sqrt(n)
     half_width = float(stats.t.ppf((1.0 + level) / 2.0, n - 1)) * standard_error

@@ -42,6 +42,7 @@ from wkus_lib.metrics import quality
 from wkus_lib.report.common import (
     REPORT_TITLES,
     show_data_sources,
+    show_method_notes,
     show_versions,
     suppressed_mark,
     synthetic_banner_html,
@@ -735,6 +736,7 @@ def show_appendix(bctx: BenchmarkContext) -> None:
         for i in ids
     ])
     show_table(definitions, _("Definicje wskaźników (z katalogu)"))
+    show_method_notes(bctx.catalog, bctx.threshold)
     show_text(_("Wykres lejkowy: środek to średnia wyników gmin ważona liczbą odpowiedzi, "
                 "rozrzut to łączne (ważone) odchylenie standardowe wyników respondentów w "
                 "gminach. Granice dla n odpowiedzi: średnia ± z · odchylenie / √n, z = 1,96 "

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wkus_lib.catalog import Catalog
 from wkus_lib.domain import REGISTRY_SOURCE
 from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.report.context import (
@@ -32,7 +33,9 @@ from wkus_lib.report.display import (
     show_table,
     show_text,
 )
+from wkus_lib.report.methods import agreeing_groups, agreeing_groups_text, method_notes
 from wkus_lib.report.missing import REPORT_TABLES, SOURCES, data_sources, missing_markdown
+from wkus_lib.report.price_base import price_base_text
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.report_outputs import SYNTHETIC_BANNER
 from wkus_lib.store import Store
@@ -184,6 +187,8 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
         ]
     )
     show_table(definitions, _("Definicje wskaźników (z katalogu)"), breakable=True)
+    show_method_notes(ctx.catalog, ctx.threshold, ctx.indicators)
+    show_text(price_base_text(ctx.catalog.price_index, ctx.year))
     hidden = ctx.indicators[ctx.indicators["suppressed"]]
     hidden = hidden.drop_duplicates(["area", "indicator", "year"])
     log = pd.DataFrame({
@@ -201,6 +206,20 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
     show_data_sources(ctx.store, REPORT_TABLES.get(str(ctx.stage), tuple(SOURCES)),
                       teryt=ctx.gmina.teryt, area=ctx.area, year=ctx.year)
     show_versions(ctx.store, ctx.store_dir)
+
+
+def show_method_notes(catalog: Catalog, threshold: int,
+                      indicators: pd.DataFrame | None = None) -> None:
+    """The methods the numbers rest on (:mod:`wkus_lib.report.methods`), values from the catalogue.
+
+    With the report's ``indicators`` (one gmina), the values shown without an
+    interval because all answers agreed are named.
+    """
+    show_table(method_notes(catalog, threshold), _("Metody"), breakable=True)
+    agreeing = None if indicators is None else agreeing_groups_text(
+        agreeing_groups(indicators, catalog))
+    if agreeing:
+        show_text(agreeing)
 
 
 def show_data_sources(store: Store, tables: Sequence[str], *, teryt: str | None,
