@@ -2,6 +2,10 @@
 
 Each function takes a tidy frame and returns a new figure; the caller shows
 and closes it. Styling comes from :func:`wkus_lib.style.apply_figure_style`.
+Text is text: every figure of :mod:`wkus_lib.plots`, :mod:`wkus_lib.plots_compare`
+and :mod:`wkus_lib.plots_stages` passes through :func:`plain_text`, so a name
+holding dollar signs ("Kurs $C#$ dla 20 osób") is drawn as written, never parsed
+as mathematics (which fails the report or garbles the name).
 """
 
 from __future__ import annotations
@@ -9,11 +13,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 MODE_COLOURS = {"multi_year": OKABE_ITO[0], "annual_grant": OKABE_ITO[1]}
 MODE_LABELS = {"multi_year": "kontrakt wieloletni", "annual_grant": "dotacja roczna"}
+
+
+def plain_text(fig: Figure) -> Figure:
+    """``fig`` with every text drawn as written (titles, labels, ticks, notes, legends).
+
+    Called last by each figure function, when every text and tick exists: math
+    parsing is turned off on each text object (tick labels keep the setting when
+    their text is filled in at drawing time). Returns the same figure.
+    """
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
 
 
 def scores_with_intervals(
@@ -50,7 +67,7 @@ def scores_with_intervals(
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    return fig
+    return plain_text(fig)
 
 
 def yearly_by_mode(
@@ -80,4 +97,4 @@ def yearly_by_mode(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(frameon=False, loc="best")
-    return fig
+    return plain_text(fig)

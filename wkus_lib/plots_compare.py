@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from wkus_lib.plots import plain_text
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 POINT_COLOUR = OKABE_ITO[0]
@@ -89,7 +90,7 @@ def funnel_plot(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     fig.legend(frameon=False, loc="outside lower center", fontsize=8, ncol=3)
-    return fig
+    return plain_text(fig)
 
 
 def dot_interval_plot(
@@ -148,7 +149,7 @@ def dot_interval_plot(
     if handles:
         fig.legend(handles=handles, frameon=False, fontsize=8, loc="outside lower center",
                    ncol=len(handles))
-    return fig
+    return plain_text(fig)
 
 
 def cooperation_bars(
@@ -191,7 +192,7 @@ def cooperation_bars(
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    return fig
+    return plain_text(fig)
 
 
 def index_trend(
@@ -229,4 +230,4 @@ def index_trend(
     ax.set_title(title)
     if bands:
         fig.legend(frameon=False, fontsize=8, loc="outside lower center", ncol=len(bands))
-    return fig
+    return plain_text(fig)

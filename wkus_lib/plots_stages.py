@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from wkus_lib.plots import plain_text
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 _GREY = "#555555"
@@ -53,7 +54,7 @@ def horizon_cost_bars(
         ax.tick_params(axis="y", labelsize=8)
         ax.set_title(title, fontsize=9.5)
     left.set_ylabel(ylabel, fontsize=8.5)
-    return fig
+    return plain_text(fig)
 
 
 def coverage_by_year(
@@ -87,7 +88,7 @@ def coverage_by_year(
     ax.set_title(title, pad=22)
     ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=8,
               borderaxespad=0.2)
-    return fig
+    return plain_text(fig)
 
 
 def planned_vs_actual(
@@ -127,7 +128,7 @@ def planned_vs_actual(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(frameon=False, loc="upper left", fontsize=8, ncols=2)
-    return fig
+    return plain_text(fig)
 
 
 def results_against_time(
@@ -165,4 +166,4 @@ def results_against_time(
     ax.set_title(title, pad=22)
     ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize=8,
               borderaxespad=0.2)
-    return fig
+    return plain_text(fig)

@@ -8,7 +8,8 @@ carriage return is what Excel and LibreOffice may take for a formula (OWASP,
 ``-1 234,50``), are left as they are.
 
 - CSV: such text gets a leading apostrophe (:func:`neutralise`), as OWASP
-  advises. :func:`restore` removes exactly that apostrophe, so a quarantine file
+  advises, and :func:`safe_csv` quotes every cell holding a line break, so no
+  cell's text can start a row of its own. :func:`restore` removes exactly that apostrophe, so a quarantine file
   fixed by the user and imported again gives back the text as first written —
   a title that really starts with ``-`` or ``=`` survives the round trip
   (``restore(neutralise(v)) == v`` for every ``v``).
@@ -82,6 +83,11 @@ def restore(value: Any) -> Any:
     return value
 
 
+def _holds_text(column: pd.Series) -> bool:
+    """Object or string columns (numbers, dates and booleans are never formulas)."""
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` for CSV: every text cell and column name through :func:`neutralise`.
 
@@ -90,10 +96,20 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for position in range(safe.shape[1]):
         column = safe.iloc[:, position]
-        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+        if _holds_text(column):
             safe.isetitem(position, column.map(neutralise, na_action="ignore"))
     safe.columns = [neutralise(name) for name in safe.columns]
     return safe
+
+
+def safe_csv(frame: pd.DataFrame, *, sep: str = ",") -> str:
+    """``frame`` as CSV text that no spreadsheet runs: cells neutralised, rows ended by CRLF.
+
+    CRLF (as Excel writes) also makes the writer quote any cell holding a bare
+    carriage return, which a spreadsheet would otherwise take for the start of a
+    new row — one beginning with whatever follows (``"x\\r=1"``).
+    """
+    return str(neutralise_frame(frame).to_csv(index=False, sep=sep, lineterminator="\r\n"))
 
 
 def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +117,7 @@ def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     restored = frame.copy()
     for position in range(restored.shape[1]):
         column = restored.iloc[:, position]
-        if column.dtype == object:
+        if _holds_text(column):
             restored.isetitem(position, column.map(restore, na_action="ignore"))
     restored.columns = [restore(name) for name in restored.columns]
     return restored

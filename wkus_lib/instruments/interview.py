@@ -118,6 +118,7 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
 
 def coding_sheet(interview: Interview, catalog: Catalog) -> bytes:
     """The coding workbook as XLSX bytes: coding rows, the code list, instructions."""
+    from wkus_lib.spreadsheet_safe import protect_workbook
     from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
 
     workbook = Workbook()
@@ -171,7 +172,7 @@ def coding_sheet(interview: Interview, catalog: Catalog) -> bytes:
     workbook.properties.title = interview.name_pl
     workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
     workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return with_fixed_zip_dates(workbook_bytes(workbook))
+    return with_fixed_zip_dates(workbook_bytes(protect_workbook(workbook)))
 
 
 def write_interview_files(

@@ -30,6 +30,7 @@ from wkus_lib.domain import AREA_IDS, AREA_NAMES
 from wkus_lib.errors import WkusError
 from wkus_lib.instruments.forms import Questionnaire, clause_paragraphs
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
+from wkus_lib.spreadsheet_safe import protect_workbook
 from wkus_lib.store import atomic_write_bytes
 
 SURVEY_COLUMNS: Final = (
@@ -168,7 +169,7 @@ def xlsform_bytes(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> b
     workbook.properties.title = form.title_pl
     workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
     workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return with_fixed_zip_dates(workbook_bytes(workbook))
+    return with_fixed_zip_dates(workbook_bytes(protect_workbook(workbook)))  # text stays text
 
 
 def convert_xlsform(payload: bytes, label: str) -> str:

@@ -41,7 +41,7 @@ from wkus_lib.intake.convert import (
     is_empty,
     likert_lookup,
 )
-from wkus_lib.intake.headers import HEADERS, column_for, normalize_header
+from wkus_lib.intake.headers import HEADERS, column_for, find_table, normalize_header
 from wkus_lib.intake.import_report import (
     REPORT_COLUMNS,
     ImportReport,
@@ -60,6 +60,7 @@ from wkus_lib.intake.quarantine import (
     quarantine_origins,
     quarantine_path,
     read_quarantine,
+    restored_quarantine_sheet,
     set_aside_unreadable,
     updated_quarantine,
     write_quarantine,
@@ -582,6 +583,9 @@ def _import(
                                                     columns=list(REPORT_COLUMNS)))
     found = [p for p in batch.problems if len(p)]
     listed = pd.concat(found, ignore_index=True) if found else empty_problems()
+    # Rows stay whole numbers (or None for a whole file) however the frames were concatenated.
+    listed["row"] = pd.Series([None if pd.isna(v) else int(v) for v in listed["row"]],
+                              index=listed.index, dtype=object)
     # Files in the order given (rejected files are found first, while reading).
     order = {name: index for index, name in enumerate(dict.fromkeys(file_order))}
     listed = listed.sort_values("file", key=lambda f: f.map(order), kind="stable")
@@ -621,10 +625,22 @@ def _key_table(headers: Sequence[str]) -> str | None:
     return best[0] if len(best) == 1 else None
 
 
+def _unrecognised(raw: RawSheet, survey: SurveyCatalogue) -> bool:
+    """No table and no survey question in the headers (key columns alone, for instance)."""
+    return find_table(raw.headers) is None and not any(
+        header and survey.item_for(header) for header in raw.headers)
+
+
 def _keys_only(raw: RawSheet, survey: SurveyCatalogue) -> MappingResult:
-    """A withdrawal sheet: whole rows map as usual; key columns alone map by the key."""
+    """A withdrawal sheet: whole rows map as usual; key columns alone map by the key.
+
+    A hidden sheet, or a recognised table the mapper refuses (two columns with the
+    same meaning), is never used for withdrawal: the mapper's answer stands.
+    """
     result = map_sheet(raw, survey)
-    table = _key_table(raw.headers) if result.rejection is not None else None
+    if raw.hidden or result.rejection is None or not _unrecognised(raw, survey):
+        return result
+    table = _key_table(raw.headers)
     if table is None:
         return result
     positions = {column_for(table, h): i for i, h in reversed(list(enumerate(raw.headers))) if h}
@@ -653,11 +669,12 @@ def _read_sheets(
         try:
             raws = read_file(Path(path))
         except InputError as error:
-            problems.append(_file_problem(Path(path).name, None, error.problem, error.hint or ""))
+            problems.append(_file_problem(Path(path).name, None, error.problem, error.hint or "",
+                                          row=error.row))
             unreadable.append(Path(path).name)
             continue
         mapped_any = False
-        for raw in raws:
+        for raw in map(restored_quarantine_sheet, raws):
             label = raw.path.name + (f" / {raw.sheet}" if raw.sheet else "")
             detections.append(f"{label}: {raw.detection.describe()}")
             notes.extend(f"{label}: {n}" for n in raw.notes)
@@ -710,8 +727,10 @@ def import_files(
                    withdrawals=[s.mapped for s in gone], sha256_of=sha256_of, dry_run=dry_run)
 
 
-def _file_problem(file: str, sheet: str | None, problem: str, hint: str) -> pd.DataFrame:
-    return pd.DataFrame([{"file": file, "sheet": sheet, "row": None, "column": None,
+def _file_problem(
+    file: str, sheet: str | None, problem: str, hint: str, *, row: int | None = None,
+) -> pd.DataFrame:
+    return pd.DataFrame([{"file": file, "sheet": sheet, "row": row, "column": None,
                           "value": None, "problem": problem, "hint": hint}],
                         columns=list(REPORT_COLUMNS))
 

@@ -16,11 +16,15 @@ A row leaves the list when it is dealt with:
 
 Quarantine files are read with the importer's own reader, never with one
 hard-coded encoding; one that cannot be read at all is kept aside under a new
-name, never overwritten.
+name, never overwritten. Cells a spreadsheet could take for a formula are
+written with a leading apostrophe (:mod:`wkus_lib.spreadsheet_safe`); reading a
+quarantine file back (and importing it) removes exactly that apostrophe, so the
+user's text returns as first written.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +36,7 @@ from wkus_lib.errors import InputError
 from wkus_lib.intake.headers import normalize_header
 from wkus_lib.intake.readers import RawSheet, read_file
 from wkus_lib.schemas import TABLES
+from wkus_lib.spreadsheet_safe import restore, restore_frame, safe_csv
 from wkus_lib.store import atomic_write_bytes
 
 QUARANTINE_DIR: Final = "quarantine"
@@ -47,14 +52,38 @@ def quarantine_path(store_dir: Path, table: str) -> Path:
 
 
 def quarantine_csv(frame: pd.DataFrame) -> bytes:
-    """Polish Excel opens UTF-8 with a BOM and ``;`` correctly; the importer reads it back too."""
-    return str(frame.to_csv(index=False, sep=";")).encode("utf-8-sig")
+    """Polish Excel opens UTF-8 with a BOM and ``;`` correctly; the importer reads it back too.
+
+    Formula-like text (``=HYPERLINK(…)``, ``@SUM(…)``, a file name such as ``+x.csv``)
+    is neutralised, so no spreadsheet opening the file runs it.
+    """
+    return safe_csv(frame, sep=";").encode("utf-8-sig")
 
 
 def _as_frame(raw: RawSheet) -> pd.DataFrame:
     cells = raw.rows.copy()
     cells.columns = list(raw.headers)[: cells.shape[1]]
-    return cells.astype(object).where(cells.notna(), "").astype(str).reset_index(drop=True)
+    text = cells.astype(object).where(cells.notna(), "").astype(str).reset_index(drop=True)
+    return restore_frame(text)
+
+
+def is_quarantine_sheet(raw: RawSheet) -> bool:
+    """Whether ``raw`` is a quarantine file (it names the file and row its rows came from)."""
+    names = {normalize_header(h) for h in raw.headers}
+    return {normalize_header(ORIGIN_COLUMNS[0]), normalize_header(ORIGIN_COLUMNS[2])} <= names
+
+
+def restored_quarantine_sheet(raw: RawSheet) -> RawSheet:
+    """A quarantine file read back with the apostrophes :func:`quarantine_csv` added removed.
+
+    Any other sheet is returned as it is: only the quarantine's own marks are undone.
+    """
+    if not is_quarantine_sheet(raw):
+        return raw
+    rows = raw.rows.copy()
+    for column in rows.columns:
+        rows[column] = rows[column].map(restore, na_action="ignore")
+    return dataclasses.replace(raw, rows=rows, headers=tuple(restore(h) for h in raw.headers))
 
 
 def read_quarantine(path: Path) -> pd.DataFrame | None:
