@@ -250,7 +250,9 @@ def write_output(table: pd.DataFrame, out: Path, names: Mapping[str, str], *,
     from wkus_lib.store import atomic_write_bytes
 
     if out.suffix.lower() == ".csv":
-        payload = table.to_csv(index=False)
+        from wkus_lib.spreadsheet_safe import safe_csv  # no formula reaches a spreadsheet
+
+        payload = safe_csv(table)
     else:
         payload = scorecard_html(table, names, synthetic=synthetic, gaps=gaps)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -138,7 +138,9 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
                                  discount_rate=args.sroi_discount_rate)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False, encoding="utf-8")
+    from wkus_lib.spreadsheet_safe import safe_csv  # no formula reaches a spreadsheet
+
+    out.write_text(safe_csv(table), encoding="utf-8", newline="")
     print(f"Zapisano {len(table)} wierszy wskaźników do {out} (magazyn {store_dir})")
     gaps = data_gaps(store, {g.teryt: g.name for g in gminy}, up_to=args.year,
                      areas=None if args.area == "all" else _split_choice(args.area))

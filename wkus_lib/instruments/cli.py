@@ -85,7 +85,9 @@ def _cmd_count_codes(args: argparse.Namespace) -> int:
               f"{count_phrase(row.fragments, 'fragment', 'fragmenty', 'fragmentów')} "
               f"({count_phrase(row.interviews, *interviews_word)})")
     if args.out:
-        atomic_write_bytes(Path(args.out), counts.to_csv(index=False).encode("utf-8"))
+        from wkus_lib.spreadsheet_safe import safe_csv  # no formula reaches a spreadsheet
+
+        atomic_write_bytes(Path(args.out), safe_csv(counts).encode("utf-8"))
         print(f"Zapisano {args.out}")
     return 0
 
