@@ -137,6 +137,29 @@ def deflate(
     return real
 
 
+def deflate_known(
+    values: npt.ArrayLike, years: npt.ArrayLike, base_year: int, index: PriceIndex
+) -> FloatArray:
+    """As :func:`deflate`, but NaN in years the index does not cover (for tables that name them).
+
+    The base year must be covered. Use :meth:`PriceIndex.missing` to name
+    the years left without a real value.
+
+    >>> index = PriceIndex(first_year=2022, indices=(111.2,))
+    >>> deflate_known([100.0, 100.0], [2021, 2023], 2022, index).round(2).tolist()
+    [111.2, nan]
+    """
+    nominal = np.asarray(values, dtype=float)
+    year = np.asarray(years, dtype="int64")
+    known = np.array([index.covers(int(y)) for y in year], dtype=bool)
+    real = np.full(nominal.shape, np.nan)
+    if known.any():
+        real[known] = deflate(nominal[known], year[known], base_year, index)
+    elif not index.covers(base_year):
+        raise missing_year_error([base_year], index)
+    return real
+
+
 def base_year_for(evaluation_year: int, index: PriceIndex) -> tuple[int, bool]:
     """The price base of a report: the evaluation year, or the last index year if it lacks it.
 

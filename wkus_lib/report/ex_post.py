@@ -45,6 +45,7 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.price_base import missing_index_note, real_label, real_values
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.style import format_number
 
@@ -78,11 +79,12 @@ def findings(ctx: ReportContext) -> list[str]:
         change = float(details["unit_cost_change_pct"])
         text = _("Koszt obsługi jednego odbiorcy w latach kontraktu wieloletniego "
                  "({after}) był o {change} {direction} niż w latach dotacji rocznych "
-                 "({before}).").format(
+                 "({before}; {prices}).").format(
             after=format_number(details["unit_cost_after"], 0, unit="zł"),
             before=format_number(details["unit_cost_before"], 0, unit="zł"),
             change=format_number(abs(change), 1, unit="%"),
             direction=_("niższy") if change < 0 else _("wyższy"),
+            prices=real_label(ctx.catalog.price_index, ctx.year),
         )
         if details["method"] == "difference_in_differences":
             text += " " + _("W obszarach porównawczych gminy, które zostały przy dotacjach "
@@ -200,18 +202,40 @@ def show_efficiency(ctx: ReportContext) -> None:
         xlabel=_("rok"),
     ))
     execution = yearly(ctx, "E3")[["year", "value"]].rename(columns={"value": "execution"})
-    merged = unit_cost.merge(execution, on="year", how="left")
+    merged = unit_cost.merge(execution, on="year", how="left").merge(
+        unreported_lines(ctx), on="year", how="left")
+    index = ctx.catalog.price_index
+    nominal = _("Koszt jednostkowy, ceny bieżące [zł]")
+    real = _("Koszt jednostkowy, {prices} [zł]").format(prices=real_label(index, ctx.year))
+    unreported = _("Pozycje planu bez kosztu poniesionego")
     table = pd.DataFrame({
         _("Rok"): merged["year"],
         _("Tryb"): merged["mode"].map({"multi_year": _("kontrakt wieloletni"),
                                        "annual_grant": _("dotacja roczna")}),
-        _("Koszt jednostkowy [zł]"): merged["value"],
+        nominal: merged["value"],
+        real: real_values(merged["value"], merged["year"], index, ctx.year),
         _("Wykonanie budżetu"): merged["execution"],
+        unreported: merged["unreported_lines"].fillna(0).astype("int64"),
     })
     show_table(table, _("Koszt jednostkowy i wykonanie budżetu w kolejnych latach"), formats={
-        _("Koszt jednostkowy [zł]"): lambda v: format_number(v, 0),
+        nominal: lambda v: format_number(v, 0),
+        real: lambda v: format_number(v, 0),
         _("Wykonanie budżetu"): lambda v: format_number(v, 1, unit="%"),
     })
+    notes = [_("Wykonanie budżetu (E3): koszty poniesione / wszystkie pozycje planu; pozycja "
+               "bez wykazanego kosztu poniesionego zostaje w planie (0 zł wydatków) i jest "
+               "policzona w ostatniej kolumnie — warto ją uzupełnić w sprawozdaniu.")]
+    gap = missing_index_note(index.missing(merged["year"]))
+    if gap:
+        notes.append(gap)
+    show_text(" ".join(notes))
+
+
+def unreported_lines(ctx: ReportContext) -> pd.DataFrame:
+    """year, unreported_lines: planned cost lines of the area without an actual cost, per year."""
+    report = ctx.inputs.unit_report
+    rows = report[report["area"] == ctx.area]
+    return rows[["year", "unreported_lines"]].reset_index(drop=True)
 
 
 def show_multi_year_vs_annual(ctx: ReportContext) -> None:
@@ -226,31 +250,59 @@ def show_multi_year_vs_annual(ctx: ReportContext) -> None:
                                    "finance", "beneficiaries"))
         return
     did = details["method"] == "difference_in_differences"
-    show_text(
-        _("Porównujemy średnie z {before} lat dotacji rocznych przed kontraktem i {after} lat "
-          "kontraktu wieloletniego.").format(before=int(details["before_years"]),
-                                             after=int(details["after_years"]))
-        + " "
-        + (_("Obszary porównawcze (zostały przy dotacjach rocznych): {areas}. Różnica różnic "
-             "odejmuje od zmiany w ocenianym obszarze zmianę w obszarach porównawczych w tych "
-             "samych latach.").format(areas=_area_list(details["comparison_areas"]))
-           if did else _("Gmina nie ma obszarów porównawczych: to porównanie przed i po, które "
-                         "nie oddziela efektu kontraktu od zmian w czasie."))
-    )
+    parts = [
+        _("Porównujemy lata dotacji rocznych przed ocenianym kontraktem ({before}) z latami "
+          "tego kontraktu ({after}); koszt jednostkowy w cenach stałych z {base} r.").format(
+            before=details["before_period"] or "—", after=details["after_period"] or "—",
+            base=int(details["price_base_year"])),
+        _("Obszary porównawcze — inne obszary gminy finansowane w każdym z tych lat dotacjami "
+          "rocznymi: {areas}. Różnica różnic odejmuje od zmiany w ocenianym obszarze średnią "
+          "zmianę w obszarach porównawczych w tych samych latach; ich inne lata nie są "
+          "używane.").format(areas=_area_list(details["comparison_areas"]
+                                              or details["comparison_areas_achievement"]))
+        if did else _("Gmina nie ma obszaru finansowanego dotacjami rocznymi we wszystkich "
+                      "tych latach: to porównanie przed i po, które nie oddziela efektu "
+                      "kontraktu od zmian w czasie."),
+    ]
+    if details["partial_comparison_areas"]:
+        parts.append(_("Pominięte, bo nie we wszystkich tych latach miały dotacje roczne z "
+                       "danymi: {areas}.").format(
+            areas=_area_list(details["partial_comparison_areas"])))
+    unpriced = _years_of(str(details["unpriced_years"]))
+    if unpriced:
+        parts.append(_("Pominięte w porównaniu kosztów (w obu obszarach): {years} r.").format(
+            years=details["unpriced_years"]) + " " + (missing_index_note(unpriced) or ""))
+    show_text(" ".join(parts))
     show_comparison_table(details)
-    show_text(_("Zmiany kosztu w %, zmiany osiągnięcia rezultatów w punktach procentowych."))
+    show_text(_("Zmiany kosztu w %, zmiany osiągnięcia rezultatów w punktach procentowych. "
+                "E9 liczymy z kosztu w cenach stałych; wiersz w cenach bieżących pokazuje, "
+                "ile ze zmiany to wzrost cen."))
+
+
+def _years_of(text: str) -> list[int]:
+    """The years of a compact list such as ``2016–2019, 2024`` (:func:`efficiency.years_text`)."""
+    years: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        first, _dash, last = part.partition("–")
+        years.extend(range(int(first), int(last or first) + 1))
+    return years
 
 
 COMPARISON_ROWS = (
-    (N_("Koszt jednostkowy"), ("unit_cost_before", "unit_cost_after", "unit_cost_change_pct",
-                               "comparison_unit_cost_change_pct", "unit_cost_effect_pct"),
+    (N_("Koszt jednostkowy, ceny stałe"),
+     ("unit_cost_before", "unit_cost_after", "unit_cost_change_pct",
+      "comparison_unit_cost_change_pct", "unit_cost_effect_pct"),
+     ("zł", "zł", "%", "%", "%")),
+    (N_("Koszt jednostkowy, ceny bieżące"),
+     ("unit_cost_before_nominal", "unit_cost_after_nominal", "unit_cost_change_pct_nominal",
+      "", ""),
      ("zł", "zł", "%", "%", "%")),
     (N_("Osiągnięcie rezultatów"), ("achievement_before", "achievement_after",
                                     "achievement_change", "comparison_achievement_change",
                                     "achievement_effect"),
      ("%", "%", "pkt proc.", "pkt proc.", "pkt proc.")),
 )
-"""The comparison table: a row per measure, the fields of E9's details and their units."""
+"""The comparison table: a row per measure, the fields of E9's details ("": none) and units."""
 COMPARISON_COLUMNS = (N_("Dotacje roczne"), N_("Kontrakt wieloletni"), N_("Zmiana"),
                       N_("Zmiana w obszarach porównawczych"), N_("Efekt (E9, E9R)"))
 
@@ -261,12 +313,13 @@ def show_comparison_table(details: pd.Series) -> None:
     raw = pd.DataFrame({measure: [_(label) for label, _f, _u in COMPARISON_ROWS]})
     cells: dict[str, list[str]] = {measure: [html.escape(v) for v in raw[measure]]}
     for k, column in enumerate(COMPARISON_COLUMNS):
-        values = [details[fields[k]] for _l, fields, _u in COMPARISON_ROWS]
+        values = [details[fields[k]] if fields[k] else None for _l, fields, _u in COMPARISON_ROWS]
         raw[_(column)] = [None if pd.isna(v) else float(v) for v in values]
         cells[_(column)] = [format_indicator_value(v, units[k]) for v, (_l, _f, units)
                             in zip(values, COMPARISON_ROWS, strict=True)]
     display_table(html_table(cells, {_(c) for c in COMPARISON_COLUMNS}), raw,
-                  _("Porównanie: kontrakt wieloletni i dotacje roczne"))
+                  _("Porównanie: kontrakt wieloletni i dotacje roczne (ceny stałe {year} r.)")
+                  .format(year=int(details["price_base_year"])))
 
 
 CRITERIA = {
