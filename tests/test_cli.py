@@ -168,3 +168,50 @@ def test_report_accepts_a_gmina_outside_the_pilots_that_has_data(
     page = (out / "2010092-siemiatycze" / "gmina_overview" / "gmina.html").read_text(
         encoding="utf-8")
     assert "Siemiatycze" in page  # (contract titles still say "w gminie Łapy")
+
+
+@pytest.mark.parametrize(
+    ("command", "out", "expected"),
+    [
+        ("report", "{file}", "to istniejący plik, a potrzebny jest katalog"),
+        ("report", "{long}", "nazwa jest za długa dla systemu plików"),
+        ("report", "/proc/wkus-raporty", "nie da się tu zapisywać"),
+        ("report", "", "--out jest puste"),
+        ("report", "{file}/raporty", "to plik, a nie katalog"),
+        ("indicators", "{folder}", "to katalog, a potrzebny jest plik"),
+        ("indicators", "", "--out jest puste"),
+        ("indicators", "/proc/wskazniki.csv", "nie da się tu zapisywać"),
+        ("indicators", "{long}.csv", "nazwa jest za długa"),
+        ("check", "{folder}/karta.csv/", "to katalog, a potrzebny jest plik"),
+        ("check", "{file}/karta.csv", "to plik, a nie katalog"),
+    ],
+)
+def test_unusable_output_paths_are_polish_errors_before_any_work(
+    command: str, out: str, expected: str, demo: DemoSummary, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    existing_file = tmp_path / "plik.txt"
+    existing_file.write_text("x", encoding="utf-8")
+    folder = tmp_path / "katalog"
+    folder.mkdir()
+    (folder / "karta.csv").mkdir()
+    target = out.format(file=existing_file, folder=folder, long=tmp_path / ("a" * 300))
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    started = time.perf_counter()
+    code = main([command, "--store", str(demo.store_dir), "--out", target])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert error.startswith("Błąd: --out")
+    assert expected in error
+    assert "Traceback" not in error
+    assert time.perf_counter() - started < 5, "refused before reading the store"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before, "nothing created"
+
+
+def test_a_new_output_folder_is_created_only_by_the_work(
+    demo: DemoSummary, tmp_path: Path,
+) -> None:
+    out = tmp_path / "nowy" / "podkatalog" / "wskazniki.csv"
+    assert main(["indicators", "--gmina", "2002063", "--store", str(demo.store_dir),
+                 "--out", str(out)]) in (0, 1)
+    assert out.is_file()

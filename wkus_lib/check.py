@@ -34,20 +34,33 @@ STATUS_PLURALS: Final = {"problem": "problemy", "uwaga": "uwagi", "ok": "bez zas
 STATUS_COLOURS: Final = {"problem": "#c0392b", "uwaga": "#b9770e", "ok": "#1e8449"}
 OUTPUT_SUFFIXES: Final = (".csv", ".html")
 GROUP_KEYS: Final = ["teryt", "area", "year"]
-GMINA_HELP: Final = "gminy: kody TERYT lub nazwy po przecinku albo all (wszystkie z danymi)"
+GMINA_HELP: Final = ("gminy: kody TERYT lub nazwy po przecinku albo all, czyli wszystkie "
+                     "z danymi w magazynie (domyślnie: %(default)s)")
 STORE_HELP: Final = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
                      "a bez niej data/store projektu)")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``wkus check`` to the ``wkus`` command."""
+    from wkus_lib.cli_parser import year_number
+
     parser = commands.add_parser(
-        "check", help="karta jakości danych (gmina × obszar × rok); kod 1, gdy są problemy")
+        "check", help="karta jakości danych (gmina × obszar × rok); kod 1, gdy są problemy",
+        description="Karta jakości danych magazynu: dla każdej gminy, obszaru i roku zwrot "
+                    "ankiet, braki odpowiedzi, odpowiedzi „w jednej linii”, duplikaty, "
+                    "spójność finansów i wartości odstające, z oceną ok, uwaga albo problem; "
+                    "potem brakujące dane i pliki w kwarantannie. Progi: katalog wskaźników "
+                    "(ustawienia data_quality).",
+        epilog="Kody wyjścia: 0 — bez problemów; 1 — są problemy albo brakuje danych; "
+               "2 — błąd parametrów lub magazynu.\n\n"
+               "Przykład:\n  wkus check --gmina Łapy --year 2024 --out karta.html")
     parser.add_argument("--store", default="", help=STORE_HELP)
     parser.add_argument("--gmina", default="all", help=GMINA_HELP)
-    parser.add_argument("--year", type=int, default=None, help="tylko ten rok (domyślnie wszystkie)")
+    parser.add_argument("--year", type=year_number, default=None,
+                        help="tylko ten rok, np. 2024 (domyślnie: wszystkie lata)")
     parser.add_argument("--out", default=None,
-                        help="zapisz kartę także do pliku .csv (dla programów) albo .html")
+                        help="zapisz kartę także do pliku .csv (dla programów) albo .html "
+                             "(do czytania)")
     parser.set_defaults(handler=run_check)
 
 
@@ -226,14 +239,16 @@ def print_gaps(gaps: Sequence[str], *, stream: TextIO) -> None:
 
 
 def output_path(value: str | None) -> Path | None:
-    """The ``--out`` file, checked before any work: only .csv and .html are written."""
+    """The ``--out`` file, checked before any work: only .csv and .html, in a writable place."""
     if value is None:
         return None
+    from wkus_lib.output_paths import writable_file
+
     out = Path(value)
-    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+    if value.strip() and out.suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError("nieznany rodzaj pliku wynikowego", file=str(out), value=out.suffix,
                          hint="Podaj plik .csv (dla programów) albo .html (do czytania).")
-    return out
+    return writable_file(value, "--out")
 
 
 def _gaps_html(gaps: Sequence[str]) -> str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -20,8 +22,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wkus_lib.cli_parser import (
+    PolishArgumentParser,
+    positive_number,
+    whole_number,
+    year_number,
+)
 from wkus_lib.errors import ParameterError, WkusError
 from wkus_lib.locate import NOTEBOOKS_DIR, STORE_ENV_VARIABLE
+from wkus_lib.output_paths import os_error_text, writable_file, writable_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,9 +41,16 @@ if TYPE_CHECKING:
 
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
-GMINA_HELP = "gminy: kody TERYT lub nazwy po przecinku albo all (wszystkie z danymi w magazynie)"
+EXIT_INTERRUPTED = 130
+DEBUG_ENV_VARIABLE = "WKUS_DEBUG"
+ISSUES_HINT = ("Zgłoś to autorom projektu (zgłoszenie w repozytorium projektu) "
+               "z poleceniem i tym komunikatem; pełny ślad błędu pokaże "
+               f"wkus --debug … albo zmienna {DEBUG_ENV_VARIABLE}=1.")
+GMINA_HELP = ("gminy: kody TERYT lub nazwy po przecinku albo all, czyli wszystkie "
+              "z danymi w magazynie (domyślnie: %(default)s)")
 STORE_HELP = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
               "a bez niej data/store projektu)")
+REPORT_EXTRA_KINDS = ("gmina_overview", "benchmark")
 
 SROI_RATE_HELP = ("roczna stopa dyskontowa SROI jako ułamek, np. 0.035 = 3,5 %% "
                   "(domyślnie z ustawień katalogu: settings.sroi.discount_rate)")
@@ -104,6 +120,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from wkus_lib.locate import locate_store
     from wkus_lib.store import read_store
 
+    writable_file(args.out, "--out")
     store_dir = locate_store(args.store)
     store = read_store(store_dir)
     catalog = load_catalog(Path(args.catalog)) if args.catalog else None
@@ -136,7 +153,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
         table = with_sroi_ranges(table, store, sroi_outcomes, catalog=catalog,
                                  discount_rate=args.sroi_discount_rate)
-    out = Path(args.out)
+    out = writable_file(args.out, "--out")
     out.parent.mkdir(parents=True, exist_ok=True)
     from wkus_lib.spreadsheet_safe import safe_csv  # no formula reaches a spreadsheet
 
@@ -181,6 +198,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from wkus_lib.selection import default_plan, keep_supported, supported_reports
     from wkus_lib.store import read_store
 
+    out_dir = writable_folder(args.out, "--out")
     store_dir = locate_store(args.store)
     store = read_store(store_dir)
     contracts = store.contracts
@@ -230,7 +248,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with _report_executor(args.executor, args.scheduler, kernel_start) as executor:
         result = run_batch(
             specs,
-            out_dir=Path(args.out),
+            out_dir=out_dir,
             notebooks_dir=NOTEBOOKS_DIR,
             executor=executor,
             jobs=args.jobs,
@@ -263,59 +281,114 @@ def _report_executor(
         yield executor
 
 
+def _listed(values: Sequence[str]) -> str:
+    return ", ".join(values) + " albo all"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (Polish help texts)."""
-    parser = argparse.ArgumentParser(
+    """The argument parser: Polish help with valid values, defaults and an example each."""
+    from wkus_lib.domain import AREA_IDS, STAGE_IDS
+
+    areas_help = f"obszary po przecinku: {_listed(AREA_IDS)} (domyślnie: %(default)s, wszystkie)"
+    parser = PolishArgumentParser(
         prog="wkus",
         description="Warsztat ewaluacji wieloletniego kontraktowania usług społecznych.",
+        epilog="Pomoc do polecenia: wkus POLECENIE --help\n\n"
+               "Przykład (dane demonstracyjne, potem raporty gminy Łapy):\n"
+               "  wkus demo-data --raw-dir dane/demo --store dane/magazyn\n"
+               "  wkus report --store dane/magazyn --gmina Łapy --out raporty",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="POLECENIE")
+    parser.add_argument("--debug", action="store_true",
+                        help=f"przy nieoczekiwanym błędzie pokaż pełny ślad (jak {DEBUG_ENV_VARIABLE}=1)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="POLECENIE",
+                                     title="polecenia")
 
-    demo = commands.add_parser("demo-data", help="wygeneruj syntetyczne dane demonstracyjne")
-    demo.add_argument("--seed", type=int, default=2024, help="ziarno losowania (domyślnie 2024)")
-    demo.add_argument("--raw-dir", default="data/demo", help="katalog surowych plików CSV")
-    demo.add_argument("--store", default="data/store", help="katalog magazynu danych")
+    demo = commands.add_parser(
+        "demo-data", help="wygeneruj syntetyczne dane demonstracyjne",
+        description="Syntetyczne dane dziesięciu gmin (surowe pliki CSV i gotowy magazyn), "
+                    "z kilkoma celowymi błędami, do prób i warsztatów.",
+        epilog="Przykład:\n  wkus demo-data --seed 2024 --raw-dir dane/demo --store dane/magazyn")
+    demo.add_argument("--seed", type=whole_number, default=2024,
+                      help="ziarno losowania (domyślnie: %(default)s)")
+    demo.add_argument("--raw-dir", default="data/demo",
+                      help="katalog surowych plików CSV (domyślnie: %(default)s)")
+    demo.add_argument("--store", default="data/store",
+                      help="katalog magazynu danych (domyślnie: %(default)s)")
     demo.set_defaults(handler=_cmd_demo_data)
 
-    indicators = commands.add_parser("indicators", help="policz tabelę wskaźników do pliku CSV")
+    indicators = commands.add_parser(
+        "indicators", help="policz tabelę wskaźników do pliku CSV",
+        description="Tabela wskaźników (gmina, obszar, etap, rok, wskaźnik, wartość, n, "
+                    "przedział ufności, cel, status, ukrycie) do pliku CSV.",
+        epilog="Przykład:\n  wkus indicators --gmina Łapy,Mońki --area sport --year 2024 "
+               "--out wskazniki.csv")
     indicators.add_argument("--gmina", default="all", help=GMINA_HELP)
-    indicators.add_argument("--area", default="all", help="obszary po przecinku albo all")
-    indicators.add_argument("--stage", default="all", help="etapy po przecinku albo all")
-    indicators.add_argument("--year", type=int, default=None, help="tylko ten rok")
+    indicators.add_argument("--area", default="all", help=areas_help)
+    indicators.add_argument("--stage", default="all",
+                            help=f"etapy po przecinku: {_listed(STAGE_IDS)} "
+                                 "(domyślnie: %(default)s, wszystkie)")
+    indicators.add_argument("--year", type=year_number, default=None,
+                            help="tylko ten rok, np. 2024 (domyślnie: wszystkie lata)")
     indicators.add_argument("--store", default="", help=STORE_HELP)
     indicators.add_argument("--catalog", default=None,
                             help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
-    indicators.add_argument("--out", required=True, help="plik wynikowy CSV")
+    indicators.add_argument("--out", required=True, help="plik wynikowy CSV (wymagany)")
     indicators.add_argument("--sroi-file", default=None, help=SROI_FILE_HELP_INDICATORS)
     indicators.add_argument("--sroi-discount-rate", type=sroi_discount_rate, default=None,
                             help=SROI_RATE_HELP)
     indicators.set_defaults(handler=_cmd_indicators)
 
-    catalog = commands.add_parser("catalog", help="skopiuj katalog wskaźników do edycji")
-    catalog.add_argument("dir", help="katalog docelowy")
+    catalog = commands.add_parser(
+        "catalog", help="skopiuj katalog wskaźników do edycji",
+        description="Kopia katalogu wskaźników (pliki YAML) do zmiany progów, celów i "
+                    "wskaźników; potem wkus indicators --catalog KATALOG.",
+        epilog="Przykład:\n  wkus catalog moj-katalog")
+    catalog.add_argument("dir", metavar="KATALOG", help="katalog docelowy")
     catalog.set_defaults(handler=_cmd_catalog)
 
-    report = commands.add_parser("report", help="wygeneruj raporty (partia)")
+    kinds = (*STAGE_IDS, *REPORT_EXTRA_KINDS)
+    report = commands.add_parser(
+        "report", help="wygeneruj raporty (partia)",
+        description="Raporty ewaluacyjne gmin (HTML, PDF, aneks XLSX) z indeksem index.html "
+                    "i manifestem. Bez --year każda gmina i obszar dostają raport za swój "
+                    "ostatni rok z danymi. Aktualne raporty nie są liczone ponownie.",
+        epilog="Rodzaje raportów (--stage): ex_ante (ocena wstępna), on_going (bieżąca), "
+               "ex_post (końcowa),\n  gmina_overview (przegląd gminy), benchmark "
+               "(porównanie gmin).\n"
+               f"Obszary (--area): {', '.join(AREA_IDS)}.\n\n"
+               "Kody wyjścia: 0 — wszystkie raporty gotowe; 1 — część nie powstała "
+               "albo brak danych;\n  2 — błąd danych lub parametrów (nic nie policzono).\n\n"
+               "Przykład:\n  wkus report --gmina Łapy --stage ex_post --area sport "
+               "--year 2024 --out raporty")
     report.add_argument("--gmina", default="all", help=GMINA_HELP)
-    report.add_argument("--stage", default="all", help="etapy po przecinku albo all")
-    report.add_argument("--area", default="all", help="obszary po przecinku albo all")
-    report.add_argument("--year", type=int, default=None, help="rok oceny (domyślnie z danych)")
-    report.add_argument("--format", default="html,pdf,xlsx", help="formaty: html,pdf,xlsx")
-    report.add_argument("--jobs", type=int, default=None, help="liczba procesów (domyślnie rdzenie)")
+    report.add_argument("--stage", default="all",
+                        help=f"rodzaje raportów po przecinku: {_listed(kinds)} "
+                             "(domyślnie: %(default)s, wszystkie)")
+    report.add_argument("--area", default="all", help=areas_help)
+    report.add_argument("--year", type=year_number, default=None,
+                        help="rok oceny, np. 2024 (domyślnie: ostatni rok z danymi "
+                             "każdej gminy i obszaru)")
+    report.add_argument("--format", default="html,pdf,xlsx",
+                        help="formaty po przecinku: html, pdf, xlsx (domyślnie: %(default)s)")
+    report.add_argument("--jobs", type=positive_number, default=None,
+                        help="liczba równoległych procesów (domyślnie: liczba rdzeni)")
     report.add_argument("--force", action="store_true", help="przelicz także aktualne raporty")
     report.add_argument("--isolated", action="store_true",
                         help="każdy raport w nowym interpreterze Pythona (wolniej; wynik ten sam)")
     report.add_argument("--executor", default="process", choices=("process", "dask"),
-                        help="gdzie liczyć: procesy tego komputera albo klaster Dask")
+                        help="gdzie liczyć: process (procesy tego komputera) albo dask "
+                             "(klaster Dask) (domyślnie: %(default)s)")
     report.add_argument("--scheduler", default=None,
                         help="adres planisty Dask, np. tcp://10.0.0.5:8786 (z --executor dask)")
     report.add_argument("--sroi-file", default=None,
                         help="CSV z efektami i wartościami proxy: SROI w ocenach ex post")
     report.add_argument("--sroi-discount-rate", type=sroi_discount_rate, default=None,
                         help=SROI_RATE_HELP)
-    report.add_argument("--lang", default="pl", choices=("pl", "en"), help="język raportów")
+    report.add_argument("--lang", default="pl", choices=("pl", "en"),
+                        help="język raportów: pl albo en (domyślnie: %(default)s)")
     report.add_argument("--store", default="", help=STORE_HELP)
-    report.add_argument("--out", default="reports", help="katalog raportów")
+    report.add_argument("--out", default="reports",
+                        help="katalog raportów (domyślnie: %(default)s)")
     report.set_defaults(handler=_cmd_report)
 
     for module in COMMAND_MODULES:
@@ -324,12 +397,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wkus`` console command."""
+    """Entry point of the ``wkus`` console command.
+
+    No traceback reaches the user: errors the user can fix print their Polish
+    message, a file that cannot be read or written names the file and the
+    reason, anything unexpected one Polish line saying what failed and where
+    to report it (all exit 2); ``--debug`` or ``WKUS_DEBUG=1`` also prints the
+    traceback. Ctrl+C exits 130.
+    """
     args = build_parser().parse_args(argv)
+    debug = args.debug or os.environ.get(DEBUG_ENV_VARIABLE, "") not in ("", "0")
     try:
         code: int = args.handler(args)
     except WkusError as error:
         print(f"Błąd: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Przerwano (Ctrl+C).", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        if debug:
+            traceback.print_exc()
+        print(f"Błąd: {os_error_text(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001 — the last guard before the user's terminal
+        if debug:
+            traceback.print_exc()
+        print(f"Błąd wewnętrzny polecenia wkus {args.command}: {type(error).__name__}: "
+              f"{error}. {ISSUES_HINT}", file=sys.stderr)
         return EXIT_USAGE
     return code
 

@@ -19,17 +19,25 @@ from wkus_lib.locate import STORE_ENV_VARIABLE
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``program`` subcommand."""
     parser = commands.add_parser(
-        "program", help="projekt wieloletniego programu współpracy gminy (DOCX i HTML)")
+        "program", help="projekt wieloletniego programu współpracy gminy (DOCX i HTML)",
+        description="Projekt wieloletniego programu współpracy z organizacjami "
+                    "pozarządowymi (art. 5a ust. 4 ustawy o działalności pożytku publicznego) "
+                    "z zadaniami priorytetowymi i środkami według danych gminy w magazynie.",
+        epilog="Kody wyjścia: 0 — projekt gotowy; 1 — gotowy, ale brakuje danych "
+               "(wymienione); 2 — błąd parametrów lub magazynu.\n\n"
+               "Przykład:\n  wkus program --gmina Łapy --years 2027-2030 --out program")
     parser.add_argument("--gmina", required=True,
-                        help="gmina: kod TERYT (7 cyfr) albo nazwa, np. Łapy")
+                        help="gmina (wymagana): kod TERYT (7 cyfr) albo nazwa, np. Łapy")
     parser.add_argument("--years", required=True,
-                        help="okres programu, np. 2027-2030 (od 2 do 5 lat)")
+                        help="okres programu (wymagany), np. 2027-2030 (od 2 do 5 lat)")
     parser.add_argument("--store", default="",
                         help=f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
                              "a bez niej data/store projektu)")
     parser.add_argument("--catalog", default=None,
-                        help="własny katalog wskaźników (plik YAML lub katalog z plikami)")
-    parser.add_argument("--out", default="reports/program", help="katalog wynikowy")
+                        help="własny katalog wskaźników (plik YAML lub katalog z plikami; "
+                             "domyślnie: wbudowany)")
+    parser.add_argument("--out", default="reports/program",
+                        help="katalog wynikowy (domyślnie: %(default)s)")
     parser.set_defaults(handler=_cmd_program)
 
 

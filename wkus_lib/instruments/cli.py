@@ -94,27 +94,48 @@ def _cmd_count_codes(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``instruments`` and ``count-codes`` to the ``wkus`` command."""
+    from wkus_lib.cli_parser import year_number
+    from wkus_lib.domain import AREA_IDS
+
     instruments = commands.add_parser(
         "instruments",
         help="kwestionariusze (PDF, XLSForm) i scenariusze wywiadów (DOCX, arkusz kodowania)",
+        description="Narzędzia badawcze z katalogu wskaźników: pięć kwestionariuszy (PDF do "
+                    "druku z klauzulą informacyjną i XLSForm dla Kobo/ODK), scenariusze "
+                    "wywiadów (DOCX) i arkusze kodowania (XLSX).",
+        epilog="Przykład:\n  wkus instruments narzedzia --gmina Łapy --area sport --year 2024 "
+               "--administrator \"Urząd Miejski w Łapach\"",
     )
-    instruments.add_argument("dir", help="katalog docelowy")
+    instruments.add_argument("dir", metavar="KATALOG", help="katalog docelowy")
     instruments.add_argument("--gmina", default=None,
                              help="gmina (kod TERYT albo nazwa) wpisana na stałe "
-                                  "(domyślnie pole do wypełnienia)")
-    instruments.add_argument("--area", default=None, help="obszar wpisany na stałe")
-    instruments.add_argument("--year", type=int, default=None, help="rok wpisany na stałe")
+                                  "(domyślnie: pole do wypełnienia)")
+    instruments.add_argument("--area", default=None, choices=AREA_IDS, metavar="OBSZAR",
+                             help=f"obszar wpisany na stałe: {', '.join(AREA_IDS)} "
+                                  "(domyślnie: pole do wypełnienia)")
+    instruments.add_argument("--year", type=year_number, default=None,
+                             help="rok wpisany na stałe, np. 2024 "
+                                  "(domyślnie: pole do wypełnienia)")
     instruments.add_argument("--administrator", default=None,
-                             help="kto prowadzi badanie (do klauzuli informacyjnej)")
+                             help="kto prowadzi badanie (do klauzuli informacyjnej; "
+                                  "domyślnie: pole do wypełnienia)")
     instruments.add_argument("--catalog", default=None,
-                             help="własny katalog (plik YAML lub katalog z plikami)")
+                             help="własny katalog (plik YAML lub katalog z plikami; "
+                                  "domyślnie: wbudowany)")
     instruments.set_defaults(handler=_cmd_instruments)
 
     count = commands.add_parser(
-        "count-codes", help="policz zakodowane fragmenty wywiadów według kryteriów")
-    count.add_argument("files", nargs="+", help="wypełnione arkusze kodowania (XLSX)")
+        "count-codes", help="policz zakodowane fragmenty wywiadów według kryteriów",
+        description="Liczby zakodowanych fragmentów wywiadów według kryteriów oceny, "
+                    "z wypełnionych arkuszy kodowania (z wkus instruments).",
+        epilog="Przykład:\n  wkus count-codes arkusz1.xlsx arkusz2.xlsx "
+               "--scenario personel_grupowy --out kody.csv")
+    count.add_argument("files", nargs="+", metavar="PLIK",
+                       help="wypełnione arkusze kodowania (XLSX)")
     count.add_argument("--scenario", required=True,
-                       help="scenariusz: personel_grupowy albo klient_indywidualny")
-    count.add_argument("--out", default=None, help="zapisz liczby do pliku CSV")
-    count.add_argument("--catalog", default=None, help="własny katalog")
+                       help="scenariusz (wymagany): personel_grupowy albo klient_indywidualny")
+    count.add_argument("--out", default=None,
+                       help="zapisz liczby do pliku CSV (domyślnie: tylko na ekran)")
+    count.add_argument("--catalog", default=None,
+                       help="własny katalog (domyślnie: wbudowany)")
     count.set_defaults(handler=_cmd_count_codes)

@@ -57,9 +57,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``templates``, ``import`` and ``history`` to the ``wkus`` command."""
     templates = commands.add_parser(
-        "templates", help="zapisz puste szablony XLSX do wprowadzania danych"
+        "templates", help="zapisz puste szablony XLSX do wprowadzania danych",
+        description="Puste formularze XLSX, po jednym na tabelę magazynu, z polskimi "
+                    "nagłówkami i opisem kolumn; wypełnione wczytuje wkus import.",
+        epilog="Przykład:\n  wkus templates szablony",
     )
-    templates.add_argument("dir", help="katalog docelowy szablonów")
+    templates.add_argument("dir", metavar="KATALOG", help="katalog docelowy szablonów")
     templates.set_defaults(handler=_cmd_templates)
 
     importing = commands.add_parser(
@@ -68,6 +71,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "zastępuje go; raport wymienia każdą zmianę (stara → nowa wartość). Kody wyjścia: "
         "0 — wszystko wczytano; 1 — część wierszy w kwarantannie albo nie wycofana; "
         "2 — któregoś pliku nie dało się wczytać.",
+        epilog="Przykłady:\n  wkus import umowy.xlsx ankiety.csv --store dane/magazyn\n"
+               "  wkus import poprawki.xlsx --dry-run\n"
+               "  wkus import --withdraw do_usuniecia.csv",
     )
     importing.add_argument("files", nargs="*", metavar="PLIK", help="pliki CSV lub XLSX")
     importing.add_argument(
@@ -92,12 +98,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "history", help="historia zmian magazynu: kiedy, z jakiego pliku, co zmieniono",
         description="Każdy import, który zmienił magazyn: czas, wersja magazynu, pliki "
         "(SHA-256), wiersze dodane, zmienione (stara → nowa wartość) i usunięte.",
+        epilog="Przykład:\n  wkus history --gmina Łapy --table results",
     )
     history.add_argument("--store", default="",
                          help="katalog magazynu danych (domyślnie zmienna WKUS_STORE, "
                          "a bez niej data/store projektu)")
-    history.add_argument("--gmina", default=None, help="tylko zmiany jednej gminy (kod lub nazwa)")
-    history.add_argument("--table", default=None, help="tylko zmiany jednej tabeli (np. results)")
+    history.add_argument("--gmina", default=None,
+                         help="tylko zmiany jednej gminy (kod lub nazwa; domyślnie: wszystkie)")
+    history.add_argument("--table", default=None,
+                         help="tylko zmiany jednej tabeli, np. results (domyślnie: wszystkie)")
     history.add_argument("--all", action="store_true",
                          help="wypisz wszystkie zmiany (domyślnie do 20 na import)")
     history.set_defaults(handler=_cmd_history)

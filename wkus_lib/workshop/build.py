@@ -197,11 +197,16 @@ def _cmd_workshop(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``wkus workshop DIR [--trainer]``."""
     parser = commands.add_parser(
-        "workshop", help="utwórz notatniki warsztatowe (uczestnicy albo prowadzący)"
+        "workshop", help="utwórz notatniki warsztatowe (uczestnicy albo prowadzący)",
+        description="Notatniki sześciu warsztatów: wersja dla uczestników (zadania do "
+                    "uzupełnienia z samosprawdzeniem) albo dla prowadzącego (z rozwiązaniami "
+                    "i notatkami).",
+        epilog="Przykłady:\n  wkus workshop warsztaty\n  wkus workshop prowadzacy --trainer",
     )
-    parser.add_argument("dir", help="katalog docelowy, np. notebooks/workshop")
+    parser.add_argument("dir", metavar="KATALOG", help="katalog docelowy, np. notebooks/workshop")
     parser.add_argument("--trainer", action="store_true",
                         help="wersja dla prowadzącego: z rozwiązaniami i notatkami")
     parser.add_argument("--source", default=str(SOURCE_DIR),
-                        help="katalog notatników źródłowych (domyślnie notebooks/workshop/src)")
+                        help="katalog notatników źródłowych (domyślnie: "
+                             "notebooks/workshop/src)")
     parser.set_defaults(handler=_cmd_workshop)
