@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from wkus_lib import plots_compare
 from wkus_lib.style import apply_figure_style
@@ -113,3 +118,70 @@ def test_index_trend_marks_each_year_and_skips_hidden_values() -> None:
     assert "40,0" in drawn and "strefa A" in drawn
     assert not any(t in ("nan", "—") for t in drawn)
     assert renders(fig)
+
+
+def _extents(fig: Figure, items: list[Text]) -> list[Bbox]:
+    """Where each text lands on the rendered figure (display coordinates)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [item.get_window_extent(renderer) for item in items]
+
+
+def test_a_reference_line_never_strikes_through_a_value_label() -> None:
+    frame = pd.DataFrame({"label": ["Łapy", "Sopot", "Bocki"], "value": [75.1, 75.6, 80.0],
+                          "low": [70.0, 71.0, 75.0], "high": [80.0, 81.0, 85.0]})
+    fig = plots_compare.dot_interval_plot(frame, title="t", xlabel="x", reference=75.4,
+                                          reference_label="średnia")
+    ax = main_axes(fig)
+    [line] = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    labels = [t for t in ax.texts if t.get_text() in {"75", "76", "80"}]
+    assert len(labels) == 3
+    x_line = ax.transData.transform((75.4, 0))[0]
+    crossed = [t for t, box in zip(labels, _extents(fig, labels), strict=True)
+               if box.x0 <= x_line <= box.x1]
+    assert crossed  # the data put the mean right under two labels, as in the benchmark
+    for text in crossed:
+        patch = text.get_bbox_patch()
+        assert patch is not None and patch.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        assert text.get_zorder() > line.get_zorder()
+
+
+@pytest.mark.parametrize("years", [[2021, 2022, 2023, 2024, 2025],
+                                   [2021.0, 2025.0], list(range(1996, 2026))])
+def test_year_axes_show_whole_years_that_never_overlap(years: list[float]) -> None:
+    series = pd.DataFrame({"year": years, "value": np.linspace(40, 60, len(years))})
+    fig = plots_compare.index_trend(series, title="t", ylabel="y", xlabel="rok")
+    ax = main_axes(fig)
+    FigureCanvasAgg(fig).draw()
+    low, high = ax.get_xlim()
+    labels = [t for t in ax.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high]
+    shown = [t.get_text() for t in labels]
+    assert all(re.fullmatch(r"(19|20)\d\d", s) for s in shown), shown
+    assert len(set(shown)) == len(shown)
+    if len(years) <= 12:
+        assert shown == [str(int(y)) for y in years]
+    boxes = sorted(_extents(fig, labels), key=lambda b: b.x0)
+    assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))
+
+
+def test_cost_per_client_axis_starts_at_zero() -> None:
+    from wkus_lib import plots
+
+    series = pd.DataFrame({"year": [2021, 2022, 2023, 2024], "value": [5000.0, 4900, 4700, 4400],
+                           "mode": ["annual_grant", "annual_grant", "multi_year", "multi_year"]})
+    fig = plots.yearly_by_mode(series, title="E1", ylabel="zł")
+    low, high = main_axes(fig).get_ylim()
+    assert low == 0.0 and high > 5000
+    # A 12 % drop stays a 12 % drop in bar-free height: 4400 is 88 % of 5000 on the axis too.
+    assert (4400 - low) / (5000 - low) == pytest.approx(0.88)
+
+
+def test_zero_based_axis_reaches_below_zero_for_negative_values() -> None:
+    from wkus_lib import plots
+
+    fig = Figure()
+    ax = fig.subplots()
+    plots.zero_based(ax, [-30.0, 10.0, float("nan")])
+    low, high = ax.get_ylim()
+    assert low < -30 and high > 10

@@ -10,10 +10,14 @@ as mathematics (which fails the report or garbles the name).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
@@ -31,6 +35,41 @@ def plain_text(fig: Figure) -> Figure:
     for text in fig.findobj(Text):
         text.set_parse_math(False)
     return fig
+
+
+YEAR_TICKS_MAX = 12
+"""Up to this many years every year is labelled; beyond, whole years at a readable step."""
+
+
+def year_axis(ax: Axes, years: Iterable[float]) -> None:
+    """A horizontal axis of calendar years: whole years only, never two labels on one spot.
+
+    Each year with data is a tick (labelled ``2025``, not ``2 025`` or
+    ``2024,5``), the axis reaches half a year past the first and last, and
+    more than :data:`YEAR_TICKS_MAX` years are labelled at a whole-year step.
+    """
+    shown = sorted({round(float(y)) for y in years if not pd.isna(y)})
+    if not shown:
+        return
+    if len(shown) <= YEAR_TICKS_MAX:
+        ax.xaxis.set_major_locator(FixedLocator(shown))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=YEAR_TICKS_MAX, integer=True))
+    ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0f}")
+    ax.set_xlim(shown[0] - 0.5, shown[-1] + 0.5)
+
+
+def zero_based(ax: Axes, values: Sequence[float], *, headroom: float = 0.12) -> None:
+    """A value axis starting at zero, so a length or height reads as a quantity.
+
+    Negative values extend the axis below zero; ``headroom`` leaves room
+    above the highest value for its label.
+    """
+    finite = [float(v) for v in values if not pd.isna(v) and np.isfinite(float(v))]
+    top = max([*finite, 0.0])
+    bottom = min([*finite, 0.0])
+    span = (top - bottom) or 1.0
+    ax.set_ylim(bottom - (span * headroom if bottom < 0 else 0.0), top + span * headroom)
 
 
 def scores_with_intervals(
@@ -91,7 +130,9 @@ def yearly_by_mode(
     for mode, group in ordered.groupby("mode", sort=True):
         ax.scatter(group["year"], group["value"], color=MODE_COLOURS[str(mode)],
                    label=(mode_labels or MODE_LABELS)[str(mode)], zorder=2, s=36)
-    ax.set_xticks(sorted(ordered["year"].unique()))
+    year_axis(ax, ordered["year"])
+    # A cost per client from 4 400 zł up would make a 12 % drop look like a collapse.
+    zero_based(ax, list(ordered["value"]))
     ax.yaxis.set_major_formatter(polish_tick_formatter(decimals))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from wkus_lib.plots import plain_text
+from wkus_lib.plots import plain_text, year_axis
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 POINT_COLOUR = OKABE_ITO[0]
@@ -127,9 +127,13 @@ def dot_interval_plot(
         if not (np.isnan(low) or np.isnan(high)):
             ax.hlines(pos, low, high, color=colour, linewidth=1.6, alpha=0.8)
         ax.plot([value], [pos], marker=marker, color=colour, markersize=6, linestyle="none")
+        # On a white ground above everything else: a reference line through the
+        # label's place passes behind it instead of striking the number out.
         ax.annotate(format_number(value, decimals, unit=value_unit), (value, pos),
                     xytext=(0, 5), textcoords="offset points", ha="center", fontsize=7,
-                    color="#333333")
+                    color="#333333", zorder=5,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
+                          "edgecolor": "none"})
     if reference is not None:
         ax.axvline(reference, color="#777777", linewidth=1, linestyle="--", zorder=0)
     ax.set_yticks(positions, [str(label) for label in frame["label"]])
@@ -222,7 +226,7 @@ def index_trend(
         if not np.isnan(value):
             ax.annotate(format_number(value, 1), (year, value), xytext=(0, 6),
                         textcoords="offset points", ha="center", fontsize=7.5)
-    ax.set_xticks(sorted(int(y) for y in ordered["year"].unique()))
+    year_axis(ax, ordered["year"])
     ax.set_ylim(0, 105)
     ax.yaxis.set_major_formatter(polish_tick_formatter(0))
     ax.set_xlabel(xlabel)

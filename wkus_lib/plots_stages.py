@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from wkus_lib.plots import plain_text
+from wkus_lib.plots import plain_text, year_axis
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 _GREY = "#555555"
@@ -80,7 +80,7 @@ def coverage_by_year(
            label=served_label)
     if np.isfinite(need).any():
         ax.step(years, need, where="mid", color=OKABE_ITO[5], linewidth=2, label=need_label)
-    ax.set_xticks(years)
+    year_axis(ax, years)
     ax.yaxis.set_major_formatter(polish_tick_formatter(0))
     ax.set_ylim(0, max(np.nanmax(np.concatenate([served, need, [1.0]])) * 1.1, 1.0))
     ax.set_xlabel(xlabel)
@@ -122,7 +122,7 @@ def planned_vs_actual(
             ax.text(year, np.nan_to_num(high) + top * 0.02, format_number(share, 1, unit="%"),
                     ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, top * 1.22)
-    ax.set_xticks(years)
+    year_axis(ax, years)
     ax.yaxis.set_major_formatter(polish_tick_formatter(0))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
