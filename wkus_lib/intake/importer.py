@@ -41,7 +41,13 @@ from wkus_lib.intake.convert import (
     is_empty,
     likert_lookup,
 )
-from wkus_lib.intake.headers import HEADERS, column_for, find_table, normalize_header
+from wkus_lib.intake.headers import (
+    HEADERS,
+    TABLE_TITLES,
+    column_for,
+    find_table,
+    normalize_header,
+)
 from wkus_lib.intake.import_report import (
     REPORT_COLUMNS,
     ImportReport,
@@ -49,7 +55,13 @@ from wkus_lib.intake.import_report import (
     rows_word,
     write_html,
 )
-from wkus_lib.intake.mapping import MappedSheet, MappingResult, SurveyCatalogue, map_sheet
+from wkus_lib.intake.mapping import (
+    MappedSheet,
+    MappingResult,
+    Rejection,
+    SurveyCatalogue,
+    map_sheet,
+)
 from wkus_lib.intake.pseudonym import PSEUDONYM_HEX_DIGITS, PSEUDONYM_PREFIX, load_key, pseudonymise
 from wkus_lib.intake.quarantine import (
     ORIGIN_COLUMNS,
@@ -65,7 +77,7 @@ from wkus_lib.intake.quarantine import (
     updated_quarantine,
     write_quarantine,
 )
-from wkus_lib.intake.readers import RawSheet, read_file
+from wkus_lib.intake.readers import RawSheet, read_file, rows_phrase
 from wkus_lib.intake.upsert import ORIGIN_FILE, ORIGIN_ROW
 from wkus_lib.schemas import (
     CONTRACT_TABLES,
@@ -638,13 +650,29 @@ def _keys_only(raw: RawSheet, survey: SurveyCatalogue) -> MappingResult:
     same meaning), is never used for withdrawal: the mapper's answer stands.
     """
     result = map_sheet(raw, survey)
+    if raw.hidden and result.rejection is None and (hidden := _key_table(raw.headers)):
+        return MappingResult(rejection=Rejection(
+            f"arkusz „{raw.sheet}” jest ukryty, a zawiera klucze tabeli "
+            f"„{TABLE_TITLES[hidden]}” ({rows_phrase(len(raw.rows))}) – nic z niego nie wycofano",
+            "Jeśli te wiersze mają zostać wycofane, odkryj arkusz w Excelu (prawy przycisk myszy "
+            "na karcie dowolnego arkusza → „Odkryj…”), zapisz plik i podaj go ponownie.",
+        ))
     if raw.hidden or result.rejection is None or not _unrecognised(raw, survey):
         return result
     table = _key_table(raw.headers)
     if table is None:
         return result
-    positions = {column_for(table, h): i for i, h in reversed(list(enumerate(raw.headers))) if h}
     columns = list(KEYS[table])
+    claimed = {c: [h for h in raw.headers if h and column_for(table, h) == c] for c in columns}
+    twice = {c: headers for c, headers in claimed.items() if len(headers) > 1}
+    if twice:
+        named = "; ".join(", ".join(f"„{h}”" for h in headers) for headers in twice.values())
+        return MappingResult(rejection=Rejection(
+            f"kolumny klucza występują więcej niż raz ({named}) – nie wiadomo, którą wziąć, "
+            "więc z tego arkusza nic nie wycofano",
+            "Zostaw po jednej kolumnie klucza i podaj plik do wycofania ponownie.",
+        ))
+    positions = {column_for(table, h): i for i, h in enumerate(raw.headers) if h}
     cells = pd.DataFrame({c: raw.rows[positions[c]].tolist() for c in columns}, dtype=object)
     cells = cells.where(cells.notna(), None)
     keep = cells.notna().any(axis=1).to_numpy(dtype=bool)
