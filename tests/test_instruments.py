@@ -16,7 +16,13 @@ from pyxform.xls2xform import convert
 from wkus_lib.catalog import Catalog, copy_default_catalog, load_catalog
 from wkus_lib.cli import main
 from wkus_lib.errors import CatalogError, InputError
-from wkus_lib.instruments.forms import ADMINISTRATOR_BLANK, questionnaire, questionnaires
+from wkus_lib.instruments.forms import (
+    ADMINISTRATOR_BLANK,
+    audience_clause,
+    clause_paragraphs,
+    questionnaire,
+    questionnaires,
+)
 from wkus_lib.instruments.interview import (
     CODES_SHEET,
     CODING_COLUMNS,
@@ -78,7 +84,7 @@ def test_an_older_catalogue_without_presentation_fields_still_scores_but_cannot_
     folder = copy_default_catalog(tmp_path / "stary")
     path = folder / "instruments.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("not_applicable", "criteria", "information_clause", "instructions_pl",
+    for key in ("not_applicable", "criteria", "information_clauses", "instructions_pl",
                 "interviews"):
         del data[key]
     del data["instruments"]["wspolpraca"]["respondent_groups"]
@@ -86,7 +92,7 @@ def test_an_older_catalogue_without_presentation_fields_still_scores_but_cannot_
     old = load_catalog(folder)
     assert len(old.survey_items()) == len(CATALOG.survey_items())
     assert old.instruments.not_applicable.name == "nd"
-    with pytest.raises(CatalogError, match="criteria, information_clause, instructions_pl"):
+    with pytest.raises(CatalogError, match="criteria, information_clauses, instructions_pl"):
         questionnaires(old)
 
 
@@ -190,10 +196,9 @@ def test_printed_questionnaire_has_the_clause_every_item_and_the_scale(
     assert "595.276 x 841.89 pts (A4)" in info.stdout
     text = _flat(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
                                 text=True, check=True).stdout)
-    clause = CATALOG.instruments.information_clause
-    assert clause is not None
+    clause = audience_clause(CATALOG, form_id)
     assert clause.title_pl in text
-    for paragraph in clause.paragraphs("Gmina Łapy"):
+    for paragraph in clause_paragraphs(CATALOG, "Gmina Łapy", form_id):
         assert _flat(paragraph) in text
     assert _flat(CATALOG.instruments.instructions_pl or "") in text
     for item in form.items:
@@ -233,7 +238,7 @@ def test_guide_groups_questions_by_criterion(key: str, tmp_path: Path) -> None:
     assert [h for h in headings if h[0].isdigit()] == [
         f"{i}. {name}" for i, name in enumerate(names, start=1)]
     text = "\n".join(paragraphs)
-    for paragraph in CATALOG.instruments.information_clause.paragraphs("Gmina Łapy"):  # type: ignore[union-attr]
+    for paragraph in clause_paragraphs(CATALOG, "Gmina Łapy", key):
         assert paragraph in paragraphs
     position = 0
     for section in interview.sections:
@@ -386,3 +391,79 @@ def test_forms_and_interview_files_carry_no_timestamps() -> None:
             assert {info.date_time for info in archive.infolist()} == {ZIP_DATE_TIME}
             core = archive.read("docProps/core.xml").decode("utf-8")
         assert "2000-01-01T00:00:00Z" in core
+
+
+# ------------------------------------------------------- clauses fit their audience
+
+
+def _clause_text(audience: str) -> str:
+    return " ".join(clause_paragraphs(CATALOG, "Gmina Łapy", audience))
+
+
+def test_every_questionnaire_and_interview_has_its_own_clause() -> None:
+    audiences = CATALOG.instruments.audiences()
+    assert set(audiences) == {*FORM_IDS, *CATALOG.instruments.interviews}
+    assert set(CATALOG.instruments.information_clauses) == set(audiences)
+
+
+@pytest.mark.parametrize("audience", ["klient", "klient_indywidualny"])
+def test_clients_hear_about_their_help_not_about_their_work(audience: str) -> None:
+    text = _clause_text(audience)
+    assert "nie wpływają na pomoc, którą Pani/Pan otrzymuje" in text
+    assert "pracy" not in text
+
+
+@pytest.mark.parametrize("audience", ["personel", "personel_grupowy", "wspolpraca_jst"])
+def test_staff_and_officials_hear_about_their_work_not_about_help(audience: str) -> None:
+    text = _clause_text(audience)
+    assert "pomoc, którą Pani/Pan otrzymuje" not in text
+    assert "ocenę" in text and "pracy" in text
+
+
+def test_ngos_hear_about_their_funding_and_the_provider_is_told_it_is_not_anonymous() -> None:
+    assert "przyznawaniu środków" in _clause_text("wspolpraca_ngo")
+    self_assessment = _clause_text("samoocena")
+    assert "nie jest anonimowa" in self_assessment
+    assert "Ankieta jest anonimowa" not in self_assessment
+
+
+@pytest.mark.parametrize("audience", ["personel_grupowy", "klient_indywidualny"])
+def test_interviews_are_confidential_not_anonymous_and_ask_before_recording(
+    audience: str,
+) -> None:
+    text = _clause_text(audience)
+    assert "anonimow" not in text.replace("nie anonimowa", "")
+    assert "poufna" in text
+    assert "Bez zgody nie nagrywamy" in text or "Jeśli ktoś się nie zgadza, nie nagrywamy" in text
+    steps = CATALOG.instruments.interviews[audience].introduction_pl
+    consent = next(i for i, step in enumerate(steps) if "zgadza się na nagrywanie" in step)
+    clause = next(i for i, step in enumerate(steps) if "Odczytaj informację" in step)
+    assert clause < consent
+    assert "Nagrywanie jest jeszcze wyłączone" in steps[clause]
+    assert "Włącz nagrywanie dopiero" in steps[consent]
+
+
+def test_quote_threshold_in_clauses_and_guide_follows_the_catalogue(tmp_path: Path) -> None:
+    quotes = CATALOG.settings.suppression.quotes_threshold
+    threshold = CATALOG.settings.suppression.threshold
+    assert f"łącznie co najmniej {quotes} osób" in _clause_text("personel_grupowy")
+    assert f"łącznie z co najmniej {quotes} osobami" in _clause_text("klient_indywidualny")
+    assert f"grup mniejszych niż {threshold} osób" in _clause_text("klient")
+    # surveys collect no statements, so their clauses promise nothing about quotes
+    assert "wypowiedzi" not in _clause_text("klient").lower()
+    guide, _ = _interview_files(CATALOG, "personel_grupowy", tmp_path)
+    participants = next(p.text for p in Document(str(guide)).paragraphs
+                        if p.text.startswith("Uczestnicy:"))
+    # a group of 6–8 is below the quote threshold: the guide says quotes need more people
+    assert "6–8 osób" in participants and f"co najmniej {quotes} osób" in participants
+    assert "{" not in participants
+    text = "\n".join(p.text for p in Document(str(guide)).paragraphs)
+    assert "{" not in text
+
+
+def test_a_clause_for_an_unknown_instrument_is_refused(tmp_path: Path) -> None:
+    def add_unknown(data: dict[str, Any]) -> None:
+        data["information_clauses"]["rodzice"] = data["information_clauses"]["klient"]
+
+    with pytest.raises(CatalogError, match="nieznanych narzędzi: rodzice"):
+        load_catalog(_edited(tmp_path, add_unknown))

@@ -93,11 +93,11 @@ def test_budget_execution_hand_worked() -> None:
         "actual": [90.0, np.nan, 180.0, 120.0, 1.0],
     })
     table = budget_execution(lines, year=2023)
-    # 2022: the line without an actual cost is left out: 90 / 100 = 90 %.
-    # 2023: (180 + 120) / (200 + 100) = 100 %.  Cumulative: 390 / 400 = 97,5 %. 2024 ignored.
+    # 2022: the line without an actual cost stays in the plan (0 spent): 90 / 150 = 60 %.
+    # 2023: (180 + 120) / (200 + 100) = 100 %.  Cumulative: 390 / 450 = 86,67 %. 2024 ignored.
     assert table["year"].tolist() == [2022, 2023]
-    assert table["execution"].tolist() == [90.0, 100.0]
-    assert table["execution_cum"].tolist() == [90.0, 97.5]
+    assert table["execution"].tolist() == [60.0, 100.0]
+    assert table["execution_cum"].tolist() == pytest.approx([60.0, 390 / 450 * 100])
     assert table["missing_lines"].tolist() == [1, 0]
     assert table["planned_all"].tolist() == [150.0, 300.0]
 

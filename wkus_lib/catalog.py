@@ -273,14 +273,25 @@ class CriterionLabel(_Entry):
 
 
 class InformationClause(_Entry):
-    """The data-protection and anonymity clause printed on every instrument."""
+    """The data-protection clause of one audience, printed on its instruments.
+
+    Placeholders: ``{administrator}`` (the body running the study),
+    ``{threshold}`` and ``{quotes_threshold}`` (the catalogue's suppression
+    settings, so the clause promises what the reports do).
+    """
 
     title_pl: NonEmpty
     paragraphs_pl: tuple[NonEmpty, ...] = Field(min_length=1)
 
-    def paragraphs(self, administrator: str) -> tuple[str, ...]:
-        """The paragraphs with ``{administrator}`` filled in."""
-        return tuple(p.replace("{administrator}", administrator) for p in self.paragraphs_pl)
+    def paragraphs(self, administrator: str, **values: object) -> tuple[str, ...]:
+        """The paragraphs with ``{administrator}`` and any of ``values`` filled in."""
+        filled = {"administrator": administrator, **{k: str(v) for k, v in values.items()}}
+        texts = []
+        for paragraph in self.paragraphs_pl:
+            for key, value in filled.items():
+                paragraph = paragraph.replace("{" + key + "}", str(value))
+            texts.append(paragraph)
+        return tuple(texts)
 
 
 class InterviewQuestion(_Entry):
@@ -365,15 +376,19 @@ class ChecklistItem(_Entry):
 class Instruments(_Entry):
     """The research instruments (``instruments.yaml``).
 
-    The presentation fields (``criteria``, ``information_clause``,
+    The presentation fields (``criteria``, ``information_clauses``,
     ``instructions_pl``, ``interviews``) are optional so an older copy of the
     catalogue still computes indicators; ``wkus instruments`` needs them.
+    ``information_clauses`` holds one clause per audience (questionnaire or
+    interview, :meth:`audiences`); an older copy's single
+    ``information_clause`` is used for audiences without their own.
     """
 
     likert_labels: dict[int, NonEmpty]
     not_applicable: NotApplicable = NotApplicable()
     criteria: tuple[CriterionLabel, ...] = ()
     information_clause: InformationClause | None = None
+    information_clauses: dict[NonEmpty, InformationClause] = {}
     instructions_pl: NonEmpty | None = None
     instruments: dict[str, Instrument]
     interviews: dict[str, Interview] = {}
@@ -397,6 +412,29 @@ class Instruments(_Entry):
                     f"(grupy: {', '.join(COOPERATION_GROUPS)})"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _clauses_name_known_audiences(self) -> Instruments:
+        known = self.audiences()
+        unknown = [key for key in self.information_clauses if key not in known]
+        if unknown:
+            raise ValueError(
+                f"klauzule informacyjne dla nieznanych narzędzi: {', '.join(unknown)} "
+                f"(dozwolone: {', '.join(known)})"
+            )
+        return self
+
+    def audiences(self) -> tuple[str, ...]:
+        """Keys of the information clauses: questionnaires (cooperation: per group), interviews."""
+        keys: list[str] = []
+        for name, instrument in self.instruments.items():
+            groups = instrument.respondent_groups
+            keys += [f"{name}_{group}" for group in groups] if groups else [name]
+        return (*keys, *self.interviews)
+
+    def clause_for(self, audience: str) -> InformationClause | None:
+        """The clause of ``audience`` (:meth:`audiences`); the single older clause otherwise."""
+        return self.information_clauses.get(audience, self.information_clause)
 
     def criterion_label(self, criterion: str) -> CriterionLabel:
         """Names of ``criterion``; its id as both names when the catalogue has none."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from wkus_lib.catalog import COOPERATION_INSTRUMENT, Catalog, SurveyItem
+from wkus_lib.catalog import COOPERATION_INSTRUMENT, Catalog, InformationClause, SurveyItem
 from wkus_lib.errors import CatalogError
 
 SERVICE_TABLE: Final = "survey_responses"
@@ -112,7 +112,8 @@ def require_presentation(catalog: Catalog) -> None:
     missing = [
         field for field, present in (
             ("criteria", bool(instruments.criteria)),
-            ("information_clause", instruments.information_clause is not None),
+            ("information_clauses", all(instruments.clause_for(audience) is not None
+                                        for audience in instruments.audiences())),
             ("instructions_pl", instruments.instructions_pl is not None),
             (f"instruments.{COOPERATION_INSTRUMENT}.respondent_groups",
              cooperation is None or cooperation.respondent_groups is not None),
@@ -126,9 +127,17 @@ def require_presentation(catalog: Catalog) -> None:
         )
 
 
-def clause_paragraphs(catalog: Catalog, administrator: str | None) -> tuple[str, ...]:
-    """The information clause with the administrator filled in (a dotted line if unknown)."""
+def audience_clause(catalog: Catalog, audience: str) -> InformationClause:
+    """The information clause of a questionnaire (its ``form_id``) or an interview (its key)."""
     require_presentation(catalog)
-    clause = catalog.instruments.information_clause
+    clause = catalog.instruments.clause_for(audience)
     assert clause is not None  # guaranteed by require_presentation
-    return clause.paragraphs(administrator or ADMINISTRATOR_BLANK)
+    return clause
+
+
+def clause_paragraphs(catalog: Catalog, administrator: str | None, audience: str) -> tuple[str, ...]:
+    """The audience's clause filled in: administrator (a dotted line if unknown), thresholds."""
+    suppression = catalog.settings.suppression
+    return audience_clause(catalog, audience).paragraphs(
+        administrator or ADMINISTRATOR_BLANK, threshold=suppression.threshold,
+        quotes_threshold=suppression.quotes_threshold)

@@ -23,8 +23,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from wkus_lib.catalog import Catalog, CodeKind, Interview
-from wkus_lib.errors import InputError
-from wkus_lib.instruments.forms import clause_paragraphs
+from wkus_lib.errors import CatalogError, InputError
+from wkus_lib.instruments.forms import audience_clause, clause_paragraphs
 from wkus_lib.store import atomic_write_bytes
 
 CODING_SHEET: Final = "Kodowanie"
@@ -51,6 +51,14 @@ COUNT_COLUMNS: Final = ("criterion", "criterion_pl", "kind", "fragments", "inter
 # ------------------------------------------------------------------ the guide
 
 
+def interview_key(interview: Interview, catalog: Catalog) -> str:
+    """The catalogue key of ``interview`` (e.g. ``personel_grupowy``): its clause's audience."""
+    for key, candidate in catalog.instruments.interviews.items():
+        if candidate == interview:
+            return key
+    raise CatalogError(f"Katalog ({catalog.source}) nie ma scenariusza „{interview.name_pl}”.")
+
+
 def guide_document(interview: Interview, catalog: Catalog, administrator: str | None) -> bytes:
     """The interviewer's guide as DOCX bytes: clause, introduction, criteria, closing, codes."""
     from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates
@@ -68,15 +76,18 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
     document.core_properties.created = FIXED_DATETIME.replace(tzinfo=None)
     document.core_properties.modified = FIXED_DATETIME.replace(tzinfo=None)
     document.add_heading(interview.name_pl, level=0)
-    document.add_paragraph(f"Uczestnicy: {interview.participants_pl}.")
+    participants = interview.participants_pl.replace(
+        "{quotes_threshold}", str(catalog.settings.suppression.quotes_threshold))
+    document.add_paragraph(f"Uczestnicy: {participants}.")
     document.add_paragraph(f"Czas: około {interview.duration_min} minut.")
     criteria = ", ".join(labels.criterion_label(s.criterion).name_pl for s in interview.sections)
     document.add_paragraph(f"Kryteria oceny: {criteria}.")
 
-    clause = labels.information_clause
-    document.add_heading(clause.title_pl if clause else "Ochrona danych", level=1)
-    document.add_paragraph().add_run("Odczytaj rozmówcom przed rozpoczęciem:").italic = True
-    for paragraph in clause_paragraphs(catalog, administrator):
+    audience = interview_key(interview, catalog)
+    document.add_heading(audience_clause(catalog, audience).title_pl, level=1)
+    document.add_paragraph().add_run(
+        "Odczytaj przed rozpoczęciem, zanim włączysz nagrywanie:").italic = True
+    for paragraph in clause_paragraphs(catalog, administrator, audience):
         document.add_paragraph(paragraph)
 
     document.add_heading("Wprowadzenie", level=1)

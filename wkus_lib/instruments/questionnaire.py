@@ -17,7 +17,7 @@ import jinja2
 
 from wkus_lib.catalog import Catalog
 from wkus_lib.domain import AREA_NAMES
-from wkus_lib.instruments.forms import Questionnaire, clause_paragraphs
+from wkus_lib.instruments.forms import Questionnaire, audience_clause, clause_paragraphs
 from wkus_lib.instruments.xlsform import StudySetup
 from wkus_lib.store import atomic_write_bytes
 
@@ -35,7 +35,7 @@ def questionnaire_context(
 ) -> dict[str, Any]:
     """What the template shows: texts, numbered items per criterion, scale labels."""
     instruments = catalog.instruments
-    clause = instruments.information_clause
+    clause = audience_clause(catalog, form.form_id)
     scale = [f"{point} – {label}" for point, label in sorted(instruments.likert_labels.items())]
     scale.append(instruments.not_applicable.label_pl)
     number = 0
@@ -49,8 +49,8 @@ def questionnaire_context(
     return {
         "title": form.title_pl,
         "respondents": form.respondents_pl,
-        "clause_title": clause.title_pl if clause is not None else "",
-        "clause": clause_paragraphs(catalog, setup.administrator),
+        "clause_title": clause.title_pl,
+        "clause": clause_paragraphs(catalog, setup.administrator, form.form_id),
         "instructions": instruments.instructions_pl or "",
         "show_area": form.group is None,
         "setup_teryt": setup.teryt or "",

@@ -28,7 +28,7 @@ from pyxform.xls2xform import convert
 from wkus_lib.catalog import Catalog
 from wkus_lib.domain import AREA_IDS, AREA_NAMES
 from wkus_lib.errors import WkusError
-from wkus_lib.instruments.forms import Questionnaire, clause_paragraphs
+from wkus_lib.instruments.forms import Questionnaire, audience_clause, clause_paragraphs
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
 from wkus_lib.spreadsheet_safe import protect_workbook
 from wkus_lib.store import atomic_write_bytes
@@ -91,13 +91,13 @@ def _context_rows(form: Questionnaire, setup: StudySetup) -> list[Row]:
 
 def survey_rows(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> list[Row]:
     """The ``survey`` sheet: metadata, the clause, context fields, one group per criterion."""
-    clause = catalog.instruments.information_clause
-    title = clause.title_pl if clause is not None else ""
+    title = audience_clause(catalog, form.form_id).title_pl
     rows: list[Row] = [
         {"type": "start", "name": "start"},
         {"type": "end", "name": "end"},
         {"type": "note", "name": "informacja",
-         "label": "\n\n".join((f"**{title}**", *clause_paragraphs(catalog, setup.administrator)))},
+         "label": "\n\n".join((f"**{title}**", *clause_paragraphs(catalog, setup.administrator,
+                                                               form.form_id)))},
         {"type": "note", "name": "instrukcja",
          "label": catalog.instruments.instructions_pl or ""},
         *_context_rows(form, setup),

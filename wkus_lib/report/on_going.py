@@ -200,22 +200,27 @@ def budget_execution(finance: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """Budget execution (E3) per year up to ``year`` and cumulatively.
 
     ``finance`` has ``year``, ``planned`` and ``actual`` (NaN = not reported)
-    per cost line. As E3, only lines with an actual cost count in the planned
-    amount. Returns ``year``, ``planned`` (lines with an actual),
-    ``planned_all``, ``actual``, ``execution`` (%), ``missing_lines``,
-    ``planned_cum``, ``actual_cum`` and ``execution_cum`` (%).
+    per cost line. As E3, every planned line counts in the planned amount; a
+    line without an actual cost is 0 zł spent and counted in
+    ``missing_lines``. Amounts are nominal (current prices: plan and
+    execution of the same years). Returns ``year``, ``planned`` (every
+    line), ``planned_all`` (the same), ``actual``, ``execution`` (%),
+    ``missing_lines``, ``planned_cum``, ``actual_cum`` and ``execution_cum`` (%).
+
+    2022: 90 spent of 100 + 50 planned (the 50 not reported) → 60 %;
+    cumulatively to 2023: (90 + 120) / (150 + 100) = 84 %.
 
     >>> lines = pd.DataFrame({"year": [2022, 2022, 2023], "planned": [100.0, 50.0, 100.0],
     ...                       "actual": [90.0, None, 120.0]})
     >>> budget_execution(lines, year=2023)["execution_cum"].round(1).tolist()
-    [90.0, 105.0]
+    [60.0, 84.0]
     """
     rows = finance[finance["year"] <= year]
     actual = rows["actual"].to_numpy(dtype=float, na_value=np.nan)
     reported = ~np.isnan(actual)
     lines = pd.DataFrame({
         "year": rows["year"].to_numpy(),
-        "planned": np.where(reported, rows["planned"].to_numpy(dtype=float), 0.0),
+        "planned": rows["planned"].to_numpy(dtype=float),
         "planned_all": rows["planned"].to_numpy(dtype=float),
         "actual": np.where(reported, actual, 0.0),
         "missing_lines": (~reported).astype("int64"),
@@ -573,8 +578,10 @@ def show_budget(ctx: ReportContext) -> None:
         show_text(missing_markdown(_("koszty kontraktu"), "finance", year=ctx.year))
         return
     show_text(_("Wykonanie budżetu (E3) = koszty poniesione / koszty planowane w ofercie × 100 % "
-                "(pozycje z wykazanym kosztem poniesionym). Narastająco: sumy od początku "
-                "kontraktu. Reguła O1 ostrzega poniżej 85 % i powyżej 110 % w roku."))
+                "(wszystkie pozycje planu; pozycja bez wykazanego kosztu poniesionego liczy się "
+                "jako 0 zł wydatków i jest policzona w ostatniej kolumnie). Narastająco: sumy "
+                "od początku kontraktu, w cenach bieżących (plan i wykonanie tych samych lat). "
+                "Reguła O1 ostrzega poniżej 85 % i powyżej 110 % w roku."))
     frame = pd.DataFrame({
         _("Rok"): budget["year"],
         _("Plan"): budget["planned"],
@@ -583,6 +590,7 @@ def show_budget(ctx: ReportContext) -> None:
         _("Plan narastająco"): budget["planned_cum"],
         _("Wykonanie narastająco"): budget["actual_cum"],
         _("E3 narastająco"): budget["execution_cum"],
+        _("Pozycje planu bez kosztu poniesionego"): budget["missing_lines"],
     })
     money = lambda v: format_number(v, 0, unit="zł")
     percent = lambda v: format_number(v, 1, unit="%")
