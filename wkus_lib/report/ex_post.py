@@ -547,7 +547,7 @@ def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float | No
     source = (settings.discount_rate_source_en if current_language() == "en"
               else settings.discount_rate_source_pl)
     show_text(sroi_method_note(first, last, rate, source,
-                               default_rate=rate == settings.discount_rate))
+                               catalogue_rate=settings.discount_rate))
     sensitivity = sroi.sroi_sensitivity(outcomes, flows, discount_rate=rate, first_year=first,
                                         discount_rates=settings.sensitivity_discount_rates)
     table = pd.DataFrame({
@@ -560,21 +560,24 @@ def show_sroi(ctx: ReportContext, sroi_file: str = "", discount_rate: float | No
 
 
 def sroi_method_note(first: int, last: int, rate: float, source: str, *,
-                     default_rate: bool) -> str:
+                     catalogue_rate: float) -> str:
     """How E10 was computed: the contract years, what is discounted, the rate and its source."""
     inputs = (_("nakłady roku {first} liczone według wartości poniesionej (bez dyskonta), "
                 "nakłady lat {second}–{last} dyskontowane na początek umowy").format(
                   first=first, second=first + 1, last=last) if last > first else
               _("nakłady roku {first} liczone według wartości poniesionej (bez dyskonta)").format(
                   first=first))
-    origin = (_("stopa z katalogu: {source}").format(source=source) if default_rate
-              else _("stopa podana przy uruchomieniu (w katalogu: {source})").format(
-                  source=source))
+    origin = (_("stopa {rate} % z katalogu: {source}").format(
+                  rate=format_number(rate * 100, 1), source=source)
+              if rate == catalogue_rate else
+              _("stopa {rate} % podana przy uruchomieniu (w katalogu {default} %: "
+                "{source})").format(rate=format_number(rate * 100, 1),
+                                    default=format_number(catalogue_rate * 100, 1),
+                                    source=source))
     return _("Metoda: oceniana umowa {first}–{last}; {inputs}; efekty dyskontowane od końca "
              "każdego roku, w którym trwają; efekt bez roku rozpoczęcia (start_year) zaczyna "
-             "się w {first} r.; stopa {rate} % ({origin}).").format(
-        first=first, last=last, inputs=inputs, rate=format_number(rate * 100, 1),
-        origin=origin)
+             "się w {first} r.; {origin}.").format(
+        first=first, last=last, inputs=inputs, origin=origin)
 
 
 def show_appendix(ctx: ReportContext) -> None:
