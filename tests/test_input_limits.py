@@ -7,6 +7,7 @@ of generated zip). A file whose real limit would be slow to reach uses a lowered
 from __future__ import annotations
 
 import os
+import random
 import threading
 import time
 import tracemalloc
@@ -241,3 +242,21 @@ def test_import_names_the_refused_fifo_and_goes_on_with_other_files(tmp_path: Pa
 
     assert report.added == {"contracts": 1}
     assert "potok (FIFO)" in report.to_text()
+
+
+def test_a_damaged_package_is_always_a_polish_error(tmp_path: Path) -> None:
+    good = hostile_xlsx(tmp_path / "dobry.xlsx", strings=["tekst"] * 50, cells=_HEADER_ROW)
+    base = good.read_bytes()
+    rng = random.Random(2024)
+    damaged = tmp_path / "uszkodzony.xlsx"
+    refused = 0
+    for _ in range(400):
+        payload = bytearray(base)
+        for _ in range(rng.randint(1, 5)):
+            payload[rng.randrange(30, len(payload))] = rng.randrange(256)
+        damaged.write_bytes(bytes(payload))
+        try:
+            read_file(damaged)
+        except InputError:
+            refused += 1  # anything else (zlib, zip version, encryption) fails the test
+    assert refused > 300

@@ -59,6 +59,7 @@ import stat
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -162,9 +163,10 @@ _DOT_GROUPED: Final = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _CURRENCY: Final = re.compile(r"\s*(?:zł|pln)\.?$", re.IGNORECASE)
 _DAMAGED_PACKAGE_ERRORS: Final = (
     zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, SyntaxError,
-    ElementTree.ParseError,
+    ElementTree.ParseError, zlib.error, EOFError, NotImplementedError, RuntimeError,
 )
-"""What openpyxl and zipfile raise for a damaged or foreign package."""
+"""What openpyxl and zipfile raise for a damaged or foreign package (RuntimeError: an
+encrypted member; NotImplementedError: an unknown zip version or compression)."""
 _XLSX_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -1151,14 +1153,17 @@ def _read_xlsx(path: Path, raw: bytes, label: str, limits: InputLimits) -> list[
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         sheet_parts = _sheet_parts(archive)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+    except _DAMAGED_PACKAGE_ERRORS:
         if path.suffix.lower() == ".ods":
             raise InputError(
                 "pliki OpenDocument (.ods) nie są obsługiwane", file=label,
                 hint="Zapisz arkusz jako XLSX albo CSV.",
             ) from None
         raise corrupt from None
-    _refuse_large_package(archive, sheet_parts, label, limits)
+    try:
+        _refuse_large_package(archive, sheet_parts, label, limits)
+    except _DAMAGED_PACKAGE_ERRORS:
+        raise corrupt from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
