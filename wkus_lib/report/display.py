@@ -22,6 +22,12 @@ from wkus_lib.i18n import current_language
 from wkus_lib.report_outputs import TABLE_MIMETYPE
 from wkus_lib.style import format_number
 
+SOFT_HYPHEN: Final = "\u00ad"
+HYPHENATE_FROM: Final = 10
+"""Words at least this long get soft hyphens in narrow table headers."""
+_HYPHENATION_DICTIONARIES: Final = {"pl": "pl_PL", "en": "en_US"}
+_WORD: Final = re.compile(r"\w+", re.UNICODE)
+
 LONG_TABLE_ROWS: Final = 20
 """Tables longer than this may break across pages (the header repeats); shorter ones never do."""
 
@@ -29,6 +35,30 @@ LONG_TABLE_ROWS: Final = 20
 def is_missing(value: Any) -> bool:
     """None, NaN or pd.NA (but never a string)."""
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def soft_hyphens(text: str, lang: str | None = None) -> str:
+    """Escaped ``text`` whose long words may break only between syllables, with a hyphen.
+
+    Browsers have no Polish hyphenation dictionary, so a narrow table header
+    either overflows or is cut anywhere ("administracyj/nych"); soft hyphens
+    (U+00AD) from the language's dictionary (pyphen, the one WeasyPrint
+    uses) let it break as a typesetter would ("administra-/cyjnych"), and are
+    invisible where the word fits.
+
+    >>> soft_hyphens("Udział kosztów administracyjnych").split()[-1].split(SOFT_HYPHEN)
+    ['ad', 'mi', 'ni', 'stra', 'cyj', 'nych']
+    """
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang=_HYPHENATION_DICTIONARIES.get(lang or current_language(),
+                                                                  "pl_PL"))
+    hyphenated = _WORD.sub(
+        lambda m: dictionary.inserted(m.group(0), hyphen=SOFT_HYPHEN)
+        if len(m.group(0)) >= HYPHENATE_FROM else m.group(0),
+        text,
+    )
+    return html.escape(hyphenated)
 
 
 def show_table(

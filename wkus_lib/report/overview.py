@@ -46,6 +46,7 @@ from wkus_lib.report.display import (
     show_html,
     show_table,
     show_text,
+    soft_hyphens,
 )
 from wkus_lib.report.missing import missing_markdown
 from wkus_lib.style import STATUS_COLOURS, STATUS_LABELS, format_number
@@ -327,7 +328,7 @@ def show_traffic_lights(ctx: ReportContext) -> None:
     head = (
         f'<th class="text">{html.escape(_("Obszar"))}</th>'
         f'<th class="text">{html.escape(_("Finansowanie"))}</th>'
-        + "".join(f"<th><b>{i}</b><br>{html.escape(indicator_name(specs[i]))}</th>"
+        + "".join(f"<th><b>{i}</b><br>{soft_hyphens(indicator_name(specs[i]))}</th>"
                   for i in KEY_INDICATORS)
     )
     body = []
