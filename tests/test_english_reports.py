@@ -2,13 +2,15 @@
 
 Every report kind is rendered in English (the functions its notebook calls).
 Proper names stay as they are: gminy, powiaty, NGOs, results named by the
-evaluator and the Polish sheet names of the entry forms; once they are
-removed, no Polish letter and no Polish-only word may remain.
+evaluator, respondents' own words (quoted comments), the Polish sheet names
+of the entry forms and the titles of cited Polish publications; once they
+are removed, no Polish letter and no Polish-only word may remain.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,9 +25,20 @@ from wkus_lib.params import resolve_batch
 from wkus_lib.report.context import format_indicator_value, indicator_formula, indicator_unit
 from wkus_lib.store import read_store
 
+
+@pytest.fixture(autouse=True)
+def _polish_afterwards() -> Iterator[None]:
+    """An English rendering sets the process's language; later tests expect Polish."""
+    yield
+    set_language("pl")
+
+
 POLISH_LETTERS = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
 POLISH_WORDS = ("brak danych", "wskaźnik", "kontynuować", "zakończyć", "zmienić", "pkt proc.",
                 "dobrze", "uwaga", "Średnia", "liczba", " zł", "pkt", "Ocena", "według")
+
+CITED_TITLES = ("Sytuacja społeczno-gospodarcza kraju", "Ceny towarów i usług konsumpcyjnych")
+"""Titles of the GUS publication the price index comes from (cited, not translated)."""
 
 REPORTS = [
     ("ex_ante", "2002063", "sport", 2025),
@@ -40,7 +53,8 @@ def without_proper_names(text: str, store_dir: Path) -> str:
     """``text`` without the names that stay Polish in any language."""
     store = read_store(store_dir)
     registry = load_gminy()
-    names = {*store.contracts["ngo_name"], *store.results["name"], *TABLE_TITLES.values()}
+    names = {*store.contracts["ngo_name"], *store.results["name"], *TABLE_TITLES.values(),
+             *CITED_TITLES, *store.survey_comments["text"]}
     for teryt in set(store.contracts["teryt"]):
         names |= {registry[teryt].name, registry[teryt].powiat}
     for name in sorted(names, key=len, reverse=True):
@@ -90,7 +104,7 @@ def test_an_english_report_has_an_english_page_title(demo: DemoSummary) -> None:
                             store_dir=demo.store_dir)
     polish = resolve_batch("2264011", "on_going", "pomoc_spoleczna", year=2024, lang="pl",
                            store_dir=demo.store_dir)
-    assert [s.title for s in english] == [
-        "Sopot (2264011) — On-going evaluation — Social assistance, family support and "
-        "pro-family policy — 2024"]
+    title = ("Sopot (2264011) — On-going evaluation — Social assistance, family support and "
+             "pro-family policy — 2024")
+    assert [s.title for s in english] == [title]
     assert "Ocena bieżąca" in polish[0].title

@@ -6,9 +6,10 @@ findings, table cells, the raw values carried for the annex (suppression
 register and data-sources table included).
 
 What counts as a year: a number 2000–2099 standing alone (not part of a
-larger number). Allowed after Y is only the end of a contract term written
-"start–end" whose start is at most Y: a contract signed for 2022–2025 is
-known in 2024. The ex-ante cost horizon counts years of the contract
+larger number). Allowed after Y are only the end of a contract term written
+"start–end" whose start is at most Y (a contract signed for 2022–2025 is
+known in 2024) and a full date (day, month and year: "30 stycznia 2025",
+"2025-01-30"), which dates a cited publication, not data. The ex-ante cost horizon counts years of the contract
 ("rok 1–4"), not calendar years, so it needs no exception.
 """
 
@@ -29,11 +30,16 @@ from wkus_lib.store import read_store, write_store
 FUTURE = 2026
 YEAR = re.compile(r"(?<![\d,.])(20\d\d)(?![\d,])")
 TERM = re.compile(r"(?<![\d,.])(20\d\d)\s*[–-]\s*(20\d\d)(?![\d,])")
+MONTHS = ("stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|"
+          "listopada|grudnia|January|February|March|April|May|June|July|August|September|"
+          "October|November|December")
+FULL_DATE = re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) 20\d\d\b|\b20\d\d-\d\d-\d\d\b")
 
 
 def later_years(text: str, year: int) -> list[str]:
     """Years after ``year`` in ``text`` other than the end of a term that began by ``year``."""
-    kept = TERM.sub(lambda m: "" if int(m.group(1)) <= year else m.group(0), text)
+    kept = TERM.sub(lambda m: "" if int(m.group(1)) <= year else m.group(0),
+                    FULL_DATE.sub("", text))
     return [found for found in YEAR.findall(kept) if int(found) > year]
 
 
@@ -55,6 +61,7 @@ def test_later_years_reads_terms_and_bare_years() -> None:
     assert later_years("ukryte: Q1 2025", 2024) == ["2025"]
     assert later_years("kontrakt 2025–2028", 2024) == ["2025", "2028"]
     assert later_years("1 2025,5 zł i 12 025 osób", 2024) == []
+    assert later_years("publikacja z 30 stycznia 2025 r. (2025-01-30)", 2024) == []
 
 
 @pytest.fixture(scope="module")

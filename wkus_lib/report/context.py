@@ -41,6 +41,7 @@ from wkus_lib.evaluation_year import (
 from wkus_lib.i18n import _, current_language, set_language
 from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.locate import locate_store
+from wkus_lib.plural import count_phrase, plural_en
 from wkus_lib.store import Store, read_store
 from wkus_lib.style import apply_figure_style, format_number
 
@@ -237,6 +238,17 @@ def baseline_year(ctx: ReportContext) -> int:
     """
     complete = evaluation(ctx).complete_year
     return complete if complete is not None and complete < ctx.year else ctx.year
+
+
+def count_text(count: int, polish: tuple[str, str, str], english: tuple[str, str]) -> str:
+    """A count with its noun in the report language: "4 konkursy", "5 konkursów", "4 contests".
+
+    ``polish`` are the one / few / many forms (:func:`wkus_lib.plural.plural`)
+    in the case the sentence needs; ``english`` the singular and plural.
+    """
+    if current_language() == "en":
+        return f"{count} {plural_en(count, *english)}"
+    return count_phrase(count, *polish)
 
 
 def format_indicator_value(value: float | None, unit: str) -> str:

@@ -40,6 +40,7 @@ from wkus_lib.report.context import (
     area_contracts,
     baseline_year,
     cell_number,
+    count_text,
     evaluation,
     format_indicator_value,
     indicator_name,
@@ -61,9 +62,17 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.price_base import (
+    missing_index_note,
+    real_label,
+    real_values,
+    report_base_year,
+)
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.style import format_number
 
+YEARS_NOMINATIVE: Final = ("rok", "lata", "lat")
+YEARS_EN: Final = ("year", "years")
 BASELINE_YEARS: Final = 3
 """How many of the latest annual-grant years make the baseline unit cost."""
 MIN_TERM_YEARS: Final = 3
@@ -273,8 +282,9 @@ def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
                                      years=MIN_TERM_YEARS)))
     elif facts.horizon > COMMON_MAX_TERM_YEARS:
         rows.append(ChecklistRow(term, "check", _(
-            "Proponowany horyzont: {h} lat — dłużej niż często przyjmowane {max} lat; sprawdzić "
-            "przepisy.").format(h=facts.horizon, max=COMMON_MAX_TERM_YEARS)))
+            "Proponowany horyzont: {h} — dłużej niż często przyjmowane {max} lat; sprawdzić "
+            "przepisy.").format(h=count_text(facts.horizon, YEARS_NOMINATIVE, YEARS_EN),
+                                max=COMMON_MAX_TERM_YEARS)))
     else:
         rows.append(ChecklistRow(term, "yes", _("Proponowany horyzont (liczba lat): {h}.").format(
             h=facts.horizon)))
@@ -336,6 +346,8 @@ class CostBasis:
     diagnosis_year: int | None
     contest_cost: float
     contest_year: int | None
+    price_base_year: int
+    """Money is in constant prices of this year (:mod:`wkus_lib.report.price_base`)."""
 
 
 @per_report
@@ -360,25 +372,39 @@ def _latest_before(frame: pd.DataFrame, year: int, column: str) -> pd.Series | N
 
 @per_report
 def cost_basis(ctx: ReportContext) -> CostBasis:
-    """Clients (latest year), baseline unit cost, in-house unit cost and contest cost."""
+    """Clients (latest year), baseline unit cost, in-house unit cost and contest cost.
+
+    Money in constant prices of the report's base year: the baseline as in
+    :func:`baseline_summary`; the in-house and contest costs from the latest
+    estimate up to the base year (a later one has no price index yet).
+    """
     years = _area_years(ctx)
     served = _latest_before(years, ctx.year, "clients_served")
     summary = baseline_summary(ctx).set_index("indicator")
     unit_cost = float(summary.loc["E1", "value"])
     grant_years = tuple(int(y) for y in str(summary.loc["E1", "years"]).split(", ") if y)
+    index = ctx.catalog.price_index
+    base = report_base_year(index, ctx.year)
     needs = ctx.store.needs[ctx.store.needs["area"] == ctx.area]
-    diagnosis = _latest_before(needs, ctx.year, "in_house_unit_cost")
-    procedure = _latest_before(ctx.store.procedure_costs, ctx.year, "hourly_rate")
+    diagnosis = _latest_before(needs, base, "in_house_unit_cost")
+    procedure = _latest_before(ctx.store.procedure_costs, base, "hourly_rate")
+
+    def real(value: float, year: int) -> float:
+        return float(real_values([value], [year], index, ctx.year)[0])
+
     return CostBasis(
         clients=float("nan") if served is None else float(served["clients_served"]),
         clients_year=None if served is None else int(served["year"]),
         grant_unit_cost=unit_cost,
         grant_years=grant_years,
-        in_house_unit_cost=None if diagnosis is None else float(diagnosis["in_house_unit_cost"]),
+        in_house_unit_cost=None if diagnosis is None else real(
+            float(diagnosis["in_house_unit_cost"]), int(diagnosis["year"])),
         diagnosis_year=None if diagnosis is None else int(diagnosis["year"]),
-        contest_cost=float("nan") if procedure is None else contest_cost(
+        contest_cost=float("nan") if procedure is None else real(contest_cost(
             procedure["contest_staff_hours"], procedure["hourly_rate"], procedure["other_costs"]),
+            int(procedure["year"])),
         contest_year=None if procedure is None else int(procedure["year"]),
+        price_base_year=base,
     )
 
 
@@ -652,17 +678,26 @@ def baseline_summary(ctx: ReportContext) -> pd.DataFrame:
     """Baseline means: unit cost (E1) and result achievement (Q3R) over the latest grant years.
 
     One row per :data:`BASELINE_SUMMARY` indicator: ``indicator``, ``unit``,
-    ``value`` (:func:`baseline_mean`, NaN without data) and ``years`` (the
-    years averaged, as text). The cost comparison and the findings read
-    these same values.
+    ``value`` (:func:`baseline_mean`, NaN without data), ``years`` (the
+    years averaged, as text) and ``real`` (money in constant prices of the
+    report's base year: only years the price index covers are averaged).
+    The cost comparison and the findings read these same values.
     """
     grant_years = _baseline_years(ctx)
+    index = ctx.catalog.price_index
     records = []
     for indicator, _tables in BASELINE_SUMMARY:
-        value, years = baseline_mean(yearly(ctx, indicator), grant_years)
-        records.append({"indicator": indicator, "unit": ctx.catalog.indicator(indicator).unit,
-                        "value": value, "years": ", ".join(str(y) for y in years)})
-    return pd.DataFrame.from_records(records, columns=["indicator", "unit", "value", "years"])
+        unit = ctx.catalog.indicator(indicator).unit
+        series = yearly(ctx, indicator)
+        money = unit.startswith("zł")
+        if money:
+            series = series.assign(value=real_values(series["value"], series["year"], index,
+                                                     ctx.year))
+        value, years = baseline_mean(series, grant_years)
+        records.append({"indicator": indicator, "unit": unit, "value": value,
+                        "years": ", ".join(str(y) for y in years), "real": money})
+    return pd.DataFrame.from_records(
+        records, columns=["indicator", "unit", "value", "years", "real"])
 
 
 def show_baseline_summary(ctx: ReportContext) -> None:
@@ -678,12 +713,17 @@ def show_baseline_summary(ctx: ReportContext) -> None:
     cells = {
         _("Wskaźnik"): [html.escape(v) for v in raw[_("Wskaźnik")]],
         _("Lata"): list(raw[_("Lata")]),
-        _("Średnia"): [format_indicator_value(v, u) for v, u in
-                       zip(summary["value"], summary["unit"], strict=True)],
+        _("Średnia"): [format_indicator_value(v, u) + (
+            f" ({real_label(ctx.catalog.price_index, ctx.year)})" if real and not pd.isna(v)
+            else "") for v, u, real in
+            zip(summary["value"], summary["unit"], summary["real"], strict=True)],
     }
     display_table(html_table(cells, {_("Średnia")}), raw,
                   _("Punkt odniesienia: średnia z ostatnich {n} lat dotacji z danymi").format(
                       n=BASELINE_YEARS))
+    gap = missing_index_note(ctx.catalog.price_index.missing(_baseline_years(ctx)))
+    if gap:
+        show_text(gap)
     for (indicator, tables), value in zip(BASELINE_SUMMARY, summary["value"], strict=True):
         if pd.isna(value):
             name = indicator_name(ctx.catalog.indicator(indicator))
@@ -713,8 +753,10 @@ def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
         _("brak szacunku kosztu realizacji przez gminę"))
     show_text(_("Założenia: {clients} odbiorców rocznie (jak w {cyear} r.); koszt obsługi jednego "
                 "odbiorcy w dotacjach {unit} (średnia E1 z lat {years}), taki sam w kontrakcie "
-                "wieloletnim; {in_house}; {contest}. Ceny stałe, bez inflacji. Dotacje roczne "
+                "wieloletnim; {in_house}; {contest}. Wszystkie kwoty w cenach stałych z {base} r. "
+                "(przeliczone wskaźnikiem cen usług GUS), bez prognozy inflacji. Dotacje roczne "
                 "wymagają konkursu co roku, kontrakt wieloletni — jednego.").format(
+        base=basis.price_base_year,
         clients=format_number(basis.clients, 0), cyear=basis.clients_year,
         unit=format_number(basis.grant_unit_cost, 0, unit="zł"),
         years=", ".join(str(y) for y in basis.grant_years),
@@ -733,8 +775,8 @@ def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
         _("Koszt usługi"), _("Koszt konkursów"), _("Razem"), _("Rocznie"))}
     money[_("Różnica wobec kontraktu")] = lambda v: (
         "—" if pd.isna(v) else ("+" if v > 0 else "") + format_number(v, 0, unit="zł"))
-    show_table(shown, _("Koszt usługi w horyzoncie {h} lat według wariantu").format(h=horizon),
-               formats=money)
+    show_table(shown, _("Koszt usługi w horyzoncie {h} lat według wariantu ({prices})").format(
+        h=horizon, prices=real_label(ctx.catalog.price_index, ctx.year)), formats=money)
     show_figure(plots_stages.horizon_cost_bars(
         table.assign(label=[label.replace(" ", "\n", 1) for label in labels]),
         title_total=_("Koszt całkowity w ciągu {h} lat").format(h=horizon),
@@ -843,9 +885,10 @@ def show_appendix(ctx: ReportContext, horizon: int = 4) -> None:
         _("Punkt odniesienia: średni koszt jednostkowy (E1) z ostatnich {n} lat dotacji rocznych "
           "do roku oceny, które mają dane.").format(n=BASELINE_YEARS),
         _("Koszt w horyzoncie {h} lat: liczba lat × odbiorcy rocznie × koszt jednostkowy, plus "
-          "liczba konkursów × koszt jednego konkursu. Dotacje roczne: {h} konkursów; kontrakt "
+          "liczba konkursów × koszt jednego konkursu. Dotacje roczne: {contests}; kontrakt "
           "wieloletni: 1 konkurs; realizacja przez gminę: bez konkursu, koszt jednostkowy z "
-          "diagnozy potrzeb.").format(h=horizon),
+          "diagnozy potrzeb.").format(h=horizon, contests=count_text(
+              horizon, ("konkurs", "konkursy", "konkursów"), ("contest", "contests"))),
         _("Koszt konkursu: godziny pracy urzędników × stawka godzinowa + inne koszty, z "
           "najnowszej kalkulacji gminy do roku oceny."),
         _("Warunki decyzji: stan „tak” lub „nie” tylko tam, gdzie rozstrzygają dane (program "

@@ -18,6 +18,7 @@ from wkus_lib.metrics import sroi
 from wkus_lib.metrics.data_quality import status_counts
 from wkus_lib.metrics.reliability import reliability_report
 from wkus_lib.report import on_going
+from wkus_lib.report.comments import show_comments
 from wkus_lib.report.common import (
     satisfaction_finding,
     show_methods,
@@ -181,6 +182,7 @@ def show_quality(ctx: ReportContext) -> None:
     show_table(table, _("Zadowolenie klientów (Q1) w kolejnych latach"))
     show_criteria_matrix(ctx)
     show_reliability(ctx)
+    show_comments(ctx)
 
 
 def show_efficiency(ctx: ReportContext) -> None:

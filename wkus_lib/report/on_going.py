@@ -32,6 +32,7 @@ from wkus_lib.metrics.data_quality import (
     status_counts,
 )
 from wkus_lib.plural import plural, plural_en
+from wkus_lib.report.comments import show_comments
 from wkus_lib.report.common import (
     satisfaction_finding,
     show_methods,
@@ -605,10 +606,19 @@ def show_budget(ctx: ReportContext) -> None:
 
 
 def show_surveys(ctx: ReportContext) -> None:
-    """The year's client survey scores Q1–Q4 (and TRI) with n and intervals; small cells hidden."""
+    """The year's client survey scores Q1–Q4 (and TRI) with n and intervals; small cells hidden.
+
+    Then the year's survey comments where the quote threshold allows, and why not elsewhere
+    (:func:`wkus_lib.report.comments.show_comments`).
+    """
     show_heading(_("Ankiety roku {year}").format(year=ctx.year))
     if skip_section(ctx):
         return
+    _show_survey_scores(ctx)
+    show_comments(ctx)
+
+
+def _show_survey_scores(ctx: ReportContext) -> None:
     show_text(_("Wyniki ankiet w skali 0–100 (przeliczenie odpowiedzi 1–5), z liczbą odpowiedzi "
                 "(n) i 95% przedziałem ufności. Wyniki z mniej niż {threshold} odpowiedzi są "
                 "ukryte, aby chronić dane klientów.").format(threshold=ctx.threshold))
