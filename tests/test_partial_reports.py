@@ -205,3 +205,20 @@ def test_stage_fit_rules(stage: str, year: int, fits: bool) -> None:
     assert (message is None) == fits, message
     if stage == "ex_post" and year == 2026:
         assert message is not None and "wybierz rok 2025" in message
+
+
+def test_overview_without_cooperation_data_names_the_gap_where_the_chart_would_be(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    dropped = frozenset({"cooperation_checklist", "cooperation_survey"})
+    write_store(subset(demo_store, dropped=dropped, years=frozenset(), area=None,
+                       survey_cap=None), tmp_path, synthetic=True)
+    teryt = min(set(demo_store.contracts["teryt"]))
+    outputs = render_sections("gmina_overview", teryt, None, 2025, str(tmp_path))
+    texts = [output_text([bundle]) for bundle in outputs]
+    start = next(i for i, t in enumerate(texts) if _("Model współpracy (cała gmina)") in t)
+    end = next(i for i, t in enumerate(texts) if _("Aneks metodologiczny") in t)
+    section = outputs[start:end]
+    assert "brak danych: " in output_text(section).lower()
+    assert _(SOURCES["cooperation_checklist"]) in output_text(section)
+    assert not any("image/png" in bundle for bundle in section), "an empty chart is drawn"
