@@ -159,3 +159,16 @@ def test_indicators_command_writes_e10_with_its_sensitivity_range(
     expected = (60_000 / 1.035 + 30_000 / 1.035**2) / sum(
         value / 1.035 ** (year - first) for year, value in flows.items())
     assert row["value"] == pytest.approx(expected)
+
+
+def test_the_report_says_which_inputs_are_discounted_and_where_the_rate_comes_from() -> None:
+    from wkus_lib.report.ex_post import sroi_method_note
+
+    note = sroi_method_note(2022, 2025, 0.035, "Green Book", catalogue_rate=0.035)
+    assert "oceniana umowa 2022–2025" in note
+    assert "nakłady roku 2022 liczone według wartości poniesionej (bez dyskonta)" in note
+    assert "nakłady lat 2023–2025 dyskontowane" in note
+    assert "zaczyna się w 2022 r." in note and "stopa 3,5 % z katalogu: Green Book" in note
+    given = sroi_method_note(2024, 2024, 0.05, "Green Book", catalogue_rate=0.035)
+    assert "lat" not in given.split(";")[1]  # a one-year contract: nothing discounted
+    assert "stopa 5,0 % podana przy uruchomieniu (w katalogu 3,5 %: Green Book)" in given
