@@ -172,3 +172,12 @@ def test_the_report_says_which_inputs_are_discounted_and_where_the_rate_comes_fr
     given = sroi_method_note(2024, 2024, 0.05, "Green Book", catalogue_rate=0.035)
     assert "lat" not in given.split(";")[1]  # a one-year contract: nothing discounted
     assert "stopa 5,0 % podana przy uruchomieniu (w katalogu 3,5 %: Green Book)" in given
+
+
+@pytest.mark.parametrize("command", ["indicators", "report"])
+def test_a_discount_rate_without_an_sroi_file_stops_with_exit_2(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = ["--out", str(tmp_path / ("w.csv" if command == "indicators" else "raporty"))]
+    assert main([command, "--sroi-discount-rate", "0.05", *out]) == 2
+    assert "--sroi-discount-rate bez --sroi-file" in capsys.readouterr().err

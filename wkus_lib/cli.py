@@ -71,6 +71,14 @@ def sroi_discount_rate(text: str) -> float:
     return rate
 
 
+def require_sroi_file_for_rate(args: argparse.Namespace) -> None:
+    """``--sroi-discount-rate`` only means something with ``--sroi-file`` (ParameterError)."""
+    if args.sroi_discount_rate is not None and not args.sroi_file:
+        raise ParameterError("Podano --sroi-discount-rate bez --sroi-file: stopa dotyczy tylko "
+                             "SROI, a SROI wymaga pliku z efektami. Dodaj --sroi-file PLIK.csv "
+                             "albo pomiń stopę.")
+
+
 COMMAND_MODULES: tuple[str, ...] = (
     # Modules that add their own subcommands: each defines
     # ``register(commands: argparse._SubParsersAction) -> None`` and keeps heavy
@@ -120,6 +128,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from wkus_lib.locate import locate_store
     from wkus_lib.store import read_store
 
+    require_sroi_file_for_rate(args)
     writable_file(args.out, "--out")
     store_dir = locate_store(args.store)
     store = read_store(store_dir)
@@ -198,6 +207,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from wkus_lib.selection import default_plan, keep_supported, supported_reports
     from wkus_lib.store import read_store
 
+    require_sroi_file_for_rate(args)
     out_dir = writable_folder(args.out, "--out")
     store_dir = locate_store(args.store)
     store = read_store(store_dir)
