@@ -151,8 +151,13 @@ def reports(demo: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 
 
+# GUS services price index (previous year = 100) → factor to 2024 prices. The packaged index
+# ends in 2024, so a 2025 report is in 2024 prices and averages the grant years 2022–2024.
+TO_2024_PRICES = {2022: 1.112 * 1.066, 2023: 1.066, 2024: 1.0}
+
+
 def _multi_year_total_from_store(store_dir: Path) -> float:
-    """The contract option over 4 years, recomputed here from the raw tables."""
+    """The contract option over 4 years in 2024 prices, recomputed here from the raw tables."""
     store = read_store(store_dir)
     contracts = store.contracts
     ids = contracts[(contracts["teryt"] == TERYT) & (contracts["area"] == AREA)]["contract_id"]
@@ -160,9 +165,10 @@ def _multi_year_total_from_store(store_dir: Path) -> float:
     served = store.beneficiaries[store.beneficiaries["contract_id"].isin(ids)]
     cost = finance.groupby("year")["actual"].sum()
     clients = served.groupby("year")["clients_served"].sum()
-    unit_cost = float((cost / clients).loc[[YEAR - 2, YEAR - 1, YEAR]].mean())
+    unit_cost = sum(float(cost.loc[y] / clients.loc[y]) * factor
+                    for y, factor in TO_2024_PRICES.items()) / len(TO_2024_PRICES)
     contest = store.procedure_costs
-    contest = contest[(contest["teryt"] == TERYT) & (contest["year"] == YEAR)].iloc[0]
+    contest = contest[(contest["teryt"] == TERYT) & (contest["year"] == 2024)].iloc[0]
     one_contest = (contest["contest_staff_hours"] * contest["hourly_rate"]
                    + contest["other_costs"])
     return HORIZON * float(clients.loc[YEAR]) * unit_cost + float(one_contest)
