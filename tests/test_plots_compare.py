@@ -185,3 +185,31 @@ def test_zero_based_axis_reaches_below_zero_for_negative_values() -> None:
     plots.zero_based(ax, [-30.0, 10.0, float("nan")])
     low, high = ax.get_ylim()
     assert low < -30 and high > 10
+
+
+def test_funnel_labels_never_collide_with_each_other_the_points_or_the_mean_line() -> None:
+    # The benchmark's data: six gminy within a few points of the pooled mean (75,7).
+    points = pd.DataFrame({
+        "label": ["Zabłudów", "Sopot", "Turośń Kościelna", "Sokółka", "Ciechanowiec", "Łapy"],
+        "value": [75.8, 77.8, 70.1, 80.1, 73.3, 76.1], "n": [5, 6, 6, 9, 10, 11],
+        "outside": [False] * 6})
+    fig = plots_compare.funnel_plot(
+        points, limits_grid(), 75.7, title="t", xlabel="n", ylabel="wynik",
+        target_label="średnia", limit_labels={"95": "95", "998": "99,8"})
+    ax = main_axes(fig)
+    labels = [t for t in ax.texts if t.get_text() in set(points["label"])]
+    assert len(labels) == len(points)
+    boxes = _extents(fig, labels)
+    for i, a in enumerate(boxes):
+        assert not any(a.overlaps(b) for b in boxes[i + 1:]), labels[i].get_text()
+    dots = ax.transData.transform(points[["n", "value"]].to_numpy(dtype=float))
+    for label, box in zip(labels, boxes, strict=True):
+        assert not any(box.x0 < x < box.x1 and box.y0 < y < box.y1 for x, y in dots), (
+            label.get_text())
+    [mean] = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [75.7, 75.7]]
+    y_mean = ax.transData.transform((0, 75.7))[1]
+    crossed = [t for t, box in zip(labels, boxes, strict=True) if box.y0 <= y_mean <= box.y1]
+    for text in crossed:
+        patch = text.get_bbox_patch()
+        assert patch is not None and patch.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        assert text.get_zorder() > mean.get_zorder()

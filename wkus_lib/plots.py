@@ -11,13 +11,15 @@ as mathematics (which fails the report or garbles the name).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.transforms import Bbox
 
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
@@ -57,6 +59,50 @@ def year_axis(ax: Axes, years: Iterable[float]) -> None:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=YEAR_TICKS_MAX, integer=True))
     ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0f}")
     ax.set_xlim(shown[0] - 0.5, shown[-1] + 0.5)
+
+
+LABEL_GROUND = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}
+"""A label's white ground: a line through the label's place passes behind it."""
+LABEL_ZORDER = 5
+"""Labels are drawn above lines, points and bars."""
+
+
+def keep_apart(
+    fig: Figure,
+    labels: Sequence[Annotation],
+    *,
+    points: Sequence[tuple[float, float]] = (),
+    point_radius: float = 3.0,
+    gap_points: float = 1.0,
+) -> None:
+    """Move point labels up, lowest first, until none overlaps another label or a point.
+
+    ``labels`` are annotations of one axes placed with
+    ``textcoords="offset points"``; ``points`` are the data points (x, y) of
+    that axes, each taken as a square of ``point_radius`` points around it.
+    Each label is raised just enough to clear what is already placed.
+    """
+    if not labels:
+        return
+    fig.draw_without_rendering()
+    points_per_pixel = 72.0 / fig.dpi
+    radius = point_radius / points_per_pixel
+    axes = labels[0].axes
+    assert axes is not None
+    to_display = axes.transData
+    placed: list[Any] = [
+        Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
+        for px, py in (to_display.transform((x, y)) for x, y in points)
+    ]
+    for label in sorted(labels, key=lambda a: (float(a.xy[1]), float(a.xy[0]))):
+        for _ in range(len(labels) + 1):
+            box = label.get_window_extent()
+            hit = next((b for b in placed if b.overlaps(box)), None)
+            if hit is None:
+                break
+            dx, dy = label.xyann
+            label.xyann = (dx, dy + (hit.y1 - box.y0) * points_per_pixel + gap_points)
+        placed.append(label.get_window_extent())
 
 
 def zero_based(ax: Axes, values: Sequence[float], *, headroom: float = 0.12) -> None:

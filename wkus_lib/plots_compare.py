@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from wkus_lib.plots import plain_text, year_axis
+from wkus_lib.plots import LABEL_GROUND, LABEL_ZORDER, keep_apart, plain_text, year_axis
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 POINT_COLOUR = OKABE_ITO[0]
@@ -79,10 +79,10 @@ def funnel_plot(
                marker="D", edgecolor="white", linewidth=0.5, zorder=3)
     label_all = len(points) <= LABEL_ALL_POINTS_UP_TO
     xs, ys = _floats(points["n"]), _floats(points["value"])
-    for label, x, y, out in zip(points["label"], xs, ys, outside, strict=True):
-        if label_all or out:
-            ax.annotate(str(label), (x, y), xytext=(4, 3), textcoords="offset points",
-                        fontsize=7.5, color="#222222")
+    labels = [ax.annotate(str(label), (x, y), xytext=(4, 3), textcoords="offset points",
+                          fontsize=7.5, color="#222222", zorder=LABEL_ZORDER, bbox=LABEL_GROUND)
+              for label, x, y, out in zip(points["label"], xs, ys, outside, strict=True)
+              if label_all or out]
     ax.set_ylim(*ylim)
     ax.set_xlim(0, max(max(_floats(grid["n"])), max(xs, default=0.0) * 1.1 + 1))
     ax.yaxis.set_major_formatter(polish_tick_formatter(0))
@@ -90,6 +90,7 @@ def funnel_plot(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     fig.legend(frameon=False, loc="outside lower center", fontsize=8, ncol=3)
+    keep_apart(fig, labels, points=list(zip(xs, ys, strict=True)))
     return plain_text(fig)
 
 
@@ -131,9 +132,7 @@ def dot_interval_plot(
         # label's place passes behind it instead of striking the number out.
         ax.annotate(format_number(value, decimals, unit=value_unit), (value, pos),
                     xytext=(0, 5), textcoords="offset points", ha="center", fontsize=7,
-                    color="#333333", zorder=5,
-                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
-                          "edgecolor": "none"})
+                    color="#333333", zorder=LABEL_ZORDER, bbox=LABEL_GROUND)
     if reference is not None:
         ax.axvline(reference, color="#777777", linewidth=1, linestyle="--", zorder=0)
     ax.set_yticks(positions, [str(label) for label in frame["label"]])
