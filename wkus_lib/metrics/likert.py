@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from wkus_lib.metrics.uncertainty import Estimate, mean_with_ci
+from wkus_lib.metrics.uncertainty import Estimate, mean_with_ci, without_spread
 from wkus_lib.schemas import LIKERT_MAX, LIKERT_MIN
 
 FloatArray = npt.NDArray[np.float64]
@@ -259,8 +259,8 @@ def t_interval(
     NaN where ``n < 2`` or ``sd == 0`` (all values equal: no interval rather
     than a zero-width one, as :func:`wkus_lib.metrics.uncertainty.mean_with_ci`).
     """
-    # Equal values leave sd at 0, or at rounding noise from the group-by sums.
-    valid = (n >= 2) & (sd > 1e-12 * np.maximum(1.0, np.abs(mean)))
+    with np.errstate(invalid="ignore"):
+        valid = (n >= 2) & ~without_spread(sd, mean)
     with np.errstate(invalid="ignore", divide="ignore"):
         quantile = stats.t.ppf(0.5 + level / 2, np.where(valid, n - 1, 1.0))
         half = np.where(valid, quantile * sd / np.sqrt(n), np.nan)

@@ -42,6 +42,20 @@ class Estimate:
     level: float = 0.95
 
 
+def without_spread(sd: ArrayLike, mean: ArrayLike) -> np.ndarray:
+    """Whether values with this SD and mean all agree (SD zero, or rounding noise from sums).
+
+    Such a group gets no interval (see :func:`mean_with_ci`).
+
+    >>> without_spread([0.0, 1e-14, 2.5], [75.0, 75.0, 75.0]).tolist()
+    [True, True, False]
+    """
+    spread = np.asarray(sd, dtype=float)
+    centre = np.asarray(mean, dtype=float)
+    result: np.ndarray = spread <= 1e-12 * np.maximum(1.0, np.abs(centre))
+    return result
+
+
 def validate_level(level: float) -> None:
     """Raise :class:`ValueError` unless ``0 < level < 1``."""
     if not 0.0 < level < 1.0:
@@ -120,9 +134,10 @@ def mean_with_ci(
         mean = min(max(mean, bounds[0]), bounds[1])
     if n < 2:
         return Estimate(value=mean, n=n, low=math.nan, high=math.nan, level=level)
-    if np.all(data == data[0]):
+    sd = float(np.std(data, ddof=1))
+    if without_spread(sd, mean):
         return Estimate(value=mean, n=n, low=math.nan, high=math.nan, level=level)
-    standard_error = float(np.std(data, ddof=1)) / math.sqrt(n)
+    standard_error = sd / math.sqrt(n)
     half_width = float(stats.t.ppf((1.0 + level) / 2.0, n - 1)) * standard_error
     low, high = mean - half_width, mean + half_width
     if bounds is not None:
