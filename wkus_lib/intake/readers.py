@@ -892,17 +892,18 @@ def _lines_word(count: int) -> str:
     return f"{count} linii"
 
 
-def _table(records: Sequence[list[str | None]]) -> pd.DataFrame:
-    """Rows numbered from 1, padded to one width; cells are text or None."""
+def _table(
+    records: Sequence[list[str | None]], numbers: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Rows numbered from 1 (or by ``numbers``), padded to one width; cells are text or None."""
     width = max((len(record) for record in records), default=0)
     padded = [
         record if len(record) == width else record + [None] * (width - len(record))
         for record in records
     ]
-    return pd.DataFrame(
-        padded or None, index=pd.RangeIndex(1, len(padded) + 1), columns=range(width),
-        dtype=object,
-    )
+    index = (pd.RangeIndex(1, len(padded) + 1) if numbers is None
+             else pd.Index(numbers, dtype="int64"))
+    return pd.DataFrame(padded or None, index=index, columns=range(width), dtype=object)
 
 
 def _sample_cells(rows: pd.DataFrame) -> list[str]:
@@ -1206,8 +1207,12 @@ def _read_sheets(
         worksheet.reset_dimensions()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            values = [list(row) for row in worksheet.iter_rows(values_only=True)]
-        if not any(value is not None and str(value).strip() for row in values
+            # Empty rows are skipped here, numbers kept: a sheet reaching row 1 048 576
+            # with a few filled rows never becomes a million-row grid.
+            values = [(number, list(row)) for number, row in
+                      enumerate(worksheet.iter_rows(values_only=True), start=1)
+                      if any(value is not None for value in row)]
+        if not any(value is not None and str(value).strip() for _, row in values
                    for value in row):
             state = "jest ukryty i pusty" if hidden else "jest pusty"
             skipped.append(f"arkusz „{title}” {state} – pominięty")
@@ -1363,11 +1368,12 @@ def _cell_position(reference: str) -> tuple[int, int]:
 def _xlsx_sheet(
     path: Path,
     title: str,
-    values: list[list[object]],
+    numbered: list[tuple[int, list[object]]],
     merges: Sequence[tuple[int, int, int, int]],
     formulas: dict[tuple[int, int], bool],
     label: str,
 ) -> RawSheet:
+    values = [row for _, row in numbered]
     text_cells = [
         value.strip() for row in values[:_DETECTION_ROWS] for value in row
         if isinstance(value, str) and value.strip()
@@ -1377,7 +1383,8 @@ def _xlsx_sheet(
         isinstance(value, datetime.date) for row in values[:_DETECTION_ROWS] for value in row
     ):
         date_format = "yyyy-mm-dd"
-    table = _table([[_xlsx_text(value, decimal) for value in row] for row in values])
+    table = _table([[_xlsx_text(value, decimal) for value in row] for row in values],
+                   [number for number, _ in numbered])
     grid = _grid(table, label, merges=merges, sheet=title)
     notes = [*grid.notes, *detection_notes, *_formula_notes(formulas)]
     return RawSheet(
