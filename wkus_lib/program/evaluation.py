@@ -30,6 +30,7 @@ from wkus_lib.domain import AREA_IDS, AREA_NAMES, AreaId, Gmina
 from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation_year import EvaluationYear, evaluation_year
 from wkus_lib.indicators import IndicatorInputs, indicator_table
+from wkus_lib.prices import deflate
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask
 from wkus_lib.report.context import ReportContext, format_indicator_value
 from wkus_lib.report.ex_post import (
@@ -243,7 +244,11 @@ def funds_lines(evaluation: Evaluation, areas: Iterable[AreaId]) -> list[FundsLi
     """Per area: the grant (dotacja, actual) of its basis year and the mean of the three
     years up to it. The basis year is the area's last year with a complete NGO report up
     to the programme's basis year; an area that has none falls back to its last year with
-    a paid grant (``complete`` false); without any the line is left to fill in (None)."""
+    a paid grant (``complete`` false); without any the line is left to fill in (None).
+
+    The mean is in constant prices of the basis year (the catalogue's services price
+    index); when the index lacks one of those years the mean is None and the years are
+    named (``unpriced_years``), never guessed."""
     grants = _grants_by_area_year(evaluation)
     lines = []
     for area in areas:
@@ -256,11 +261,15 @@ def funds_lines(evaluation: Evaluation, areas: Iterable[AreaId]) -> list[FundsLi
         last = None if basis is None else by_year.get(basis)
         recent = range(basis - 2, basis + 1) if basis is not None else range(0)
         window = by_year[by_year.index.isin(recent)].dropna()
+        index = evaluation.catalog.price_index
+        unpriced = tuple(index.missing([*window.index, basis])) if len(window) else ()
+        real = (None if unpriced or not len(window) or basis is None else
+                float(deflate(window.to_numpy(), window.index.to_numpy(), basis, index).sum()
+                      / len(recent)))
         lines.append(FundsLine(
             area=area,
             last_year_grant=None if last is None or pd.isna(last) else float(last),
-            mean_grant=float(window.sum() / len(recent)) if len(window) else None,
-            basis_year=basis, complete=complete,
+            mean_grant=real, basis_year=basis, complete=complete, unpriced_years=unpriced,
         ))
     return lines
 
@@ -269,7 +278,7 @@ def funds_basis_text(lines: Sequence[FundsLine], base: int) -> str:
     """Which year's grants the proposal takes, in Polish, for the funds chapter."""
     if all(line.basis_year == base and line.complete for line in lines):
         return (f"Propozycja przyjmuje dla każdego obszaru dotację wypłaconą w {base} r., "
-                f"w cenach z {base} r.")
+                f"w cenach z {base} r. " + _mean_prices_text(lines))
     text = ("Propozycja przyjmuje dla każdego obszaru dotację wypłaconą w ostatnim roku "
             f"z pełnym sprawozdaniem organizacji (do {base} r.; rok podano w tabeli, gdy "
             "jest wcześniejszy), w cenach tego roku")
@@ -278,6 +287,19 @@ def funds_basis_text(lines: Sequence[FundsLine], base: int) -> str:
                  "(oznaczoną w tabeli)")
     if any(line.basis_year is None for line in lines):
         text += f"; obszar bez kosztów uzupełnia urząd ({PLACEHOLDER})"
+    return text + ". " + _mean_prices_text(lines)
+
+
+def _mean_prices_text(lines: Sequence[FundsLine]) -> str:
+    """How the three-year mean is priced, and the years without a price index."""
+    text = ("Średnia z trzech lat jest w cenach roku podstawy (dotacje z wcześniejszych lat "
+            "przeliczone wskaźnikiem cen usług konsumpcyjnych GUS z pliku ceny_gus_cpi.csv "
+            "katalogu)")
+    missing = sorted({year for line in lines for year in line.unpriced_years})
+    if missing:
+        listed = ", ".join(str(y) for y in missing)
+        text += (f"; brak wskaźnika cen usług za {listed} r. — dopisz go w pliku "
+                 f"ceny_gus_cpi.csv katalogu (średnia {PLACEHOLDER})")
     return text
 
 

@@ -115,6 +115,8 @@ class FundsLine:
     grant (``complete`` false); None: no grant known, to fill in."""
     complete: bool = True
     """Whether the NGO report of ``basis_year`` is complete."""
+    unpriced_years: tuple[int, ...] = ()
+    """Years the price index lacks, so ``mean_grant`` is not in ``basis_year`` prices (None)."""
 
     @property
     def proposed_per_year(self) -> float | None:

@@ -59,7 +59,8 @@ def funds_tables(evaluation: Evaluation, lines: Sequence[FundsLine],
         caption=f"Dotacje gminy dla organizacji w latach {int(history['year'].min())}–"
                 f"{int(history['year'].max())} (podstawa propozycji)" if len(history)
                 else "Dotacje gminy dla organizacji",
-        header=("Rok", "Plan [zł]", "Wykonanie [zł]", "Liczba umów"),
+        header=("Rok", "Plan, ceny bieżące [zł]", "Wykonanie, ceny bieżące [zł]",
+                "Liczba umów"),
         rows=tuple(
             (str(year), format_money(planned), format_money(actual), format_number(count, 0))
             for year, planned, actual, count in zip(
@@ -93,10 +94,14 @@ def funds_tables(evaluation: Evaluation, lines: Sequence[FundsLine],
 
 
 def _basis_headers(lines: Sequence[FundsLine], base: int) -> tuple[str, str]:
-    """``Wykonanie 2025``, ``Średnio 2023–2025``; in words when areas use different years."""
+    """``Wykonanie 2025``, ``Średnio 2023–2025, ceny 2025 r.``; in words when areas differ.
+
+    The mean is in constant prices of the basis year (:func:`funds_lines`).
+    """
     if all(line.basis_year == base and line.complete for line in lines):
-        return f"Wykonanie {base} [zł]", f"Średnio {base - 2}–{base} [zł]"
-    return "Wykonanie w roku podstawy [zł]", "Średnio z 3 lat do roku podstawy [zł]"
+        return f"Wykonanie {base} [zł]", f"Średnio {base - 2}–{base}, ceny {base} r. [zł]"
+    return ("Wykonanie w roku podstawy [zł]",
+            "Średnio z 3 lat do roku podstawy, w cenach roku podstawy [zł]")
 
 
 def _basis_grant_text(line: FundsLine, base: int) -> str:
