@@ -273,3 +273,16 @@ def test_a_far_row_within_the_limits_is_read_without_a_million_row_grid(tmp_path
     assert sheet.rows.index.tolist() == [2, 1_048_576]  # numbered as Excel shows them
     assert sheet.rows.to_numpy().tolist() == [["1", "tekst"], [None, "7"]]
     assert seconds < 3, seconds  # measured: about 0.6 s (openpyxl walks the gap, keeps nothing)
+
+
+def test_a_package_listing_too_many_parts_is_refused_before_it_is_opened(
+        tmp_path: Path) -> None:
+    path = hostile_xlsx(tmp_path / "czesci.xlsx", strings=["tekst"], cells=_HEADER_ROW)
+    with zipfile.ZipFile(path, "a") as archive:
+        for number in range(300):
+            archive.writestr(f"customXml/item{number}.xml", "")
+
+    error = _refused_fast(path, InputLimits(package_parts=100))
+
+    assert "plik ma 306 części" in error.problem and "100" in error.problem
+    assert len(read_file(path)) == 1  # the default limit reads it

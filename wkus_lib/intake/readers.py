@@ -89,6 +89,9 @@ MAX_CELLS: Final = 12_000_000
 """Most cells of one table, rows × columns: the grid that is built in memory."""
 MAX_SHARED_STRINGS: Final = 1_000_000
 """Most distinct texts in an XLSX (its shared strings, all held in memory while reading)."""
+MAX_PACKAGE_PARTS: Final = 10_000
+"""Most parts (zip members) of an XLSX: a workbook has a few dozen; each listed part costs
+memory before anything is read."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class InputLimits:
     columns: int = MAX_COLUMNS
     cells: int = MAX_CELLS
     shared_strings: int = MAX_SHARED_STRINGS
+    package_parts: int = MAX_PACKAGE_PARTS
 
 
 _SPLIT_HINT: Final = ("Podziel dane na mniejsze pliki (np. według gminy, obszaru lub roku) i "
@@ -1151,6 +1155,7 @@ def _read_xlsx(path: Path, raw: bytes, label: str, limits: InputLimits) -> list[
         file=label,
         hint="Otwórz go w Excelu i zapisz ponownie jako „Skoroszyt programu Excel (.xlsx)”.",
     )
+    _refuse_many_parts(raw, label, limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         sheet_parts = _sheet_parts(archive)
@@ -1221,6 +1226,32 @@ def _read_sheets(
         # A hidden sheet with data goes to the mapper, which names it if it holds a table.
         sheets.append(dataclasses.replace(sheet, hidden=True) if hidden else sheet)
     return sheets, skipped
+
+
+_END_OF_DIRECTORY: Final = b"PK\x05\x06"
+_MOST_ZIP_COMMENT: Final = 0xFFFF
+
+
+def _refuse_many_parts(raw: bytes, label: str, limits: InputLimits) -> None:
+    """Refuse a package listing more parts than ``limits`` allow, read from its last record.
+
+    The zip's end-of-directory record says how many members it has; :mod:`zipfile`
+    would build an object for each before anything could be checked. A count of
+    0xFFFF means "more than fits here" (ZIP64), which no workbook needs.
+    """
+    at = raw.rfind(_END_OF_DIRECTORY, max(0, len(raw) - 22 - _MOST_ZIP_COMMENT))
+    if at < 0 or at + 12 > len(raw):
+        return  # not a zip: the package reader names it damaged
+    parts = int.from_bytes(raw[at + 10:at + 12], "little")
+    if parts > limits.package_parts:
+        shown = "ponad 65 tysięcy" if parts == 0xFFFF else _count(parts)
+        raise InputError(
+            f"plik ma {shown} części (najwięcej obsługiwanych w skoroszycie: "
+            f"{_count(limits.package_parts)}) – to nie jest zwykły skoroszyt, nie został wczytany",
+            file=label,
+            hint="Otwórz go w Excelu i zapisz ponownie jako „Skoroszyt programu Excel (.xlsx)”, "
+            f"albo zapisz dane jako CSV. {_SPLIT_HINT}",
+        )
 
 
 def _refuse_large_package(
