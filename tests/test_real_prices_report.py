@@ -166,3 +166,42 @@ def test_store_round_trip_keeps_the_missing_actual(store_dir: Path) -> None:
     finance = read_store(store_dir).finance
     assert finance["actual"].isna().sum() == 1
     assert load_catalog().price_index.last_year == 2024
+
+
+def _consecutive() -> dict[str, pd.DataFrame]:
+    """As :func:`_tables`, but two consecutive contracts: M21 2021–2022 and M23 2023–2024,
+    and a contest cost in every year 2021–2024."""
+    tables = _tables()
+    contracts = tables["contracts"]
+    contracts = pd.concat([
+        contracts[contracts["contract_id"] != "M21"],
+        pd.DataFrame([_contract("M21", PS, "multi_year", 2021, 2022),
+                      _contract("M23", PS, "multi_year", 2023, 2024)]),
+    ], ignore_index=True)
+    out = {**tables, "contracts": _frame("contracts", contracts.to_dict("records"))}
+    for name in ("finance", "beneficiaries"):
+        frame = tables[name].copy()
+        frame.loc[(frame["contract_id"] == "M21") & (frame["year"] >= 2023), "contract_id"] = "M23"
+        out[name] = _frame(name, frame.to_dict("records"))
+    out["procedure_costs"] = _frame("procedure_costs", [
+        {"teryt": G, "year": y, "contest_staff_hours": 40.0, "hourly_rate": 60.0,
+         "other_costs": 600.0} for y in (2021, 2022, 2023, 2024)])
+    return out
+
+
+def test_consecutive_contracts_e8_and_e9_cover_the_same_evaluated_contract() -> None:
+    table = compute_indicators(_as_store(_consecutive()))
+    ex_post = table[(table["stage"] == "ex_post") & (table["area"] == PS)].set_index(
+        ["indicator", "year"])["value"]
+    # E8, contest 40 × 60 + 600 = 3 000 zł: M21 2021 held (0) + 2022 avoided (3 000);
+    # M23 2023 held (0) + 2024 avoided (3 000) — each contract alone, never 6 000
+    assert ex_post[("E8", 2022)] == 3000.0 and ex_post[("E8", 2024)] == 3000.0
+    # E9 of M23 (2023–2024), in 2024 prices: before = the annual years before it, 2019–2020
+    # (2021–2022 were M21, not annual): (300.986 + 281.558) / 2 = 291.272;
+    # after (260 × 1.066 + 270) / 2 = 273.58 → −6.0740 %;
+    # sport over the same years: 145.636 → (128 × 1.066 + 136) / 2 = 136.224 → −6.4626 %
+    # E9 = −6.0740 − (−6.4626) = +0.389 %
+    assert ex_post[("E9", 2024)] == pytest.approx(0.389, abs=0.001)
+    # E9 of M21 (2021–2022): after (289.994 + 284.494) / 2 = 287.244 → −1.3828 %;
+    # sport (139.725 + 137.505) / 2 = 138.615 → −4.8209 % → E9 = +3.438 %
+    assert ex_post[("E9", 2022)] == pytest.approx(3.438, abs=0.001)

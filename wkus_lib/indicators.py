@@ -24,8 +24,12 @@ missing. The cooperation model (W1–W6, WC, WGAP) is gmina-level: its rows
 have ``area`` NA and exist for each gmina × year × stage that any of the
 gmina's units has. Values are computed from that year's data, except the
 ex-post-only comparisons (E9, E9R, E10) and E8 in ``ex_post`` rows, which
-cover the contract period up to that year. The optional E10 appears only
-where the user supplies SROI outcomes.
+cover the *evaluated contract*: the multi-year contract ending that year,
+from its first year (with consecutive contracts, only the one that ends).
+E8 sums its years; E9/E9R compare its years with the area's annual-grant
+years before it, against comparison area-years of the same gmina, unit
+costs in constant prices (design in :mod:`wkus_lib.metrics.efficiency`).
+The optional E10 appears only where the user supplies SROI outcomes.
 
 Columns
 -------
