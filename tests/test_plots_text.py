@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from wkus_lib import plots, plots_compare, plots_stages
+from wkus_lib.errors import InputError
 
 NAME = "Kurs $C#$ dla 20 osób"
 """A result name from the issue: matplotlib's math parser fails on it."""
@@ -66,3 +67,15 @@ def test_every_figure_module_draws_user_text_as_written() -> None:
     for fig in figures:
         assert _png(fig).startswith(b"\x89PNG")
         assert set(names) <= _drawn_texts(fig)
+
+
+def test_an_infinite_value_fails_the_figure_naming_the_row() -> None:
+    frame = pd.DataFrame({"label": ["R1 Zajęcia", f"R2 {NAME}"], "value": [50.0, np.inf]})
+
+    with pytest.raises(InputError) as caught:
+        plots_stages.results_against_time(frame, warning=70.0, title="t", target_label="a",
+                                          warning_label="b", xlabel="x")
+
+    message = caught.value.describe()
+    assert f"„R2 {NAME}”" in message and "nie jest skończoną liczbą (inf)" in message
+    assert "tabeli results" in message

@@ -21,10 +21,30 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import Bbox
 
+from wkus_lib.errors import InputError
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 MODE_COLOURS = {"multi_year": OKABE_ITO[0], "annual_grant": OKABE_ITO[1]}
 MODE_LABELS = {"multi_year": "kontrakt wieloletni", "annual_grant": "dotacja roczna"}
+
+
+def require_finite(frame: pd.DataFrame, column: str, *, table: str, what: str) -> None:
+    """Refuse a figure whose ``column`` holds an infinite value, naming the row it came from.
+
+    An infinite value cannot be drawn (matplotlib fails on the axis limits), and
+    a report must say which input row caused it: ``frame`` has a ``label``
+    column naming each row (e.g. result id and name), ``table`` is the store
+    table the value comes from and ``what`` what the value is.
+    """
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    for label, value in zip(frame["label"], values, strict=True):
+        if np.isinf(value):
+            raise InputError(
+                f"{what} dla „{label}” nie jest skończoną liczbą ({value}) – wykresu nie da "
+                "się narysować",
+                hint=f"Sprawdź wartości tego wiersza w tabeli {table} (np. zero albo bardzo "
+                "mała liczba w mianowniku) i zaimportuj je ponownie.",
+            )
 
 
 def plain_text(fig: Figure) -> Figure:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from wkus_lib.plots import plain_text, year_axis
+from wkus_lib.plots import plain_text, require_finite, year_axis
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 _GREY = "#555555"
@@ -146,6 +146,7 @@ def results_against_time(
     solid line marks 100 % (on schedule), a dashed one the warning threshold
     ``warning`` (%); bars below it are drawn in the warning colour.
     """
+    require_finite(frame, "value", table="results", what="wartość % celu")
     fig = Figure(figsize=(6.4, 0.42 * len(frame) + 1.5))
     ax = fig.subplots()
     positions = np.arange(len(frame))[::-1]
