@@ -69,6 +69,7 @@ from wkus_lib.report.display import (
 )
 from wkus_lib.report.missing import REPORT_TABLES, missing_data, missing_markdown
 from wkus_lib.report.overview import MODE_LABELS, MULTI_YEAR, contract_modes
+from wkus_lib.report.price_base import real_label
 from wkus_lib.store import Store, read_store
 from wkus_lib.style import apply_figure_style, format_number
 
@@ -673,9 +674,10 @@ def show_multi_year_vs_annual(bctx: BenchmarkContext) -> None:
     show_heading(_("Kontrakt wieloletni a dotacje roczne (E9)"))
     effects = effect_table(bctx)
     annual = int((bctx.modes["mode"] != MULTI_YEAR).sum())
-    show_text(_("E9 porównuje w każdej gminie koszt jednostkowy z lat kontraktu wieloletniego "
-                "ze średnią z lat dotacji rocznych przed kontraktem i odejmuje zmianę w "
-                "obszarach tej gminy, które zostały przy dotacjach rocznych (różnica różnic). "
+    show_text(_("E9 porównuje w każdej gminie koszt jednostkowy z lat kontraktu wieloletniego, "
+                "który skończył się w roku oceny, ze średnią z lat dotacji rocznych przed tym "
+                "kontraktem, w cenach stałych, i odejmuje zmianę w tych samych latach w "
+                "obszarach tej gminy finansowanych wtedy dotacjami rocznymi (różnica różnic). "
                 "Wartość ujemna: kontrakt obniżył koszt względem obszarów porównawczych. "
                 "Gminy finansujące ten obszar dotacjami rocznymi ({annual}) nie mają E9."
                 ).format(annual=annual))
@@ -704,8 +706,9 @@ def show_multi_year_vs_annual(bctx: BenchmarkContext) -> None:
         _("E9R [pkt proc.]"): effects["achievement_effect"],
         _("Metoda"): [did.get(str(m), str(m)) for m in effects["method"]],
     })
-    show_table(table, _("Kontrakt wieloletni a dotacje roczne według gmin, {year}").format(
-        year=bctx.year), formats={
+    show_table(table, _("Kontrakt wieloletni a dotacje roczne według gmin, {year} (koszt: {prices})"
+                        ).format(year=bctx.year, prices=real_label(
+                            bctx.inputs.catalog.price_index, bctx.year)), formats={
         _("Koszt: dotacje roczne [zł]"): lambda v: format_number(v, 0),
         _("Koszt: kontrakt [zł]"): lambda v: format_number(v, 0),
     })
