@@ -4,13 +4,18 @@ Every problem of every file is collected before anything is written (lazy
 validation). Valid rows are then matched with the store by their natural key
 (:data:`wkus_lib.schemas.KEYS`): a new key is added, a stored key with other
 values is replaced (a correction), the same row again changes nothing;
-``withdraw`` files remove the rows whose keys they list. Rows sharing one key
+``withdraw`` files remove the rows whose keys they list (whole rows, or the key
+columns alone; a hidden sheet, a table the mapper refuses or key columns given
+twice withdraw nothing and say why). Rows sharing one key
 within an import, and rows of a contract that is neither in the store nor in
 this import, go to ``<store>/quarantine/<table>.csv`` with the reason
 (``powód``); the quarantine is a to-do list (:mod:`wkus_lib.intake.quarantine`).
 The store, with its change log (:mod:`wkus_lib.changelog`), is read and written
 under the store's lock as one new version. ``dry_run`` computes the same
-report and writes nothing. Raw files are only read.
+report and writes nothing. Raw files are only read. A quarantine file imported
+back loses the apostrophes its writer put before formula-like text, so the
+user's own text returns; a file the reader refuses is reported with the row
+the reader named (e.g. the first line in another encoding).
 """
 
 from __future__ import annotations
