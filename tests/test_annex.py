@@ -35,10 +35,10 @@ def test_numbers_are_rounded_as_shown_and_formatted_with_their_unit() -> None:
     assert [c.value for c in sheet[1]][:1] == [COST.title]
     assert [c.value for c in sheet[2]] == COST.columns
     year, cost, execution, share, hidden = sheet[3]
-    assert (year.value, year.number_format) == (2024, "0")  # a year is not "2 024"
-    assert (cost.value, cost.number_format) == (1235, '#,##0" zł"')
-    assert (execution.value, execution.number_format) == (87.3, '#,##0.0" %"')
-    assert (share.value, share.number_format) == (0.853, "#,##0.0%")
+    assert (year.value, year.number_format) == (2024, "0_-")  # a year is not "2 024"
+    assert (cost.value, cost.number_format) == (1235, '#,##0" zł"_-')
+    assert (execution.value, execution.number_format) == (87.3, '#,##0.0" %"_-')
+    assert (share.value, share.number_format) == (0.853, "#,##0.0%_-")
     assert hidden.value == "nie" and sheet["E4"].value == "tak"
 
 
@@ -58,7 +58,7 @@ def test_a_table_without_shown_formats_gets_the_report_defaults() -> None:
     table = Table("Bez formatów", ["Rok", "n", "wynik"], [[2025, 12, 76.13636363636363]])
     sheet = _book([table])["Bez formatów"]
     assert [(c.value, c.number_format) for c in sheet[3]] == [
-        (2025, "0"), (12, "#,##0"), (76.1, "#,##0.0")]
+        (2025, "0_-"), (12, "#,##0_-"), (76.1, "#,##0.0_-")]
 
 
 def test_english_tables_say_yes_and_no_and_have_english_sheets() -> None:
@@ -169,3 +169,15 @@ def test_docstring_examples_hold() -> None:
 
     assert doctest.testmod(annex, raise_on_error=True).failed == 0
     assert doctest.testmod(display, raise_on_error=True).failed == 0
+
+
+def test_rows_with_long_text_are_as_high_as_their_wrapped_lines() -> None:
+    formula = "Średnia wyników respondentów z pytań ankiety klienta o satysfakcji " * 4
+    table = Table("Definicje", ["Wskaźnik", "Wzór"], [["Q1", formula], ["Q2", "krótko"]])
+    sheet = _book([table])["Definicje"]
+    width = sheet.column_dimensions["B"].width
+    assert width == annex.COLUMN_WIDTH_MAX
+    lines = -(-len(formula) // int(width - 1))
+    assert sheet.row_dimensions[3].height == pytest.approx(annex.LINE_HEIGHT * lines, abs=15)
+    assert sheet.row_dimensions[3].height >= 3 * annex.LINE_HEIGHT
+    assert sheet.row_dimensions[4].height is None  # one line: the program's own height

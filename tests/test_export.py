@@ -194,7 +194,7 @@ def test_formats_in_the_payload_reach_the_table() -> None:
         "zł": {"decimals": 0, "unit": "zł", "grouping": True, "scale": 1}}
     output.data[export.TABLE_MIMETYPE]["lang"] = "en"
     [table] = export.collect_tables(new_notebook(cells=[new_code_cell("t", outputs=[output])]))
-    assert table.formats["zł"].excel() == '#,##0" zł"'
+    assert table.formats["zł"].excel() == '#,##0" zł"_-'
     assert table.lang == "en"
 
 

@@ -46,6 +46,8 @@ COLUMN_WIDTH_MIN: Final = 8
 COLUMN_WIDTH_MAX: Final = 60
 PORTRAIT_WIDTH_MAX: Final = 110
 """Sum of column widths (characters) that still prints legibly on a portrait A4 page."""
+LINE_HEIGHT: Final = 15.0
+"""Height of one line of text in a row (points, the default font)."""
 DEFAULT_DECIMALS: Final = 1
 """Decimals of a non-integer number whose table did not say how it was shown."""
 _SHEET_NAME_FORBIDDEN: Final = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -87,13 +89,14 @@ class NumberFormat:
     scale: int = 1
 
     def excel(self) -> str:
-        """The Excel number format, e.g. ``#,##0.0" zł"`` or ``0.0%``."""
+        """The Excel number format, e.g. ``#,##0.0" zł"_-`` or ``0.0%_-``."""
         digits = ("#,##0" if self.grouping else "0") + (
             "." + "0" * self.decimals if self.decimals else "")
+        # "_-": a dash's width of space after the number, so it never touches the next text.
         if self.scale == 100:
-            return digits + "%"
+            return digits + "%_-"
         unit = self.unit.replace('"', "")
-        return f'{digits}" {unit}"' if unit else digits
+        return (f'{digits}" {unit}"' if unit else digits) + "_-"
 
     def rounded(self, value: float) -> float:
         """The number as the report shows it (in the cell's own scale)."""
@@ -227,12 +230,14 @@ def _fill_section(
         _write(sheet.cell(row=row, column=1), table.title, labels)
         sheet.cell(row=row, column=1).font = Font(bold=True, size=12)
         header_row = row + 1
+        formats = [number_format(table, c) for c in range(len(table.columns))]
         for column, header in enumerate(table.columns, start=1):
             cell = sheet.cell(row=header_row, column=column)
             _write(cell, header, labels)
             cell.font, cell.fill, cell.border = bold, fill, rule
-            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-        formats = [number_format(table, c) for c in range(len(table.columns))]
+            # A number column's header stands over its numbers, on the right.
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom",
+                                       horizontal="right" if formats[column - 1] else "left")
         for offset, values in enumerate(table.rows, start=1):
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=header_row + offset, column=column)
@@ -248,6 +253,7 @@ def _fill_section(
             widths[column] = max(widths.get(column, 0), longest)
         row = header_row + len(table.rows) + 2
     _set_widths(sheet, widths)
+    _fit_row_heights(sheet)
     single = len(tables) == 1
     if single:
         sheet.freeze_panes = "A3"
@@ -375,6 +381,27 @@ def _text(value: CellValue, labels: Mapping[str, str]) -> str:
 
 def _width(text: str) -> float:
     return float(len(text))
+
+
+def _fit_row_heights(sheet: Worksheet) -> None:
+    """Give rows with wrapped text the height of their longest cell.
+
+    Excel and LibreOffice keep a row one line high unless told otherwise, so
+    a long definition would print over the rows below it.
+    """
+    from openpyxl.utils import get_column_letter
+
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            width = sheet.column_dimensions[get_column_letter(cell.column)].width or 8.43
+            per_line = max(width - 1.0, 1.0)
+            lines = max(lines, sum(math.ceil(max(len(part), 1) / per_line)
+                                   for part in cell.value.split("\n")))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
 
 def _set_widths(sheet: Worksheet, widths: Mapping[int, float]) -> None:
