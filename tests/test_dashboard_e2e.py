@@ -9,7 +9,10 @@ the screenshot to ``reports/screenshots/dashboard.png``.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -24,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from wkus_lib.cli import main
-from wkus_lib.dashboard import HOST, voila_command
+from wkus_lib.dashboard import HOST, page_address, voila_command, voila_config, write_voila_config
 from wkus_lib.demo import DemoSummary
 from wkus_lib.indicators import compute_indicators
 from wkus_lib.store import read_store
@@ -50,6 +53,19 @@ def _free_port() -> int:
         return port
 
 
+def _printed_address(process: subprocess.Popen[bytes], log: Path) -> str:
+    """The address with the token that ``wkus dashboard`` prints first."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", log.read_text())
+        if found:
+            return found.group(0)
+        if process.poll() is not None:
+            pytest.fail(f"wkus dashboard exited with {process.returncode}:\n{log.read_text()}")
+        time.sleep(0.2)
+    pytest.fail(f"wkus dashboard printed no address in {START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
 def _wait_until_serving(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -61,6 +77,18 @@ def _wait_until_serving(process: subprocess.Popen[bytes], url: str, log: Path) -
         except OSError:
             time.sleep(0.5)
     pytest.fail(f"wkus dashboard did not answer in {START_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+def _status(port: int, target: str, host: str) -> tuple[int, str]:
+    """Status and ``Location`` of a plain GET to 127.0.0.1:``port`` with this ``Host`` header."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        connection.request("GET", target, headers={"Host": host})
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        connection.close()
 
 
 def _stop_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> int:
@@ -76,9 +104,11 @@ def _stop_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> int:
 
 @contextmanager
 def running_dashboard(store_dir: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``wkus dashboard`` on a free port in its own process group, always stopped afterwards."""
+    """``wkus dashboard`` on a free port in its own process group, always stopped afterwards.
+
+    Yields the printed address with its token (``http://127.0.0.1:PORT/?token=…``).
+    """
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "wkus_lib.cli", "dashboard", "--store", str(store_dir),
@@ -86,7 +116,8 @@ def running_dashboard(store_dir: Path, log: Path) -> Iterator[tuple[str, subproc
             stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
-        _wait_until_serving(process, url + "/", log)
+        url = _printed_address(process, log)
+        _wait_until_serving(process, url, log)
         yield url, process
     finally:
         _stop_group(process, signal.SIGTERM)
@@ -138,7 +169,7 @@ def test_dashboard_opens_the_addressed_gmina_and_follows_another_choice(
     assert isinstance(browser, Browser)
     page = browser.new_page(viewport={"width": 1200, "height": 2000})
     try:
-        page.goto(f"{dashboard_url}/?teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
+        page.goto(f"{dashboard_url}&teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
         expect(page.locator(HEADLINE)).to_contain_text("Łapy", timeout=PAGE_TIMEOUT_MS)
         figure = page.locator(FIGURE).first
         expect(figure).to_be_visible(timeout=PAGE_TIMEOUT_MS)
@@ -182,7 +213,7 @@ def test_unknown_gmina_in_the_address_shows_a_polish_warning(
     assert isinstance(browser, Browser)
     page = browser.new_page()
     try:
-        page.goto(f"{dashboard_url}/?teryt=9999999", timeout=PAGE_TIMEOUT_MS)
+        page.goto(f"{dashboard_url}&teryt=9999999", timeout=PAGE_TIMEOUT_MS)
         expect(page.get_by_text("9999999")).to_contain_text("nie ma w magazynie danych",
                                                             timeout=PAGE_TIMEOUT_MS)
         expect(page.locator(HEADLINE)).to_contain_text("Ciechanowiec", timeout=PAGE_TIMEOUT_MS)
@@ -202,13 +233,66 @@ def test_ctrl_c_stops_the_dashboard_cleanly(demo: DemoSummary, tmp_path: Path) -
     assert "http://127.0.0.1:" in output
 
 
-def test_voila_listens_on_localhost_only_with_code_and_tracebacks_hidden() -> None:
-    command = voila_command(Path("explore.ipynb"), 8866, open_browser=False)
+@pytest.mark.slow
+def test_a_script_in_the_address_is_shown_as_text_never_run(
+    browser: object, dashboard_url: str,
+) -> None:
+    from urllib.parse import quote
+
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    payload = """<img src=x onerror="document.title='pwned'"><script>alert(1)</script>"""
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(f"{dashboard_url}&teryt={quote(payload)}", timeout=PAGE_TIMEOUT_MS)
+        title = page.title()
+        expect(page.get_by_text("nie ma w magazynie danych")).to_contain_text(
+            "<img src=x", timeout=PAGE_TIMEOUT_MS)
+        expect(page.locator(HEADLINE)).to_contain_text("Ciechanowiec", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_timeout(1000)  # an onerror handler would have run by now
+        assert page.title() == title != "pwned"
+        assert dialogs == []
+        assert page.locator("img[src='x']").count() == 0
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+def test_foreign_hosts_and_requests_without_the_token_are_refused(dashboard_url: str) -> None:
+    port = int(dashboard_url.split(":")[2].split("/")[0])
+    token_target = "/?" + dashboard_url.split("?", 1)[1]
+    for local in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        assert _status(port, token_target, local)[0] == 200, local
+    for foreign in ("evil.example", f"evil.example:{port}", f"192.168.1.10:{port}"):
+        assert _status(port, token_target, foreign)[0] == 403, foreign
+    for target in ("/", "/?teryt=2002063", "/?token=wrong"):
+        status, location = _status(port, target, f"127.0.0.1:{port}")
+        assert status in (302, 403), target
+        assert status == 403 or "/login" in location, (target, location)
+
+
+def test_voila_listens_on_localhost_only_with_code_and_tracebacks_hidden(tmp_path: Path) -> None:
+    command = voila_command(Path("explore.ipynb"), 8866, tmp_path)
     assert HOST == "127.0.0.1"
     assert f"--Voila.ip={HOST}" in command
     assert {"--strip_sources=True", "--show_tracebacks=False", "--no-browser",
-            "--Voila.port_retries=0", "--port=8866"} <= set(command)
-    assert "--no-browser" not in voila_command(Path("x.ipynb"), 1, open_browser=True)
+            "--Voila.port_retries=0", "--port=8866",
+            f"--Voila.config_file_paths={tmp_path}"} <= set(command)
+    assert not any("token" in part for part in command), "the token must not show in `ps`"
+
+
+def test_voila_config_needs_the_token_and_local_hosts_in_a_private_file(tmp_path: Path) -> None:
+    path = write_voila_config(tmp_path, "abc")
+    assert json.loads(path.read_text(encoding="utf-8")) == voila_config("abc")
+    settings = voila_config("abc")["Voila"]
+    assert isinstance(settings, dict)
+    assert settings["token"] == "abc"
+    assert settings["tornado_settings"]["allow_remote_access"] is False
+    assert path.stat().st_mode & 0o077 == 0
+    assert page_address(8866, "abc", "2013023") == "http://127.0.0.1:8866/?token=abc&teryt=2013023"
 
 
 def test_dashboard_without_a_store_says_what_to_do_in_polish(

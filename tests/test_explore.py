@@ -32,6 +32,7 @@ from wkus_lib.explore import (
     selection_table,
     served_by_voila,
     value_text,
+    warning_html,
 )
 from wkus_lib.indicators import compute_indicators
 from wkus_lib.store import read_store
@@ -127,6 +128,21 @@ def test_unknown_gmina_in_the_address_keeps_the_default_with_a_polish_warning(
     chosen, warning = apply_request(small, selection(), {"QUERY_STRING": "teryt=9999999"})
     assert chosen.teryt == LAPY
     assert warning is not None and "9999999" in warning and "Łapy" in warning
+
+
+def test_a_script_in_the_address_reaches_the_page_as_text(small: ExplorerData) -> None:
+    from urllib.parse import quote
+
+    payload = """<img src=x onerror="document.title='pwned'"><script>alert(1)</script>"""
+    chosen, warning = apply_request(small, selection(),
+                                    {"QUERY_STRING": f"token=abc&teryt={quote(payload)}"})
+    assert chosen.teryt == LAPY
+    assert warning is not None and payload in warning  # the warning quotes what was typed
+    shown = warning_html(warning)
+    assert "<img" not in shown and "<script" not in shown
+    assert "&lt;img src=x onerror=&quot;document.title=&#x27;pwned&#x27;&quot;&gt;" in shown
+    assert shown.startswith("<p><strong>Uwaga:</strong> ")
+    assert "warning_html(warning)" in NOTEBOOK.read_text(encoding="utf-8")
 
 
 def test_no_query_string_means_no_change(small: ExplorerData) -> None:

@@ -268,6 +268,18 @@ def apply_request(
     return replace(selection, teryt=code, compare_teryt=compare), None
 
 
+def warning_html(warning: str) -> str:
+    """A warning about the page address as one HTML paragraph, the text escaped.
+
+    The warning quotes what the visitor typed into the address, so it is
+    never markup: a script in ``?teryt=`` shows as text.
+
+    >>> warning_html('Gmina „<img src=x onerror=alert(1)>”')
+    '<p><strong>Uwaga:</strong> Gmina „&lt;img src=x onerror=alert(1)&gt;”</p>'
+    """
+    return f"<p><strong>Uwaga:</strong> {html.escape(warning)}</p>"
+
+
 # ------------------------------------------------------------------- rows
 
 
@@ -365,13 +377,13 @@ def headline_html(data: ExplorerData, selection: Selection, teryt: str) -> str:
     spec = data.catalog.indicator(selection.indicator)
     if rows.empty:
         text = "brak danych dla tego wyboru"
-        return (f'<p class="wkus-explore-headline"><strong>{name}</strong> ({teryt}): '
+        return (f'<p class="wkus-explore-headline"><strong>{name}</strong> ({html.escape(teryt)}): '
                 f'<span class="wkus-explore-value">{text}</span></p>')
     last = rows.iloc[-1]
     value = html.escape(value_text(spec, last["value"], bool(last["suppressed"]), data.threshold))
     status = cast(Status, str(last["status"]))
     light = f'<span style="color:{STATUS_COLOURS[status]}">●</span> {STATUS_LABELS["pl"][status]}'
-    return (f'<p class="wkus-explore-headline"><strong>{name}</strong> ({teryt}), '
+    return (f'<p class="wkus-explore-headline"><strong>{name}</strong> ({html.escape(teryt)}), '
             f'{html.escape(spec.id)} w {int(last["year"])} r.: '
             f'<span class="wkus-explore-value">{value}</span> · {light}</p>')
 
