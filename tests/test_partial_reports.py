@@ -122,7 +122,7 @@ def test_dropping_every_table_but_contracts_still_renders_each_kind(
 
 @pytest.mark.parametrize(("kind", "area", "year", "reason"), [
     ("ex_post", "sport", 2025, "nie było kontraktu wieloletniego"),
-    ("on_going", "kultura", 2020, "nie obejmuje 2020 r."),
+    ("on_going", "kultura", 2020, "do 2020 r. nie było kontraktu wieloletniego"),
     ("ex_ante", "kultura", 2024, "objęty kontraktem wieloletnim"),
     ("ex_post", "kultura", 2024, "nie zakończył się do 2024 r."),
 ])

@@ -38,7 +38,10 @@ def mismatch_text(stage: str, area: str, year: int, contracts: pd.DataFrame) -> 
     """Why ``stage`` cannot evaluate ``area`` in ``year`` given its ``contracts``; None if it can.
 
     ``contracts`` are the area's contracts (``mode``, ``start_year``,
-    ``end_year``); ``area`` is the area's name in the report language.
+    ``end_year``); ``area`` is the area's name in the report language. A
+    report's contracts are those signed by its year
+    (:func:`wkus_lib.report.context.store_up_to`), so a contract that starts
+    later is not named: for the report's year the area was on annual grants.
     """
     multi = contracts[contracts["mode"] == MULTI_YEAR]
     running = multi[(multi["start_year"] <= year) & (multi["end_year"] >= year)]
@@ -49,17 +52,17 @@ def mismatch_text(stage: str, area: str, year: int, contracts: pd.DataFrame) -> 
             area=area, year=year, periods=_periods(running))
     if stage == "on_going" and running.empty:
         if multi.empty:
-            return _("W obszarze „{area}” nie było kontraktu wieloletniego: ocena bieżąca nie "
-                     "ma czego ocenić. Dla obszaru na dotacjach rocznych wybierz ocenę wstępną "
-                     "(ex_ante).").format(area=area)
+            return _("W obszarze „{area}” do {year} r. nie było kontraktu wieloletniego: ocena "
+                     "bieżąca nie ma czego ocenić. Dla obszaru na dotacjach rocznych wybierz "
+                     "ocenę wstępną (ex_ante).").format(area=area, year=year)
         return _("Żaden kontrakt wieloletni obszaru „{area}” nie obejmuje {year} r. (kontrakty: "
                  "{periods}). Wybierz rok trwania kontraktu.").format(
             area=area, year=year, periods=_periods(multi))
     if stage == "ex_post":
         if multi.empty:
-            return _("W obszarze „{area}” nie było kontraktu wieloletniego, więc nie ma czego "
-                     "ocenić po jego zakończeniu. Dla obszaru na dotacjach rocznych wybierz "
-                     "ocenę wstępną (ex_ante).").format(area=area)
+            return _("W obszarze „{area}” do {year} r. nie było kontraktu wieloletniego, więc "
+                     "nie ma czego ocenić po jego zakończeniu. Dla obszaru na dotacjach rocznych "
+                     "wybierz ocenę wstępną (ex_ante).").format(area=area, year=year)
         if (multi["end_year"] == year).any():
             return None
         ended = multi[multi["end_year"] < year]
