@@ -165,10 +165,12 @@ def scores_with_intervals(
         if not pd.isna(row.ci_low):
             ax.errorbar(row.value, pos, xerr=[[row.value - row.ci_low], [row.ci_high - row.value]],
                         fmt="none", ecolor="#222222", capsize=3, linewidth=1)
-        ax.text(min(row.value, 100) + 2, pos - 0.32,
-                f"{format_number(row.value, 1)} (n = {int(row.n)})", fontsize=8)
+        # After the whisker, level with the bar: never over the interval's cap.
+        right = row.value if pd.isna(row.ci_high) else max(row.value, row.ci_high)
+        ax.text(min(right, 100) + 1.5, pos, f"{format_number(row.value, 1)} (n = {int(row.n)})",
+                va="center", fontsize=8)
     ax.set_yticks(positions, [str(label) for label in scores["label"]])
-    ax.set_xlim(0, 115)
+    ax.set_xlim(0, 130)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_xlabel(xlabel)
     ax.set_title(title)
