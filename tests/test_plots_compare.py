@@ -213,3 +213,22 @@ def test_funnel_labels_never_collide_with_each_other_the_points_or_the_mean_line
         patch = text.get_bbox_patch()
         assert patch is not None and patch.get_facecolor()[:3] == (1.0, 1.0, 1.0)
         assert text.get_zorder() > mean.get_zorder()
+
+
+@pytest.mark.parametrize(("values", "xlim", "cut"), [
+    ([447.0, 505.0, 916.0], None, True),        # costs per client: the axis starts near 400
+    ([70.1, 75.6, 80.0], (0.0, 100.0), False),  # scores on their whole 0–100 scale
+    ([-30.7, -8.3, 4.9], None, False),          # changes around zero
+])
+def test_a_dot_axis_that_does_not_start_at_zero_says_so(
+    values: list[float], xlim: tuple[float, float] | None, cut: bool
+) -> None:
+    from wkus_lib.plots import AXIS_CUT_GID
+
+    frame = pd.DataFrame({"label": ["a", "b", "c"], "value": values,
+                          "low": [v - 5 for v in values], "high": [v + 5 for v in values]})
+    fig = plots_compare.dot_interval_plot(frame, title="t", xlabel="x", xlim=xlim)
+    ax = main_axes(fig)
+    marks = [ln for ln in ax.get_lines() if ln.get_gid() == AXIS_CUT_GID]
+    assert len(marks) == (2 if cut else 0)
+    assert (ax.get_xlim()[0] > 0) == cut

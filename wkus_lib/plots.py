@@ -125,6 +125,28 @@ def keep_apart(
         placed.append(label.get_window_extent())
 
 
+AXIS_CUT_GID = "wkus-axis-cut"
+"""The id of the two strokes marking a value axis that does not start at zero."""
+
+
+def mark_cut_axis(ax: Axes) -> bool:
+    """Mark the horizontal value axis as cut ("//" on its left end) when it starts above zero.
+
+    Dots and whiskers may sit on an axis that does not start at zero (their
+    position, not a length, is read), but the reader must see it: two
+    slanted strokes across the axis line, the usual sign of a broken axis,
+    in any language. Returns whether the axis was marked.
+    """
+    low, high = ax.get_xlim()
+    if not 0 < low < high:
+        return False
+    size = 0.012
+    for offset in (0.0, 0.018):
+        ax.plot([offset - size, offset + size], [-2 * size, 2 * size], transform=ax.transAxes,
+                color="#222222", linewidth=1.1, clip_on=False, gid=AXIS_CUT_GID)
+    return True
+
+
 def zero_based(ax: Axes, values: Sequence[float], *, headroom: float = 0.12) -> None:
     """A value axis starting at zero, so a length or height reads as a quantity.
 

@@ -18,7 +18,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from wkus_lib.plots import LABEL_GROUND, LABEL_ZORDER, keep_apart, plain_text, year_axis
+from wkus_lib.plots import (
+    LABEL_GROUND,
+    LABEL_ZORDER,
+    keep_apart,
+    mark_cut_axis,
+    plain_text,
+    year_axis,
+)
 from wkus_lib.style import OKABE_ITO, format_number, polish_tick_formatter
 
 POINT_COLOUR = OKABE_ITO[0]
@@ -139,6 +146,7 @@ def dot_interval_plot(
     ax.set_ylim(-0.7, len(frame) - 0.3)
     if xlim is not None:
         ax.set_xlim(*xlim)
+    mark_cut_axis(ax)  # e.g. costs per client from 400 zł: the axis says it is cut
     ax.xaxis.set_major_formatter(polish_tick_formatter(0))
     ax.set_xlabel(xlabel)
     ax.set_title(title)
