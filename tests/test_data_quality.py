@@ -306,3 +306,30 @@ def test_scorecard_of_a_gmina_with_contracts_and_costs_only(
     assert set(card["check"]) == {"finance_totals", "outlier"}
     assert set(card.loc[card["check"] == "outlier", "scope"]) == {"E4"}  # costs alone
     assert set(card["teryt"]) == {"2003042"}
+
+
+def test_outlier_needs_the_catalogue_minimum_change_and_shows_its_numbers() -> None:
+    frame = pd.DataFrame({"teryt": TERYT, "area": AREA, "year": [2020, 2021, 2022, 2023, 2024],
+                          "value": [9.43, 9.44, 9.45, 9.44, 9.52]})
+    row = yearly_outliers(frame, RULES, indicator="E1").set_index("year").loc[2024]
+    assert row["value"] > RULES.outliers.threshold and row["status"] == "ok"
+    assert (row["observed"], row["reference"]) == (9.52, 9.44)
+    assert "9,52 wobec mediany 9,44 z 5 lat" in row["explanation"]
+    no_minimum = RULES.model_copy(update={"outliers": RULES.outliers.model_copy(
+        update={"min_change_pct": 0.0})})
+    assert yearly_outliers(frame, no_minimum, indicator="E1").iloc[-1]["status"] == "uwaga"
+
+
+def test_the_report_shows_the_numbers_behind_an_outlier() -> None:
+    from wkus_lib.report.on_going import check_results
+
+    rows = pd.DataFrame({"check": ["outlier", "response_rate"], "value": [3.76, 12.3],
+                         "observed": [1510.44, float("nan")],
+                         "reference": [1064.56, float("nan")]})
+    shown = [text.replace("\N{NO-BREAK SPACE}", " ").replace("\u202f", " ")
+             for text in check_results(rows)]
+    assert shown == ["z = 3,76: 1 510,44 wobec mediany 1 064,56 (+41,9 %)", "12,3 %"]
+
+
+def test_catalogue_sets_the_minimum_meaningful_spread() -> None:
+    assert load_catalog().settings.data_quality.outliers.min_change_pct == 10

@@ -108,3 +108,18 @@ def test_an_english_report_has_an_english_page_title(demo: DemoSummary) -> None:
              "pro-family policy — 2024")
     assert [s.title for s in english] == [title]
     assert "Ocena bieżąca" in polish[0].title
+
+
+def test_an_english_page_says_it_is_english() -> None:
+    import nbformat
+
+    from wkus_lib import export
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("Summary")]
+    english = export.render_html(notebook, title="Sopot — On-going evaluation", lang="en",
+                                 synthetic=False)
+    polish = export.render_html(notebook, title="Sopot — Ocena bieżąca", lang="pl",
+                                synthetic=False)
+    assert '<html lang="en">' in english and '<html lang="pl">' in polish
+    assert "<title>Sopot — On-going evaluation</title>" in english

@@ -146,3 +146,26 @@ def test_modified_z_scores_do_not_depend_on_unit_or_origin(
 
 def test_docstring_examples_hold() -> None:
     assert doctest.testmod(outliers, raise_on_error=False).failed == 0
+
+
+def test_a_trivial_spread_is_no_outlier_with_a_minimum_change() -> None:
+    # z = 5,40 but 9,52 is only 0,8 % above the median 9,44: statistically extreme, not worth
+    # an alarm. With a 10 % minimum it does not fire; 40 against 12 (+233 %) still does.
+    costs = [9.43, 9.44, 9.45, 9.44, 9.52]
+    assert outliers.modified_z_scores(costs)[-1] > 3.5
+    assert outliers.robust_outlier_flags(costs).tolist()[-1]
+    assert not outliers.robust_outlier_flags(costs, min_relative_change=10).any()
+    assert outliers.robust_outlier_flags([10, 12, 11, 13, 40], min_relative_change=10).tolist() == [
+        False, False, False, False, True]
+    assert not outliers.robust_outlier_flags(costs, method="iqr", min_relative_change=10).any()
+
+
+def test_relative_change_is_against_the_median_size() -> None:
+    changes = outliers.relative_change_from_median([-10.0, -12.0, -11.0, float("nan")])
+    assert changes[:3] == pytest.approx([100 / 11, -100 / 11, 0.0])
+    assert np.isnan(changes[3])
+
+
+def test_negative_minimum_change_is_rejected() -> None:
+    with pytest.raises(ValueError, match="minimalna zmiana"):
+        outliers.robust_outlier_flags([1.0, 2.0, 3.0], min_relative_change=-1)
