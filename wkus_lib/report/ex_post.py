@@ -198,15 +198,22 @@ def show_efficiency(ctx: ReportContext) -> None:
     if unit_cost.empty:
         show_text(missing_markdown(_("koszt jednostkowy (E1)"), "finance", "beneficiaries"))
         return
-    show_figure(plots.yearly_by_mode(
-        unit_cost, title=_("Koszt jednostkowy (E1)"), ylabel=_("zł na jednego odbiorcę"),
-        mode_labels={"multi_year": _("kontrakt wieloletni"), "annual_grant": _("dotacja roczna")},
-        xlabel=_("rok"),
-    ))
+    index = ctx.catalog.price_index
+    real_cost = unit_cost.assign(
+        value=real_values(unit_cost["value"], unit_cost["year"], index, ctx.year)).dropna(
+        subset=["value"])
+    if len(real_cost):
+        show_figure(plots.yearly_by_mode(
+            real_cost, title=_("Koszt jednostkowy (E1), {prices}").format(
+                prices=real_label(index, ctx.year)),
+            ylabel=_("zł na jednego odbiorcę"),
+            mode_labels={"multi_year": _("kontrakt wieloletni"),
+                         "annual_grant": _("dotacja roczna")},
+            xlabel=_("rok"),
+        ))
     execution = yearly(ctx, "E3")[["year", "value"]].rename(columns={"value": "execution"})
     merged = unit_cost.merge(execution, on="year", how="left").merge(
         unreported_lines(ctx), on="year", how="left")
-    index = ctx.catalog.price_index
     nominal = _("Koszt jednostkowy, ceny bieżące [zł]")
     real = _("Koszt jednostkowy, {prices} [zł]").format(prices=real_label(index, ctx.year))
     unreported = _("Pozycje planu bez kosztu poniesionego")
