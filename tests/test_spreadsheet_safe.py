@@ -246,3 +246,11 @@ def test_coding_sheets_and_xlsforms_are_inert() -> None:
     form = questionnaire(catalog, "klient")
     setup = StudySetup(teryt="2002063", area="sport", year=2024, administrator=HOSTILE[0])
     assert_xlsx_inert(xlsform_bytes(form, catalog, setup))
+
+
+def test_docstring_examples_hold() -> None:
+    import doctest
+
+    from wkus_lib import spreadsheet_safe
+
+    assert doctest.testmod(spreadsheet_safe, raise_on_error=True).attempted >= 4
