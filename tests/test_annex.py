@@ -158,6 +158,14 @@ def test_shown_formats_are_read_from_the_html_the_report_displays() -> None:
     }
 
 
+def test_signed_numbers_are_read_with_their_sign() -> None:
+    frame = pd.DataFrame({"Różnica": [574496.2, -1234.0, 0.0]})
+    body = display.html_table({"Różnica": ["+574\u00a0496\u00a0zł", "−1\u00a0234\u00a0zł", "0\u00a0zł"]},
+                              {"Różnica"})
+    assert display.shown_number_formats(body, frame) == {
+        "Różnica": {"decimals": 0, "unit": "zł", "grouping": True, "scale": 1}}
+
+
 def test_a_column_shown_as_other_numbers_gets_no_format() -> None:
     frame = pd.DataFrame({"x": [5.0]})
     body = display.html_table({"x": ["7,0"]}, {"x"})

@@ -140,7 +140,7 @@ def display_table(body_html: str, raw: pd.DataFrame, title: str) -> None:
 
 
 _SHOWN_NUMBER: Final = re.compile(
-    r"^(?P<sign>[−-]?)(?P<whole>\d{1,3}(?:[\u00a0\u202f ]\d{3})*|\d+)"
+    r"^(?P<sign>[−+-]?)(?P<whole>\d{1,3}(?:[\u00a0\u202f ]\d{3})*|\d+)"
     r"(?:[.,](?P<fraction>\d+))?(?:[\u00a0\u202f ]*(?P<unit>[^\d\s].*))?$"
 )
 """A number as :func:`wkus_lib.style.format_number` writes it, with an optional unit."""
@@ -191,7 +191,7 @@ def _column_format(values: Sequence[Any], shown: Sequence[str]) -> dict[str, Any
             continue
         fraction = match["fraction"] or ""
         whole = re.sub(r"\D", "", match["whole"])
-        number = float(f"{whole}.{fraction or 0}") * (-1 if match["sign"] else 1)
+        number = float(f"{whole}.{fraction or 0}") * (-1 if match["sign"] in ("−", "-") else 1)
         decimals = max(decimals, len(fraction))
         units.add((match["unit"] or "").strip())
         grouping = grouping or len(whole) > 3 and not match["whole"].isdigit()
