@@ -205,3 +205,9 @@ def test_consecutive_contracts_e8_and_e9_cover_the_same_evaluated_contract() -> 
     # E9 of M21 (2021–2022): after (289.994 + 284.494) / 2 = 287.244 → −1.3828 %;
     # sport (139.725 + 137.505) / 2 = 138.615 → −4.8209 % → E9 = +3.438 %
     assert ex_post[("E9", 2022)] == pytest.approx(3.438, abs=0.001)
+
+
+def test_report_names_the_year_without_a_contest_cost(report_text: str) -> None:
+    # contest costs exist for 2021–2023 only: E8 of the 2021–2024 contract is brak danych
+    assert "koszt konkursu (kalkulacja gminy) za 2024 r." in report_text
+    assert "nie średnia z innych lat" in report_text

@@ -238,6 +238,23 @@ def show_efficiency(ctx: ReportContext) -> None:
     if gap:
         notes.append(gap)
     show_text(" ".join(notes))
+    contest_gaps = years_without_contest_cost(ctx)
+    if contest_gaps:
+        show_text(missing_markdown(
+            _("koszt konkursu (kalkulacja gminy) za {years} r.; bez niego oszczędność E8 to "
+              "„brak danych”, nie średnia z innych lat").format(
+                years=", ".join(str(y) for y in contest_gaps)), "procedure_costs"))
+
+
+def years_without_contest_cost(ctx: ReportContext) -> list[int]:
+    """Years of the evaluated contract (E8's years) without the gmina's contest cost."""
+    table = ctx.inputs.comparison
+    row = table[(table["area"] == ctx.area) & (table["end_year"] == ctx.year)]
+    if row.empty:
+        return []
+    known = set(ctx.store.procedure_costs["year"].astype(int))
+    first = int(row["first_multi_year"].iloc[0])
+    return [y for y in range(first, ctx.year + 1) if y not in known]
 
 
 def unreported_lines(ctx: ReportContext) -> pd.DataFrame:
