@@ -189,3 +189,29 @@ def test_rows_with_long_text_are_as_high_as_their_wrapped_lines() -> None:
     assert sheet.row_dimensions[3].height == pytest.approx(annex.LINE_HEIGHT * lines, abs=15)
     assert sheet.row_dimensions[3].height >= 3 * annex.LINE_HEIGHT
     assert sheet.row_dimensions[4].height is None  # one line: the program's own height
+
+
+def test_a_scorecard_keeps_each_rows_unit_and_decimals_in_the_annex() -> None:
+    """Values of several indicators in one column: each row rounded and formatted as shown."""
+    frame = pd.DataFrame({"Wskaźnik": ["Q1", "E1", "E3", "Q7"],
+                          "Wartość": [61.66666, 1064.3, 0.92516, None],
+                          "n": [8, 12, 3, 4]})
+    cells = {"Wskaźnik": ["Q1", "E1", "E3", "Q7"],
+             "Wartość": ["61,7", "1\u00a0064\u00a0zł", "92,5\u00a0%", "ukryte"],
+             "n": ["8", "12", "3", "n < 5"]}
+    payload = {"title": "Karta wyników", "lang": "pl",
+               "formats": display.shown_number_formats(display.html_table(cells, {"n"}), frame)}
+    assert len(payload["formats"]["Wartość"]["rows"]) == 4
+    rows = [[None if pd.isna(v) else v for v in row] for row in frame.astype(object).values.tolist()]
+    table = annex.table_from_payload(payload, "Podsumowanie", rows, list(frame.columns))
+    sheet = _book([table])["Podsumowanie"]
+    assert [(sheet[f"B{r}"].value, sheet[f"B{r}"].number_format) for r in range(3, 7)] == [
+        (61.7, "0.0_-"), (1064, '#,##0" zł"_-'), (0.925, "0.0%_-"), (None, "General")]
+    assert [sheet[f"C{r}"].value for r in range(3, 7)] == [8, 12, 3, 4]
+
+
+def test_integer_columns_from_pandas_get_their_shown_format() -> None:
+    frame = pd.DataFrame({"Osoby": [866, 1250]})  # int64: numpy integers, not Python ints
+    body = display.html_table({"Osoby": ["866", "1\u00a0250"]}, {"Osoby"})
+    assert display.shown_number_formats(body, frame) == {
+        "Osoby": {"decimals": 0, "unit": "", "grouping": True, "scale": 1}}

@@ -115,6 +115,8 @@ class Table:
     section: str = ""
     formats: Mapping[str, NumberFormat] = field(default_factory=dict)
     lang: str = "pl"
+    row_formats: Mapping[str, Sequence[NumberFormat | None]] = field(default_factory=dict)
+    """Columns whose rows are shown each in its own way (a scorecard's values)."""
 
 
 def number_format(table: Table, column: int) -> NumberFormat | None:
@@ -133,6 +135,16 @@ def number_format(table: Table, column: int) -> NumberFormat | None:
     whole = all(float(v).is_integer() for v in numbers if v is not None)
     year = header in ("Rok", "Year")
     return NumberFormat(decimals=0 if whole else DEFAULT_DECIMALS, grouping=not year)
+
+
+def _cell_format(table: Table, column: int, row: int,
+                 formats: Sequence[NumberFormat | None]) -> NumberFormat | None:
+    """The format of one cell: its row's own when the column has them, else its column's."""
+    header = table.columns[column] if column < len(table.columns) else ""
+    per_row = table.row_formats.get(header)
+    if per_row is not None and row < len(per_row) and per_row[row] is not None:
+        return per_row[row]
+    return formats[column] if column < len(formats) else None
 
 
 def sheet_names(titles: Sequence[str], *, reserved: Sequence[str] = ()) -> list[str]:
@@ -241,7 +253,7 @@ def _fill_section(
         for offset, values in enumerate(table.rows, start=1):
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(row=header_row + offset, column=column)
-                shape = formats[column - 1] if column <= len(formats) else None
+                shape = _cell_format(table, column - 1, offset - 1, formats)
                 shown = _write(cell, value, labels, shape)
                 if shown is not None and shown != value:
                     exact.append([sheet.title, cell.coordinate, table.title,
@@ -416,12 +428,24 @@ def table_from_payload(payload: Mapping[str, Any], section: str, rows: list[list
                        columns: list[str]) -> Table:
     """A :class:`Table` from a notebook's table payload (already checked by the caller)."""
     formats: dict[str, NumberFormat] = {}
+    row_formats: dict[str, list[NumberFormat | None]] = {}
     for name, shape in dict(payload.get("formats") or {}).items():
-        try:
-            formats[str(name)] = NumberFormat(
-                decimals=int(shape["decimals"]), unit=str(shape.get("unit") or ""),
-                grouping=bool(shape.get("grouping", True)), scale=int(shape.get("scale", 1)))
-        except (KeyError, TypeError, ValueError):
+        if isinstance(shape, Mapping) and isinstance(shape.get("rows"), list):
+            row_formats[str(name)] = [_number_format(s) for s in shape["rows"]]
             continue
+        found = _number_format(shape)
+        if found is not None:
+            formats[str(name)] = found
     return Table(title=str(payload.get("title") or ""), columns=columns, rows=rows,
-                 section=section, formats=formats, lang=str(payload.get("lang") or "pl"))
+                 section=section, formats=formats, lang=str(payload.get("lang") or "pl"),
+                 row_formats=row_formats)
+
+
+def _number_format(shape: Any) -> NumberFormat | None:
+    """A :class:`NumberFormat` from its payload form, or None when it is not one."""
+    try:
+        return NumberFormat(decimals=int(shape["decimals"]), unit=str(shape.get("unit") or ""),
+                            grouping=bool(shape.get("grouping", True)),
+                            scale=int(shape.get("scale", 1)))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None

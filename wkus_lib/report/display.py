@@ -154,8 +154,11 @@ def shown_number_formats(body_html: str, raw: pd.DataFrame) -> dict[str, dict[st
     (``zł``, ``%``, ``pkt``), whether thousands are grouped (years are not)
     and the scale (``100`` when a share 0–1 is shown as a percentage). The
     annex rounds and formats its cells by this, so it says what the report
-    says. A column whose numbers are shown otherwise (e.g. as "ukryte") in
-    every row is left out.
+    says. When rows differ in unit or scale (a scorecard: "61,7 %", then
+    "1 064 zł"), the column gets one format per row (``{"rows": [...]}``,
+    ``None`` for a row without a shown number). A column whose numbers are
+    shown otherwise (e.g. as "ukryte") in every row, or as another number
+    in any row, is left out.
 
     >>> frame = pd.DataFrame({"Koszt": [1234.567, 20.0], "Udział": [0.853, 0.1]})
     >>> body = html_table({"Koszt": ["1 234,6 zł", "20,0 zł"], "Udział": ["85,3 %", "10,0 %"]},
@@ -175,37 +178,39 @@ def shown_number_formats(body_html: str, raw: pd.DataFrame) -> dict[str, dict[st
             continue
         position = headers.index(name)
         shown = [row[position] if position < len(row) else "" for row in rows]
-        found = _column_format(list(raw[column]), shown)
+        found = _column_format(raw[column].tolist(), shown)
         if found is not None:
             formats[name] = found
     return formats
 
 
 def _column_format(values: Sequence[Any], shown: Sequence[str]) -> dict[str, Any] | None:
-    decimals, units, grouping, scales = 0, set(), False, set()
-    for value, text in zip(values, shown, strict=True):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or is_missing(value):
-            continue
-        match = _SHOWN_NUMBER.match(text.strip())
-        if match is None:
-            continue
-        fraction = match["fraction"] or ""
-        whole = re.sub(r"\D", "", match["whole"])
-        number = float(f"{whole}.{fraction or 0}") * (-1 if match["sign"] in ("−", "-") else 1)
-        decimals = max(decimals, len(fraction))
-        units.add((match["unit"] or "").strip())
-        grouping = grouping or len(whole) > 3 and not match["whole"].isdigit()
-        tolerance = 10.0 ** -len(fraction)
-        if abs(number - float(value)) <= tolerance:
-            scales.add(1)
-        elif abs(number - 100 * float(value)) <= tolerance:
-            scales.add(100)
-        else:
-            scales.add(0)
-    if not scales or 0 in scales or len(scales) > 1 or len(units) > 1:
+    """One format for the column, or one per row when rows differ in unit or scale."""
+    cells = [_cell_format(value, text) for value, text in zip(values, shown, strict=True)]
+    found = [cell for cell in cells if cell is not None]
+    if not found or any(cell["scale"] == 0 for cell in found):
         return None
-    return {"decimals": decimals, "unit": units.pop(), "grouping": grouping,
-            "scale": scales.pop()}
+    if len({(cell["unit"], cell["scale"]) for cell in found}) > 1:
+        return {"rows": cells}  # e.g. a scorecard's values: "61,7 %" then "1 064 zł"
+    return {"decimals": max(cell["decimals"] for cell in found), "unit": found[0]["unit"],
+            "grouping": any(cell["grouping"] for cell in found), "scale": found[0]["scale"]}
+
+
+def _cell_format(value: Any, text: str) -> dict[str, Any] | None:
+    """How one number is shown; scale 0 when the text shows another number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or is_missing(value):
+        return None
+    match = _SHOWN_NUMBER.match(text.strip())
+    if match is None:
+        return None
+    fraction = match["fraction"] or ""
+    whole = re.sub(r"\D", "", match["whole"])
+    number = float(f"{whole}.{fraction or 0}") * (-1 if match["sign"] in ("−", "-") else 1)
+    tolerance = 10.0 ** -len(fraction)
+    scale = (1 if abs(number - float(value)) <= tolerance
+             else 100 if abs(number - 100 * float(value)) <= tolerance else 0)
+    return {"decimals": len(fraction), "unit": (match["unit"] or "").strip(),
+            "grouping": len(whole) > 3 and not match["whole"].isdigit(), "scale": scale}
 
 
 class _TableTexts(HTMLParser):
