@@ -21,6 +21,7 @@ from wkus_lib.demo_interviews import CLIENT_SCENARIO, INTERVIEW_DIR, STAFF_SCENA
 from wkus_lib.domain import PILOT_TERYT, load_gminy
 from wkus_lib.indicators import compute_indicators
 from wkus_lib.instruments.interview import count_codes, read_coding_sheet
+from wkus_lib.plural import count_phrase
 from wkus_lib.selection import latest_year, supported_reports
 from wkus_lib.store import Store, read_store
 
@@ -188,4 +189,6 @@ def test_coded_interviews_count_by_criterion(
     kinds = counts.groupby("kind")["fragments"].sum()
     assert kinds["mocna_strona"] > 0 and kinds["problem"] > 0 and kinds["rekomendacja"] > 0
     assert main(["count-codes", str(path), "--scenario", scenario]) == 0
-    assert f"{len(coded)} zakodowanych fragmentów" in capsys.readouterr().out
+    fragments = count_phrase(len(coded), "zakodowany fragment", "zakodowane fragmenty",
+                             "zakodowanych fragmentów")
+    assert fragments in capsys.readouterr().out
