@@ -28,7 +28,7 @@ from wkus_lib.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.store import read_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-BOOKKEEPING = frozenset({"manifest.json", "index.html"})
+BOOKKEEPING = frozenset({"manifest.json", "index.html", ".wkus-manifest.lock"})
 
 
 def demo_batch(store_dir: Path) -> list[ReportSpec]:

@@ -33,6 +33,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final
 
+from wkus_lib.parent_death import die_with_parent
+
 LAUNCHER_ARGV: Final = ("-m", "ipykernel_launcher")
 """What a kernel spec's ``argv`` holds after the interpreter; the rest are the launcher's."""
 PRELOADED_MODULES: Final = (
@@ -167,10 +169,12 @@ def _fork_kernel(request: dict[str, Any], connection: Connection) -> int:
     argv = list(request["argv"])
     if tuple(argv[1:3]) != LAUNCHER_ARGV:
         raise OSError(f"nieobsługiwane polecenie jądra: {argv!r}")
+    zygote_pid = os.getpid()
     pid = os.fork()
     if pid:
         return pid
     try:
+        die_with_parent(zygote_pid)  # a kernel never outlives its zygote, even one killed
         connection.close()
         _become_kernel(argv, dict(request["env"]), str(request["cwd"]))
     except BaseException as error:  # noqa: BLE001 — a forked child must never return
@@ -216,7 +220,13 @@ def _reap_children(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Entry point: ``python -m wkus_lib.kernel_zygote <fd>``."""
+    """Entry point: ``python -m wkus_lib.kernel_zygote <fd> [<worker pid>]``.
+
+    With the worker's pid the zygote dies with its worker (:func:`die_with_parent`);
+    it also ends when the worker closes the connection.
+    """
+    if len(sys.argv) > 2:
+        die_with_parent(int(sys.argv[2]))
     connection = Connection(int(sys.argv[1]))
     preload()
     connection.send({"ready": os.getpid()})

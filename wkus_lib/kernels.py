@@ -83,7 +83,8 @@ class KernelZygote:
         ours, theirs = socket.socketpair()
         with ours, theirs:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "wkus_lib.kernel_zygote", str(theirs.fileno())],
+                [sys.executable, "-m", "wkus_lib.kernel_zygote", str(theirs.fileno()),
+                 str(os.getpid())],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
             )
             self._connection = Connection(os.dup(ours.fileno()))

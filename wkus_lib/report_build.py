@@ -28,6 +28,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 from wkus_lib import export, kernels
 from wkus_lib.params import ReportSpec
+from wkus_lib.parent_death import die_with_parent
 from wkus_lib.store import atomic_write_bytes
 
 FORMATS: Final[tuple[str, ...]] = ("html", "pdf", "xlsx")
@@ -131,6 +132,14 @@ def prepare_worker(kernel_start: KernelStart = DEFAULT_KERNEL_START) -> None:
         import weasyprint  # noqa: F401
 
         export.warm_html_exporter()
+
+
+def prepare_pool_worker(kernel_start: KernelStart, parent_pid: int) -> None:
+    """:func:`prepare_worker` for a worker of the batch's own process pool, which also
+    dies with the batch (``parent_pid``) even when the batch is killed outright;
+    its zygote and kernels follow it."""
+    die_with_parent(parent_pid)
+    prepare_worker(kernel_start)
 
 
 def describe_failure(error: BaseException) -> ReportError:

@@ -10,6 +10,14 @@ run :func:`wkus_lib.report_build.build_report` and only return outcomes; the
 parent alone writes ``manifest.json`` (after every report, atomically) and
 ``index.html``, so a batch killed half-way resumes where it stopped.
 
+Batches die with their parent: the pool's workers, their zygotes and
+kernels ask Linux to kill them when their parent goes
+(:mod:`wkus_lib.parent_death`), so a ``kill -9`` of ``wkus report`` leaves no
+process behind. Several batches may write into one folder at once: each
+change to ``manifest.json`` is a read-merge-write under a lock on the folder
+(``.wkus-manifest.lock``), so every batch's reports stay listed in the
+manifest and in ``index.html``.
+
 A report is up to date when its key — a SHA-256 of the store hash, the
 notebook's bytes, the parameters, the library's version and the formats —
 matches its manifest entry and its files exist.
@@ -33,6 +41,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final
 
+from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from wkus_lib import index_page
@@ -48,11 +57,13 @@ from wkus_lib.report_build import (
     ReportTask,
     Status,
     build_report,
-    prepare_worker,
+    prepare_pool_worker,
 )
 from wkus_lib.store import atomic_write_bytes, read_manifest
 
 MANIFEST_NAME: Final = "manifest.json"
+MANIFEST_LOCK_NAME: Final = ".wkus-manifest.lock"
+MANIFEST_LOCK_TIMEOUT_S: Final = 120.0
 
 
 class BatchInterrupted(WkusError):
@@ -230,6 +241,28 @@ def load_manifest(out_dir: Path) -> dict[str, Any]:
     return manifest
 
 
+@contextmanager
+def manifest_lock(out_dir: Path, timeout_s: float = MANIFEST_LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the reports folder's manifest lock (held for one read-merge-write only).
+
+    Raises
+    ------
+    InputError
+        Another process held it for ``timeout_s`` seconds.
+    """
+    path = Path(out_dir) / MANIFEST_LOCK_NAME
+    try:
+        with FileLock(path, timeout=timeout_s):
+            yield
+    except Timeout:
+        raise InputError(
+            f"Spis raportów jest zajęty przez inny proces od ponad {timeout_s:.0f} s",
+            file=str(path),
+            hint="Sprawdź, czy inne „wkus report” do tego katalogu nie zawisło; "
+                 "jeśli żadne nie działa, usuń ten plik blokady.",
+        ) from None
+
+
 def save_manifest(out_dir: Path, manifest: Mapping[str, Any]) -> None:
     """Write the manifest atomically; only the parent process calls this."""
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -271,20 +304,29 @@ class _Journal:
             self.record(outcome)
 
     def record(self, outcome: ReportOutcome) -> None:
-        """Keep an outcome; a built or failed report updates the manifest on disk at once."""
+        """Keep an outcome; a built or failed report updates the manifest on disk at once,
+        merged with what other batches into the same folder wrote meanwhile."""
         stem = outcome.spec.output_stem
         self.results[stem] = outcome
         if outcome.status != "skipped":
-            self.manifest["reports"][stem] = _manifest_entry(self.inputs[stem], outcome)
-            save_manifest(self.out_dir, self.manifest)
+            entry = _manifest_entry(self.inputs[stem], outcome)
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            with manifest_lock(self.out_dir):
+                self.manifest = load_manifest(self.out_dir)
+                self.manifest["reports"][stem] = entry
+                save_manifest(self.out_dir, self.manifest)
         self.progress.update()
         if not self.quiet:
             tqdm.write(_log_line(outcome, self.out_dir), file=sys.stderr)
 
     def close(self) -> None:
+        """The index of every report in the folder's manifest (other batches' too)."""
         self.progress.close()
         statuses = {stem: o.status for stem, o in self.results.items()}
-        index_page.write_index(self.out_dir, self.manifest, statuses)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with manifest_lock(self.out_dir):
+            self.manifest = load_manifest(self.out_dir)
+            index_page.write_index(self.out_dir, self.manifest, statuses)
 
 
 def _run_tasks(
@@ -297,7 +339,7 @@ def _run_tasks(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     pool = executor or _ReportPool(
         workers, mp_context=multiprocessing.get_context("spawn"),
-        initializer=prepare_worker, initargs=(kernel_start,),
+        initializer=prepare_pool_worker, initargs=(kernel_start, os.getpid()),
     )
     futures: dict[Future[ReportOutcome], ReportTask] = {
         pool.submit(build_report, task): task for task in tasks
