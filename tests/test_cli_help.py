@@ -179,6 +179,11 @@ def test_main_turns_any_exception_into_a_polish_line(
     assert "--debug" in error
     assert main(["--debug", "catalog", str(tmp_path / "k")]) == 2
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+    assert main(["catalog", str(tmp_path / "k"), "--debug"]) == 2
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+    monkeypatch.setenv("WKUS_DEBUG", "1")
+    assert main(["catalog", str(tmp_path / "k")]) == 2
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
 
 
 def test_a_file_system_error_names_the_file_in_polish(

@@ -43,9 +43,9 @@ EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 DEBUG_ENV_VARIABLE = "WKUS_DEBUG"
-ISSUES_HINT = ("Zgłoś to autorom projektu (zgłoszenie w repozytorium projektu) "
-               "z poleceniem i tym komunikatem; pełny ślad błędu pokaże "
-               f"wkus --debug … albo zmienna {DEBUG_ENV_VARIABLE}=1.")
+ISSUES_HINT = ("To błąd programu, nie danych: zgłoś go opiekunowi wkus, podając polecenie "
+               "i ten komunikat; pełny ślad błędu pokaże opcja --debug albo zmienna "
+               f"{DEBUG_ENV_VARIABLE}=1.")
 GMINA_HELP = ("gminy: kody TERYT lub nazwy po przecinku albo all, czyli wszystkie "
               "z danymi w magazynie (domyślnie: %(default)s)")
 STORE_HELP = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
@@ -403,6 +403,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(commands)
+    for subcommand in commands.choices.values():
+        # Also after the subcommand (wkus report … --debug); unset unless given there.
+        subcommand.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                                help="przy nieoczekiwanym błędzie pokaż pełny ślad")
     return parser
 
 
