@@ -110,7 +110,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     instruments.add_argument("--gmina", default=None,
                              help="gmina (kod TERYT albo nazwa) wpisana na stałe "
                                   "(domyślnie: pole do wypełnienia)")
-    instruments.add_argument("--area", default=None, choices=AREA_IDS, metavar="OBSZAR",
+    instruments.add_argument("--area", default=None, metavar="OBSZAR",
                              help=f"obszar wpisany na stałe: {', '.join(AREA_IDS)} "
                                   "(domyślnie: pole do wypełnienia)")
     instruments.add_argument("--year", type=year_number, default=None,
