@@ -199,5 +199,25 @@ def test_a_file_system_error_names_the_file_in_polish(
     monkeypatch.setattr(cli, "_cmd_catalog", denied)
     assert main(["catalog", str(tmp_path / "k")]) == 2
     error = capsys.readouterr().err
-    assert f"Błąd: nie można użyć pliku {tmp_path / 'a.csv'}: brak uprawnień" in error
+    assert f"Błąd: nie można użyć ścieżki {tmp_path / 'a.csv'}: brak uprawnień" in error
     assert "Permission" not in error
+
+
+def test_output_path_messages_run_as_documented() -> None:
+    import doctest
+
+    from wkus_lib import cli_parser, output_paths
+
+    assert doctest.testmod(output_paths, raise_on_error=True).attempted >= 1
+    assert doctest.testmod(cli_parser, raise_on_error=True).attempted >= 1
+
+
+def test_a_file_where_a_folder_is_needed_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    existing = tmp_path / "plik"
+    existing.write_text("x", encoding="utf-8")
+    assert main(["templates", str(existing)]) == 2
+    error = capsys.readouterr().err
+    assert f"ścieżki {existing}: istnieje już plik o tej nazwie, a potrzebny jest katalog" in error
+    assert existing.read_text(encoding="utf-8") == "x"

@@ -29,7 +29,7 @@ REASONS: Final[dict[int, str]] = {
     errno.EROFS: "system plików tylko do odczytu",
     errno.ENOSPC: "brak miejsca na dysku",
     errno.EDQUOT: "przekroczony przydział miejsca na dysku",
-    errno.EEXIST: "już istnieje",
+    errno.EEXIST: "istnieje już plik o tej nazwie, a potrzebny jest katalog",
     errno.EINVAL: "niepoprawna nazwa albo miejsce",
     errno.ENXIO: "urządzenie niedostępne",
     errno.EBUSY: "zasób zajęty",
@@ -44,12 +44,12 @@ def os_error_reason(error: OSError) -> str:
 
 
 def os_error_text(error: OSError) -> str:
-    """A file-system error as one Polish sentence naming the file and the reason.
+    """A file-system error as one Polish sentence naming the path and the reason.
 
     >>> os_error_text(PermissionError(errno.EACCES, "Permission denied", "/x/raport.csv"))
-    'nie można użyć pliku /x/raport.csv: brak uprawnień. Sprawdź ścieżkę i uprawnienia albo wskaż inne miejsce.'
+    'nie można użyć ścieżki /x/raport.csv: brak uprawnień. Sprawdź ścieżkę i uprawnienia albo wskaż inne miejsce.'
     """
-    where = f"pliku {error.filename}" if error.filename else "pliku"
+    where = f"ścieżki {error.filename}" if error.filename else "pliku"
     return (f"nie można użyć {where}: {os_error_reason(error)}. "
             "Sprawdź ścieżkę i uprawnienia albo wskaż inne miejsce.")
 
