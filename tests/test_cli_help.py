@@ -91,6 +91,7 @@ def test_check_help_has_a_description(capsys: pytest.CaptureFixture[str]) -> Non
         (["raport"], "niedozwolona wartość 'raport'"),
         ([], "brak wymaganych argumentów: POLECENIE"),
         (["dashboard", "--port", "x"], "--port: „x” nie jest liczbą całkowitą"),
+        (["dashboard", "--port", "70000"], "--port: „70000”: port to liczba od 1 do 65535"),
         (["check", "--year", "20x4"], "--year: „20x4” nie jest rokiem"),
         (["demo-data", "--seed", "1.5"], "--seed: „1.5” nie jest liczbą całkowitą"),
     ],

@@ -94,6 +94,14 @@ def positive_number(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 1–65535 (a Polish message otherwise)."""
+    value = whole_number(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"„{text}”: port to liczba od 1 do 65535, np. 8866")
+    return value
+
+
 def year_number(text: str) -> int:
     """A calendar year as four digits (a Polish message otherwise)."""
     stripped = text.strip()

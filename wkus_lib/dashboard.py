@@ -182,7 +182,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``wkus dashboard`` to the command line."""
-    from wkus_lib.cli_parser import positive_number
+    from wkus_lib.cli_parser import port_number
 
     dashboard = commands.add_parser(
         "dashboard", help="panel eksploratora wskaźników w przeglądarce (Voilà, tylko ten komputer)",
@@ -195,7 +195,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     dashboard.add_argument("--store", default="",
                            help="katalog magazynu danych (domyślnie zmienna WKUS_STORE, "
                                 "a bez niej data/store projektu)")
-    dashboard.add_argument("--port", type=positive_number, default=DEFAULT_PORT,
+    dashboard.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                            help="port serwera (domyślnie: %(default)s)")
     dashboard.add_argument("--no-browser", action="store_true",
                            help="nie otwieraj przeglądarki")
