@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_indicators import G, PS, _as_store, _contract, _frame, _money, _tables
+from test_indicators import PS, G, _as_store, _contract, _frame, _money, _tables
 
 from wkus_lib.catalog import load_catalog
 from wkus_lib.cli import main, sroi_discount_rate
@@ -96,8 +96,8 @@ def test_outcomes_without_a_year_go_to_the_last_ended_contract(store: Store) -> 
     other = _outcome(teryt="2002063", area="kultura").drop(columns="year")
     kept, notes = sroi_outcomes_by_unit(pd.concat([outcomes, other]), store.contracts)
     assert kept[["teryt", "area", "year"]].to_numpy().tolist() == [[G, PS, 2023]]
-    assert notes == ["Plik SROI: gmina 2002063, obszar kultura: brak umowy wieloletniej "
-                     "zakończonej w tym roku; efekty pominięte."]
+    assert notes == [("Plik SROI: gmina 2002063, obszar kultura: brak umowy wieloletniej "
+                     "zakończonej w tym roku; efekty pominięte.")]
     kept, notes = sroi_outcomes_by_unit(_outcome(year=2022), store.contracts)
     assert kept.empty and "rok 2022" in notes[0]
     with pytest.raises(ValueError, match="Brak kolumn teryt"):

@@ -88,7 +88,9 @@ def _absolute(path: str | Path, base: Path) -> Path:
 def _existing_store(folder: Path, what: str, base: Path, new_allowed: bool) -> Path:
     if (folder / _MANIFEST).is_file() or (new_allowed and not folder.is_file()):
         return folder
-    problem = "nie istnieje" if not folder.exists() else f"nie zawiera magazynu (brak {_MANIFEST})"
+    problem = ("nie istnieje" if not folder.exists()
+               else "wskazuje plik, a nie katalog" if folder.is_file()
+               else f"nie zawiera magazynu (brak {_MANIFEST})")
     raise ParameterError(
         f"Magazyn danych: {what} → {folder} {problem}. Ścieżka względna liczy się od "
         f"bieżącego katalogu ({base}; w JupyterLab to katalog notatnika). {_HOW_TO_FIX}"

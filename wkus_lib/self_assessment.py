@@ -156,7 +156,7 @@ class SelfAssessmentForm:
                                           icon="save")
         self.save_button.on_click(lambda _button: self.save())
         clause = "".join(f"<p>{escape(p)}</p>"
-                         for p in clause_paragraphs(self.catalog, administrator))
+                         for p in clause_paragraphs(self.catalog, administrator, "samoocena"))
         for control in (self.teryt, self.area, self.year, self.provider, *self.items.values()):
             control.observe(lambda _change: self.refresh(), names="value")
         self.widget = widgets.VBox([
