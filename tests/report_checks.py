@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 import pandas as pd
 
@@ -39,6 +38,15 @@ def other_gminas_in(page: str, teryt: str, contracts: pd.DataFrame) -> list[str]
 
 
 REPORT_KINDS = ("ex_ante", "on_going", "ex_post", "gmina_overview", "benchmark")
+
+# One report of each kind on the pilot demo data: (kind, teryt, area, year).
+SAMPLE_REPORTS: list[tuple[str, str | None, str | None, int]] = [
+    ("ex_ante", "2002063", "sport", 2025),
+    ("on_going", "2002063", "kultura", 2024),
+    ("ex_post", "2013023", "pomoc_spoleczna", 2025),
+    ("gmina_overview", "2013023", None, 2025),
+    ("benchmark", None, "pomoc_spoleczna", 2025),
+]
 
 
 def _bundle(obj: object) -> dict[str, object]:
@@ -170,42 +178,6 @@ def _plain_number(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f]", "", text).lstrip("−+-")
 
 
-class _TableCells(HTMLParser):
-    """Header texts and body rows (cell texts) of the first table in an HTML fragment."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.header: list[str] = []
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-        self._in_head = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "thead":
-            self._in_head = True
-        elif tag == "tr" and not self._in_head:
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "thead":
-            self._in_head = False
-        elif tag in ("td", "th") and self._cell is not None:
-            text = "".join(self._cell).strip()
-            if self._in_head:
-                self.header.append(text)
-            elif self.rows:
-                self.rows[-1].append(text)
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
 def table_numbers(outputs: list[dict[str, object]]) -> set[tuple[str, str | None]]:
     """Every (number, unit) a report's tables show, from their displayed (formatted) cells.
 
@@ -213,6 +185,7 @@ def table_numbers(outputs: list[dict[str, object]]) -> set[tuple[str, str | None
     header's (``Koszt [zł]``), else the row's ``Jednostka`` in the table's raw
     values (the scorecard), else none.
     """
+    from wkus_lib.report.display import table_texts
     from wkus_lib.report_outputs import TABLE_MIMETYPE
 
     found: set[tuple[str, str | None]] = set()
@@ -223,11 +196,10 @@ def table_numbers(outputs: list[dict[str, object]]) -> set[tuple[str, str | None
         columns = list(raw["columns"])
         row_units = ([row[columns.index("Jednostka")] for row in raw["data"]]
                      if "Jednostka" in columns else None)
-        parser = _TableCells()
-        parser.feed(str(bundle["text/html"]))
-        for k, row in enumerate(parser.rows):
+        headers, rows = table_texts(str(bundle["text/html"]))
+        for k, row in enumerate(rows):
             for column, cell in enumerate(row):
-                header = parser.header[column] if column < len(parser.header) else ""
+                header = headers[column] if column < len(headers) else ""
                 header_unit = HEADER_UNIT.search(header)
                 default = (header_unit.group(1) if header_unit else
                            unit_class(row_units[k]) if row_units and k < len(row_units)

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from report_checks import output_text, render_sections, visible_text
+from report_checks import SAMPLE_REPORTS, output_text, render_sections, visible_text
 
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
@@ -28,13 +28,7 @@ from wkus_lib.report.stage_fit import mismatch_text
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, empty_table, read_store, write_store
 
-REPORTS = [
-    ("ex_ante", "2002063", "sport", 2025),
-    ("on_going", "2002063", "kultura", 2024),
-    ("ex_post", "2013023", "pomoc_spoleczna", 2025),
-    ("gmina_overview", "2013023", None, 2025),
-    ("benchmark", None, "pomoc_spoleczna", 2025),
-]
+REPORTS = SAMPLE_REPORTS
 YEARLY = ("finance", "contributions", "results", "beneficiaries", "survey_responses",
           "survey_comments", "standard_checklist", "needs", "procedure_costs",
           "cooperation_checklist", "cooperation_survey")

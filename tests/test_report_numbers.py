@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from report_checks import (
+    SAMPLE_REPORTS,
     cited_numbers,
     finding_texts,
     numbers_without_source,
@@ -25,13 +26,7 @@ from wkus_lib.demo import DemoSummary
 from wkus_lib.report_outputs import TABLE_MIMETYPE
 from wkus_lib.store import read_store, write_store
 
-REPORTS = [
-    ("ex_ante", "2002063", "sport", 2025),
-    ("on_going", "2002063", "kultura", 2024),
-    ("ex_post", "2013023", "pomoc_spoleczna", 2025),
-    ("gmina_overview", "2013023", None, 2025),
-    ("benchmark", None, "pomoc_spoleczna", 2025),
-]
+REPORTS = SAMPLE_REPORTS
 
 
 def _table(html: str, columns: list[str], rows: list[list[object]]) -> dict[str, object]:

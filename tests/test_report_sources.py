@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from report_checks import REPORT_KINDS, output_text, render_sections
 
-from tests.report_checks import REPORT_KINDS, output_text, render_sections
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import REGISTRY_SOURCE
 from wkus_lib.selection import supported_reports

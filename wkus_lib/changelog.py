@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from wkus_lib.intake.upsert import Change, plain
+from wkus_lib.intake.upsert import Change, plain, shown_value
 from wkus_lib.store import MANIFEST_NAME, read_manifest, read_store_file
 
 CHANGELOG_NAME: Final = "changes.jsonl"
@@ -83,27 +83,19 @@ def select_entries(
             and (table is None or e.get("table") == table)]
 
 
-def _value(value: object) -> str:
-    if value is None:
-        return "(puste)"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def describe_change(entry: Mapping[str, Any]) -> str:
     """One Polish line: table, key, what happened, old → new for each changed column."""
-    key = ", ".join(f"{k}={_value(v)}" for k, v in entry["key"].items())
+    key = ", ".join(f"{k}={shown_value(v)}" for k, v in entry["key"].items())
     head = f"{entry['table']} [{key}]: {ACTION_WORDS[entry['action']]}"
     old, new = entry.get("old") or {}, entry.get("new") or {}
     if entry["action"] == "changed":
-        parts = [f"{c} {_value(old.get(c))} → {_value(v)}" for c, v in new.items()
+        parts = [f"{c} {shown_value(old.get(c))} → {shown_value(v)}" for c, v in new.items()
                  if plain(old.get(c)) != plain(v)]
         return f"{head}: " + "; ".join(parts)
     if entry["action"] == "added":
         return head
     shown = old
-    rest = ", ".join(f"{c}={_value(v)}" for c, v in shown.items() if c not in entry["key"])
+    rest = ", ".join(f"{c}={shown_value(v)}" for c, v in shown.items() if c not in entry["key"])
     return f"{head} ({rest})" if rest else head
 
 

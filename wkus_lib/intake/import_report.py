@@ -17,7 +17,7 @@ import jinja2
 import pandas as pd
 
 from wkus_lib.intake.headers import TABLE_TITLES
-from wkus_lib.intake.upsert import Change
+from wkus_lib.intake.upsert import Change, shown_value
 from wkus_lib.store import atomic_write_bytes
 
 REPORT_COLUMNS: Final = ("file", "sheet", "row", "column", "value", "problem", "hint")
@@ -133,26 +133,18 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _value(value: object) -> str:
-    if value is None:
-        return "(puste)"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def describe_change(change: Change) -> str:
     """One Polish line: table, key, and old → new for each changed column (or what was removed)."""
-    key = ", ".join(f"{k}={_value(v)}" for k, v in change.key.items())
+    key = ", ".join(f"{k}={shown_value(v)}" for k, v in change.key.items())
     where = f"{change.file}" + (f", wiersz {change.row}" if change.row is not None else "")
     head = f"{TABLE_TITLES[change.table]} [{key}]"
     if change.action == "removed":
-        rest = ", ".join(f"{c}={_value(v)}" for c, v in (change.old or {}).items()
+        rest = ", ".join(f"{c}={shown_value(v)}" for c, v in (change.old or {}).items()
                          if c not in change.key)
         return f"{head}: usunięto ({rest}) — {where}"
     if change.action == "added":
         return f"{head}: dodano — {where}"
-    diff = "; ".join(f"{c}: {_value(old)} → {_value(new)}"
+    diff = "; ".join(f"{c}: {shown_value(old)} → {shown_value(new)}"
                      for c, (old, new) in change.differing().items())
     return f"{head}: {diff} — {where}"
 

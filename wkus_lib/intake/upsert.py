@@ -63,6 +63,19 @@ class TablePlan:
         return sum(1 for c in self.changes if c.action == action)
 
 
+def shown_value(value: object) -> str:
+    """A stored value as an import report or the change log shows it ("(puste)" for none).
+
+    >>> shown_value(None), shown_value(31.0), shown_value(2.5), shown_value("sport")
+    ('(puste)', '31', '2.5', 'sport')
+    """
+    if value is None:
+        return "(puste)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def plain(value: object) -> object:
     """A value as plain JSON-able Python: NA → None, numpy scalars → int/float/bool/str."""
     if value is None or value is pd.NA or value is pd.NaT:

@@ -168,7 +168,7 @@ def shown_number_formats(body_html: str, raw: pd.DataFrame) -> dict[str, dict[st
     >>> shown_number_formats(body, frame)["Udział"]["scale"]
     100
     """
-    headers, rows = _table_texts(body_html)
+    headers, rows = table_texts(body_html)
     formats: dict[str, dict[str, Any]] = {}
     if len(rows) != len(raw):
         return formats
@@ -256,7 +256,8 @@ class _TableTexts(HTMLParser):
             self._cell.append(data)
 
 
-def _table_texts(body_html: str) -> tuple[list[str], list[list[str]]]:
+def table_texts(body_html: str) -> tuple[list[str], list[list[str]]]:
+    """Header texts and body rows (cell texts, soft hyphens removed) of the first HTML table."""
     parser = _TableTexts()
     parser.feed(body_html)
     parser.close()
