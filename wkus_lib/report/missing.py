@@ -19,6 +19,7 @@ from typing import Final
 
 import pandas as pd
 
+from wkus_lib.data_gaps import TABLE_LABELS
 from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.store import Store
@@ -38,22 +39,6 @@ SOURCES: Final[dict[str, str]] = {
     "cooperation_survey": N_("ankietę współpracy"),
 }
 """What to add for each store table, in the accusative (``dodaj …``)."""
-
-TABLE_NAMES: Final[dict[str, str]] = {
-    "contracts": N_("umowy"),
-    "finance": N_("koszty zadania"),
-    "contributions": N_("wkład niefinansowy"),
-    "results": N_("rezultaty"),
-    "beneficiaries": N_("odbiorcy i kadra"),
-    "needs": N_("diagnoza potrzeb"),
-    "procedure_costs": N_("koszt konkursu"),
-    "survey_responses": N_("ankiety usługowe"),
-    "survey_comments": N_("wypowiedzi z ankiet"),
-    "standard_checklist": N_("standard usługi"),
-    "cooperation_checklist": N_("lista kontrolna współpracy"),
-    "cooperation_survey": N_("ankieta współpracy"),
-}
-"""The table's name in the data-sources table (nominative)."""
 
 REPORT_TABLES: Final[dict[str, tuple[str, ...]]] = {
     "ex_ante": ("contracts", "finance", "results", "beneficiaries", "needs", "procedure_costs",
@@ -160,7 +145,7 @@ def data_sources(
                             for y in range(int(s), min(int(e), year) + 1)})
         else:
             years = []
-        name = _(TABLE_NAMES[table])
+        name = _(TABLE_LABELS[table])
         if rows.empty:
             message = missing_data(name, table)
         elif table in YEARLY_TABLES and year not in years:
