@@ -1,0 +1,1 @@
+"""Statutory documents a gmina must produce about its cooperation with NGOs."""
