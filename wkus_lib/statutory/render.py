@@ -1,0 +1,136 @@
+"""The programme report as DOCX (council), HTML (BIP) and XLSX (its tables), byte-stable."""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import docx
+import jinja2
+from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import Pt
+from openpyxl import Workbook
+
+from wkus_lib.spreadsheet_safe import protect_workbook, write_text_cell
+from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
+from wkus_lib.statutory.report import PLACEHOLDER, ProgrammeReport, ReportTable
+from wkus_lib.store import atomic_write_bytes
+
+SYNTHETIC_NOTE: Final = ("Uwaga: sprawozdanie przygotowane z danych syntetycznych "
+                         "(demonstracja) — nie opisuje rzeczywistej gminy.")
+_SHEET_NAME_LENGTH: Final = 31
+
+
+def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
+    """Text with every :data:`PLACEHOLDER` highlighted in yellow."""
+    parts = text.split(PLACEHOLDER)
+    for position, part in enumerate(parts):
+        if part:
+            paragraph.add_run(part)
+        if position < len(parts) - 1:
+            run = paragraph.add_run(PLACEHOLDER)
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _add_table(document: docx.document.Document, table: ReportTable) -> None:
+    document.add_paragraph(table.title, style="Caption")
+    if not table.rows:
+        _add_text(document.add_paragraph(), f"Brak wierszy w danych — {PLACEHOLDER}")
+        return
+    grid = document.add_table(rows=1, cols=len(table.columns))
+    grid.style = "Table Grid"
+    for cell, header in zip(grid.rows[0].cells, table.columns, strict=True):
+        cell.text = header
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = True
+    for row in table.rows:
+        for cell, text in zip(grid.add_row().cells, row, strict=True):
+            cell.text = text
+
+
+def render_docx(report: ProgrammeReport) -> bytes:
+    """The report as a Word document; identical reports give identical bytes."""
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(11)
+    properties = document.core_properties
+    properties.title = report.title
+    properties.author = "wkus"
+    properties.created = properties.modified = FIXED_DATETIME.replace(tzinfo=None)
+    properties.last_modified_by = "wkus"
+    properties.revision = 1
+    document.add_heading(report.title, level=0)
+    if report.synthetic:
+        document.add_paragraph(SYNTHETIC_NOTE)
+    for number, section in enumerate(report.sections, start=1):
+        document.add_heading(f"{number}. {section.title}", level=1)
+        for text in section.paragraphs:
+            _add_text(document.add_paragraph(), text)
+        for table in section.tables:
+            _add_table(document, table)
+    if report.gaps:
+        document.add_heading("Brakujące dane — do uzupełnienia w magazynie", level=1)
+        for gap in report.gaps:
+            document.add_paragraph(gap, style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return with_fixed_zip_dates(buffer.getvalue())
+
+
+def render_html(report: ProgrammeReport) -> str:
+    """The report as one self-contained HTML page for BIP (every text escaped)."""
+    folder = Path(str(resources.files("wkus_lib") / "templates" / "statutory"))
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder), autoescape=True,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    environment.globals["placeholder"] = PLACEHOLDER
+    return environment.get_template("sprawozdanie.html.j2").render(
+        report=report, synthetic_note=SYNTHETIC_NOTE)
+
+
+def _sheet_title(number: int, table_number: int) -> str:
+    return f"{number}.{table_number}"[:_SHEET_NAME_LENGTH]
+
+
+def render_xlsx(report: ProgrammeReport) -> bytes:
+    """Every table of the report on its own sheet (texts as shown in the DOCX)."""
+    workbook = Workbook()
+    contents = workbook.active
+    contents.title = "spis"
+    write_text_cell(contents.cell(row=1, column=1), report.title)
+    write_text_cell(contents.cell(row=2, column=1), "arkusz")
+    write_text_cell(contents.cell(row=2, column=2), "tabela")
+    line = 3
+    for number, section in enumerate(report.sections, start=1):
+        for table_number, table in enumerate(section.tables, start=1):
+            title = _sheet_title(number, table_number)
+            sheet = workbook.create_sheet(title)
+            write_text_cell(contents.cell(row=line, column=1), title)
+            write_text_cell(contents.cell(row=line, column=2), table.title)
+            line += 1
+            write_text_cell(sheet.cell(row=1, column=1), table.title)
+            for column, header in enumerate(table.columns, start=1):
+                write_text_cell(sheet.cell(row=2, column=column), header)
+            for row_number, row in enumerate(table.rows, start=3):
+                for column, text in enumerate(row, start=1):
+                    write_text_cell(sheet.cell(row=row_number, column=column), text)
+    protect_workbook(workbook)
+    return with_fixed_zip_dates(workbook_bytes(workbook))
+
+
+def report_stem(report: ProgrammeReport) -> str:
+    """File name without extension: ``sprawozdanie_program_wspolpracy_2025``."""
+    return f"sprawozdanie_program_wspolpracy_{report.year}"
+
+
+def write_report(report: ProgrammeReport, out_dir: Path) -> tuple[Path, Path, Path]:
+    """Write ``<out>/<teryt>-<slug>/<stem>.{docx,html,xlsx}`` atomically."""
+    folder = out_dir / report.gmina.slug
+    stem = report_stem(report)
+    paths = (folder / f"{stem}.docx", folder / f"{stem}.html", folder / f"{stem}.xlsx")
+    atomic_write_bytes(paths[0], render_docx(report))
+    atomic_write_bytes(paths[1], render_html(report).encode("utf-8"))
+    atomic_write_bytes(paths[2], render_xlsx(report))
+    return paths
