@@ -207,6 +207,21 @@ class DataQualitySettings(_Entry):
         return self
 
 
+class TaskReportSettings(_Entry):
+    """The NGO task report check (``wkus check``, the import report).
+
+    ``cost_shift_pct``: how far a cost category's actual total may exceed the
+    offer's plan, and a funding source other than the grant fall below it [%],
+    before the check asks why. The 2018 contract template leaves this share for
+    the parties to write into each contract; this default is a setting, not the
+    law. ``result_shortfall_pct``: how far below its planned level a result may
+    end [%] before the check asks why (a setting as well).
+    """
+
+    cost_shift_pct: float = Field(default=10.0, ge=0)
+    result_shortfall_pct: float = Field(default=10.0, ge=0, lt=100)
+
+
 class Settings(_Entry):
     """Settings of the catalogue: policies every indicator run uses."""
 
@@ -218,6 +233,7 @@ class Settings(_Entry):
     result_display_cap: float = Field(default=1.2, ge=1)
     data_quality: DataQualitySettings = DataQualitySettings()
     sroi: SroiSettings = SroiSettings()
+    task_report: TaskReportSettings = TaskReportSettings()
     cooperation_weights: dict[str, Annotated[float, Field(ge=0)]]
 
     @field_validator("cooperation_weights")

@@ -5,9 +5,11 @@ this module chooses the gminy and years, prints one block per gmina × area ×
 year (blocks with problems first, then those with remarks; blocks without
 remarks are only counted), then the missing data (tables a gmina has no rows
 in, NGO reports missing for an area's evaluation year, an asked year without
-data: :mod:`wkus_lib.data_gaps`) and writes the optional file. Exit status: 0
-when no check is a "problem" and nothing is missing, 1 otherwise, 2 for a bad
-argument (unknown gmina, missing store, unknown file type).
+data: :mod:`wkus_lib.data_gaps`), then the NGO task reports' discrepancies
+(:mod:`wkus_lib.statutory.task_check`) and writes the optional file (the HTML
+page has both; the CSV holds the card alone). Exit status: 0 when no check is
+a "problem", nothing is missing and no task report has a discrepancy, 1
+otherwise, 2 for a bad argument (unknown gmina, missing store, unknown file type).
 """
 
 from __future__ import annotations
@@ -49,9 +51,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         description="Karta jakości danych magazynu: dla każdej gminy, obszaru i roku zwrot "
                     "ankiet, braki odpowiedzi, odpowiedzi „w jednej linii”, duplikaty, "
                     "spójność finansów i wartości odstające, z oceną ok, uwaga albo problem; "
-                    "potem brakujące dane i pliki w kwarantannie. Progi: katalog wskaźników "
-                    "(ustawienia data_quality).",
-        epilog="Kody wyjścia: 0 — bez problemów; 1 — są problemy albo brakuje danych; "
+                    "potem brakujące dane, pliki w kwarantannie i rozbieżności sprawozdań "
+                    "z wykonania zadań względem oferty. Progi: katalog wskaźników "
+                    "(ustawienia data_quality i task_report).",
+        epilog="Kody wyjścia: 0 — bez problemów; 1 — są problemy, brakuje danych albo "
+               "sprawozdanie z wykonania zadania nie zgadza się z ofertą; "
                "2 — błąd parametrów lub magazynu.\n\n"
                "Przykład:\n  wkus check --gmina Łapy --year 2024 --out karta.html")
     parser.add_argument("--store", default="", help=STORE_HELP)
@@ -157,7 +161,7 @@ def print_scorecard(
 
 
 def scorecard_html(table: pd.DataFrame, names: Mapping[str, str], *, synthetic: bool,
-                   gaps: Sequence[str] = ()) -> str:
+                   gaps: Sequence[str] = (), tasks: pd.DataFrame | None = None) -> str:
     """A standalone HTML page of the scorecard (every row, problems first), Polish formats."""
     import pandas as pd
 
@@ -199,6 +203,7 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left;
 .num {{ text-align: right; white-space: nowrap; }}
 .tl {{ color: #fff; border-radius: 0.3em; padding: 0.1em 0.5em; white-space: nowrap; }}
 .banner {{ background: #fdebd0; padding: 0.5em; font-weight: bold; }}
+table.tasks {{ table-layout: auto; }}
 h2 {{ font-size: 1.1em; margin-top: 1.5em; }}
 </style></head><body>
 <h1>Karta jakości danych</h1>{banner}
@@ -209,6 +214,7 @@ sprawozdania, rezultaty albo lata (wartości odstające). Zasady i progi: katalo
 (ustawienia <code>data_quality</code>). Karta pokazuje liczby respondentów, nigdy ich
 odpowiedzi.</p>
 {_gaps_html(gaps)}{"".join(sections)}
+{"" if tasks is None else _task_findings_html(tasks)}
 </body></html>
 """
 
@@ -226,6 +232,50 @@ def scorecard_gaps(store_dir: Path, gminy: str, year: int | None = None) -> list
     in_store = sorted(str(code) for code in store.contracts["teryt"].unique())
     chosen, _missing = choose_gminy_with_data(gminy, load_gminy(), in_store, store_dir)
     return data_gaps(store, {g.teryt: g.name for g in chosen}, up_to=year)
+
+
+def task_findings(store_dir: Path, gminy: str, year: int | None = None) -> pd.DataFrame:
+    """The NGO task report check (:mod:`wkus_lib.statutory.task_check`) for the chosen gminy
+    that have data, optionally one year."""
+    import pandas as pd
+
+    from wkus_lib.domain import choose_gminy_with_data, load_gminy
+    from wkus_lib.statutory.task_check import check_task_reports
+    from wkus_lib.store import read_store
+
+    store = read_store(store_dir)
+    in_store = sorted(str(code) for code in store.contracts["teryt"].unique())
+    chosen, _missing = choose_gminy_with_data(gminy, load_gminy(), in_store, store_dir)
+    frames = [check_task_reports(store, g.teryt, year) for g in chosen]
+    return pd.concat(frames, ignore_index=True) if frames else check_task_reports(
+        store, "", year)
+
+
+def print_task_findings(findings: pd.DataFrame, *, stream: TextIO) -> None:
+    """The section "Sprawozdania z wykonania zadań" after the card: each report's findings
+    and what to ask the NGO, then what the store cannot show."""
+    from wkus_lib.statutory.task_check import NOT_CHECKED, findings_text, reports_summary
+
+    print(f"\nSprawozdania z wykonania zadań: {reports_summary(findings)}", file=stream)
+    for line in findings_text(findings):
+        print(f"  {line}", file=stream)
+    print(f"  {NOT_CHECKED}", file=stream)
+
+
+def _task_findings_html(findings: pd.DataFrame) -> str:
+    from wkus_lib.statutory.task_check import NOT_CHECKED, TABLE_NAMES, reports_summary
+
+    rows = "".join(
+        f"<tr><td>{html.escape(str(r['contract_id']))}</td><td>{r['year']}</td>"
+        f"<td>{html.escape(str(r['kind']))}</td>"
+        f"<td>{html.escape(TABLE_NAMES[str(r['table'])])}</td>"
+        f"<td>{html.escape(str(r['line']))}</td><td>{html.escape(str(r['message']))}</td>"
+        f"<td>{html.escape(str(r['question']))}</td></tr>" for r in _records(findings))
+    table = ('<table class="tasks"><thead><tr><th>Umowa</th><th>Rok</th><th>Rodzaj</th>'
+             "<th>Część</th><th>Pozycja</th><th>Co się nie zgadza</th><th>Zapytaj "
+             f"organizację</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+    return (f"<h2>Sprawozdania z wykonania zadań</h2><p>{html.escape(reports_summary(findings))}"
+            f"</p>{table}<p>{html.escape(NOT_CHECKED)}</p>")
 
 
 def print_gaps(gaps: Sequence[str], *, stream: TextIO) -> None:
@@ -260,7 +310,8 @@ def _gaps_html(gaps: Sequence[str]) -> str:
 
 
 def write_output(table: pd.DataFrame, out: Path, names: Mapping[str, str], *,
-                 synthetic: bool, gaps: Sequence[str] = ()) -> None:
+                 synthetic: bool, gaps: Sequence[str] = (),
+                 tasks: pd.DataFrame | None = None) -> None:
     """Write the scorecard to ``out`` (.csv: raw values, dot decimals; .html: the page)."""
     from wkus_lib.store import atomic_write_bytes
 
@@ -269,7 +320,7 @@ def write_output(table: pd.DataFrame, out: Path, names: Mapping[str, str], *,
 
         payload = safe_csv(table)
     else:
-        payload = scorecard_html(table, names, synthetic=synthetic, gaps=gaps)
+        payload = scorecard_html(table, names, synthetic=synthetic, gaps=gaps, tasks=tasks)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, payload.encode("utf-8"))
 
@@ -292,8 +343,11 @@ def run_check(args: argparse.Namespace) -> int:
     print_scorecard(table, names, synthetic=synthetic, stream=sys.stdout)
     gaps = scorecard_gaps(locate_store(args.store), args.gmina, args.year)
     print_gaps(gaps, stream=sys.stdout)
+    tasks = task_findings(locate_store(args.store), args.gmina, args.year)
+    print_task_findings(tasks, stream=sys.stdout)
     if out is not None:
-        write_output(table, out, names, synthetic=synthetic, gaps=gaps)
+        write_output(table, out, names, synthetic=synthetic, gaps=gaps, tasks=tasks)
         print(f"\nZapisano kartę jakości danych do {out}", file=sys.stderr)
-    problems = missing or gaps or (table["status"] == "problem").any()
+    discrepancies = (tasks["kind"] == "rozbieżność").any()
+    problems = missing or gaps or (table["status"] == "problem").any() or discrepancies
     return EXIT_PROBLEMS if problems else EXIT_CLEAN
