@@ -89,6 +89,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "wkus_lib.workshop.build",
     "wkus_lib.dashboard",
     "wkus_lib.program_cli",
+    "wkus_lib.statutory.cli",
+    "wkus_lib.statutory.ozps_cli",
 )
 
 
@@ -254,6 +256,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         + (f" (pominięto {skipped} bez danych w tym roku)." if skipped else "."),
         file=sys.stderr,
     )
+    if args.dry_run:
+        return _print_plan(specs, out_dir, tuple(_split_choice(args.format)), args.force)
     kernel_start: KernelStart = "fresh" if args.isolated else DEFAULT_KERNEL_START
     with _report_executor(args.executor, args.scheduler, kernel_start) as executor:
         result = run_batch(
@@ -268,6 +272,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
     print(result.summary(), file=sys.stderr)
     return max(result.exit_code, EXIT_PARTIAL if missing else 0)
+
+
+def _print_plan(specs: Sequence[ReportSpec], out_dir: Path, formats: tuple[str, ...],
+                force: bool) -> int:
+    """``wkus report --dry-run``: each report that would be rebuilt, with why; writes nothing."""
+    from wkus_lib.plural import count_phrase
+    from wkus_lib.runner import plan_batch
+
+    planned = plan_batch(specs, out_dir=out_dir, notebooks_dir=NOTEBOOKS_DIR, formats=formats,
+                         force=force)
+    rebuilt = [report for report in planned if report.rebuild]
+    for report in rebuilt:
+        print(f"do zbudowania: {report.spec.output_stem} — {'; '.join(report.reasons)}")
+    print(f"Próba bez zapisu: do zbudowania "
+          f"{count_phrase(len(rebuilt), 'raport', 'raporty', 'raportów')}, aktualne: "
+          f"{len(planned) - len(rebuilt)} z {len(planned)}. Nic nie zapisano.")
+    return 0
 
 
 @contextmanager
@@ -383,6 +404,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=positive_number, default=None,
                         help="liczba równoległych procesów (domyślnie: liczba rdzeni)")
     report.add_argument("--force", action="store_true", help="przelicz także aktualne raporty")
+    report.add_argument("--dry-run", action="store_true",
+                        help="tylko wypisz, które raporty zostałyby zbudowane i dlaczego "
+                             "(nowy raport, zmienione dane i tabele, notatnik, parametry, kod "
+                             "biblioteki, katalog, brak pliku); nic nie zapisuje")
     report.add_argument("--isolated", action="store_true",
                         help="każdy raport w nowym interpreterze Pythona (wolniej; wynik ten sam)")
     report.add_argument("--executor", default="process", choices=("process", "dask"),

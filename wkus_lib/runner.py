@@ -18,14 +18,15 @@ change to ``manifest.json`` is a read-merge-write under a lock on the folder
 (``.wkus-manifest.lock``), so every batch's reports stay listed in the
 manifest and in ``index.html``.
 
-A report is up to date when its key — a SHA-256 of the store hash, the
-notebook's bytes, the parameters, the library's version and the formats —
-matches its manifest entry and its files exist.
+A report is up to date when its key — the rows of the store it reads, the
+notebook's bytes, the parameters, the library's files, the catalogue and the
+formats (:mod:`wkus_lib.report_key`) — matches its manifest entry and its
+files exist; the entry says why a report was rebuilt (``rebuilt_because``),
+and :func:`plan_batch` tells it before anything is built (``--dry-run``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -36,6 +37,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from types import FrameType
@@ -58,6 +60,14 @@ from wkus_lib.report_build import (
     Status,
     build_report,
     prepare_pool_worker,
+)
+from wkus_lib.report_key import (
+    FORCED,
+    OUTPUT_MISSING,
+    BatchKeys,
+    KeyParts,
+    change_reasons,
+    sha256_text,
 )
 from wkus_lib.store import atomic_write_bytes, read_manifest
 
@@ -121,6 +131,50 @@ class BatchResult:
         return [o for o in self.outcomes if o.status == status]
 
 
+@dataclass(frozen=True)
+class PlannedReport:
+    """One report of a batch and why it is built (empty ``reasons``: up to date, skipped)."""
+
+    spec: ReportSpec
+    inputs: dict[str, Any]
+    reasons: tuple[str, ...]
+
+    @property
+    def rebuild(self) -> bool:
+        """True when the report is built in this batch."""
+        return bool(self.reasons)
+
+
+def plan_batch(
+    specs: Sequence[ReportSpec],
+    *,
+    out_dir: Path,
+    notebooks_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    force: bool = False,
+) -> list[PlannedReport]:
+    """What a batch would do, report by report, with the reasons; writes nothing.
+
+    Raises the same :class:`ParameterError` and :class:`InputError` as
+    :func:`run_batch` before any kernel starts.
+    """
+    out_dir, notebooks_dir = Path(out_dir).resolve(), Path(notebooks_dir).resolve()
+    chosen = _check_formats(formats)
+    _check_unique_stems(specs)
+    notebooks = _read_notebooks(specs, notebooks_dir)
+    stores = {d: read_manifest(Path(d)) for d in sorted({_store_dir(s) for s in specs})}
+    keys = BatchKeys(stores)
+    manifest = load_manifest(out_dir)
+    planned: list[PlannedReport] = []
+    for spec in specs:
+        store, text = stores[_store_dir(spec)], notebooks[spec.notebook]
+        parts = keys.parts(spec.parameters, spec.parameters_json(), text, chosen)
+        inputs = _entry_inputs(spec, text, store, chosen, parts)
+        previous = manifest["reports"].get(spec.output_stem)
+        planned.append(PlannedReport(spec, inputs, _reasons(previous, parts, out_dir, force)))
+    return planned
+
+
 def run_batch(
     specs: Sequence[ReportSpec],
     *,
@@ -171,16 +225,17 @@ def run_batch(
     """
     out_dir, notebooks_dir = Path(out_dir).resolve(), Path(notebooks_dir).resolve()
     chosen = _check_formats(formats)
-    _check_unique_stems(specs)
+    planned = plan_batch(specs, out_dir=out_dir, notebooks_dir=notebooks_dir, formats=chosen,
+                         force=force)
     notebooks = _read_notebooks(specs, notebooks_dir)
-    stores = {d: read_manifest(Path(d)) for d in sorted({_store_dir(s) for s in specs})}
     journal = _Journal(out_dir, len(specs), quiet)
     tasks: list[ReportTask] = []
-    for spec in specs:
-        store, text = stores[_store_dir(spec)], notebooks[spec.notebook]
-        if journal.plan(spec, _entry_inputs(spec, text, store, chosen), force):
-            tasks.append(ReportTask(spec, text, str(notebooks_dir), str(out_dir), chosen,
-                                    bool(store.get("synthetic")), cell_timeout_s, kernel_start))
+    for report in planned:
+        spec = report.spec
+        if journal.plan(report):
+            tasks.append(ReportTask(spec, notebooks[spec.notebook], str(notebooks_dir),
+                                    str(out_dir), chosen, bool(report.inputs["synthetic"]),
+                                    cell_timeout_s, kernel_start))
     try:
         journal.record_skipped()
         if tasks:
@@ -196,27 +251,8 @@ def run_batch(
     return BatchResult([journal.results[s.output_stem] for s in specs], out_dir)
 
 
-def report_key(
-    spec: ReportSpec, notebook_text: str, data_hash: str, formats: Sequence[str]
-) -> str:
-    """SHA-256 of everything a report depends on; equal keys mean an identical report.
-
-    Library code enters through its version only: after editing ``wkus_lib``
-    without a version bump, rebuild with ``force=True``.
-    """
-    parts = {
-        "data_hash": data_hash,
-        "notebook_hash": _sha256(notebook_text),
-        "parameters": spec.parameters_json(),
-        "version": library_version(),
-        "formats": sorted(formats),
-        "notebook": spec.notebook,
-    }
-    return _sha256(json.dumps(parts, sort_keys=True))
-
-
 def library_version() -> str:
-    """Installed version of the ``wkus`` distribution."""
+    """Installed version of the ``wkus`` distribution (recorded; the key hashes the files)."""
     try:
         return metadata.version("wkus")
     except metadata.PackageNotFoundError:
@@ -287,13 +323,13 @@ class _Journal:
         """Reports done or up to date so far."""
         return sum(1 for o in self.results.values() if o.status != "failed")
 
-    def plan(self, spec: ReportSpec, inputs: dict[str, Any], force: bool) -> bool:
+    def plan(self, report: PlannedReport) -> bool:
         """Remember a report's inputs; True when it must be built."""
-        self.inputs[spec.output_stem] = inputs
-        previous = self.manifest["reports"].get(spec.output_stem)
-        if force or not _is_up_to_date(previous, inputs["key"], self.out_dir):
+        spec = report.spec
+        self.inputs[spec.output_stem] = {**report.inputs, "rebuilt_because": list(report.reasons)}
+        if report.rebuild:
             return True
-        assert previous is not None
+        previous = self.manifest["reports"][spec.output_stem]
         self._up_to_date.append(ReportOutcome(
             spec, "skipped", float(previous["duration_s"]), dict(previous["outputs"])
         ))
@@ -326,7 +362,7 @@ class _Journal:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         with manifest_lock(self.out_dir):
             self.manifest = load_manifest(self.out_dir)
-            index_page.write_index(self.out_dir, self.manifest, statuses)
+            index_page.write_index(self.out_dir, self.manifest, statuses, today=date.today())
 
 
 def _run_tasks(
@@ -429,7 +465,8 @@ def _store_dir(spec: ReportSpec) -> str:
 
 
 def _entry_inputs(
-    spec: ReportSpec, notebook_text: str, store: Mapping[str, Any], formats: Sequence[str]
+    spec: ReportSpec, notebook_text: str, store: Mapping[str, Any], formats: Sequence[str],
+    parts: KeyParts,
 ) -> dict[str, Any]:
     """The manifest fields that trace a report to what it was built from."""
     return {
@@ -439,11 +476,25 @@ def _entry_inputs(
         "parameters": dict(spec.parameters),
         "data_hash": str(store["hash"]),
         "synthetic": bool(store.get("synthetic", False)),
-        "notebook_hash": _sha256(notebook_text),
+        "notebook_hash": sha256_text(notebook_text),
         "version": library_version(),
         "formats": list(formats),
-        "key": report_key(spec, notebook_text, str(store["hash"]), formats),
+        "key_parts": parts.as_json(),
+        "key": parts.key,
     }
+
+
+def _reasons(
+    previous: Mapping[str, Any] | None, parts: KeyParts, out_dir: Path, force: bool
+) -> tuple[str, ...]:
+    """Why a report is built (empty: it is up to date and skipped)."""
+    if force:
+        return (FORCED,)
+    if previous is not None and previous.get("status") == "ok" \
+            and previous.get("key") == parts.key:
+        outputs = previous.get("outputs", {}).values()
+        return () if all((out_dir / path).is_file() for path in outputs) else (OUTPUT_MISSING,)
+    return tuple(change_reasons(previous, parts)) or (OUTPUT_MISSING,)
 
 
 def _manifest_entry(inputs: Mapping[str, Any], outcome: ReportOutcome) -> dict[str, Any]:
@@ -461,15 +512,6 @@ def _manifest_entry(inputs: Mapping[str, Any], outcome: ReportOutcome) -> dict[s
     }
 
 
-def _is_up_to_date(entry: Mapping[str, Any] | None, key: str, out_dir: Path) -> bool:
-    return (
-        entry is not None
-        and entry.get("status") == "ok"
-        and entry.get("key") == key
-        and all((out_dir / path).is_file() for path in entry.get("outputs", {}).values())
-    )
-
-
 def _log_line(outcome: ReportOutcome, out_dir: Path) -> str:
     label = index_page.STATUS_LABELS[outcome.status]
     seconds = f"{outcome.duration_s:6.1f} s".replace(".", ",")
@@ -479,6 +521,3 @@ def _log_line(outcome: ReportOutcome, out_dir: Path) -> str:
         line += f"\n{'':<20} {outcome.error.summary}"
     return line
 
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
