@@ -69,6 +69,7 @@ class ImportReport:
     dry_run: bool = False
     store_version: str = ""  # the store hash after the import (before it, in a dry run)
     open_quarantine: dict[str, int] = field(default_factory=dict)  # rows still to fix
+    task_findings: tuple[str, ...] = ()  # task report check of the contracts touched
 
     @property
     def exit_code(self) -> int:
@@ -128,6 +129,8 @@ class ImportReport:
             hidden = len(self.problems) - TEXT_PROBLEM_LIMIT
             if hidden > 0:
                 lines.append(f"  … i {hidden} kolejnych (pełna lista w {REPORT_FILE_NAME})")
+        if self.task_findings:
+            lines += ["", self.task_findings[0], *(f"  {t}" for t in self.task_findings[1:])]
         if self.unreadable:
             lines += ["", "Nie wczytano plików: " + ", ".join(self.unreadable)]
         return "\n".join(lines)
@@ -210,6 +213,9 @@ wiersze już wczytane nie zostaną dodane drugi raz, poprawione zastąpią poprz
 (pełna lista: <code>wkus history --all</code>).</p>{% endif %}</details>{% endif %}
 <h2>Co wykryto w plikach</h2><ul>{% for d in detections %}<li>{{ d }}</li>{% endfor %}</ul>
 {% if notes %}<h2>Uwagi</h2><ul>{% for n in notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
+{% if task_findings %}<h2>Sprawozdania z wykonania zadań</h2><p>{{ task_findings[0] }}</p>
+<pre class="tasks">{% for t in task_findings[1:] %}{{ t }}
+{% endfor %}</pre>{% endif %}
 <h2>Problemy ({{ problems|length }})</h2>
 {% if problems %}<table class="problems"><colgroup>{% for width in widths %}
 <col style="width:{{ width }}%">{% endfor %}</colgroup>
@@ -253,7 +259,7 @@ def render_html(report: ImportReport) -> str:
         additions=[describe_change(c) for c in additions[:HTML_ADDITION_LIMIT]],
         added_count=len(additions),
         open_quarantine=[(TABLE_TITLES[t], n) for t, n in report.open_quarantine.items()], labels=[_COLUMN_LABELS[c] for c in columns],
-        widths=[_COLUMN_WIDTHS[c] for c in columns],
+        widths=[_COLUMN_WIDTHS[c] for c in columns], task_findings=report.task_findings,
     )
 
 

@@ -580,10 +580,14 @@ def _import(
             store_dir, batch, files_read, origins_read, dry_run=dry_run)
         changes = [c for p in plans.values() for c in p.changes]
         version = current.data_hash if current else ""
+        from wkus_lib.statutory.task_check import findings_after_import  # matplotlib: lazy
+
+        after = {t: upsert.apply_table(stored[t], plans[t]) if t in plans else stored[t]
+                 for t in TABLES}
+        task_findings = findings_after_import(after, [(c.table, c.key) for c in changes])
         if not dry_run:
             if changes or not exists:
-                tables = {t: upsert.apply_table(stored[t], plans[t]) if t in plans else stored[t]
-                          for t in TABLES}
+                tables = after
                 entries = log_entries(
                     changes, when=datetime.now(UTC).isoformat(timespec="milliseconds"),
                     previous=version, sha256_of=sha256_of,
@@ -619,6 +623,7 @@ def _import(
         changes=tuple(changes), refused=len(withdraw_problems), dry_run=dry_run,
         store_version=version,
         open_quarantine={t: len(f) for t, f in quarantines.items() if len(f)},
+        task_findings=tuple(task_findings),
     )
     if not dry_run:
         write_html(report, store_dir)

@@ -29,7 +29,7 @@ wherever the findings are shown. Findings are data, never exceptions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -47,6 +47,7 @@ FindingKind = Literal["rozbieżność", "brak danych"]
 FINDING_COLUMNS: Final = ["teryt", "contract_id", "year", "table", "line", "kind",
                           "planned", "reported", "message", "question"]
 REPORT_TABLES: Final = ("finance", "contributions", "results", "beneficiaries")
+IMPORT_TABLES: Final = ("finance", "contributions", "results")  # an import touching them
 TABLE_NAMES: Final = {
     "finance": "zestawienie kosztów",
     "contributions": "wkład osobowy i rzeczowy",
@@ -211,7 +212,7 @@ def _missing_part(teryt: str, contract_id: str, year: int, table: str) -> Findin
         "beneficiaries": "Ilu odbiorców objęło zadanie? Dołącz dane o odbiorcach.",
     }
     return Finding(teryt, contract_id, year, table, "cała tabela", "brak danych", None, None,
-                   f"brak danych: w sprawozdaniu nie ma części „{TABLE_NAMES[table]}”",
+                   f"w sprawozdaniu nie ma części „{TABLE_NAMES[table]}”",
                    asks[table])
 
 
@@ -227,7 +228,7 @@ def _multi_year_findings(contract: pd.Series, reported: Iterable[int],
         if year not in years:
             found.append(Finding(
                 teryt, contract_id, year, "finance", "cała tabela", "brak danych", None, None,
-                f"brak danych: zadanie wieloletnie ({int(contract['start_year'])}–"
+                f"zadanie wieloletnie ({int(contract['start_year'])}–"
                 f"{int(contract['end_year'])}) nie ma sprawozdania za rok {year}, "
                 f"choć ma za rok {last}",
                 f"Dołącz sprawozdanie za rok {year} — bez niego sumy narastające są "
@@ -291,6 +292,27 @@ def check_task_reports(store: Store, teryt: str | None = None, year: int | None 
     return (frame.assign(_order=frame["table"].map(order))
             .sort_values(["teryt", "contract_id", "year", "_order"], kind="stable")
             .drop(columns="_order").reset_index(drop=True))
+
+
+def findings_after_import(tables: Mapping[str, pd.DataFrame],
+                          changes: Iterable[tuple[str, Mapping[str, object]]]) -> list[str]:
+    """The Polish lines of the import report: every finding of each contract whose
+    finance, contributions or results rows the import added, changed or removed.
+
+    ``tables`` is the store after the import (table name → frame); ``changes`` are
+    (table, key) pairs of the import's changes."""
+    touched = {str(key.get("contract_id")) for table, key in changes
+               if table in IMPORT_TABLES}
+    if not touched:
+        return []
+    from wkus_lib.store import Store
+
+    contracts = tables["contracts"]
+    store = Store(**{**dict(tables),
+                     "contracts": contracts[contracts["contract_id"].isin(touched)]})
+    findings = check_task_reports(store)
+    heading = f"Sprawozdania z wykonania zadań (umowy z tego importu): {reports_summary(findings)}"
+    return [heading, *findings_text(findings)]
 
 
 def report_label(contract_id: str, year: int) -> str:
