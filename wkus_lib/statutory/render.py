@@ -57,7 +57,8 @@ def render_docx(report: ProgrammeReport) -> bytes:
     properties = document.core_properties
     properties.title = report.title
     properties.author = "wkus"
-    properties.created = properties.modified = FIXED_DATETIME.replace(tzinfo=None)
+    properties.created = FIXED_DATETIME
+    properties.modified = FIXED_DATETIME
     properties.last_modified_by = "wkus"
     properties.revision = 1
     document.add_heading(report.title, level=0)
@@ -97,6 +98,9 @@ def _sheet_title(number: int, table_number: int) -> str:
 def render_xlsx(report: ProgrammeReport) -> bytes:
     """Every table of the report on its own sheet (texts as shown in the DOCX)."""
     workbook = Workbook()
+    workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
+    workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
+    workbook.properties.creator = "wkus"
     contents = workbook.active
     contents.title = "spis"
     write_text_cell(contents.cell(row=1, column=1), report.title)

@@ -21,14 +21,14 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.catalog import Catalog
-from wkus_lib.data_gaps import gap_message
+from wkus_lib.data_gaps import gap_message, table_label
 from wkus_lib.domain import AREA_NAMES, Gmina
 from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import cooperation
 from wkus_lib.plural import count_phrase
 from wkus_lib.schemas import FUNDING_SOURCES
 from wkus_lib.store import Store
-from wkus_lib.style import MISSING, format_number
+from wkus_lib.style import MISSING, STATUS_LABELS, format_number
 
 PLACEHOLDER: Final = "[do uzupełnienia]"
 """Marks every part the office writes or fills in by hand."""
@@ -324,11 +324,13 @@ def _targets_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Report
     area_rows = table[(table["year"] == year) & table["target"].notna()
                       & ~table["indicator"].isin(COOPERATION_IDS)
                       & (table["area"].notna() & (table["area"] != "<NA>"))]
+    # An indicator shared by two stages (on-going, ex post) has the same value in both.
+    area_rows = area_rows.drop_duplicates(["area", "indicator"])
     rows = []
     for row in area_rows.itertuples():
         value = SUPPRESSED if row.suppressed else format_number(row.value, 1)
         rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator), value,
-                     format_number(row.target, 1), str(row.status)))
+                     format_number(row.target, 1), STATUS_LABELS["pl"].get(row.status, MISSING)))
     targets = ReportTable(f"Wskaźniki oceny programu w {year} r. a wartości docelowe",
                           ("obszar", "wskaźnik", "wartość", "wartość docelowa", "ocena"),
                           tuple(rows))
@@ -392,7 +394,7 @@ def _sources_section(store: Store, year: int, version: str) -> ReportSection:
         if "start_year" in frame and len(frame):
             years = list(range(int(frame["start_year"].min()), int(frame["end_year"].max()) + 1))
         shown = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else MISSING)
-        rows.append((name, count(len(frame)), shown))
+        rows.append((table_label(name), count(len(frame)), shown))
     paragraphs = (
         f"Wersja magazynu danych (skrót manifestu): {store.data_hash or MISSING}.",
         f"Oprogramowanie: wkus {version}.",
