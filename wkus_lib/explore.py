@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, cast
@@ -44,7 +45,8 @@ from wkus_lib.locate import locate_store
 from wkus_lib.plots_compare import dot_interval_plot
 from wkus_lib.report.context import format_indicator_value, interval_text
 from wkus_lib.report.display import show_figure, show_html, show_table
-from wkus_lib.store import read_manifest, read_store
+from wkus_lib.statutory.calendar import Deadline, legal_calendar
+from wkus_lib.store import Store, read_manifest, read_store
 from wkus_lib.style import STATUS_COLOURS, STATUS_LABELS, Status, apply_figure_style
 
 if TYPE_CHECKING:
@@ -68,6 +70,8 @@ class ExplorerData:
     threshold: int
     synthetic: bool
     data_hash: str
+    store: Store | None = None
+    """The store itself, for the legal calendar (None: no calendar shown)."""
 
     def gmina_name(self, teryt: str) -> str:
         """The gmina's name from the registry (the code when the registry lacks it)."""
@@ -112,7 +116,7 @@ def _cached_data(store_dir: str, data_hash: str) -> ExplorerData:
              for code in sorted(set(table["teryt"]))}
     return ExplorerData(table=table, catalog=catalog, names=names,
                         threshold=catalog.settings.suppression.threshold,
-                        synthetic=store.synthetic, data_hash=data_hash)
+                        synthetic=store.synthetic, data_hash=data_hash, store=store)
 
 
 def load_explorer_data(store_dir: str | Path = "") -> ExplorerData:
@@ -446,8 +450,35 @@ def comparison_html(data: ExplorerData, selection: Selection) -> str:
             f'{"".join(columns)}</div>')
 
 
-def show_static(data: ExplorerData, selection: Selection) -> None:
-    """The explorer without widgets: the same content as cell outputs (batch, papermill)."""
+def calendar_html(name: str, deadlines: Sequence[Deadline]) -> str:
+    """The gmina's legal calendar as a static HTML table; every text escaped."""
+    cell = 'style="padding:2px 10px;text-align:left;border-bottom:1px solid #e0e0e0"'
+    heading = f"<h3>Terminy dokumentów: {html.escape(name)}</h3>"
+    if not deadlines:
+        return heading + "<p>Brak terminów.</p>"
+    rows = "".join(
+        f"<tr><td {cell}>{html.escape(d.due_text)}</td><td {cell}>{html.escape(d.document)}</td>"
+        f"<td {cell}>{html.escape(d.legal_basis)}</td>"
+        f"<td {cell}>{'<code>' + html.escape(d.command) + '</code>' if d.command else '—'}</td>"
+        f"<td {cell}>{html.escape(d.status_label)}</td></tr>"
+        for d in deadlines)
+    head = "".join(f"<th {cell}>{label}</th>"
+                   for label in ("Termin", "Dokument", "Podstawa prawna", "Polecenie", "Stan"))
+    return (f'{heading}<table class="wkus-table wkus-explore-calendar" '
+            f'style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def gmina_calendar_html(data: ExplorerData, teryt: str, today: date | None) -> str:
+    """The calendar of ``teryt`` on ``today`` ("" without a date or a store)."""
+    if today is None or data.store is None:
+        return ""
+    return calendar_html(data.gmina_name(teryt), legal_calendar(data.store, teryt, today))
+
+
+def show_static(data: ExplorerData, selection: Selection, today: date | None = None) -> None:
+    """The explorer without widgets: the same content as cell outputs (batch, papermill);
+    with ``today``, the gmina's legal calendar at the end."""
     if data.synthetic:
         show_html(f'<div class="synthetic-banner">{html.escape(SYNTHETIC_NOTE)}</div>')
     show_html(f"<h2>{html.escape(selection_title(data, selection))}</h2>")
@@ -455,6 +486,9 @@ def show_static(data: ExplorerData, selection: Selection) -> None:
     show_selection(data, selection)
     show_html("<h3>Porównanie dwóch gmin</h3>")
     show_html(comparison_html(data, selection))
+    calendar = gmina_calendar_html(data, selection.teryt, today)
+    if calendar:
+        show_html(calendar)
 
 
 NO_CHOICE: Final = ""
@@ -473,7 +507,8 @@ def _choice(value: str) -> str | None:
     return None if value == NO_CHOICE else value
 
 
-def build_explorer(data: ExplorerData, selection: Selection) -> ipywidgets.VBox:
+def build_explorer(data: ExplorerData, selection: Selection,
+                   today: date | None = None) -> ipywidgets.VBox:
     """The ipywidgets explorer: controls, an Output with figure and table, a comparison.
 
     Every change of a control re-renders the Output (:func:`show_selection`)
@@ -514,6 +549,7 @@ def build_explorer(data: ExplorerData, selection: Selection) -> ipywidgets.VBox:
     headline = widgets.HTML().add_class("wkus-explore-headline-box")
     main = widgets.Output().add_class("wkus-explore-main")
     side_by_side = widgets.HTML().add_class("wkus-explore-comparison")
+    deadlines = widgets.HTML().add_class("wkus-explore-calendar-box")
 
     def current() -> Selection:
         return normalise_selection(data, Selection(
@@ -530,6 +566,7 @@ def build_explorer(data: ExplorerData, selection: Selection) -> ipywidgets.VBox:
         chosen = current()
         headline.value = headline_html(data, chosen, chosen.teryt)
         side_by_side.value = comparison_html(data, chosen)
+        deadlines.value = gmina_calendar_html(data, chosen.teryt, today)
         with main:
             main.clear_output(wait=True)
             show_selection(data, chosen)
@@ -558,15 +595,20 @@ def build_explorer(data: ExplorerData, selection: Selection) -> ipywidgets.VBox:
         main,
         widgets.HTML("<h3>Porównanie dwóch gmin</h3>"),
         side_by_side,
+        deadlines,
     ]).add_class("wkus-explorer")
 
 
-def show_explorer(data: ExplorerData, selection: Selection, *, interactive: bool) -> None:
-    """Widgets when ``interactive`` (JupyterLab, Voilà), otherwise :func:`show_static`."""
+def show_explorer(data: ExplorerData, selection: Selection, *, interactive: bool,
+                  today: date | None = None) -> None:
+    """Widgets when ``interactive`` (JupyterLab, Voilà), otherwise :func:`show_static`;
+    the legal calendar is dated ``today`` (default: the current date — this is the
+    notebook's edge)."""
     from IPython.display import display
 
+    today = date.today() if today is None else today
     selection = normalise_selection(data, selection)
     if interactive:
-        display(build_explorer(data, selection))
+        display(build_explorer(data, selection, today))
     else:
-        show_static(data, selection)
+        show_static(data, selection, today)

@@ -8,8 +8,9 @@ zipped and opened anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
@@ -18,6 +19,7 @@ from urllib.parse import quote
 import jinja2
 
 from wkus_lib.domain import AREA_IDS, ascii_slug
+from wkus_lib.statutory.calendar import Deadline, manifest_calendars
 from wkus_lib.store import atomic_write_bytes
 
 INDEX_NAME: Final = "index.html"
@@ -50,10 +52,14 @@ class IndexRow:
 
 
 def render_index(
-    manifest: Mapping[str, Any], statuses: Mapping[str, str] | None = None
+    manifest: Mapping[str, Any], statuses: Mapping[str, str] | None = None,
+    calendars: Mapping[str, Sequence[Deadline]] | None = None,
 ) -> str:
-    """The index page's HTML; ``statuses`` overrides the manifest's status (e.g. skipped)."""
+    """The index page's HTML; ``statuses`` overrides the manifest's status (e.g. skipped);
+    ``calendars`` (by TERYT code) adds a "Terminy" table under each gmina."""
     statuses = statuses or {}
+    calendars = calendars or {}
+    deadlines: dict[str, Sequence[Deadline]] = {}
     reports: Mapping[str, Mapping[str, Any]] = manifest.get("reports", {})
     groups: dict[str, dict[str, list[IndexRow]]] = {}
     counts = {"ok": 0, "failed": 0, "skipped": 0}
@@ -62,6 +68,9 @@ def render_index(
         status = statuses.get(stem, str(entry.get("status", "failed")))
         counts[status] = counts.get(status, 0) + 1
         gmina, stage, area = [*(entry.get("group") or []), stem, "", ""][:3]
+        teryt = (entry.get("parameters") or {}).get("teryt")
+        if teryt in calendars:
+            deadlines.setdefault(gmina, calendars[teryt])
         groups.setdefault(gmina, {}).setdefault(stage, []).append(_row(entry, area, status))
     template = _environment().get_template("index.html.j2")
     return template.render(
@@ -70,15 +79,19 @@ def render_index(
         total=len(reports),
         counts=counts,
         groups=[(g, list(stages.items())) for g, stages in groups.items()],
+        deadlines=deadlines,
     )
 
 
 def write_index(
-    out_dir: Path, manifest: Mapping[str, Any], statuses: Mapping[str, str] | None = None
+    out_dir: Path, manifest: Mapping[str, Any], statuses: Mapping[str, str] | None = None,
+    today: date | None = None,
 ) -> Path:
-    """Write ``out_dir/index.html`` atomically and return its path."""
+    """Write ``out_dir/index.html`` atomically and return its path; with ``today``, each
+    gmina's legal calendar (:mod:`wkus_lib.statutory.calendar`) from its report's store."""
     path = Path(out_dir) / INDEX_NAME
-    atomic_write_bytes(path, render_index(manifest, statuses).encode("utf-8"))
+    calendars = manifest_calendars(manifest, today) if today is not None else None
+    atomic_write_bytes(path, render_index(manifest, statuses, calendars).encode("utf-8"))
     return path
 
 
