@@ -70,6 +70,15 @@ def output_bytes(out_dir: Path, stem: str) -> dict[str, bytes]:
     return {s: (out_dir / f"{stem}.{s}").read_bytes() for s in ("html", "pdf", "xlsx", "ipynb")}
 
 
+@pytest.fixture(autouse=True)
+def _library_files_held_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's own hash is pinned: an edit of ``wkus_lib`` while these tests run
+    would rebuild every report (tests/test_report_key.py tests the hash itself)."""
+    from wkus_lib import report_key
+
+    monkeypatch.setattr(report_key, "library_hash", lambda: "library as tested")
+
+
 @pytest.fixture(scope="module")
 def pool() -> Iterator[Executor]:
     """One warm spawn pool for the module: workers import papermill and WeasyPrint once."""
@@ -379,3 +388,76 @@ def test_a_damaged_manifest_is_a_polish_input_error(tmp_path: Path, store: Path)
     with pytest.raises(InputError, match="Spis raportów jest uszkodzony.*Usuń ten plik"):
         run_batch([make_spec(store, "2013023", "sport")], out_dir=tmp_path,
                   notebooks_dir=NOTEBOOKS)
+
+
+def _stage_spec(store: Path, teryt: str | None, area: str, stage: str) -> ReportSpec:
+    """A report of ``stage`` (``benchmark``: no gmina) on the fixture notebook, year 2024."""
+    parameters: dict[str, JsonValue] = {
+        "teryt": teryt, "area": area, "stage": stage, "year": 2024,
+        "store_dir": str(store), "lang": "pl", "interactive": False,
+    }
+    stem = f"benchmark/{area}" if teryt is None else f"{teryt}-gmina/{stage}/{area}"
+    return ReportSpec(notebook="report.ipynb", parameters=parameters, output_stem=stem,
+                      title=stem, group=(str(teryt), stage, area))
+
+
+def _change_achieved(store: Path, contract_id: str, year: int) -> None:
+    """One NGO report corrected: one result row's achieved value plus one."""
+    from wkus_lib.store import read_store
+    from wkus_lib.store import write_store as commit_store
+
+    tables = dict(read_store(store).tables())
+    results = tables["results"].copy()
+    row = results.index[(results["contract_id"] == contract_id) & (results["year"] == year)][0]
+    results.loc[row, "achieved"] += 1
+    tables["results"] = results
+    commit_store(tables, store, synthetic=True)
+
+
+@pytest.mark.slow
+def test_a_changed_row_rebuilds_only_the_reports_that_read_it(
+    tmp_path: Path, pool: Executor, demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sopot and Łapy reports and two benchmarks; a correction in Sopot's multi-year contract."""
+    from wkus_lib import report_key
+    from wkus_lib.runner import plan_batch
+
+    store = Path(shutil.copytree(demo.store_dir, tmp_path / "store"))
+    specs = [
+        _stage_spec(store, "2264011", "pomoc_spoleczna", "on_going"),
+        _stage_spec(store, "2264011", "sport", "ex_ante"),
+        _stage_spec(store, "2002063", "sport", "ex_ante"),
+        _stage_spec(store, None, "pomoc_spoleczna", "benchmark"),
+        _stage_spec(store, None, "sport", "benchmark"),
+    ]
+    kwargs: dict[str, Any] = {"out_dir": tmp_path / "reports", "notebooks_dir": NOTEBOOKS,
+                              "executor": pool, "formats": ("html",), "quiet": True}
+
+    def statuses() -> list[str]:
+        return [o.status for o in run_batch(specs, **kwargs).outcomes]
+
+    assert statuses() == ["ok"] * 5
+    manifest = load_manifest(tmp_path / "reports")["reports"]
+    assert {e["rebuilt_because"][0] for e in manifest.values()} == {"nowy raport"}
+
+    _change_achieved(store, "2264011/pomoc_spoleczna/2022", 2023)
+    html = tmp_path / "reports" / "2002063-gmina/ex_ante/sport.html"
+    written = html.stat().st_mtime_ns
+    planned = plan_batch(specs, out_dir=tmp_path / "reports", notebooks_dir=NOTEBOOKS,
+                         formats=("html",))
+    assert [p.reasons for p in planned] == [
+        ("zmieniły się dane: results",), ("zmieniły się dane: results",), (),
+        ("zmieniły się dane: results",), ()]
+    assert load_manifest(tmp_path / "reports")["reports"] == manifest  # planning writes nothing
+    assert statuses() == ["ok", "ok", "skipped", "ok", "skipped"]
+    assert html.stat().st_mtime_ns == written
+    entry = load_manifest(tmp_path / "reports")["reports"]["benchmark/pomoc_spoleczna"]
+    assert entry["rebuilt_because"] == ["zmieniły się dane: results"]
+
+    _change_achieved(store, "2264011/pomoc_spoleczna/2022", 2025)  # after the reports' year
+    assert statuses() == ["skipped"] * 5
+
+    monkeypatch.setattr(report_key, "library_hash", lambda: "edited library")
+    assert statuses() == ["ok"] * 5
+    entries = load_manifest(tmp_path / "reports")["reports"].values()
+    assert {tuple(e["rebuilt_because"]) for e in entries} == {("zmienił się kod biblioteki",)}
