@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+
 from wkus_lib.locate import STORE_ENV_VARIABLE
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
 

@@ -10,7 +10,7 @@ from typing import Final
 import docx
 import jinja2
 from docx.enum.text import WD_COLOR_INDEX
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
 from wkus_lib.spreadsheet_safe import protect_workbook, write_text_cell
@@ -21,6 +21,12 @@ from wkus_lib.store import atomic_write_bytes
 SYNTHETIC_NOTE: Final = ("Uwaga: sprawozdanie przygotowane z danych syntetycznych "
                          "(demonstracja) — nie opisuje rzeczywistej gminy.")
 _SHEET_NAME_LENGTH: Final = 31
+_TEXT_WIDTH_CM: Final = 16.0
+_TABLE_FONT: Final = Pt(9)
+_LONGEST_COUNTED: Final = 22
+"""Characters of a cell counted when sharing the page width among columns (longer wrap)."""
+_FEWEST_COUNTED: Final = 7
+"""Characters every column is given room for, however short its texts."""
 
 
 def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
@@ -41,6 +47,7 @@ def _add_table(document: docx.document.Document, table: ReportTable) -> None:
         return
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
+    grid.autofit = False
     for cell, header in zip(grid.rows[0].cells, table.columns, strict=True):
         cell.text = header
         for run in cell.paragraphs[0].runs:
@@ -48,6 +55,22 @@ def _add_table(document: docx.document.Document, table: ReportTable) -> None:
     for row in table.rows:
         for cell, text in zip(grid.add_row().cells, row, strict=True):
             cell.text = text
+    for column, width in zip(grid.columns, _column_widths(table), strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+            for run in cell.paragraphs[0].runs:
+                run.font.size = _TABLE_FONT
+
+
+def _column_widths(table: ReportTable) -> list[Cm]:
+    """The page width shared by how long each column's texts are (long names get room)."""
+    needs = [
+        max(_FEWEST_COUNTED, max((len(word) for word in header.split()), default=1),
+            *(min(len(row[position]), _LONGEST_COUNTED) for row in table.rows))
+        for position, header in enumerate(table.columns)
+    ]
+    return [Cm(_TEXT_WIDTH_CM * need / sum(needs)) for need in needs]
 
 
 def render_docx(report: ProgrammeReport) -> bytes:

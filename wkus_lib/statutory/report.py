@@ -46,12 +46,12 @@ SOURCE_LABELS: Final = {
 }
 CONTRIBUTION_LABELS: Final = {"osobowy": "wkład osobowy", "rzeczowy": "wkład rzeczowy"}
 COMPARISON_CAVEATS: Final = (
-    "Porównanie obejmuje tylko obszary, w których gmina przeszła z dotacji rocznych na "
-    "kontrakt wieloletni; koszty są w cenach stałych (wskaźnik cen usług GUS).",
-    "Obszar porównawczy to inny obszar tej samej gminy finansowany dotacjami rocznymi w tych "
-    "samych latach; bez niego wynik to sama zmiana przed i po.",
-    "To porównanie obserwacyjne, nie dowód przyczynowy: zmiana kosztu mogła mieć też inne "
-    "przyczyny (organizacja, liczba odbiorców, zakres usługi).",
+    ("Porównanie obejmuje tylko obszary, w których gmina przeszła z dotacji rocznych na "
+    "kontrakt wieloletni; koszty są w cenach stałych (wskaźnik cen usług GUS)."),
+    ("Obszar porównawczy to inny obszar tej samej gminy finansowany dotacjami rocznymi w tych "
+    "samych latach; bez niego wynik to sama zmiana przed i po."),
+    ("To porównanie obserwacyjne, nie dowód przyczynowy: zmiana kosztu mogła mieć też inne "
+    "przyczyny (organizacja, liczba odbiorców, zakres usługi)."),
 )
 
 
@@ -116,10 +116,10 @@ def _contracts_section(store: Store, year: int) -> ReportSection:
     new_grants = int(((store.contracts["start_year"] == year)
                       & (store.contracts["mode"] == "annual_grant")).sum())
     paragraphs = (
-        f"Zadania priorytetowe realizowane w {year} r.: {PLACEHOLDER} (nazwy zadań z programu "
-        "współpracy; tabela niżej podaje umowy według obszarów).",
-        f"Liczba ogłoszonych otwartych konkursów ofert: {PLACEHOLDER}. Liczba złożonych ofert: "
-        f"{PLACEHOLDER}. Magazyn danych nie zawiera tych liczb — wpisz je z rejestru konkursów.",
+        (f"Zadania priorytetowe realizowane w {year} r.: {PLACEHOLDER} (nazwy zadań z programu "
+        "współpracy; tabela niżej podaje umowy według obszarów)."),
+        (f"Liczba ogłoszonych otwartych konkursów ofert: {PLACEHOLDER}. Liczba złożonych ofert: "
+        f"{PLACEHOLDER}. Magazyn danych nie zawiera tych liczb — wpisz je z rejestru konkursów."),
         f"W {year} r. zawarto {count_phrase(new_grants, 'nową umowę dotacji rocznej', 'nowe umowy dotacji rocznej', 'nowych umów dotacji rocznej')}.",
     )
     columns = ("obszar", *(f"{label} {y}" for y in (year, previous) for label in MODE_LABELS.values()))
@@ -177,9 +177,9 @@ def _finance_section(store: Store, year: int) -> ReportSection:
         f"Wkład niefinansowy organizacji w {year} i {previous} r.",
         ("wkład", str(year), str(previous)), tuple(contribution_rows))
     paragraphs = (
-        "Kwoty „planowane” pochodzą z ofert i umów, „poniesione” — ze sprawozdań organizacji. "
+        ("Kwoty „planowane” pochodzą z ofert i umów, „poniesione” — ze sprawozdań organizacji. "
         "Wkład własny finansowy to wiersze „środki własne organizacji”, „świadczenia pieniężne "
-        "odbiorców”, „inne środki publiczne” i „pozostałe źródła”.",
+        "odbiorców”, „inne środki publiczne” i „pozostałe źródła”."),
     )
     return ReportSection("Środki: planowane, przyznane i wydane; wkład własny",
                          paragraphs, (by_source, by_area, own))
@@ -240,8 +240,8 @@ def _checklist_section(store: Store, catalog: Catalog, year: int) -> ReportSecti
                 shown.append(format_number(value, 2))
         rows.append((item.text_pl, *shown))
     paragraphs: list[str] = [
-        f"Formy współpracy pozafinansowej (konsultacje projektów aktów, zespoły wspólne, "
-        f"wymiana informacji) — opis: {PLACEHOLDER}",
+        (f"Formy współpracy pozafinansowej (konsultacje projektów aktów, zespoły wspólne, "
+        f"wymiana informacji) — opis: {PLACEHOLDER}"),
     ]
     if not (checklist["year"] == year).any():
         paragraphs.append(f"{PLACEHOLDER} {gap_message('cooperation_checklist', f'za {year} r.')}.")
@@ -307,11 +307,11 @@ def _cooperation_section(inputs: IndicatorInputs, table: pd.DataFrame,
         (_name(catalog, i), _indicator_value(table, i, year, None),
          _indicator_value(table, i, previous, None), _target(catalog, i))
         for i in COOPERATION_IDS if any(s.id == i for s in catalog.indicators))
-    index = ReportTable(f"Indeks współpracy (W1–W6, WC) i luka percepcji (WGAP)",
+    index = ReportTable("Indeks współpracy (W1–W6, WC) i luka percepcji (WGAP)",
                         ("wskaźnik", str(year), str(previous), "wartość docelowa"), rows)
     paragraphs = [
-        "WGAP to różnica ocen urzędników i organizacji (punkty 0–100): wartość dodatnia — "
-        "urząd ocenia współpracę lepiej niż organizacje.",
+        ("WGAP to różnica ocen urzędników i organizacji (punkty 0–100): wartość dodatnia — "
+        "urząd ocenia współpracę lepiej niż organizacje."),
         f"Wnioski ze wspólnego spotkania urzędu i organizacji o wynikach: {PLACEHOLDER}",
     ]
     if not (store.cooperation_survey["year"] == year).any():
@@ -342,8 +342,8 @@ def _comparison_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Rep
     rows = tuple((AREA_NAMES.get(r.area, r.area), format_number(r.value, 1, unit="%"))
                  for r in e9.itertuples())
     paragraphs = [
-        "E9: zmiana kosztu jednostkowego po przejściu z dotacji rocznych na kontrakt wieloletni "
-        "(wartość ujemna — usługa tańsza na odbiorcę).",
+        ("E9: zmiana kosztu jednostkowego po przejściu z dotacji rocznych na kontrakt wieloletni "
+        "(wartość ujemna — usługa tańsza na odbiorcę)."),
         *COMPARISON_CAVEATS,
     ]
     if not rows:
@@ -398,8 +398,8 @@ def _sources_section(store: Store, year: int, version: str) -> ReportSection:
     paragraphs = (
         f"Wersja magazynu danych (skrót manifestu): {store.data_hash or MISSING}.",
         f"Oprogramowanie: wkus {version}.",
-        f"Sprawozdanie za {year} r. przygotowano z danych umów, sprawozdań organizacji, "
-        "listy kontrolnej i ankiet współpracy zapisanych w magazynie.",
+        (f"Sprawozdanie za {year} r. przygotowano z danych umów, sprawozdań organizacji, "
+        "listy kontrolnej i ankiet współpracy zapisanych w magazynie."),
     )
     table = ReportTable("Źródła danych: tabele magazynu, liczba wierszy gminy i lata",
                         ("tabela", "wiersze", "lata"), tuple(rows))
@@ -430,9 +430,9 @@ def build_programme_report(store: Store, gmina: Gmina, catalog: Catalog, year: i
     chapter = evaluation_chapter(catalog, table, year)
     sections = (
         ReportSection("Wprowadzenie", (
-            f"Sprawozdanie z realizacji programu współpracy gminy {gmina.name} z organizacjami "
+            (f"Sprawozdanie z realizacji programu współpracy gminy {gmina.name} z organizacjami "
             f"pozarządowymi w {year} r. (art. 5a ust. 3 ustawy o działalności pożytku publicznego "
-            "i o wolontariacie), przedkładane radzie gminy do 31 maja i publikowane w BIP.",
+            "i o wolontariacie), przedkładane radzie gminy do 31 maja i publikowane w BIP."),
             f"Cele programu i sposób jego realizacji: {PLACEHOLDER}",
         )),
         _contracts_section(own, year),
@@ -443,9 +443,9 @@ def build_programme_report(store: Store, gmina: Gmina, catalog: Catalog, year: i
         _targets_section(catalog, table, year),
         _comparison_section(catalog, table, year),
         ReportSection("Sposób oceny realizacji programu na kolejny rok",
-                      ("Propozycja do rozdziału programu na kolejny rok (art. 5a ust. 4 pkt 9): "
+                      (("Propozycja do rozdziału programu na kolejny rok (art. 5a ust. 4 pkt 9): "
                        "wartości bazowe z tego sprawozdania, wartości docelowe z katalogu "
-                       "wskaźników — do przyjęcia lub zmiany przez urząd.",), (chapter,)),
+                       "wskaźników — do przyjęcia lub zmiany przez urząd."),), (chapter,)),
         ReportSection("Wnioski i rekomendacje", (f"Wnioski: {PLACEHOLDER}",
                                                  f"Rekomendacje na kolejny rok: {PLACEHOLDER}")),
         _sources_section(own, year, version),
