@@ -263,10 +263,13 @@ def check_task_reports(store: Store, teryt: str | None = None, year: int | None 
     tables = {name: getattr(store, name) for name in REPORT_TABLES}
     tables = {name: frame[frame["contract_id"].isin(contracts["contract_id"])]
               for name, frame in tables.items()}
+    by_contract = {name: dict(tuple(frame.groupby("contract_id", sort=False)))
+                   for name, frame in tables.items()}
     findings: list[Finding] = []
     for contract in contracts.to_dict("records"):
         cid, code = str(contract["contract_id"]), str(contract["teryt"])
-        own = {name: frame[frame["contract_id"] == cid] for name, frame in tables.items()}
+        own = {name: groups.get(cid, tables[name].iloc[0:0])
+               for name, groups in by_contract.items()}
         reported = sorted({int(y) for frame in own.values() for y in frame["year"]})
         if contract["mode"] == MULTI_YEAR:
             findings += [f for f in _multi_year_findings(pd.Series(contract), reported,
