@@ -25,7 +25,13 @@ from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import AREA_NAMES, load_gminy
 from wkus_lib.indicators import compute_indicators
 from wkus_lib.schemas import FUNDING_SOURCES, TABLES
-from wkus_lib.statutory.report import next_programme_evaluation
+from wkus_lib.statutory.render import render_html
+from wkus_lib.statutory.report import (
+    ProgrammeReport,
+    ReportSection,
+    ReportTable,
+    next_programme_evaluation,
+)
 from wkus_lib.store import Store, empty_table, read_store, write_store
 
 TERYT = "2002063"  # Łapy
@@ -257,6 +263,8 @@ def test_only_contracts_and_finance_give_a_report_with_gaps_and_exit_1(
     ("--year", "dwa tysiące", "nie jest rokiem"),
     ("--year", "1999", "nie jest rokiem"),
     ("--gmina", "Nieistniejąca Wieś", "Nieistniejąca Wieś"),
+    ("--gmina", "Supraśl", "nie zawiera żadnych danych gminy Supraśl"),
+    ("--year", "2030", "dane są z lat 2019–2025"),
 ])
 def test_bad_parameters_give_a_polish_message_and_exit_2(
         demo: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -280,3 +288,14 @@ def test_the_docx_opens_in_libreoffice(written: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / f"{STEM}.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_html_escapes_every_text() -> None:
+    hostile = "<script>alert(1)</script> & [do uzupełnienia]"
+    report = ProgrammeReport(
+        gmina=load_gminy()[TERYT], year=YEAR, title=hostile, gaps=(hostile,), synthetic=False,
+        sections=(ReportSection(hostile, (hostile,), (ReportTable(hostile, (hostile,),
+                                                                  ((hostile,),)),)),))
+    html = render_html(report)
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp;") >= 6

@@ -23,6 +23,7 @@ import pandas as pd
 from wkus_lib.catalog import Catalog
 from wkus_lib.data_gaps import gap_message, table_label
 from wkus_lib.domain import AREA_NAMES, Gmina
+from wkus_lib.errors import ParameterError
 from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import cooperation
 from wkus_lib.plural import count_phrase
@@ -421,11 +422,41 @@ def report_gaps(store: Store, year: int) -> tuple[str, ...]:
     return tuple(gaps)
 
 
+def data_years(store: Store) -> list[int]:
+    """The years with any row in ``store`` (contracts count in each year they run)."""
+    years: set[int] = set()
+    for frame in store.tables().values():
+        if "year" in frame.columns:
+            years.update(int(y) for y in frame["year"].unique())
+    for row in store.contracts.itertuples():
+        years.update(range(int(row.start_year), int(row.end_year) + 1))
+    return sorted(years)
+
+
+def _check_year(store: Store, gmina: Gmina, year: int) -> None:
+    """A Polish :class:`ParameterError` when the gmina has no data at all, or none in ``year``."""
+    years = data_years(store)
+    if not years:
+        raise ParameterError(
+            f"Magazyn nie zawiera żadnych danych gminy {gmina.name} ({gmina.teryt}): "
+            "sprawozdanie nie ma z czego powstać. Zaimportuj umowy i sprawozdania gminy "
+            "(„wkus import”) albo wybierz inną gminę (--gmina).")
+    if year not in years:
+        shown = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        raise ParameterError(
+            f"--year {year}: magazyn nie ma danych gminy {gmina.name} z {year} r. "
+            f"(dane są z lat {shown}); podaj rok z tego zakresu.")
+
+
 def build_programme_report(store: Store, gmina: Gmina, catalog: Catalog, year: int,
                            version: str) -> ProgrammeReport:
-    """The report for ``gmina`` and ``year`` from the gmina's rows of ``store`` only."""
+    """The report for ``gmina`` and ``year`` from the gmina's rows of ``store`` only.
+
+    Raises :class:`ParameterError` (Polish) when the gmina has no rows in ``year``.
+    """
     inputs = gmina_inputs(store, gmina, catalog)
     own = inputs.store
+    _check_year(own, gmina, year)
     table = gmina_indicators(inputs, year)
     chapter = evaluation_chapter(catalog, table, year)
     sections = (
