@@ -51,7 +51,9 @@ def section_for(store: Store, teryt: str, year: int = YEAR) -> OzpsSection:
 def docx_rows(section: OzpsSection) -> list[list[str]]:
     document = docx.Document(io.BytesIO(render_docx(section)))
     assert len(document.tables) == 1
-    return [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    # Numbers keep their digits and unit together with non-breaking spaces.
+    return [[cell.text.replace("\u00a0", " ") for cell in row.cells]
+            for row in document.tables[0].rows]
 
 
 def money(text: str) -> float:

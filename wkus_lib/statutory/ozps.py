@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -270,6 +271,15 @@ def footnotes(section: OzpsSection) -> list[str]:
     ]
 
 
+_COLUMN_WIDTHS_CM: Final = (3.2, 2.5, 2.2, 2.0, 2.7, 2.7, 2.7, 2.7, 2.1, 2.1, 2.1)
+"""Task, provider, form, mode, three amounts, forecast, three counts: 27 cm of landscape A4."""
+
+
+def _unbroken(text: str) -> str:
+    """A number and its unit never split over lines: its spaces become non-breaking."""
+    return re.sub(r"(?<=\d) (?=\d)| (?=zł)", "\u00a0", text)
+
+
 def render_docx(section: OzpsSection) -> bytes:
     """The section as a Word document (A4 landscape); identical sections give identical bytes."""
     import docx
@@ -282,8 +292,8 @@ def render_docx(section: OzpsSection) -> bytes:
     page = document.sections[0]
     page.orientation = WD_ORIENT.LANDSCAPE
     page.page_width, page.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(page, side, Cm(1.5))
+    page.left_margin = page.right_margin = Cm(1.3)
+    page.top_margin = page.bottom_margin = Cm(1.5)
     properties = document.core_properties
     properties.title = section.title
     properties.author = properties.last_modified_by = "wkus"
@@ -308,9 +318,13 @@ def render_docx(section: OzpsSection) -> bytes:
                 run.bold = True
         for values in rows:
             for cell, text in zip(table.add_row().cells, values, strict=True):
-                cell.text = text
+                cell.text = _unbroken(text)
+        table.autofit = False
+        for column, width in zip(table.columns, _COLUMN_WIDTHS_CM, strict=True):
+            column.width = Cm(width)
         for row in table.rows:
-            for cell in row.cells:
+            for cell, width in zip(row.cells, _COLUMN_WIDTHS_CM, strict=True):
+                cell.width = Cm(width)
                 for run in cell.paragraphs[0].runs:
                     run.font.size = Pt(8)
     else:
