@@ -225,3 +225,14 @@ def test_bad_input_stops_with_a_polish_message(
     error = capsys.readouterr().err
     assert message in error and "Traceback" not in error
     assert not out.exists()
+
+
+def test_a_year_outside_the_price_index_leaves_the_forecast_to_fill_in(store: Store) -> None:
+    from wkus_lib.prices import PriceIndex
+
+    contract_id = f"{SOPOT}/pomoc_spoleczna/2022"
+    index = PriceIndex(first_year=2024, indices=(103.0,))  # price levels of 2023–2024 only
+    section = build_ozps(_without_finance(store, contract_id, {2023, 2024, 2025}),
+                         load_gminy()[SOPOT], YEAR, index)
+    assert docx_rows(section)[1][7] == PLACEHOLDER  # last known grant: 2022, not indexed
+    assert any("wskaźnik cen usług nie obejmuje" in gap for gap in section.gaps)

@@ -32,7 +32,7 @@ import pandas as pd
 from wkus_lib.data_gaps import GAP_PREFIX
 from wkus_lib.domain import Gmina
 from wkus_lib.intake.headers import TABLE_TITLES
-from wkus_lib.prices import PriceIndex, base_year_for, deflate_known
+from wkus_lib.prices import PRICES_FILE, PriceIndex, base_year_for, deflate_known
 from wkus_lib.store import Store, atomic_write_bytes
 
 AREA: Final = "pomoc_spoleczna"
@@ -162,6 +162,10 @@ def build_ozps(store: Store, gmina: Gmina, year: int, index: PriceIndex) -> Ozps
                         "z „wkus templates”) i zaimportuj ponownie")
         forecast = _forecast(row, year, grants, _planned_by_year(view.finance, cid), index,
                              base)
+        if forecast.rule == "constant_prices" and forecast.amount is None:
+            gaps.append(f"{GAP_PREFIX}: prognoza umowy {cid} na {year + 1} r. — wskaźnik cen "
+                        f"usług nie obejmuje roku ostatniej kwoty ({where}); dopisz go w pliku "
+                        f"{PRICES_FILE} kopii katalogu (wkus catalog KATALOG)")
         if forecast.rule == "missing":
             gaps.append(f"{GAP_PREFIX}: prognoza umowy {cid} na {year + 1} r. — brak kwoty "
                         f"dotacji z lat do {year} r. ({where}); dodaj koszty zadania i zaimportuj "
