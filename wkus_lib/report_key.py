@@ -188,7 +188,8 @@ class _Table:
 
     row_hashes: np.ndarray
     schema: bytes
-    teryt: np.ndarray
+    rows_of_gmina: Mapping[str, np.ndarray]
+    """TERYT → positions of the gmina's rows, in store order."""
     year: np.ndarray
     area: np.ndarray | None
     annual: np.ndarray | None
@@ -196,11 +197,13 @@ class _Table:
 
 
 class _StoreSlices:
-    """The data part of report keys for one store."""
+    """The data part of report keys for one store (each slice hashed once per batch)."""
 
     def __init__(self, tables: Mapping[str, _Table] | None, whole: str) -> None:
         self._tables = tables
         self._whole = whole
+        self._gmina: dict[tuple[str, int], dict[str, str]] = {}
+        self._benchmark: dict[tuple[str, int], dict[str, str]] = {}
 
     @classmethod
     def of(cls, folder: Path, manifest: Mapping[str, Any]) -> _StoreSlices:
@@ -212,22 +215,30 @@ class _StoreSlices:
         """Hashes of one gmina's rows up to ``year``, per table."""
         if self._tables is None:
             return {WHOLE_STORE: self._whole}
-        return {name: _slice_hash(t, (t.teryt == teryt) & (t.year <= year))
-                for name, t in self._tables.items()}
+        if (teryt, year) not in self._gmina:
+            empty = np.empty(0, dtype=np.intp)
+            parts: dict[str, str] = {}
+            for name, t in self._tables.items():
+                rows = t.rows_of_gmina.get(teryt, empty)
+                parts[name] = _slice_hash(t, rows[t.year[rows] <= year])
+            self._gmina[teryt, year] = parts
+        return self._gmina[teryt, year]
 
     def benchmark(self, area: str, year: int) -> dict[str, str]:
         """Hashes of the rows a benchmark of ``area`` reads up to ``year``, per table."""
         if self._tables is None:
             return {WHOLE_STORE: self._whole}
-        parts: dict[str, str] = {}
-        for name, t in self._tables.items():
-            keep = t.year <= year
-            if t.annual is not None:
-                keep &= (t.area == area) | t.annual
-            elif t.area is not None and name != "contracts":
-                keep &= t.area == area
-            parts[name] = _slice_hash(t, keep)
-        return parts
+        if (area, year) not in self._benchmark:
+            parts: dict[str, str] = {}
+            for name, t in self._tables.items():
+                keep = t.year <= year
+                if t.annual is not None:
+                    keep &= (t.area == area) | t.annual
+                elif t.area is not None:
+                    keep &= t.area == area
+                parts[name] = _slice_hash(t, np.flatnonzero(keep))
+            self._benchmark[area, year] = parts
+        return self._benchmark[area, year]
 
 
 def _prepare(store: Store) -> dict[str, _Table]:
@@ -236,25 +247,27 @@ def _prepare(store: Store) -> dict[str, _Table]:
     for name, frame in store.tables().items():
         row_hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
         schema = json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode()
+        area: np.ndarray | None = None
+        annual: np.ndarray | None = None
         if name == "contracts":
-            prepared[name] = _Table(row_hashes, schema, frame["teryt"].to_numpy(dtype=object),
-                                    frame["start_year"].to_numpy(), None, None)
-            continue
-        year = frame["year"].to_numpy()
-        if "teryt" in frame.columns:
-            area = frame["area"].to_numpy(dtype=object) if "area" in frame.columns else None
-            prepared[name] = _Table(row_hashes, schema, frame["teryt"].to_numpy(dtype=object),
-                                    year, area, None)
-            continue
-        ids = frame["contract_id"]
-        teryt = ids.map(contracts["teryt"]).to_numpy(dtype=object)
-        area = ids.map(contracts["area"]).to_numpy(dtype=object)
-        annual = (ids.map(contracts["mode"]) == "annual_grant").to_numpy(dtype=bool)
-        prepared[name] = _Table(row_hashes, schema, teryt, year, area, annual)
+            teryt, year = frame["teryt"], frame["start_year"].to_numpy()
+        elif "teryt" in frame.columns:
+            teryt, year = frame["teryt"], frame["year"].to_numpy()
+            if "area" in frame.columns:
+                area = frame["area"].to_numpy(dtype=object)
+        else:
+            ids = frame["contract_id"]
+            teryt, year = ids.map(contracts["teryt"]), frame["year"].to_numpy()
+            area = ids.map(contracts["area"]).to_numpy(dtype=object)
+            annual = (ids.map(contracts["mode"]) == "annual_grant").to_numpy(dtype=bool)
+        groups = pd.Series(np.arange(len(frame)), index=teryt.to_numpy(dtype=object))
+        rows_of_gmina = {str(code): np.sort(rows.to_numpy(dtype=np.intp))
+                         for code, rows in groups.groupby(level=0)}
+        prepared[name] = _Table(row_hashes, schema, rows_of_gmina, year, area, annual)
     return prepared
 
 
-def _slice_hash(table: _Table, keep: np.ndarray) -> str:
+def _slice_hash(table: _Table, rows: np.ndarray) -> str:
     digest = hashlib.sha256(table.schema)
-    digest.update(np.ascontiguousarray(table.row_hashes[keep]).tobytes())
+    digest.update(np.ascontiguousarray(table.row_hashes[rows]).tobytes())
     return digest.hexdigest()
