@@ -78,6 +78,7 @@ def test_ngo_reports_are_due_30_days_after_the_task_and_done_once_in_the_store(
     assert len(ngo) == len(ended_2025) > 0
     assert {d.due for d in ngo} == {date(2026, 1, 30)}
     assert {d.status for d in ngo} == {"done"}
+    assert {d.command for d in ngo} == {f"wkus check --gmina {SOPOT} --year 2025"}
     assert all(d.legal_basis.startswith("art. 18 ") and "2018 poz. 2057" in d.legal_basis
                for d in ngo)
 
@@ -88,6 +89,8 @@ def test_ngo_reports_are_due_30_days_after_the_task_and_done_once_in_the_store(
     status = {d.document: d.status for d in legal_calendar(missing, SOPOT, SPRING)
               if care in d.document}
     assert list(status.values()) == ["overdue"]
+    assert [d.command for d in legal_calendar(missing, SOPOT, SPRING)
+            if care in d.document] == [None]
     before = {d.document: d.status for d in legal_calendar(missing, SOPOT, date(2026, 1, 10))
               if care in d.document}
     assert list(before.values()) == ["due"]

@@ -15,7 +15,8 @@ publicznego, art. 18 UDPP, form of Dz.U. 2018 poz. 2057) within 30 days of
 the end of the task. The store holds years, not dates, so a task is taken to
 end on 31 December of its ``end_year``; reports due within a year either side
 of ``today`` are listed. Such a report is "w magazynie" once the store holds
-the contract's costs spent in its last year.
+the contract's costs spent in its last year; its command is then ``wkus check``,
+which compares the report with the offer and the contract.
 
 :func:`legal_calendar` is pure: ``today`` comes from the caller (the CLI edge),
 so outputs built from it are reproducible in tests.
@@ -152,7 +153,9 @@ def _ngo_reports(view: Store, today: date) -> list[Deadline]:
         deadlines.append(Deadline(
             due, f"Sprawozdanie końcowe z wykonania zadania „{row.title}” "
                  f"({row.ngo_name}, umowa {row.contract_id})",
-            f"art. 18 {UDPP}; wzór: Dz.U. 2018 poz. 2057", None, status))
+            f"art. 18 {UDPP}; wzór: Dz.U. 2018 poz. 2057",
+            f"wkus check --gmina {row.teryt} --year {end_year}" if status == "done" else None,
+            status))
     return deadlines
 
 
