@@ -25,6 +25,7 @@ from typing import Any
 import nbformat
 import pytest
 
+from wkus_lib import report_key
 from wkus_lib.errors import InputError, ParameterError
 from wkus_lib.params import JsonValue, ReportSpec
 from wkus_lib.runner import BatchResult, load_manifest, run_batch
@@ -72,11 +73,10 @@ def output_bytes(out_dir: Path, stem: str) -> dict[str, bytes]:
 
 @pytest.fixture(autouse=True)
 def _library_files_held_still(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The library's own hash is pinned: an edit of ``wkus_lib`` while these tests run
-    would rebuild every report (tests/test_report_key.py tests the hash itself)."""
-    from wkus_lib import report_key
-
-    monkeypatch.setattr(report_key, "library_hash", lambda: "library as tested")
+    """The library's hash is the one at each test's start: an edit of ``wkus_lib`` while a
+    test runs would rebuild every report (tests/test_report_key.py tests the hash itself)."""
+    at_start = report_key.library_hash()
+    monkeypatch.setattr(report_key, "library_hash", lambda: at_start)
 
 
 @pytest.fixture(scope="module")
@@ -419,7 +419,6 @@ def test_a_changed_row_rebuilds_only_the_reports_that_read_it(
     tmp_path: Path, pool: Executor, demo: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sopot and Łapy reports and two benchmarks; a correction in Sopot's multi-year contract."""
-    from wkus_lib import report_key
     from wkus_lib.runner import plan_batch
 
     store = Path(shutil.copytree(demo.store_dir, tmp_path / "store"))
