@@ -25,7 +25,13 @@ import pytest
 from wkus_lib.index_page import INDEX_NAME
 from wkus_lib.params import JsonValue, ReportSpec
 from wkus_lib.report_build import ReportOutcome
-from wkus_lib.runner import MANIFEST_LOCK_NAME, _Journal, load_manifest, manifest_lock
+from wkus_lib.runner import (
+    MANIFEST_LOCK_NAME,
+    PlannedReport,
+    _Journal,
+    load_manifest,
+    manifest_lock,
+)
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 SLOW_AREA = "kultura"
@@ -178,8 +184,8 @@ def test_journals_of_overlapping_batches_merge_the_manifest_and_index(
     spec_a, spec_b = _spec(store, "2013023", "sport"), _spec(store, "2002063", "sport")
     first, second = _Journal(out_dir, 1, quiet=True), _Journal(out_dir, 1, quiet=True)
     for journal, spec in ((first, spec_a), (second, spec_b)):
-        journal.plan(spec, {"key": spec.output_stem, "title": spec.title,
-                            "group": list(spec.group)}, force=True)
+        journal.plan(PlannedReport(spec, {"key": spec.output_stem, "title": spec.title,
+                                          "group": list(spec.group)}, ("wymuszone",)))
     second.record(_outcome(spec_b))
     first.record(_outcome(spec_a))
     second.close()
