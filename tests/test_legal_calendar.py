@@ -118,7 +118,7 @@ def test_index_page_shows_terminy_per_gmina_and_escapes_text(demo: DemoSummary,
     manifest = _manifest(demo.store_dir, "Sopot (2264011)", SOPOT)
     path = write_index(tmp_path, manifest, today=SPRING)
     page = path.read_text(encoding="utf-8")
-    assert "<h3>Terminy</h3>" in page
+    assert "<summary>Terminy dokumentów gminy (" in page
     assert "30.04.2026" in page and f"wkus ozps --gmina {SOPOT} --year 2025" in page
     assert "art. 16a ust. 4 ustawy o pomocy społecznej" in page
     assert "Terminy" not in write_index(tmp_path, manifest).read_text(encoding="utf-8")
