@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -131,3 +133,22 @@ def writable_file(value: str, option: str) -> Path:
         raise _refuse(option, value, "plik istnieje i nie można go zastąpić (brak uprawnień)",
                       "Wskaż inny plik albo zmień uprawnienia.")
     return out
+
+
+def announce_written(heading: str, paths: Sequence[Path], *, synthetic: bool,
+                     gaps: Sequence[str], kind: str) -> int:
+    """What a document command prints when done, and its exit status.
+
+    The heading, the missing-data lines and a synthetic-data note go to
+    stderr; the written paths, one per line, to stdout (for scripts). Status 1
+    when something was missing (``gaps``), else 0. ``kind`` names the
+    document in the synthetic-data note, e.g. ``"projekt demonstracyjny"``.
+    """
+    print(heading, file=sys.stderr)
+    for path in paths:
+        print(path)
+    if synthetic:
+        print(f"Uwaga: magazyn zawiera dane syntetyczne ({kind}).", file=sys.stderr)
+    for gap in gaps:
+        print(gap, file=sys.stderr)
+    return 1 if gaps else 0

@@ -10,7 +10,6 @@ complete year) names what is missing on stderr and exits with status 1.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from wkus_lib.locate import STORE_ENV_VARIABLE
@@ -45,6 +44,7 @@ def _cmd_program(args: argparse.Namespace) -> int:
     from wkus_lib.catalog import load_catalog
     from wkus_lib.domain import load_gminy, resolve_gmina
     from wkus_lib.locate import locate_store
+    from wkus_lib.output_paths import announce_written
     from wkus_lib.program import build_program, parse_year_range, write_program
     from wkus_lib.store import read_store
 
@@ -54,13 +54,7 @@ def _cmd_program(args: argparse.Namespace) -> int:
     store = read_store(locate_store(args.store))
     draft = build_program(store, gmina, catalog, first_year, last_year)
     docx_path, html_path = write_program(draft, Path(args.out))
-    print(f"Projekt programu współpracy gminy {gmina.name} na lata {first_year}–{last_year}:",
-          file=sys.stderr)
-    print(docx_path)
-    print(html_path)
-    if draft.synthetic:
-        print("Uwaga: magazyn zawiera dane syntetyczne (projekt demonstracyjny).",
-              file=sys.stderr)
-    for gap in draft.gaps:
-        print(gap, file=sys.stderr)
-    return 1 if draft.gaps else 0
+    return announce_written(
+        f"Projekt programu współpracy gminy {gmina.name} na lata {first_year}–{last_year}:",
+        [docx_path, html_path], synthetic=draft.synthetic, gaps=draft.gaps,
+        kind="projekt demonstracyjny")

@@ -20,13 +20,17 @@ ZIP_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
 
 
 def workbook_bytes(workbook: Any) -> bytes:
-    """An openpyxl workbook as XLSX bytes, without the "modified now" stamp of ``save()``."""
+    """An openpyxl workbook as XLSX bytes, without the "modified now" stamp of ``save()``.
+
+    The zip members carry :data:`ZIP_DATE_TIME`, not the time of writing, so two
+    runs in different seconds give the same bytes.
+    """
     from openpyxl.writer.excel import ExcelWriter
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()
-    return buffer.getvalue()
+    return with_fixed_zip_dates(buffer.getvalue())
 
 
 def with_fixed_zip_dates(payload: bytes) -> bytes:

@@ -10,7 +10,6 @@ exits with status 1.
 from __future__ import annotations
 
 import argparse
-import sys
 
 from wkus_lib.locate import STORE_ENV_VARIABLE
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
@@ -59,7 +58,7 @@ def _cmd_sprawozdanie(args: argparse.Namespace) -> int:
     from wkus_lib.catalog import load_catalog
     from wkus_lib.domain import load_gminy, resolve_gmina
     from wkus_lib.locate import locate_store
-    from wkus_lib.output_paths import writable_folder
+    from wkus_lib.output_paths import announce_written, writable_folder
     from wkus_lib.runner import library_version
     from wkus_lib.statutory.render import write_report
     from wkus_lib.statutory.report import build_programme_report
@@ -71,13 +70,6 @@ def _cmd_sprawozdanie(args: argparse.Namespace) -> int:
     store = read_store(locate_store(args.store))
     report = build_programme_report(store, gmina, load_catalog(), year, library_version())
     paths = write_report(report, out_dir)
-    print(f"Sprawozdanie z realizacji programu współpracy gminy {gmina.name} za {year} r.:",
-          file=sys.stderr)
-    for path in paths:
-        print(path)
-    if report.synthetic:
-        print("Uwaga: magazyn zawiera dane syntetyczne (sprawozdanie demonstracyjne).",
-              file=sys.stderr)
-    for gap in report.gaps:
-        print(gap, file=sys.stderr)
-    return 1 if report.gaps else 0
+    return announce_written(
+        f"Sprawozdanie z realizacji programu współpracy gminy {gmina.name} za {year} r.:",
+        paths, synthetic=report.synthetic, gaps=report.gaps, kind="sprawozdanie demonstracyjne")

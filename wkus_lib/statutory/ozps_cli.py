@@ -9,7 +9,6 @@ from partial data names what is missing on stderr and exits with status 1.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from wkus_lib.cli_parser import year_number
@@ -43,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 def _cmd_ozps(args: argparse.Namespace) -> int:
     from wkus_lib.domain import load_gminy, resolve_gmina
     from wkus_lib.locate import locate_store
-    from wkus_lib.output_paths import writable_folder
+    from wkus_lib.output_paths import announce_written, writable_folder
     from wkus_lib.prices import packaged_price_index
     from wkus_lib.statutory.ozps import build_ozps, write_ozps
     from wkus_lib.store import read_store
@@ -53,13 +52,7 @@ def _cmd_ozps(args: argparse.Namespace) -> int:
     store = read_store(locate_store(args.store))
     section = build_ozps(store, gmina, args.year, packaged_price_index())
     docx_path, xlsx_path = write_ozps(section, Path(out_dir))
-    print(f"Ocena zasobów pomocy społecznej gminy {gmina.name} za {args.year} r. "
-          "(zadania zlecone organizacjom):", file=sys.stderr)
-    print(docx_path)
-    print(xlsx_path)
-    if section.synthetic:
-        print("Uwaga: magazyn zawiera dane syntetyczne (dokument demonstracyjny).",
-              file=sys.stderr)
-    for gap in section.gaps:
-        print(gap, file=sys.stderr)
-    return 1 if section.gaps else 0
+    return announce_written(
+        f"Ocena zasobów pomocy społecznej gminy {gmina.name} za {args.year} r. "
+        "(zadania zlecone organizacjom):", [docx_path, xlsx_path],
+        synthetic=section.synthetic, gaps=section.gaps, kind="dokument demonstracyjny")
