@@ -32,9 +32,9 @@ def test_an_explicit_folder_wins_over_the_variable_and_the_project(tmp_path: Pat
 
 
 def test_a_relative_folder_is_relative_to_the_current_folder(tmp_path: Path) -> None:
-    store = _store(tmp_path / "work" / "store")
-    assert locate_store("store", environ={}, cwd=tmp_path / "work") == store.resolve()
-    assert locate_store("../work/store", environ={}, cwd=tmp_path / "elsewhere") == store.resolve()
+    store = _store(tmp_path / "ewaluacja" / "store")
+    assert locate_store("store", environ={}, cwd=tmp_path / "ewaluacja") == store.resolve()
+    assert locate_store("../ewaluacja/store", environ={}, cwd=tmp_path / "elsewhere") == store.resolve()
 
 
 def test_the_variable_is_used_when_nothing_is_given(tmp_path: Path) -> None:
