@@ -21,6 +21,7 @@ carriage return is what Excel and LibreOffice may take for a formula (OWASP,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
@@ -93,13 +94,18 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Numeric columns are left untouched (they are written as numbers).
     """
-    safe = frame.copy()
-    for position in range(safe.shape[1]):
-        column = safe.iloc[:, position]
+    return _map_text(frame, neutralise)
+
+
+def _map_text(frame: pd.DataFrame, change: Callable[[Any], Any]) -> pd.DataFrame:
+    """A copy of ``frame`` with ``change`` applied to every text cell and column name."""
+    changed = frame.copy()
+    for position in range(changed.shape[1]):
+        column = changed.iloc[:, position]
         if _holds_text(column):
-            safe.isetitem(position, column.map(neutralise, na_action="ignore"))
-    safe.columns = [neutralise(name) for name in safe.columns]
-    return safe
+            changed.isetitem(position, column.map(change, na_action="ignore"))
+    changed.columns = [change(name) for name in changed.columns]
+    return changed
 
 
 def safe_csv(frame: pd.DataFrame, *, sep: str = ",") -> str:
@@ -114,13 +120,7 @@ def safe_csv(frame: pd.DataFrame, *, sep: str = ",") -> str:
 
 def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with every text cell and column name through :func:`restore`."""
-    restored = frame.copy()
-    for position in range(restored.shape[1]):
-        column = restored.iloc[:, position]
-        if _holds_text(column):
-            restored.isetitem(position, column.map(restore, na_action="ignore"))
-    restored.columns = [restore(name) for name in restored.columns]
-    return restored
+    return _map_text(frame, restore)
 
 
 def write_text_cell(cell: Cell, text: str) -> None:
