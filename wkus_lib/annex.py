@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
-from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
+from wkus_lib.stable_files import workbook_bytes
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -206,11 +206,8 @@ def render_xlsx(tables: Sequence[Table], *, title: str, notes: Sequence[str] = (
                    entries, labels)
     if exact:
         _fill_exact(workbook.create_sheet(labels["exact"]), exact, labels)
-    workbook.properties.creator = "wkus"
     workbook.properties.title = title
-    workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
-    workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return with_fixed_zip_dates(workbook_bytes(workbook))
+    return workbook_bytes(workbook)
 
 
 def _sections(tables: Sequence[Table]) -> list[tuple[str, list[Table]]]:

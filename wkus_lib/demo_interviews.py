@@ -180,15 +180,13 @@ def _filled_sheet(
     teryt: str, area: str, year: int,
 ) -> bytes:
     """The scenario's coding sheet with ``rows`` (pseudonym, fragment, code) filled in."""
-    from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
+    from wkus_lib.stable_files import workbook_bytes
 
     workbook = load_workbook(io.BytesIO(coding_sheet(interview, catalog)))
     sheet = workbook[CODING_SHEET]
     for pseudonym, fragment, code in rows:
         sheet.append([pseudonym, teryt, area, year, fragment, code, None])
-    workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
-    workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return with_fixed_zip_dates(workbook_bytes(workbook))
+    return workbook_bytes(workbook)
 
 
 def coded_interview_sheets(

@@ -22,11 +22,15 @@ ZIP_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
 def workbook_bytes(workbook: Any) -> bytes:
     """An openpyxl workbook as XLSX bytes, without the "modified now" stamp of ``save()``.
 
-    The zip members carry :data:`ZIP_DATE_TIME`, not the time of writing, so two
-    runs in different seconds give the same bytes.
+    The workbook's created/modified properties are :data:`FIXED_DATETIME` and the
+    zip members carry :data:`ZIP_DATE_TIME`, not the time of writing, so two runs
+    in different seconds give the same bytes.
     """
     from openpyxl.writer.excel import ExcelWriter
 
+    workbook.properties.creator = "wkus"
+    workbook.properties.created = workbook.properties.modified = FIXED_DATETIME.replace(
+        tzinfo=None)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()
@@ -45,3 +49,20 @@ def with_fixed_zip_dates(payload: bytes) -> bytes:
             entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(info.filename))
     return buffer.getvalue()
+
+
+def document_bytes(document: Any, *, title: str, created: datetime = FIXED_DATETIME) -> bytes:
+    """A python-docx document as DOCX bytes that depend on its content only.
+
+    Sets the properties Word shows (title; author and last editor "wkus";
+    created and modified ``created``; revision 1) instead of the moment of
+    writing, and gives every zip member :data:`ZIP_DATE_TIME`.
+    """
+    properties = document.core_properties
+    properties.title = title
+    properties.author = properties.last_modified_by = "wkus"
+    properties.created = properties.modified = created
+    properties.revision = 1
+    sink = io.BytesIO()
+    document.save(sink)
+    return with_fixed_zip_dates(sink.getvalue())

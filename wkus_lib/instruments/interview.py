@@ -9,7 +9,6 @@ interviews are counted per criterion with :func:`count_codes`.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Final
 from zipfile import BadZipFile
@@ -61,7 +60,7 @@ def interview_key(interview: Interview, catalog: Catalog) -> str:
 
 def guide_document(interview: Interview, catalog: Catalog, administrator: str | None) -> bytes:
     """The interviewer's guide as DOCX bytes: clause, introduction, criteria, closing, codes."""
-    from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates
+    from wkus_lib.stable_files import document_bytes
 
     labels = catalog.instruments
     document = Document()
@@ -71,10 +70,6 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
         page.top_margin = page.bottom_margin = Mm(20)
     document.styles["Normal"].font.name = "DejaVu Sans"
     document.styles["Normal"].font.size = Pt(10)
-    document.core_properties.author = "wkus"
-    document.core_properties.title = interview.name_pl
-    document.core_properties.created = FIXED_DATETIME.replace(tzinfo=None)
-    document.core_properties.modified = FIXED_DATETIME.replace(tzinfo=None)
     document.add_heading(interview.name_pl, level=0)
     participants = interview.participants_pl.replace(
         "{quotes_threshold}", str(catalog.settings.suppression.quotes_threshold))
@@ -119,9 +114,7 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
         "wierszu i nadaj mu jeden kod z listy. Wywiad oznacz pseudonimem (np. W01), nigdy "
         "imieniem i nazwiskiem. Nie przepisuj danych, które pozwalają rozpoznać osobę."
     )
-    sink = io.BytesIO()
-    document.save(sink)
-    return with_fixed_zip_dates(sink.getvalue())
+    return document_bytes(document, title=interview.name_pl)
 
 
 # ------------------------------------------------------------ the coding sheet
@@ -130,7 +123,7 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
 def coding_sheet(interview: Interview, catalog: Catalog) -> bytes:
     """The coding workbook as XLSX bytes: coding rows, the code list, instructions."""
     from wkus_lib.spreadsheet_safe import protect_workbook
-    from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
+    from wkus_lib.stable_files import workbook_bytes
 
     workbook = Workbook()
     coding = workbook.active
@@ -179,11 +172,8 @@ def coding_sheet(interview: Interview, catalog: Catalog) -> bytes:
     for row_cells in guide.iter_rows():
         for cell in row_cells:
             cell.alignment = Alignment(wrap_text=True)
-    workbook.properties.creator = "wkus"
     workbook.properties.title = interview.name_pl
-    workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
-    workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return with_fixed_zip_dates(workbook_bytes(protect_workbook(workbook)))
+    return workbook_bytes(protect_workbook(workbook))
 
 
 def write_interview_files(

@@ -156,7 +156,7 @@ def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows: list[
 
 def xlsform_bytes(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> bytes:
     """The XLSForm workbook (``survey``, ``choices``, ``settings``) as bytes (no timestamps)."""
-    from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
+    from wkus_lib.stable_files import workbook_bytes
 
     survey = survey_rows(form, catalog, setup)
     choices = choice_rows(form, catalog)
@@ -165,11 +165,8 @@ def xlsform_bytes(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> b
     _sheet(workbook, "survey", SURVEY_COLUMNS, survey)
     _sheet(workbook, "choices", CHOICE_COLUMNS, choices)
     _sheet(workbook, "settings", SETTINGS_COLUMNS, [settings_row(form, survey, choices)])
-    workbook.properties.creator = "wkus"
     workbook.properties.title = form.title_pl
-    workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
-    workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    return with_fixed_zip_dates(workbook_bytes(protect_workbook(workbook)))  # text stays text
+    return workbook_bytes(protect_workbook(workbook))  # text stays text
 
 
 def convert_xlsform(payload: bytes, label: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 from typing import Final
 
@@ -23,7 +22,7 @@ from wkus_lib.program.model import (
     provision_labels,
     text_runs,
 )
-from wkus_lib.stable_files import with_fixed_zip_dates
+from wkus_lib.stable_files import document_bytes
 
 _DOCX_TEXT_WIDTH_CM: Final = 16.0
 
@@ -35,14 +34,9 @@ def render_docx(draft: ProgramDraft) -> bytes:
     document = docx.Document()
     _docx_page_and_styles(document)
     properties = document.core_properties
-    properties.title = draft.title
     properties.subject = "Projekt wieloletniego programu współpracy"
-    properties.author = "wkus"
-    properties.last_modified_by = "wkus"
     properties.language = "pl-PL"
     properties.keywords = f"program współpracy; {draft.gmina.name}; {draft.gmina.teryt}"
-    properties.created = properties.modified = datetime(draft.first_year - 1, 1, 1, tzinfo=UTC)
-    properties.revision = 1
 
     header = document.sections[0].header.paragraphs[0]
     header.text = ("DANE SYNTETYCZNE — projekt demonstracyjny" if draft.synthetic
@@ -67,9 +61,8 @@ def render_docx(draft: ProgramDraft) -> bytes:
                 _docx_table(document, block)
             else:
                 _docx_paragraph(document, block)
-    sink = io.BytesIO()
-    document.save(sink)
-    return with_fixed_zip_dates(sink.getvalue())
+    return document_bytes(document, title=draft.title,
+                          created=datetime(draft.first_year - 1, 1, 1, tzinfo=UTC))
 
 
 def _docx_page_and_styles(document: DocxDocument) -> None:

@@ -19,11 +19,9 @@ A cell for a year the contract runs but the store lacks reads
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -290,7 +288,7 @@ def render_docx(section: OzpsSection) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
-    from wkus_lib.stable_files import with_fixed_zip_dates
+    from wkus_lib.stable_files import document_bytes
 
     document = docx.Document()
     page = document.sections[0]
@@ -298,12 +296,7 @@ def render_docx(section: OzpsSection) -> bytes:
     page.page_width, page.page_height = Cm(29.7), Cm(21.0)
     page.left_margin = page.right_margin = Cm(1.3)
     page.top_margin = page.bottom_margin = Cm(1.5)
-    properties = document.core_properties
-    properties.title = section.title
-    properties.author = properties.last_modified_by = "wkus"
-    properties.language = "pl-PL"
-    properties.created = properties.modified = datetime(section.year, 1, 1, tzinfo=UTC)
-    properties.revision = 1
+    document.core_properties.language = "pl-PL"
     if section.synthetic:
         page.header.paragraphs[0].text = "DANE SYNTETYCZNE — dokument demonstracyjny"
     document.add_heading(section.title, level=1)
@@ -339,9 +332,7 @@ def render_docx(section: OzpsSection) -> bytes:
         document.add_heading("Do uzupełnienia", level=2)
         for gap in section.gaps:
             document.add_paragraph(gap, style="List Bullet")
-    sink = io.BytesIO()
-    document.save(sink)
-    return with_fixed_zip_dates(sink.getvalue())
+    return document_bytes(document, title=section.title)
 
 
 def render_xlsx(section: OzpsSection) -> bytes:
@@ -370,8 +361,6 @@ def render_xlsx(section: OzpsSection) -> bytes:
     notes = workbook.create_sheet("Uwagi")
     for row_number, text in enumerate([*footnotes(section), *section.gaps], start=1):
         write_text_cell(notes.cell(row=row_number, column=1), text)
-    workbook.properties.created = workbook.properties.modified = datetime(section.year, 1, 1)
-    workbook.properties.creator = "wkus"
     return workbook_bytes(protect_workbook(workbook))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -14,7 +13,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
 from wkus_lib.spreadsheet_safe import protect_workbook, write_text_cell
-from wkus_lib.stable_files import FIXED_DATETIME, with_fixed_zip_dates, workbook_bytes
+from wkus_lib.stable_files import document_bytes, workbook_bytes
 from wkus_lib.statutory.report import PLACEHOLDER, ProgrammeReport, ReportTable
 from wkus_lib.store import atomic_write_bytes
 
@@ -77,13 +76,6 @@ def render_docx(report: ProgrammeReport) -> bytes:
     """The report as a Word document; identical reports give identical bytes."""
     document = docx.Document()
     document.styles["Normal"].font.size = Pt(11)
-    properties = document.core_properties
-    properties.title = report.title
-    properties.author = "wkus"
-    properties.created = FIXED_DATETIME
-    properties.modified = FIXED_DATETIME
-    properties.last_modified_by = "wkus"
-    properties.revision = 1
     document.add_heading(report.title, level=0)
     if report.synthetic:
         document.add_paragraph(SYNTHETIC_NOTE)
@@ -97,9 +89,7 @@ def render_docx(report: ProgrammeReport) -> bytes:
         document.add_heading("Brakujące dane — do uzupełnienia w magazynie", level=1)
         for gap in report.gaps:
             document.add_paragraph(gap, style="List Bullet")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return with_fixed_zip_dates(buffer.getvalue())
+    return document_bytes(document, title=report.title)
 
 
 def render_html(report: ProgrammeReport) -> str:
@@ -121,9 +111,6 @@ def _sheet_title(number: int, table_number: int) -> str:
 def render_xlsx(report: ProgrammeReport) -> bytes:
     """Every table of the report on its own sheet (texts as shown in the DOCX)."""
     workbook = Workbook()
-    workbook.properties.created = FIXED_DATETIME.replace(tzinfo=None)
-    workbook.properties.modified = FIXED_DATETIME.replace(tzinfo=None)
-    workbook.properties.creator = "wkus"
     contents = workbook.active
     contents.title = "spis"
     write_text_cell(contents.cell(row=1, column=1), report.title)
@@ -144,7 +131,7 @@ def render_xlsx(report: ProgrammeReport) -> bytes:
                 for column, text in enumerate(row, start=1):
                     write_text_cell(sheet.cell(row=row_number, column=column), text)
     protect_workbook(workbook)
-    return with_fixed_zip_dates(workbook_bytes(workbook))
+    return workbook_bytes(workbook)
 
 
 def report_stem(report: ProgrammeReport) -> str:
