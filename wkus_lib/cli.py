@@ -31,6 +31,7 @@ from wkus_lib.cli_parser import (
 from wkus_lib.errors import ParameterError, WkusError
 from wkus_lib.locate import NOTEBOOKS_DIR, STORE_ENV_VARIABLE
 from wkus_lib.output_paths import os_error_text, writable_file, writable_folder
+from wkus_lib.plural import count_phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,7 +115,7 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     summary = write_demo(Path(args.raw_dir), Path(args.store), seed=args.seed)
     print(f"Dane syntetyczne (seed {args.seed}) zapisane w {args.raw_dir}, magazyn: {args.store}")
     for name, rows in summary.rows.items():
-        print(f"  {name}: {rows} wierszy")
+        print(f"  {name}: {count_phrase(rows, 'wiersz', 'wiersze', 'wierszy')}")
     if len(summary.problems):
         print(
             f"Celowo wprowadzone błędy danych: {len(summary.problems)} "
@@ -169,7 +170,8 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from wkus_lib.spreadsheet_safe import safe_csv  # no formula reaches a spreadsheet
 
     out.write_text(safe_csv(table), encoding="utf-8", newline="")
-    print(f"Zapisano {len(table)} wierszy wskaźników do {out} (magazyn {store_dir})")
+    rows = count_phrase(len(table), "wiersz", "wiersze", "wierszy")
+    print(f"Zapisano {rows} wskaźników do {out} (magazyn {store_dir})")
     gaps = data_gaps(store, {g.teryt: g.name for g in gminy}, up_to=args.year,
                      areas=None if args.area == "all" else _split_choice(args.area))
     for gap in gaps:
