@@ -2,7 +2,7 @@
 
 Generates the national synthetic data set with :mod:`wkus_lib.demo`
 (DANE SYNTETYCZNE), validates it into a :class:`~wkus_lib.store.Store` and
-times :func:`wkus_lib.indicators.compute_indicators` on it. Prints the
+times :func:`wkus_lib.evaluation.indicators.compute_indicators` on it. Prints the
 generation time, the indicator time, the rows produced and the peak resident
 memory. Target: under 30 s on 2 cores and under 4 GiB.
 
@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 from wkus_lib import demo
-from wkus_lib.indicators import compute_indicators
+from wkus_lib.evaluation.indicators import compute_indicators
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store
 

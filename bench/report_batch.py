@@ -5,7 +5,7 @@ pilot demo batch, HTML + PDF):
 
 (a) naive — per report, the papermill CLI, then the nbconvert CLI (HTML
     without code), then the WeasyPrint CLI (PDF), each a new process;
-(b) shipped — :func:`wkus_lib.runner.run_batch` as ``wkus report`` runs it:
+(b) shipped — :func:`wkus_lib.batch.runner.run_batch` as ``wkus report`` runs it:
     one worker per core, each report's kernel forked from the worker's
     pre-imported zygote, HTML and PDF rendered in the worker;
 (b') isolated (``--with-isolated``) — the same with a fresh interpreter per
@@ -53,11 +53,11 @@ import nbformat
 import psutil
 import yaml
 
+from wkus_lib.batch.build import KernelStart, cell_seconds
+from wkus_lib.batch.params import ReportSpec, resolve_batch
+from wkus_lib.batch.runner import load_manifest, run_batch
+from wkus_lib.batch.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.demo import write_demo
-from wkus_lib.params import ReportSpec, resolve_batch
-from wkus_lib.report_build import KernelStart, cell_seconds
-from wkus_lib.runner import load_manifest, run_batch
-from wkus_lib.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.store import read_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -186,7 +186,7 @@ def table_numbers(outputs: list[dict[str, object]]) -> set[tuple[str, str | None
     values (the scorecard), else none.
     """
     from wkus_lib.report.display import table_texts
-    from wkus_lib.report_outputs import TABLE_MIMETYPE
+    from wkus_lib.report.outputs import TABLE_MIMETYPE
 
     found: set[tuple[str, str | None]] = set()
     for bundle in outputs:

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from wkus_lib import annex, stable_files
-from wkus_lib.annex import NumberFormat, Table
-from wkus_lib.report import display
+from wkus_lib.files import stable as stable_files
+from wkus_lib.report import annex, display
+from wkus_lib.report.annex import NumberFormat, Table
 
 COST = Table(
     "Koszt jednostkowy i wykonanie budżetu w kolejnych latach",

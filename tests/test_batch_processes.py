@@ -22,10 +22,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from wkus_lib.index_page import INDEX_NAME
-from wkus_lib.params import JsonValue, ReportSpec
-from wkus_lib.report_build import ReportOutcome
-from wkus_lib.runner import (
+from wkus_lib.batch.build import ReportOutcome
+from wkus_lib.batch.index_page import INDEX_NAME
+from wkus_lib.batch.params import JsonValue, ReportSpec
+from wkus_lib.batch.runner import (
     MANIFEST_LOCK_NAME,
     PlannedReport,
     _Journal,
@@ -38,8 +38,8 @@ SLOW_AREA = "kultura"
 BATCH = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from wkus_lib.params import ReportSpec
-    from wkus_lib.runner import run_batch
+    from wkus_lib.batch.params import ReportSpec
+    from wkus_lib.batch.runner import run_batch
 
     if __name__ == "__main__":
         specs = [ReportSpec(**{**s, "group": tuple(s["group"])}) for s in json.loads(sys.argv[1])]
@@ -97,7 +97,7 @@ def _kernels(root: psutil.Process) -> list[psutil.Process]:
             parent_command = " ".join(parent.cmdline()) if parent else ""
         except psutil.NoSuchProcess:
             continue
-        if "ipykernel_launcher" in command or "wkus_lib.kernel_zygote" in parent_command:
+        if "ipykernel_launcher" in command or "wkus_lib.batch.zygote" in parent_command:
             found.append(process)
     return found
 
@@ -199,7 +199,7 @@ def test_a_manifest_held_too_long_is_a_polish_error(tmp_path: Path) -> None:
     with manifest_lock(tmp_path):
         probe = subprocess.run(
             [sys.executable, "-c",
-             ("import sys; from pathlib import Path; from wkus_lib.runner import manifest_lock\n"
+             ("import sys; from pathlib import Path; from wkus_lib.batch.runner import manifest_lock\n"
               "from wkus_lib.errors import InputError\n"
               "try:\n"
               "    with manifest_lock(Path(sys.argv[1]), timeout_s=0.2): pass\n"
@@ -219,7 +219,7 @@ def test_a_child_that_asks_dies_with_its_parent(tmp_path: Path) -> None:
         import os, subprocess, sys, time
         child = subprocess.Popen([sys.executable, "-c",
             "import os, sys, time, pathlib\\n"
-            "from wkus_lib.parent_death import die_with_parent\\n"
+            "from wkus_lib.batch.parent_death import die_with_parent\\n"
             "assert die_with_parent(int(sys.argv[1]))\\n"
             "pathlib.Path(sys.argv[2]).write_text(str(os.getpid()))\\n"
             "time.sleep(120)\\n", str(os.getpid()), {str(ready)!r}])
@@ -243,7 +243,7 @@ def test_a_child_that_asks_dies_with_its_parent(tmp_path: Path) -> None:
 def test_a_child_whose_parent_is_already_gone_exits_at_once() -> None:
     probe = subprocess.run(
         [sys.executable, "-c",
-         ("from wkus_lib.parent_death import die_with_parent\n"
+         ("from wkus_lib.batch.parent_death import die_with_parent\n"
           "die_with_parent(1)  # not our parent: as if it had died before the call\n"
           "print('still here')\n")],
         capture_output=True, text=True, timeout=60, check=False,

@@ -11,7 +11,7 @@ from wkus_lib.catalog import load_catalog
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import load_gminy
-from wkus_lib.metrics.data_quality import data_quality_scorecard
+from wkus_lib.evaluation.data_quality import data_quality_scorecard
 from wkus_lib.store import read_store
 
 
@@ -52,8 +52,8 @@ def test_no_problem_exits_0(
 ) -> None:
     # Every demo gmina-year has a task report discrepancy (tests/test_task_check.py checks
     # that exit); here the card alone decides.
-    from wkus_lib import check
-    from wkus_lib.statutory.task_check import FINDING_COLUMNS
+    from wkus_lib.cli import check
+    from wkus_lib.intake.task_check import FINDING_COLUMNS
 
     monkeypatch.setattr(check, "task_findings",
                         lambda *_args: pd.DataFrame(columns=FINDING_COLUMNS))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from wkus_lib.batch.params import REPORT_KINDS
 from wkus_lib.cli import build_parser, main
-from wkus_lib.cli_parser import ARGPARSE_WORDS, polish, polish_argparse
+from wkus_lib.cli.parser import ARGPARSE_WORDS, polish, polish_argparse
 from wkus_lib.domain import AREA_IDS
-from wkus_lib.params import REPORT_KINDS
 
 ENGLISH = ("usage", "options:", "show this help", "positional arguments", "error:",
            "invalid choice", "invalid int", "required:", "expected one argument")
@@ -207,7 +207,8 @@ def test_a_file_system_error_names_the_file_in_polish(
 def test_output_path_messages_run_as_documented() -> None:
     import doctest
 
-    from wkus_lib import cli_parser, output_paths
+    from wkus_lib.cli import output_paths
+    from wkus_lib.cli import parser as cli_parser
 
     assert doctest.testmod(output_paths, raise_on_error=True).attempted >= 1
     assert doctest.testmod(cli_parser, raise_on_error=True).attempted >= 1

@@ -11,8 +11,8 @@ import math
 import pandas as pd
 import pytest
 
+from wkus_lib.catalog.prices import PriceIndex
 from wkus_lib.metrics.efficiency import multi_year_comparison, multi_year_comparison_table
-from wkus_lib.prices import PriceIndex
 
 G = "2013023"
 PS = "pomoc_spoleczna"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wkus_lib.changelog import CHANGELOG_NAME, read_changelog
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
-from wkus_lib.indicators import compute_indicators
+from wkus_lib.evaluation.indicators import compute_indicators
+from wkus_lib.intake.changelog import CHANGELOG_NAME, read_changelog
 from wkus_lib.intake.importer import QUARANTINE_DIR, REASON_COLUMN, import_files
 from wkus_lib.intake.quarantine import open_quarantine
 from wkus_lib.schemas import KEYS, TABLES

@@ -27,11 +27,17 @@ from pathlib import Path
 import pytest
 
 from wkus_lib.cli import main
-from wkus_lib.dashboard import HOST, page_address, voila_command, voila_config, write_voila_config
 from wkus_lib.demo import DemoSummary
-from wkus_lib.indicators import compute_indicators
+from wkus_lib.evaluation.indicators import compute_indicators
+from wkus_lib.explore.dashboard import (
+    HOST,
+    page_address,
+    voila_command,
+    voila_config,
+    write_voila_config,
+)
+from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
-from wkus_lib.style import format_number
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

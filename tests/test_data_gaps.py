@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from wkus_lib.data_gaps import (
+from wkus_lib.demo import DemoSummary
+from wkus_lib.evaluation.data_gaps import (
     choice_gaps,
     data_gaps,
     gap_message,
@@ -14,7 +15,6 @@ from wkus_lib.data_gaps import (
     late_report_gaps,
     store_gaps,
 )
-from wkus_lib.demo import DemoSummary
 from wkus_lib.store import Store, empty_table, read_store
 
 NAMES = {"2003042": "Boćki", "2002063": "Łapy"}
@@ -63,7 +63,7 @@ def test_an_asked_year_or_area_without_data_is_named(store: Store) -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from wkus_lib import data_gaps as module
+    from wkus_lib.evaluation import data_gaps as module
 
     assert doctest.testmod(module, raise_on_error=True).failed == 0
 

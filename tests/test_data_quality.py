@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from wkus_lib.catalog import Catalog, DataQualitySettings, QualityBand, load_catalog
 from wkus_lib.demo import DemoSummary
-from wkus_lib.metrics.data_quality import (
+from wkus_lib.evaluation.data_quality import (
     SCORECARD_COLUMNS,
     data_quality_scorecard,
     duplicate_respondents,

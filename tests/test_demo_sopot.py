@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wkus_lib.batch.selection import latest_year, supported_reports
 from wkus_lib.catalog import load_catalog
 from wkus_lib.cli import main
 from wkus_lib.demo import (
@@ -17,13 +18,12 @@ from wkus_lib.demo import (
     generate_tables,
     gmina_populations,
 )
-from wkus_lib.demo_interviews import CLIENT_SCENARIO, INTERVIEW_DIR, STAFF_SCENARIO
+from wkus_lib.demo.interviews import CLIENT_SCENARIO, INTERVIEW_DIR, STAFF_SCENARIO
 from wkus_lib.domain import PILOT_TERYT, load_gminy
-from wkus_lib.indicators import compute_indicators
+from wkus_lib.evaluation.indicators import compute_indicators
 from wkus_lib.instruments.interview import count_codes, read_coding_sheet
-from wkus_lib.plural import count_phrase
-from wkus_lib.selection import latest_year, supported_reports
 from wkus_lib.store import Store, read_store
+from wkus_lib.text.plural import count_phrase
 
 SEED = 2024
 AREA = "pomoc_spoleczna"

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from report_checks import output_text, render_sections
 
+from wkus_lib.batch.params import resolve_batch
 from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import load_gminy
-from wkus_lib.i18n import set_language
 from wkus_lib.intake.headers import TABLE_TITLES
-from wkus_lib.params import resolve_batch
 from wkus_lib.report.context import format_indicator_value, indicator_formula, indicator_unit
 from wkus_lib.store import read_store
+from wkus_lib.text.i18n import set_language
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +113,7 @@ def test_an_english_report_has_an_english_page_title(demo: DemoSummary) -> None:
 def test_an_english_page_says_it_is_english() -> None:
     import nbformat
 
-    from wkus_lib import export
+    from wkus_lib.batch import export
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell("Summary")]

@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 
 from wkus_lib.demo import DemoSummary
-from wkus_lib.evaluation_year import (
+from wkus_lib.evaluation.year import (
     TABLE_LABELS,
     EvaluationYear,
     contract_years,
@@ -145,13 +145,13 @@ def test_contract_years_expand_and_clip() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from wkus_lib import evaluation_year as module
+    from wkus_lib.evaluation import year as module
 
     assert doctest.testmod(module, raise_on_error=True).failed == 0
 
 
 def test_the_note_follows_the_report_language() -> None:
-    from wkus_lib.i18n import set_language
+    from wkus_lib.text.i18n import set_language
 
     late = EvaluationYear(2025, 2024, (TABLE_LABELS["results"], TABLE_LABELS["finance"]))
     try:

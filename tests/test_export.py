@@ -8,7 +8,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from wkus_lib import export, stable_files
+from wkus_lib.batch import export
+from wkus_lib.files import stable as stable_files
 
 # nbformat has no type hints: its factories are used as untyped callables.
 new_code_cell: Any = nbformat.v4.new_code_cell
@@ -107,8 +108,8 @@ def test_html_of_synthetic_data_always_carries_the_banner_once(html: str) -> Non
 def test_fallback_banner_says_what_the_report_notebooks_say() -> None:
     from types import SimpleNamespace
 
-    from wkus_lib.i18n import set_language
     from wkus_lib.report.common import synthetic_banner_html
+    from wkus_lib.text.i18n import set_language
 
     set_language("pl")
     notebook_banner = synthetic_banner_html(SimpleNamespace(synthetic=True))  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from wkus_lib.i18n import _, set_language, translations
+from wkus_lib.text.i18n import _, set_language, translations
 
 LIBRARY = Path(__file__).resolve().parents[1] / "wkus_lib"
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from wkus_lib import demo
 from wkus_lib.catalog import copy_default_catalog, load_catalog
 from wkus_lib.errors import CatalogError, ParameterError
-from wkus_lib.indicators import INDICATOR_FUNCTIONS, OUTPUT_COLUMNS, compute_indicators
+from wkus_lib.evaluation.indicators import INDICATOR_FUNCTIONS, OUTPUT_COLUMNS, compute_indicators
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store
 

@@ -379,9 +379,9 @@ def test_forms_and_interview_files_carry_no_timestamps() -> None:
     import io
     import zipfile
 
+    from wkus_lib.files.stable import ZIP_DATE_TIME
     from wkus_lib.instruments.interview import coding_sheet, guide_document
     from wkus_lib.instruments.xlsform import xlsform_bytes
-    from wkus_lib.stable_files import ZIP_DATE_TIME
 
     interview = CATALOG.instruments.interviews["personel_grupowy"]
     for payload in (xlsform_bytes(questionnaire(CATALOG, "personel"), CATALOG, SETUP),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wkus_lib.errors import ParameterError
-from wkus_lib.locate import NOTEBOOKS_DIR, PROJECT_DIR, STORE_ENV_VARIABLE, locate_store
+from wkus_lib.store.locate import NOTEBOOKS_DIR, PROJECT_DIR, STORE_ENV_VARIABLE, locate_store
 
 
 def _store(folder: Path) -> Path:

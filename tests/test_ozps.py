@@ -12,10 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from wkus_lib.catalog.prices import packaged_price_index
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import load_gminy
-from wkus_lib.prices import packaged_price_index
 from wkus_lib.statutory.ozps import (
     PLACEHOLDER,
     OzpsSection,
@@ -228,7 +228,7 @@ def test_bad_input_stops_with_a_polish_message(
 
 
 def test_a_year_outside_the_price_index_leaves_the_forecast_to_fill_in(store: Store) -> None:
-    from wkus_lib.prices import PriceIndex
+    from wkus_lib.catalog.prices import PriceIndex
 
     contract_id = f"{SOPOT}/pomoc_spoleczna/2022"
     index = PriceIndex(first_year=2024, indices=(103.0,))  # price levels of 2023–2024 only

@@ -68,7 +68,7 @@ def test_the_gmina_register_ships_as_package_data() -> None:
 
 
 def test_notebook_parameters_find_the_store_by_the_documented_rule() -> None:
-    """An empty ``store_dir`` means: WKUS_STORE, else the project's store (wkus_lib.locate)."""
+    """An empty ``store_dir`` means: WKUS_STORE, else the project's store (wkus_lib.store.locate)."""
     for path in sorted(ROOT.glob("notebooks/*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         [parameters] = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]

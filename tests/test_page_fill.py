@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pytest
 
-from wkus_lib import export
+from wkus_lib.batch import export
+from wkus_lib.batch.params import resolve_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.demo import DemoSummary
-from wkus_lib.params import resolve_batch
-from wkus_lib.runner import run_batch
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 MIN_FILL = 0.45

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from wkus_lib.batch.selection import latest_year, supported_reports
 from wkus_lib.demo import DemoSummary
-from wkus_lib.locate import NOTEBOOKS_DIR, STORE_ENV_VARIABLE
-from wkus_lib.selection import latest_year, supported_reports
 from wkus_lib.store import read_store, write_store
+from wkus_lib.store.locate import NOTEBOOKS_DIR, STORE_ENV_VARIABLE
 
 PAPERMILL = Path(sys.executable).with_name("papermill")
 LAPY = "2002063"

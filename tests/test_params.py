@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from wkus_lib import domain
+from wkus_lib.batch.params import BatchRequest, ReportParams, resolve_batch, validate_params
 from wkus_lib.demo import DemoSummary
 from wkus_lib.errors import ParameterError
-from wkus_lib.params import BatchRequest, ReportParams, resolve_batch, validate_params
 from wkus_lib.store import read_store
 
 YEAR = 2024

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from wkus_lib.cli import main
-from wkus_lib.data_gaps import table_label
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import AREA_IDS
+from wkus_lib.evaluation.data_gaps import table_label
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, empty_table, read_store, write_store
 

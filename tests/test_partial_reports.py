@@ -22,11 +22,11 @@ from report_checks import SAMPLE_REPORTS, output_text, render_sections, visible_
 
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
-from wkus_lib.i18n import _
 from wkus_lib.report.missing import REPORT_TABLES, SOURCES
 from wkus_lib.report.stage_fit import mismatch_text
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, empty_table, read_store, write_store
+from wkus_lib.text.i18n import _
 
 REPORTS = SAMPLE_REPORTS
 YEARLY = ("finance", "contributions", "results", "beneficiaries", "survey_responses",

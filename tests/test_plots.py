@@ -1,4 +1,4 @@
-"""Figures of wkus_lib.plots: value labels clear of the intervals they describe."""
+"""Figures of wkus_lib.report.plots.core: value labels clear of the intervals they describe."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from wkus_lib import plots
-from wkus_lib.style import apply_figure_style
+from wkus_lib.report.plots import core as plots
+from wkus_lib.report.style import apply_figure_style
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from wkus_lib import plots_compare
-from wkus_lib.style import apply_figure_style
+from wkus_lib.report.plots import compare as plots_compare
+from wkus_lib.report.style import apply_figure_style
 
 
 @pytest.fixture(autouse=True)
@@ -166,7 +166,7 @@ def test_year_axes_show_whole_years_that_never_overlap(years: list[float]) -> No
 
 
 def test_cost_per_client_axis_starts_at_zero() -> None:
-    from wkus_lib import plots
+    from wkus_lib.report.plots import core as plots
 
     series = pd.DataFrame({"year": [2021, 2022, 2023, 2024], "value": [5000.0, 4900, 4700, 4400],
                            "mode": ["annual_grant", "annual_grant", "multi_year", "multi_year"]})
@@ -178,7 +178,7 @@ def test_cost_per_client_axis_starts_at_zero() -> None:
 
 
 def test_zero_based_axis_reaches_below_zero_for_negative_values() -> None:
-    from wkus_lib import plots
+    from wkus_lib.report.plots import core as plots
 
     fig = Figure()
     ax = fig.subplots()
@@ -223,7 +223,7 @@ def test_funnel_labels_never_collide_with_each_other_the_points_or_the_mean_line
 def test_a_dot_axis_that_does_not_start_at_zero_says_so(
     values: list[float], xlim: tuple[float, float] | None, cut: bool
 ) -> None:
-    from wkus_lib.plots import AXIS_CUT_GID
+    from wkus_lib.report.plots.core import AXIS_CUT_GID
 
     frame = pd.DataFrame({"label": ["a", "b", "c"], "value": values,
                           "low": [v - 5 for v in values], "high": [v + 5 for v in values]})

@@ -10,8 +10,10 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from wkus_lib import plots, plots_compare, plots_stages
 from wkus_lib.errors import InputError
+from wkus_lib.report.plots import compare as plots_compare
+from wkus_lib.report.plots import core as plots
+from wkus_lib.report.plots import stages as plots_stages
 
 NAME = "Kurs $C#$ dla 20 osób"
 """A result name from the issue: matplotlib's math parser fails on it."""

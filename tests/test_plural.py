@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from wkus_lib import plural as plural_module
-from wkus_lib.plural import count_phrase, plural, plural_en, plural_form
+from wkus_lib.text import plural as plural_module
+from wkus_lib.text.plural import count_phrase, plural, plural_en, plural_form
 
 
 def test_doctests() -> None:

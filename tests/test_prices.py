@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wkus_lib import prices
-from wkus_lib.catalog import copy_default_catalog, load_catalog
-from wkus_lib.prices import (
+from wkus_lib.catalog import copy_default_catalog, load_catalog, prices
+from wkus_lib.catalog.prices import (
     PriceIndex,
     PriceIndexError,
     base_year_for,

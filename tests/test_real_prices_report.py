@@ -16,7 +16,7 @@ import pytest
 from report_checks import output_text, render_sections
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.indicators import compute_indicators
+from wkus_lib.evaluation.indicators import compute_indicators
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import read_store, write_store
 

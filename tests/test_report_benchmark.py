@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from wkus_lib.batch.params import resolve_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import AREA_IDS
-from wkus_lib.params import resolve_batch
 from wkus_lib.report import benchmark
 from wkus_lib.report.benchmark import funnel_limits, funnel_positions, pooled_score
-from wkus_lib.runner import run_batch
 from wkus_lib.store import Store, read_store
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

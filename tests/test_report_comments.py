@@ -11,9 +11,9 @@ from report_checks import output_text, render_sections
 
 from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
-from wkus_lib.i18n import set_language
 from wkus_lib.report.comments import comment_groups
 from wkus_lib.store import Store, read_store
+from wkus_lib.text.i18n import set_language
 
 THRESHOLD = load_catalog().settings.suppression.quotes_threshold
 

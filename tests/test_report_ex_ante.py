@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from report_checks import other_gminas_in, visible_text
 
+from wkus_lib.batch.params import resolve_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.demo import DemoSummary
-from wkus_lib.params import resolve_batch
 from wkus_lib.report.ex_ante import (
     DecisionFacts,
     baseline_mean,
@@ -22,9 +23,8 @@ from wkus_lib.report.ex_ante import (
     horizon_costs,
     needs_by_year,
 )
-from wkus_lib.runner import run_batch
+from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
-from wkus_lib.style import format_number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TERYT, AREA, YEAR, HORIZON = "2002063", "sport", 2025, 4  # Łapy, annual grants through 2025

@@ -8,20 +8,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from wkus_lib.batch.params import resolve_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import load_gminy
 from wkus_lib.errors import InputError
-from wkus_lib.indicators import IndicatorInputs, sroi_input_flows
+from wkus_lib.evaluation.indicators import IndicatorInputs, sroi_input_flows
 from wkus_lib.metrics import sroi
 from wkus_lib.metrics.sroi import OUTCOME_COLUMNS
-from wkus_lib.params import resolve_batch
 from wkus_lib.report.context import ReportContext
 from wkus_lib.report.ex_post import NO_RECOMMENDATION, read_sroi_outcomes, recommendation
-from wkus_lib.runner import run_batch
+from wkus_lib.report.style import format_number
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, read_store
-from wkus_lib.style import format_number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

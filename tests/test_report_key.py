@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from wkus_lib.batch.params import JsonValue, ReportSpec, resolve_batch
+from wkus_lib.batch.report_key import BatchKeys, KeyParts, change_reasons, library_hash
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
-from wkus_lib.params import JsonValue, ReportSpec, resolve_batch
-from wkus_lib.report_key import BatchKeys, KeyParts, change_reasons, library_hash
 from wkus_lib.store import read_manifest, read_store, write_store
 
 SOPOT, LAPY = "2264011", "2002063"

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from wkus_lib.catalog import Catalog, load_catalog
-from wkus_lib.i18n import set_language
 from wkus_lib.report.methods import agreeing_groups, agreeing_groups_text, method_notes
+from wkus_lib.text.i18n import set_language
 
 
 def _with_settings(catalog: Catalog, **changes: object) -> Catalog:

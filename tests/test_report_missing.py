@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from wkus_lib.demo import DemoSummary
-from wkus_lib.i18n import set_language
 from wkus_lib.report.missing import data_sources, missing_data, missing_tables
 from wkus_lib.store import Store, empty_table, read_store
+from wkus_lib.text.i18n import set_language
 
 
 def test_message_names_what_the_form_and_the_year() -> None:

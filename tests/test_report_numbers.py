@@ -23,7 +23,7 @@ from report_checks import (
 )
 
 from wkus_lib.demo import DemoSummary
-from wkus_lib.report_outputs import TABLE_MIMETYPE
+from wkus_lib.report.outputs import TABLE_MIMETYPE
 from wkus_lib.store import read_store, write_store
 
 REPORTS = SAMPLE_REPORTS

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from report_checks import other_gminas_in, visible_text
 
+from wkus_lib.batch.params import resolve_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.demo import DemoSummary
-from wkus_lib.params import resolve_batch
 from wkus_lib.report.on_going import (
     Reading,
     WarningCheck,
@@ -21,9 +22,8 @@ from wkus_lib.report.on_going import (
     cumulative_results,
     early_warnings,
 )
-from wkus_lib.runner import run_batch
+from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
-from wkus_lib.style import format_number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TERYT, AREA, YEAR = "2002063", "kultura", 2024  # Łapy, contract 2022–2025, its third year

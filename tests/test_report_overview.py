@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from report_checks import other_gminas_in
 
+from wkus_lib.batch.params import resolve_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.demo import DemoSummary
-from wkus_lib.params import resolve_batch
 from wkus_lib.report import open_report, overview
 from wkus_lib.report.overview import contract_modes, traffic_light_matrix
-from wkus_lib.runner import run_batch
 from wkus_lib.store import Store, read_store
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

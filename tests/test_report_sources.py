@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from report_checks import REPORT_KINDS, output_text, render_sections
 
+from wkus_lib.batch.selection import supported_reports
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import REGISTRY_SOURCE
-from wkus_lib.selection import supported_reports
 from wkus_lib.store import read_store
 
 YEAR = 2025

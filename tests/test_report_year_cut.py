@@ -24,7 +24,7 @@ from report_checks import output_text, render_sections
 
 from wkus_lib.demo import DemoSummary
 from wkus_lib.report.context import indicators_up_to, store_up_to
-from wkus_lib.report_outputs import TABLE_MIMETYPE
+from wkus_lib.report.outputs import TABLE_MIMETYPE
 from wkus_lib.store import read_store, write_store
 
 FUTURE = 2026

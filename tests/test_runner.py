@@ -25,10 +25,10 @@ from typing import Any
 import nbformat
 import pytest
 
-from wkus_lib import report_key
+from wkus_lib.batch import report_key
+from wkus_lib.batch.params import JsonValue, ReportSpec
+from wkus_lib.batch.runner import BatchResult, load_manifest, run_batch
 from wkus_lib.errors import InputError, ParameterError
-from wkus_lib.params import JsonValue, ReportSpec
-from wkus_lib.runner import BatchResult, load_manifest, run_batch
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 FACTS_MIMETYPE = "application/vnd.wkus.test+json"
@@ -308,8 +308,8 @@ def test_any_executor_is_accepted(tmp_path: Path, store: Path, pool: Executor) -
 INTERRUPTED_BATCH = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from wkus_lib.params import JsonValue, ReportSpec
-    from wkus_lib.runner import run_batch
+    from wkus_lib.batch.params import JsonValue, ReportSpec
+    from wkus_lib.batch.runner import run_batch
 
     if __name__ == "__main__":
         specs = [ReportSpec(**{**s, "group": tuple(s["group"])}) for s in json.loads(sys.argv[1])]
@@ -419,7 +419,7 @@ def test_a_changed_row_rebuilds_only_the_reports_that_read_it(
     tmp_path: Path, pool: Executor, demo: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sopot and Łapy reports and two benchmarks; a correction in Sopot's multi-year contract."""
-    from wkus_lib.runner import plan_batch
+    from wkus_lib.batch.runner import plan_batch
 
     store = Path(shutil.copytree(demo.store_dir, tmp_path / "store"))
     specs = [

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from test_runner import facts, make_spec, write_store
 
+from wkus_lib.batch.dask_executor import connect
+from wkus_lib.batch.runner import load_manifest, run_batch
 from wkus_lib.cli import main
-from wkus_lib.dask_executor import connect
 from wkus_lib.demo import DemoSummary
-from wkus_lib.runner import load_manifest, run_batch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 

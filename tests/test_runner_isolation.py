@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from test_runner import facts, make_spec, write_store
 
+from wkus_lib.batch.build import KernelStart
+from wkus_lib.batch.params import ReportSpec, resolve_batch
+from wkus_lib.batch.runner import BatchResult, run_batch
+from wkus_lib.batch.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.cli import NOTEBOOKS_DIR
 from wkus_lib.demo import DemoSummary
-from wkus_lib.params import ReportSpec, resolve_batch
-from wkus_lib.report_build import KernelStart
-from wkus_lib.runner import BatchResult, run_batch
-from wkus_lib.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.store import read_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
+from wkus_lib.batch.selection import default_plan, default_years, latest_year, supported_reports
 from wkus_lib.demo import DemoSummary
-from wkus_lib.selection import default_plan, default_years, latest_year, supported_reports
 from wkus_lib.store import Store, read_store
 
 BOCKI = "2003042"

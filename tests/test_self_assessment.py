@@ -9,10 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wkus_lib import self_assessment
 from wkus_lib.catalog import load_catalog
+from wkus_lib.instruments import self_assessment
 from wkus_lib.instruments.forms import questionnaire
-from wkus_lib.self_assessment import SelfAssessmentForm, check_completeness, response_rows
+from wkus_lib.instruments.self_assessment import (
+    SelfAssessmentForm,
+    check_completeness,
+    response_rows,
+)
 from wkus_lib.store import read_store
 
 CATALOG = load_catalog()

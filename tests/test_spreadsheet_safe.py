@@ -20,19 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wkus_lib.annex import Table, render_xlsx
 from wkus_lib.catalog import load_catalog
-from wkus_lib.check import write_output
 from wkus_lib.cli import main
+from wkus_lib.cli.check import write_output
 from wkus_lib.demo import DemoSummary
-from wkus_lib.instruments.forms import questionnaire
-from wkus_lib.instruments.interview import coding_sheet
-from wkus_lib.instruments.xlsform import StudySetup, xlsform_bytes
-from wkus_lib.intake.importer import QUARANTINE_DIR, import_files
-from wkus_lib.intake.quarantine import open_quarantine, quarantine_csv
-from wkus_lib.intake.templates import template_bytes
-from wkus_lib.schemas import TABLES
-from wkus_lib.spreadsheet_safe import (
+from wkus_lib.files.spreadsheet_safe import (
     FORMULA_TRIGGERS,
     is_formula_like,
     neutralise,
@@ -41,6 +33,14 @@ from wkus_lib.spreadsheet_safe import (
     restore,
     safe_csv,
 )
+from wkus_lib.instruments.forms import questionnaire
+from wkus_lib.instruments.interview import coding_sheet
+from wkus_lib.instruments.xlsform import StudySetup, xlsform_bytes
+from wkus_lib.intake.importer import QUARANTINE_DIR, import_files
+from wkus_lib.intake.quarantine import open_quarantine, quarantine_csv
+from wkus_lib.intake.templates import template_bytes
+from wkus_lib.report.annex import Table, render_xlsx
+from wkus_lib.schemas import TABLES
 from wkus_lib.store import read_store
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "\t=1",
@@ -196,7 +196,7 @@ def test_quarantine_csv_neutralises_tab_and_carriage_return_starts() -> None:
 def test_indicator_table_csv_is_inert(
     demo: DemoSummary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from wkus_lib import indicators
+    from wkus_lib.evaluation import indicators
 
     real = indicators.compute_indicators
 
@@ -251,6 +251,6 @@ def test_coding_sheets_and_xlsforms_are_inert() -> None:
 def test_docstring_examples_hold() -> None:
     import doctest
 
-    from wkus_lib import spreadsheet_safe
+    from wkus_lib.files import spreadsheet_safe
 
     assert doctest.testmod(spreadsheet_safe, raise_on_error=True).attempted >= 4

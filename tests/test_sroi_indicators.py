@@ -13,7 +13,7 @@ from wkus_lib.catalog import load_catalog
 from wkus_lib.cli import main, sroi_discount_rate
 from wkus_lib.demo import DemoSummary
 from wkus_lib.errors import InputError
-from wkus_lib.indicators import (
+from wkus_lib.evaluation.indicators import (
     IndicatorInputs,
     compute_indicators,
     evaluated_contract_start,

@@ -7,7 +7,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from wkus_lib.stable_files import ZIP_DATE_TIME, workbook_bytes
+from wkus_lib.files.stable import ZIP_DATE_TIME, workbook_bytes
 
 
 def test_workbook_members_carry_the_fixed_date_not_the_time_of_writing() -> None:
@@ -21,7 +21,7 @@ def test_workbook_members_carry_the_fixed_date_not_the_time_of_writing() -> None
 def test_document_properties_and_members_do_not_depend_on_when_it_was_written() -> None:
     import docx
 
-    from wkus_lib.stable_files import FIXED_DATETIME, document_bytes
+    from wkus_lib.files.stable import FIXED_DATETIME, document_bytes
 
     document = docx.Document()
     document.add_paragraph("treść")

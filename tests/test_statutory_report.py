@@ -23,7 +23,7 @@ from wkus_lib.catalog import load_catalog
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import AREA_NAMES, load_gminy
-from wkus_lib.indicators import compute_indicators
+from wkus_lib.evaluation.indicators import compute_indicators
 from wkus_lib.schemas import FUNDING_SOURCES, TABLES
 from wkus_lib.statutory.render import render_html
 from wkus_lib.statutory.report import (

@@ -18,7 +18,7 @@ import pandas.testing as pdt
 
 from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
-from wkus_lib.indicators import compute_indicators
+from wkus_lib.evaluation.indicators import compute_indicators
 from wkus_lib.instruments.forms import Questionnaire, questionnaires
 from wkus_lib.instruments.xlsform import StudySetup, convert_xlsform, xlsform_bytes
 from wkus_lib.intake.importer import import_files

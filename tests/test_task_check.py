@@ -11,9 +11,9 @@ import pytest
 from wkus_lib.catalog import load_catalog
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
+from wkus_lib.evaluation.data_quality import data_quality_scorecard
 from wkus_lib.intake.importer import import_files
-from wkus_lib.metrics.data_quality import data_quality_scorecard
-from wkus_lib.statutory.task_check import (
+from wkus_lib.intake.task_check import (
     FINDING_COLUMNS,
     NOT_CHECKED,
     check_task_reports,
@@ -254,7 +254,7 @@ def test_wkus_check_shows_the_section_and_exits_1_on_a_discrepancy(
     assert "<h2>Sprawozdania z wykonania zadań</h2>" in page
     assert page.count('<tr><td>') >= len(expected)
 
-    from wkus_lib import check
+    from wkus_lib.cli import check
     monkeypatch.setattr(check, "task_findings",
                         lambda *_args: pd.DataFrame(columns=FINDING_COLUMNS))
     assert main(["check", "--store", str(demo.store_dir), "--gmina", teryt,

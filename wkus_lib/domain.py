@@ -25,7 +25,7 @@ from typing import Final, Literal, get_args
 import pandas as pd
 
 from wkus_lib.errors import InputError, ParameterError
-from wkus_lib.plural import count_phrase
+from wkus_lib.text.plural import count_phrase
 
 AreaId = Literal[
     "edukacja",

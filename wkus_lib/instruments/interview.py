@@ -60,7 +60,7 @@ def interview_key(interview: Interview, catalog: Catalog) -> str:
 
 def guide_document(interview: Interview, catalog: Catalog, administrator: str | None) -> bytes:
     """The interviewer's guide as DOCX bytes: clause, introduction, criteria, closing, codes."""
-    from wkus_lib.stable_files import document_bytes
+    from wkus_lib.files.stable import document_bytes
 
     labels = catalog.instruments
     document = Document()
@@ -122,8 +122,8 @@ def guide_document(interview: Interview, catalog: Catalog, administrator: str | 
 
 def coding_sheet(interview: Interview, catalog: Catalog) -> bytes:
     """The coding workbook as XLSX bytes: coding rows, the code list, instructions."""
-    from wkus_lib.spreadsheet_safe import protect_workbook
-    from wkus_lib.stable_files import workbook_bytes
+    from wkus_lib.files.spreadsheet_safe import protect_workbook
+    from wkus_lib.files.stable import workbook_bytes
 
     workbook = Workbook()
     coding = workbook.active

@@ -71,7 +71,7 @@ def write_questionnaire_pdf(
     form: Questionnaire, catalog: Catalog, path: Path, setup: StudySetup
 ) -> Path:
     """Write the printable A4 PDF to ``path``; return ``path``."""
-    from wkus_lib.export import render_pdf
+    from wkus_lib.batch.export import render_pdf
 
     atomic_write_bytes(path, render_pdf(questionnaire_html(form, catalog, setup)))
     return path

@@ -28,9 +28,9 @@ from pyxform.xls2xform import convert
 from wkus_lib.catalog import Catalog
 from wkus_lib.domain import AREA_IDS, AREA_NAMES
 from wkus_lib.errors import WkusError
+from wkus_lib.files.spreadsheet_safe import protect_workbook
 from wkus_lib.instruments.forms import Questionnaire, audience_clause, clause_paragraphs
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
-from wkus_lib.spreadsheet_safe import protect_workbook
 from wkus_lib.store import atomic_write_bytes
 
 SURVEY_COLUMNS: Final = (
@@ -156,7 +156,7 @@ def _sheet(workbook: Workbook, title: str, columns: tuple[str, ...], rows: list[
 
 def xlsform_bytes(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> bytes:
     """The XLSForm workbook (``survey``, ``choices``, ``settings``) as bytes (no timestamps)."""
-    from wkus_lib.stable_files import workbook_bytes
+    from wkus_lib.files.stable import workbook_bytes
 
     survey = survey_rows(form, catalog, setup)
     choices = choice_rows(form, catalog)

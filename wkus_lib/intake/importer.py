@@ -10,7 +10,7 @@ twice withdraw nothing and say why). Rows sharing one key
 within an import, and rows of a contract that is neither in the store nor in
 this import, go to ``<store>/quarantine/<table>.csv`` with the reason
 (``powód``); the quarantine is a to-do list (:mod:`wkus_lib.intake.quarantine`).
-The store, with its change log (:mod:`wkus_lib.changelog`), is read and written
+The store, with its change log (:mod:`wkus_lib.intake.changelog`), is read and written
 under the store's lock as one new version. ``dry_run`` computes the same
 report and writes nothing. Raw files are only read. A quarantine file imported
 back loses the apostrophes its writer put before formula-like text, so the
@@ -35,9 +35,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.changelog import CHANGELOG_NAME, changelog_bytes, log_entries
 from wkus_lib.errors import InputError
 from wkus_lib.intake import upsert
+from wkus_lib.intake.changelog import CHANGELOG_NAME, changelog_bytes, log_entries
 from wkus_lib.intake.convert import (
     MACHINE_DETECTION,
     CellError,
@@ -580,7 +580,7 @@ def _import(
             store_dir, batch, files_read, origins_read, dry_run=dry_run)
         changes = [c for p in plans.values() for c in p.changes]
         version = current.data_hash if current else ""
-        from wkus_lib.statutory.task_check import findings_after_import  # matplotlib: lazy
+        from wkus_lib.intake.task_check import findings_after_import
 
         after = {t: upsert.apply_table(stored[t], plans[t]) if t in plans else stored[t]
                  for t in TABLES}

@@ -17,7 +17,7 @@ A row leaves the list when it is dealt with:
 Quarantine files are read with the importer's own reader, never with one
 hard-coded encoding; one that cannot be read at all is kept aside under a new
 name, never overwritten. Cells a spreadsheet could take for a formula are
-written with a leading apostrophe (:mod:`wkus_lib.spreadsheet_safe`); reading a
+written with a leading apostrophe (:mod:`wkus_lib.files.spreadsheet_safe`); reading a
 quarantine file back (and importing it) removes exactly that apostrophe, so the
 user's text returns as first written.
 """
@@ -33,10 +33,10 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.errors import InputError
+from wkus_lib.files.spreadsheet_safe import restore, restore_frame, safe_csv
 from wkus_lib.intake.headers import normalize_header
 from wkus_lib.intake.readers import RawSheet, read_file
 from wkus_lib.schemas import TABLES
-from wkus_lib.spreadsheet_safe import restore, restore_frame, safe_csv
 from wkus_lib.store import atomic_write_bytes
 
 QUARANTINE_DIR: Final = "quarantine"

@@ -33,7 +33,7 @@ outside them are never used). The comparison change is the mean of the
 comparison areas' changes; E9 = own change − comparison change
 (difference-in-differences), or the own change where no area qualifies.
 
-Unit costs are compared in constant prices (:mod:`wkus_lib.prices`, the GUS
+Unit costs are compared in constant prices (:mod:`wkus_lib.catalog.prices`, the GUS
 services index): each year's E1 is deflated before the means are taken. The
 relative change does not depend on the base year; the means are shown in
 prices of the end year or, beyond the index, of its last year. A year the
@@ -51,7 +51,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wkus_lib.prices import PriceIndex, base_year_for, deflate
+from wkus_lib.catalog.prices import PriceIndex, base_year_for, deflate
 
 FloatArray = npt.NDArray[np.float64]
 ComparisonMethod = Literal["before_after", "difference_in_differences", "not_applicable"]

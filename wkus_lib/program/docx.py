@@ -14,6 +14,7 @@ from docx.oxml.parser import OxmlElement
 from docx.shared import Cm, Length, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from wkus_lib.files.stable import document_bytes
 from wkus_lib.program.model import (
     SYNTHETIC_NOTE,
     Paragraph,
@@ -22,7 +23,6 @@ from wkus_lib.program.model import (
     provision_labels,
     text_runs,
 )
-from wkus_lib.stable_files import document_bytes
 
 _DOCX_TEXT_WIDTH_CM: Final = 16.0
 

@@ -6,7 +6,7 @@ ex-post recommendation of :mod:`wkus_lib.report.ex_post`; contracts still
 running; areas on annual grants; areas with a needs diagnosis but no task),
 the planned funds and the grant history shown as their basis.
 
-Each area is read at its own evaluation year (:mod:`wkus_lib.evaluation_year`):
+Each area is read at its own evaluation year (:mod:`wkus_lib.evaluation.year`):
 when an organisation's report for the basis year has not arrived, the area's
 findings and its proposed funds come from the last year whose report is
 complete, and the draft says so (:attr:`Evaluation.notes`) instead of
@@ -25,12 +25,12 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.catalog import Catalog, IndicatorSpec
-from wkus_lib.data_gaps import store_gaps
+from wkus_lib.catalog.prices import deflate
 from wkus_lib.domain import AREA_IDS, AREA_NAMES, AreaId, Gmina
 from wkus_lib.errors import ParameterError
-from wkus_lib.evaluation_year import EvaluationYear, evaluation_year
-from wkus_lib.indicators import IndicatorInputs, indicator_table
-from wkus_lib.prices import deflate
+from wkus_lib.evaluation.data_gaps import store_gaps
+from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
+from wkus_lib.evaluation.year import EvaluationYear, evaluation_year
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask
 from wkus_lib.report.context import ReportContext, format_indicator_value
 from wkus_lib.report.ex_post import (
@@ -39,8 +39,8 @@ from wkus_lib.report.ex_post import (
     RECOMMENDATION_RULES,
     recommendation,
 )
+from wkus_lib.report.style import STATUS_LABELS, format_number
 from wkus_lib.store import Store
-from wkus_lib.style import STATUS_LABELS, format_number
 
 HISTORY_YEARS: Final = 5
 """Years of grant history shown as the basis of the planned funds."""

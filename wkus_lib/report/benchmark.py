@@ -31,13 +31,10 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from wkus_lib import plots_compare
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.domain import AREA_IDS, AreaId, load_gminy
 from wkus_lib.errors import ParameterError
-from wkus_lib.i18n import N_, _, set_language
-from wkus_lib.indicators import IndicatorInputs, indicator_table
-from wkus_lib.locate import locate_store
+from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import quality
 from wkus_lib.report.common import (
     REPORT_TITLES,
@@ -69,9 +66,12 @@ from wkus_lib.report.display import (
 )
 from wkus_lib.report.missing import REPORT_TABLES, missing_data, missing_markdown
 from wkus_lib.report.overview import MODE_LABELS, MULTI_YEAR, contract_modes
+from wkus_lib.report.plots import compare as plots_compare
 from wkus_lib.report.price_base import real_label
+from wkus_lib.report.style import apply_figure_style, format_number
 from wkus_lib.store import Store, read_store
-from wkus_lib.style import apply_figure_style, format_number
+from wkus_lib.store.locate import locate_store
+from wkus_lib.text.i18n import N_, _, set_language
 
 FUNNEL_LEVELS: Final[Mapping[str, float]] = {"95": 0.95, "998": 0.998}
 """Control limits of the funnel: key → two-sided coverage (95 % warning, 99.8 % alarm)."""
@@ -267,7 +267,7 @@ def open_benchmark(
 ) -> BenchmarkContext:
     """Load the whole store and the area's indicator table; set the figure style and language.
 
-    ``store_dir`` is found by :func:`wkus_lib.locate.locate_store` (empty:
+    ``store_dir`` is found by :func:`wkus_lib.store.locate.locate_store` (empty:
     ``WKUS_STORE`` or the project's store). Nothing dated after ``year`` is
     read (:func:`wkus_lib.report.context.store_up_to`).
     """

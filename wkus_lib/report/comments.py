@@ -16,12 +16,12 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.metrics.privacy import suppress_quotes
 from wkus_lib.report.context import ReportContext
 from wkus_lib.report.display import show_heading, show_html, show_text
 from wkus_lib.schemas import SERVICE_INSTRUMENTS
 from wkus_lib.store import Store
+from wkus_lib.text.i18n import N_, _, current_language
 
 GROUP_COLUMNS: Final = ("teryt", "area", "year", "instrument")
 INSTRUMENT_LABELS: Final[dict[str, str]] = {

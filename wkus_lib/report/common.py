@@ -12,7 +12,6 @@ import pandas as pd
 
 from wkus_lib.catalog import Catalog
 from wkus_lib.domain import REGISTRY_SOURCE
-from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
@@ -35,11 +34,12 @@ from wkus_lib.report.display import (
 )
 from wkus_lib.report.methods import agreeing_groups, agreeing_groups_text, method_notes
 from wkus_lib.report.missing import REPORT_TABLES, SOURCES, data_sources, missing_markdown
+from wkus_lib.report.outputs import SYNTHETIC_BANNER
 from wkus_lib.report.price_base import price_base_text
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.report_outputs import SYNTHETIC_BANNER
+from wkus_lib.report.style import STATUS_LABELS, format_number
 from wkus_lib.store import Store
-from wkus_lib.style import STATUS_LABELS, format_number
+from wkus_lib.text.i18n import N_, _, current_language
 
 MODEL_LABELS = {"jakosc": N_("Jakość"), "efektywnosc": N_("Efektywność"),
                 "wspolpraca": N_("Współpraca")}

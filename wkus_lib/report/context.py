@@ -32,18 +32,13 @@ from wkus_lib.domain import (
     load_gminy,
     resolve_gmina,
 )
-from wkus_lib.evaluation_year import (
-    REPORT_TABLES,
-    TABLE_LABELS,
-    EvaluationYear,
-    evaluation_year,
-)
-from wkus_lib.i18n import _, current_language, set_language
-from wkus_lib.indicators import IndicatorInputs, indicator_table
-from wkus_lib.locate import locate_store
-from wkus_lib.plural import count_phrase, plural_en
+from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
+from wkus_lib.evaluation.year import REPORT_TABLES, TABLE_LABELS, EvaluationYear, evaluation_year
+from wkus_lib.report.style import apply_figure_style, format_number
 from wkus_lib.store import Store, read_store
-from wkus_lib.style import apply_figure_style, format_number
+from wkus_lib.store.locate import locate_store
+from wkus_lib.text.i18n import _, current_language, set_language
+from wkus_lib.text.plural import count_phrase, plural_en
 
 
 @dataclass(frozen=True)
@@ -116,7 +111,7 @@ def open_report(
 
     ``teryt`` is a code or a name (:func:`wkus_lib.domain.resolve_gmina`; a
     code papermill turned into a number is restored); ``store_dir`` is found
-    by :func:`wkus_lib.locate.locate_store` (empty: ``WKUS_STORE`` or the
+    by :func:`wkus_lib.store.locate.locate_store` (empty: ``WKUS_STORE`` or the
     project's store). The store view and the indicator table hold nothing
     dated after ``year`` (:func:`store_up_to`).
     """
@@ -243,7 +238,7 @@ def baseline_year(ctx: ReportContext) -> int:
 def count_text(count: int, polish: tuple[str, str, str], english: tuple[str, str]) -> str:
     """A count with its noun in the report language: "4 konkursy", "5 konkursów", "4 contests".
 
-    ``polish`` are the one / few / many forms (:func:`wkus_lib.plural.plural`)
+    ``polish`` are the one / few / many forms (:func:`wkus_lib.text.plural.plural`)
     in the case the sentence needs; ``english`` the singular and plural.
     """
     if current_language() == "en":

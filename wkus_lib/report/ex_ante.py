@@ -24,9 +24,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from wkus_lib import plots_stages
 from wkus_lib.catalog import IndicatorSpec
-from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.metrics.quality import needs_coverage
 from wkus_lib.report.common import (
     MODEL_LABELS,
@@ -62,6 +60,7 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.plots import stages as plots_stages
 from wkus_lib.report.price_base import (
     missing_index_note,
     real_label,
@@ -69,7 +68,8 @@ from wkus_lib.report.price_base import (
     report_base_year,
 )
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.style import format_number
+from wkus_lib.report.style import format_number
+from wkus_lib.text.i18n import N_, _, current_language
 
 YEARS_NOMINATIVE: Final = ("rok", "lata", "lat")
 YEARS_EN: Final = ("year", "years")

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from wkus_lib import plots
-from wkus_lib.i18n import N_, _, current_language
-from wkus_lib.indicators import sroi_input_flows
+from wkus_lib.evaluation.data_quality import status_counts
+from wkus_lib.evaluation.indicators import sroi_input_flows
 from wkus_lib.metrics import sroi
-from wkus_lib.metrics.data_quality import status_counts
 from wkus_lib.metrics.reliability import reliability_report
 from wkus_lib.report import on_going
 from wkus_lib.report.comments import show_comments
@@ -46,9 +44,11 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.plots import core as plots
 from wkus_lib.report.price_base import missing_index_note, real_label, real_values
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.style import format_number
+from wkus_lib.report.style import format_number
+from wkus_lib.text.i18n import N_, _, current_language
 
 QUALITY_SCORES = ("Q1", "Q2", "Q3", "Q4")
 SUMMARY_INDICATORS = ("Q1", "Q3", "Q3R", "Q5", "Q6", "Q7", "TRI",

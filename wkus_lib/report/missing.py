@@ -19,10 +19,10 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.data_gaps import TABLE_LABELS
-from wkus_lib.i18n import N_, _, current_language
+from wkus_lib.evaluation.data_gaps import TABLE_LABELS
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.store import Store
+from wkus_lib.text.i18n import N_, _, current_language
 
 SOURCES: Final[dict[str, str]] = {
     "contracts": N_("umowy z organizacjami"),

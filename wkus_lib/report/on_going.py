@@ -7,7 +7,7 @@ surveys, early warnings and a data-quality section.
 
 Calculations are pure functions (:func:`cumulative_results`,
 :func:`budget_execution`, :func:`early_warnings`; data quality:
-:func:`wkus_lib.metrics.data_quality.data_quality_scorecard`); the ``show_*``
+:func:`wkus_lib.evaluation.data_quality.data_quality_scorecard`); the ``show_*``
 functions gather their inputs from the report context (data up to the
 evaluation year only) and display them. Every warning is a stated rule that
 names itself when it fires.
@@ -23,15 +23,12 @@ from typing import Final, Literal, cast
 import numpy as np
 import pandas as pd
 
-from wkus_lib import plots, plots_stages
 from wkus_lib.catalog import Catalog
-from wkus_lib.i18n import N_, _, current_language
-from wkus_lib.metrics.data_quality import (
+from wkus_lib.evaluation.data_quality import (
     data_quality_scorecard,
     format_check_value,
     status_counts,
 )
-from wkus_lib.plural import plural, plural_en
 from wkus_lib.report.comments import show_comments
 from wkus_lib.report.common import (
     satisfaction_finding,
@@ -63,8 +60,12 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import missing_data, missing_markdown
+from wkus_lib.report.plots import core as plots
+from wkus_lib.report.plots import stages as plots_stages
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.style import STATUS_LABELS, Status, format_number
+from wkus_lib.report.style import STATUS_LABELS, Status, format_number
+from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.plural import plural, plural_en
 
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
 """The summary scorecard: the indicators a council follows every contract year."""

@@ -25,9 +25,7 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib import plots_compare
 from wkus_lib.domain import AREA_IDS
-from wkus_lib.i18n import N_, _, current_language
 from wkus_lib.report.common import show_methods, suppressed_mark
 from wkus_lib.report.context import (
     ReportContext,
@@ -49,7 +47,9 @@ from wkus_lib.report.display import (
     soft_hyphens,
 )
 from wkus_lib.report.missing import missing_markdown
-from wkus_lib.style import STATUS_COLOURS, STATUS_LABELS, format_number
+from wkus_lib.report.plots import compare as plots_compare
+from wkus_lib.report.style import STATUS_COLOURS, STATUS_LABELS, format_number
+from wkus_lib.text.i18n import N_, _, current_language
 
 KEY_INDICATORS: Final[tuple[str, ...]] = ("Q1", "Q3R", "Q6", "Q7", "E1", "E3", "E4", "E9")
 """Columns of the traffic-light matrix (an indicator absent from an area is 'not applicable')."""
@@ -143,7 +143,7 @@ def traffic_light_matrix(
     Parameters
     ----------
     indicators
-        The gmina's indicator table (:func:`wkus_lib.indicators.compute_indicators`).
+        The gmina's indicator table (:func:`wkus_lib.evaluation.indicators.compute_indicators`).
     modes
         :func:`contract_modes` of the gmina for ``year``: the rows (areas) of the matrix.
     year

@@ -1,7 +1,7 @@
 """The price base of a report: which year's prices real values are in, and the gaps.
 
 Reports compare złoty across years in constant prices
-(:mod:`wkus_lib.prices`): the base year is the evaluation year or, when the
+(:mod:`wkus_lib.catalog.prices`): the base year is the evaluation year or, when the
 catalogue's services price index does not reach it, the index's last year.
 Years the index lacks keep only their nominal value, and the report names
 them with where to add the missing index.
@@ -14,12 +14,12 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-from wkus_lib.i18n import _
-from wkus_lib.prices import PRICES_FILE, PriceIndex, base_year_for, deflate_known
+from wkus_lib.catalog.prices import PRICES_FILE, PriceIndex, base_year_for, deflate_known
+from wkus_lib.text.i18n import _
 
 
 def report_base_year(index: PriceIndex, evaluation_year: int) -> int:
-    """The base year of a report's real values (:func:`wkus_lib.prices.base_year_for`)."""
+    """The base year of a report's real values (:func:`wkus_lib.catalog.prices.base_year_for`)."""
     return base_year_for(evaluation_year, index)[0]
 
 

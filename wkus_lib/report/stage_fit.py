@@ -1,7 +1,7 @@
 """Whether a report's stage fits its area and year: the impossible combinations.
 
 A batch renders only the reports the data support
-(:mod:`wkus_lib.selection`), but a report can still be asked for by hand
+(:mod:`wkus_lib.batch.selection`), but a report can still be asked for by hand
 (``wkus report --stage ex_post --area sport``) or rendered on data that
 changed. :func:`stage_mismatch` states, in Polish, why a combination cannot
 be evaluated:
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wkus_lib.i18n import _
 from wkus_lib.report.context import ReportContext, area_contracts, area_name, per_report
 from wkus_lib.report.display import show_text
+from wkus_lib.text.i18n import _
 
 MULTI_YEAR = "multi_year"
 

@@ -27,10 +27,10 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.data_gaps import GAP_PREFIX
+from wkus_lib.catalog.prices import PRICES_FILE, PriceIndex, base_year_for, deflate_known
 from wkus_lib.domain import Gmina
+from wkus_lib.evaluation.data_gaps import GAP_PREFIX
 from wkus_lib.intake.headers import TABLE_TITLES
-from wkus_lib.prices import PRICES_FILE, PriceIndex, base_year_for, deflate_known
 from wkus_lib.store import Store, atomic_write_bytes
 
 AREA: Final = "pomoc_spoleczna"
@@ -288,7 +288,7 @@ def render_docx(section: OzpsSection) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
-    from wkus_lib.stable_files import document_bytes
+    from wkus_lib.files.stable import document_bytes
 
     document = docx.Document()
     page = document.sections[0]
@@ -339,8 +339,8 @@ def render_xlsx(section: OzpsSection) -> bytes:
     """The table with raw numbers (empty cell = missing, "—" = not running) and the notes."""
     from openpyxl import Workbook
 
-    from wkus_lib.spreadsheet_safe import protect_workbook, write_text_cell
-    from wkus_lib.stable_files import workbook_bytes
+    from wkus_lib.files.spreadsheet_safe import protect_workbook, write_text_cell
+    from wkus_lib.files.stable import workbook_bytes
 
     workbook = Workbook()
     sheet = workbook.active

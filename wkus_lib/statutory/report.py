@@ -21,15 +21,15 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.catalog import Catalog
-from wkus_lib.data_gaps import gap_message, table_label
 from wkus_lib.domain import AREA_NAMES, Gmina
 from wkus_lib.errors import ParameterError
-from wkus_lib.indicators import IndicatorInputs, indicator_table
+from wkus_lib.evaluation.data_gaps import gap_message, table_label
+from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import cooperation
-from wkus_lib.plural import count_phrase
+from wkus_lib.report.style import MISSING, STATUS_LABELS, format_number
 from wkus_lib.schemas import FUNDING_SOURCES
 from wkus_lib.store import Store
-from wkus_lib.style import MISSING, STATUS_LABELS, format_number
+from wkus_lib.text.plural import count_phrase
 
 PLACEHOLDER: Final = "[do uzupełnienia]"
 """Marks every part the office writes or fills in by hand."""
@@ -360,7 +360,7 @@ def evaluation_chapter(catalog: Catalog, table: pd.DataFrame, year: int) -> Repo
     """Art. 5a ust. 4 pkt 9: the gmina-level indicators with year ``year``'s values as
     baselines and the catalogue's targets as the proposed targets for ``year + 1``.
 
-    ``table`` is :func:`~wkus_lib.indicators.compute_indicators` for one gmina.
+    ``table`` is :func:`~wkus_lib.evaluation.indicators.compute_indicators` for one gmina.
     """
     rows = tuple(
         (_name(catalog, i), _indicator_value(table, i, year, None), _target(catalog, i))

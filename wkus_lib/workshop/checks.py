@@ -18,7 +18,7 @@ from typing import Final
 import numpy as np
 
 from wkus_lib.catalog import COOPERATION_INSTRUMENT
-from wkus_lib.indicators import GMINA_KEYS, UNIT_KEYS
+from wkus_lib.evaluation.indicators import GMINA_KEYS, UNIT_KEYS
 from wkus_lib.metrics import cooperation, efficiency, likert, quality
 from wkus_lib.metrics.privacy import suppress_small_cells
 from wkus_lib.metrics.reliability import reliability_report

@@ -19,7 +19,7 @@ import pandas as pd
 
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.demo import write_demo
-from wkus_lib.indicators import IndicatorInputs, indicator_table
+from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import likert
 from wkus_lib.store import Store, read_store
 
