@@ -36,8 +36,8 @@ from wkus_lib.explore.dashboard import (
     voila_config,
     write_voila_config,
 )
-from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
+from wkus_lib.text.numbers import format_number
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,8 +11,8 @@ from report_checks import other_gminas_in, visible_text
 from wkus_lib.batch.params import resolve_batch
 from wkus_lib.batch.runner import run_batch
 from wkus_lib.demo import DemoSummary
-from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
+from wkus_lib.text.numbers import format_number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TERYT, AREA, YEAR = "2002063", "kultura", 2025  # Łapy

@@ -14,7 +14,7 @@ from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.indicators import compute_indicators
-from wkus_lib.explore import (
+from wkus_lib.explore.explorer import (
     ExplorerData,
     Selection,
     apply_request,
@@ -35,8 +35,8 @@ from wkus_lib.explore import (
     value_text,
     warning_html,
 )
-from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
+from wkus_lib.text.numbers import format_number
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"
 CIECHANOWIEC, LAPY, MONKI = "2013023", "2002063", "2008063"

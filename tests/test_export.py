@@ -10,6 +10,7 @@ import pytest
 
 from wkus_lib.batch import export
 from wkus_lib.files import stable as stable_files
+from wkus_lib.files.pdf import render_pdf, split_style_blocks
 
 # nbformat has no type hints: its factories are used as untyped callables.
 new_code_cell: Any = nbformat.v4.new_code_cell
@@ -138,9 +139,9 @@ def test_html_is_identical_for_identical_notebooks_even_without_cell_ids() -> No
 
 
 def test_pdf_is_byte_identical_across_renders(html: str) -> None:
-    first = export.render_pdf(html)
+    first = render_pdf(html)
     assert first.startswith(b"%PDF-")
-    assert first == export.render_pdf(html)
+    assert first == render_pdf(html)
     assert b"/CreationDate" not in first
     assert b"/ModDate" not in first
 
@@ -204,10 +205,10 @@ def test_pdf_from_pre_parsed_style_blocks_equals_the_pdf_of_the_page_as_it_is(
 ) -> None:
     from weasyprint import HTML
 
-    assert len(export.split_style_blocks(html)[1]) >= 2  # the lab theme and the print CSS
+    assert len(split_style_blocks(html)[1]) >= 2  # the lab theme and the print CSS
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(stable_files.FIXED_DATETIME.timestamp())))
     as_is = HTML(string=html, base_url=".").write_pdf()
-    assert export.render_pdf(html, base_url=".") == as_is
+    assert render_pdf(html, base_url=".") == as_is
 
 
 def test_style_blocks_are_split_in_order_and_media_specific_ones_stay_in_the_page() -> None:
@@ -217,7 +218,7 @@ def test_style_blocks_are_split_in_order_and_media_specific_ones_stay_in_the_pag
         '<style media="print">p { color: green }</style></head>'
         "<body><p>x</p><style>p { color: black }</style></body></html>"
     )
-    rest, blocks = export.split_style_blocks(page)
+    rest, blocks = split_style_blocks(page)
     assert blocks == ["p { color: red }", "p { color: blue }", "p { color: black }"]
     assert rest == (
         '<html><head><style media="print">p { color: green }</style></head>'

@@ -159,7 +159,7 @@ def test_the_explorer_names_gminy_the_same_way() -> None:
     import pandas as pd
 
     from wkus_lib.catalog import load_catalog
-    from wkus_lib.explore import ExplorerData, Selection, apply_request
+    from wkus_lib.explore.explorer import ExplorerData, Selection, apply_request
 
     data = ExplorerData(table=pd.DataFrame(), catalog=load_catalog(),
                         names={"2002063": "Łapy", "2008063": "Mońki"}, threshold=5,

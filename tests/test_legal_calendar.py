@@ -11,7 +11,7 @@ import pytest
 
 from wkus_lib.batch.index_page import render_index, write_index
 from wkus_lib.demo import DemoSummary
-from wkus_lib.explore import calendar_html
+from wkus_lib.explore.explorer import calendar_html
 from wkus_lib.statutory.calendar import Deadline, legal_calendar
 from wkus_lib.store import Store, read_store
 

@@ -32,6 +32,7 @@ from wkus_lib.batch import export
 from wkus_lib.batch.params import resolve_batch
 from wkus_lib.batch.runner import run_batch
 from wkus_lib.demo import DemoSummary
+from wkus_lib.files.pdf import render_pdf
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 MIN_FILL = 0.45
@@ -111,7 +112,7 @@ def test_the_measure_finds_how_far_down_a_page_is_used(share: float, tmp_path: P
             f'<div style="height: {height}mm; background: #000"></div>'
             '<div style="break-before: page; height: 5mm; background: #000"></div></body></html>')
     pdf = tmp_path / "x.pdf"
-    pdf.write_bytes(export.render_pdf(page))
+    pdf.write_bytes(render_pdf(page))
     first, second = page_fill(pdf)
     assert first == pytest.approx(share, abs=0.03)
     assert second == pytest.approx(5 / (PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM),
@@ -200,7 +201,7 @@ def test_a_long_table_never_leaves_its_heading_with_one_or_two_rows(
     next to its heading and title, and never leaves its last row alone on a page."""
     html = export.render_html(_notebook_with_a_long_table_near_the_foot(filler_mm), title="t")
     pdf = tmp_path / "t.pdf"
-    pdf.write_bytes(export.render_pdf(html))
+    pdf.write_bytes(render_pdf(html))
     pages = page_texts(pdf)
     first = pages[0]
     on_first = [n for n in range(1, 31) if re.search(rf"\bWiersz {n}\b", first)]

@@ -32,8 +32,8 @@ from wkus_lib.program import (
     render_html,
 )
 from wkus_lib.report.ex_post import RECOMMENDATION_RULES
-from wkus_lib.report.style import format_money
 from wkus_lib.store import Store, read_store
+from wkus_lib.text.numbers import format_money
 
 TERYT = "2002063"  # Łapy: two multi-year contracts ended in 2025, three areas on annual grants
 FIRST, LAST = 2027, 2030

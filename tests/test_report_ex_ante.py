@@ -23,8 +23,8 @@ from wkus_lib.report.ex_ante import (
     horizon_costs,
     needs_by_year,
 )
-from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
+from wkus_lib.text.numbers import format_number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TERYT, AREA, YEAR, HORIZON = "2002063", "sport", 2025, 4  # Łapy, annual grants through 2025

@@ -19,9 +19,9 @@ from wkus_lib.metrics import sroi
 from wkus_lib.metrics.sroi import OUTCOME_COLUMNS
 from wkus_lib.report.context import ReportContext
 from wkus_lib.report.ex_post import NO_RECOMMENDATION, read_sroi_outcomes, recommendation
-from wkus_lib.report.style import format_number
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, read_store
+from wkus_lib.text.numbers import format_number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

@@ -22,8 +22,8 @@ from wkus_lib.report.on_going import (
     cumulative_results,
     early_warnings,
 )
-from wkus_lib.report.style import format_number
 from wkus_lib.store import read_store
+from wkus_lib.text.numbers import format_number
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TERYT, AREA, YEAR = "2002063", "kultura", 2024  # Łapy, contract 2022–2025, its third year

@@ -29,7 +29,8 @@ from typing import Any, Final, Literal, TypeAlias
 from wkus_lib.batch import export, kernels
 from wkus_lib.batch.params import ReportSpec
 from wkus_lib.batch.parent_death import die_with_parent
-from wkus_lib.store import atomic_write_bytes
+from wkus_lib.files.atomic import atomic_write_bytes
+from wkus_lib.files.pdf import quiet_logger, render_pdf
 
 FORMATS: Final[tuple[str, ...]] = ("html", "pdf", "xlsx")
 KERNEL_NAME: Final = "python3"
@@ -187,7 +188,7 @@ def _execute(
     import papermill
 
     source.write_text(task.notebook_text, encoding="utf-8")
-    with export.quiet_logger("papermill"):
+    with quiet_logger("papermill"):
         nb = papermill.execute_notebook(
             str(source), str(executed),
             parameters=dict(task.spec.parameters),
@@ -227,7 +228,7 @@ def _render(task: ReportTask, nb: Any, timings: dict[str, float]) -> dict[str, b
             files["html"] = html.encode("utf-8")
     if "pdf" in task.formats:
         with _timed(timings, "pdf"), _export_step("pdf"):
-            files["pdf"] = export.render_pdf(html, base_url=task.notebooks_dir)
+            files["pdf"] = render_pdf(html, base_url=task.notebooks_dir)
     if "xlsx" in task.formats:
         notes = [export.SYNTHETIC_BANNER] if task.synthetic else []
         with _timed(timings, "xlsx"), _export_step("xlsx"):

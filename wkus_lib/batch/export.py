@@ -21,17 +21,13 @@ from __future__ import annotations
 import functools
 import html as html_module
 import json
-import logging
 import math
-import os
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from wkus_lib.files.stable import FIXED_DATETIME
 from wkus_lib.report.annex import CellValue, Table, render_xlsx, table_from_payload
 from wkus_lib.report.outputs import SYNTHETIC_BANNER, TABLE_MIMETYPE
 
@@ -39,17 +35,13 @@ if TYPE_CHECKING:
     from nbconvert import HTMLExporter
     from nbformat import NotebookNode
 
-__all__ = ["Table", "collect_tables", "render_html", "render_pdf", "render_xlsx"]
+__all__ = ["Table", "collect_tables", "render_html", "render_xlsx"]
 
 REMOVED_CELL_TAGS: Final = frozenset({"injected-parameters", "parameters", "remove-cell"})
 TEMPLATE_NAME: Final = "wkus_report"
 _SECTION_HEADING: Final = re.compile(r"<h[12][^>]*>(.*?)</h[12]>", re.DOTALL | re.IGNORECASE)
 _MARKDOWN_SECTION: Final = re.compile(r"^#{1,2}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _TAG: Final = re.compile(r"<[^>]+>")
-_STYLE_BLOCK: Final = re.compile(
-    r'<style(?:\s+type="text/css")?\s*>(.*?)</style>', re.DOTALL | re.IGNORECASE
-)
-
 def templates_dir() -> Path:
     """The folder holding the ``wkus_report`` nbconvert template and the index template."""
     return Path(str(resources.files("wkus_lib") / "templates"))
@@ -76,42 +68,6 @@ def render_html(
         nb, resources={"metadata": meta, "wkus_synthetic_banner": banner}
     )
     return str(body)
-
-
-def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """A4 PDF of a report's HTML (WeasyPrint), without dates.
-
-    fontTools stamps the current time into every font subset it embeds unless
-    ``SOURCE_DATE_EPOCH`` is set, so it is set for the rendering. The
-    ``<style>`` blocks (JupyterLab's theme alone is 240 kB) are parsed once
-    per process and handed to WeasyPrint in document order, which is the
-    same cascade as leaving them in the page (the PDF is byte-identical).
-    """
-    from weasyprint import HTML
-
-    page, blocks = split_style_blocks(html)
-    with quiet_logger("weasyprint"), quiet_logger("fontTools"), _source_date_epoch():
-        stylesheets = [_parsed_stylesheet(css, base_url) for css in blocks]
-        pdf = HTML(string=page, base_url=base_url).write_pdf(stylesheets=stylesheets)
-    assert pdf is not None
-    return bytes(pdf)
-
-
-def split_style_blocks(html: str) -> tuple[str, list[str]]:
-    """The page without its plain ``<style>`` blocks, and their CSS in document order.
-
-    Blocks with attributes other than ``type="text/css"`` (e.g. ``media``)
-    stay in the page.
-    """
-    blocks = [m.group(1) for m in _STYLE_BLOCK.finditer(html)]
-    return _STYLE_BLOCK.sub("", html), blocks
-
-
-@functools.lru_cache(maxsize=32)
-def _parsed_stylesheet(css: str, base_url: str | None) -> Any:
-    from weasyprint import CSS
-
-    return CSS(string=css, base_url=base_url)
 
 
 def collect_tables(nb: NotebookNode) -> list[Table]:
@@ -204,36 +160,6 @@ def _shows_synthetic_banner(nb: NotebookNode) -> bool:
 
 def _is_removed(cell: NotebookNode) -> bool:
     return not REMOVED_CELL_TAGS.isdisjoint(cell.get("metadata", {}).get("tags", []))
-
-
-@contextmanager
-def quiet_logger(name: str) -> Iterator[None]:
-    """Let a library's logger through only at ERROR level for the duration.
-
-    WeasyPrint warns about every JupyterLab CSS rule it ignores, papermill
-    about every parameter a notebook does not declare: hundreds of lines a
-    batch user cannot act on.
-    """
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-@contextmanager
-def _source_date_epoch() -> Iterator[None]:
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(FIXED_DATETIME.timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def _table_from_payload(payload: Any, section: str = "") -> Table:

@@ -19,8 +19,8 @@ from urllib.parse import quote
 import jinja2
 
 from wkus_lib.domain import AREA_IDS, ascii_slug
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.statutory.calendar import Deadline, manifest_calendars
-from wkus_lib.store import atomic_write_bytes
 
 INDEX_NAME: Final = "index.html"
 TITLE: Final = "Raporty ewaluacji WKUS"

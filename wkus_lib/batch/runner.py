@@ -69,7 +69,8 @@ from wkus_lib.batch.report_key import (
     sha256_text,
 )
 from wkus_lib.errors import InputError, ParameterError, WkusError
-from wkus_lib.store import atomic_write_bytes, read_manifest
+from wkus_lib.files.atomic import atomic_write_bytes
+from wkus_lib.store import read_manifest
 
 MANIFEST_NAME: Final = "manifest.json"
 MANIFEST_LOCK_NAME: Final = ".wkus-manifest.lock"

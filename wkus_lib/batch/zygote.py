@@ -117,7 +117,8 @@ def _warm_up_rendering() -> None:
     from matplotlib.figure import Figure
     from PIL import Image
 
-    from wkus_lib.report.style import apply_figure_style, format_number
+    from wkus_lib.report.style import apply_figure_style
+    from wkus_lib.text.numbers import format_number
 
     Image.preinit()
     with mpl.rc_context():

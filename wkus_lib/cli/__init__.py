@@ -82,8 +82,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "wkus_lib.cli.instruments",
     "wkus_lib.cli.check",
     "wkus_lib.cli.intake",
-    "wkus_lib.workshop.build",
-    "wkus_lib.explore.dashboard",
+    "wkus_lib.cli.workshop",
+    "wkus_lib.cli.dashboard",
     "wkus_lib.cli.program",
     "wkus_lib.cli.sprawozdanie",
     "wkus_lib.cli.ozps",
@@ -235,7 +235,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     skipped = len(requested - {_unit_of(spec) for spec in specs})
     year_text = ", ".join(str(y) for y in sorted(plan))
     if args.sroi_file:
-        from wkus_lib.metrics.sroi import read_outcomes_file
+        from wkus_lib.intake.sroi import read_outcomes_file
 
         read_outcomes_file(args.sroi_file)  # a bad file fails here, before any kernel
         sroi_path = str(Path(args.sroi_file).resolve())

@@ -313,7 +313,7 @@ def write_output(table: pd.DataFrame, out: Path, names: Mapping[str, str], *,
                  synthetic: bool, gaps: Sequence[str] = (),
                  tasks: pd.DataFrame | None = None) -> None:
     """Write the scorecard to ``out`` (.csv: raw values, dot decimals; .html: the page)."""
-    from wkus_lib.store import atomic_write_bytes
+    from wkus_lib.files.atomic import atomic_write_bytes
 
     if out.suffix.lower() == ".csv":
         from wkus_lib.files.spreadsheet_safe import safe_csv

@@ -64,8 +64,8 @@ def _cmd_count_codes(args: argparse.Namespace) -> int:
 
     from wkus_lib.catalog import load_catalog
     from wkus_lib.errors import CatalogError
+    from wkus_lib.files.atomic import atomic_write_bytes
     from wkus_lib.instruments.interview import count_codes, read_coding_sheet
-    from wkus_lib.store import atomic_write_bytes
     from wkus_lib.text.plural import count_phrase
 
     catalog = load_catalog(Path(args.catalog)) if args.catalog else load_catalog()

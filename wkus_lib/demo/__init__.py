@@ -113,11 +113,11 @@ import pyarrow as pa
 from wkus_lib.catalog import load_catalog
 from wkus_lib.domain import AREA_IDS, GMINA_TYPES, PILOT_TERYT, Gmina, load_gminy
 from wkus_lib.errors import InputError
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.schemas import TABLES, YEAR_MAX, YEAR_MIN
 from wkus_lib.store import (
     MANIFEST_NAME,
     PROBLEM_COLUMNS,
-    atomic_write_bytes,
     read_manifest,
     validate_table,
     write_store,

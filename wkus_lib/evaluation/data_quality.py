@@ -68,9 +68,9 @@ from wkus_lib.metrics.outliers import (
     relative_change_from_median,
     robust_outlier_flags,
 )
-from wkus_lib.report.style import format_number
 from wkus_lib.schemas import SERVICE_INSTRUMENTS
 from wkus_lib.store import Store
+from wkus_lib.text.numbers import format_number
 from wkus_lib.text.plural import plural
 
 QualityStatus = Literal["ok", "uwaga", "problem"]

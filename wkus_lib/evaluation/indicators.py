@@ -62,6 +62,7 @@ import pandas as pd
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
 from wkus_lib.domain import AREA_IDS, STAGE_IDS
 from wkus_lib.errors import CatalogError, InputError, ParameterError
+from wkus_lib.intake.sroi import read_outcomes_file
 from wkus_lib.metrics import cooperation, efficiency, quality, sroi
 from wkus_lib.metrics.privacy import suppress_small_cells
 from wkus_lib.store import Store
@@ -606,7 +607,7 @@ def read_sroi_outcomes(
 
     Raises :class:`~wkus_lib.errors.InputError` naming the file for a bad file.
     """
-    frame = sroi.read_outcomes_file(path)
+    frame = read_outcomes_file(path)
     try:
         return sroi_outcomes_by_unit(frame, contracts, up_to=up_to)
     except ValueError as problem:

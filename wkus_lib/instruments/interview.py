@@ -23,8 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from wkus_lib.catalog import Catalog, CodeKind, Interview
 from wkus_lib.errors import CatalogError, InputError
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.instruments.forms import audience_clause, clause_paragraphs
-from wkus_lib.store import atomic_write_bytes
 
 CODING_SHEET: Final = "Kodowanie"
 CODES_SHEET: Final = "Kody"

@@ -17,9 +17,9 @@ import jinja2
 
 from wkus_lib.catalog import Catalog
 from wkus_lib.domain import AREA_NAMES
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.instruments.forms import Questionnaire, audience_clause, clause_paragraphs
 from wkus_lib.instruments.xlsform import StudySetup
-from wkus_lib.store import atomic_write_bytes
 
 
 def _environment() -> jinja2.Environment:
@@ -71,7 +71,7 @@ def write_questionnaire_pdf(
     form: Questionnaire, catalog: Catalog, path: Path, setup: StudySetup
 ) -> Path:
     """Write the printable A4 PDF to ``path``; return ``path``."""
-    from wkus_lib.batch.export import render_pdf
+    from wkus_lib.files.pdf import render_pdf
 
     atomic_write_bytes(path, render_pdf(questionnaire_html(form, catalog, setup)))
     return path

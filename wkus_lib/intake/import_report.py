@@ -16,9 +16,9 @@ from typing import Final
 import jinja2
 import pandas as pd
 
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.intake.upsert import Change, shown_value
-from wkus_lib.store import atomic_write_bytes
 
 REPORT_COLUMNS: Final = ("file", "sheet", "row", "column", "value", "problem", "hint")
 REPORT_FILE_NAME: Final = "import-report.html"

@@ -33,11 +33,11 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.errors import InputError
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.spreadsheet_safe import restore, restore_frame, safe_csv
 from wkus_lib.intake.headers import normalize_header
 from wkus_lib.intake.readers import RawSheet, read_file
 from wkus_lib.schemas import TABLES
-from wkus_lib.store import atomic_write_bytes
 
 QUARANTINE_DIR: Final = "quarantine"
 REASON_COLUMN: Final = "powód"

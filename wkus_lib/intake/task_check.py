@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import pandas as pd
 
 from wkus_lib.catalog import Settings, load_catalog
-from wkus_lib.report.style import format_money, format_number
+from wkus_lib.text.numbers import format_money, format_number
 from wkus_lib.text.plural import count_phrase
 
 if TYPE_CHECKING:

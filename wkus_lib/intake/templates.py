@@ -24,11 +24,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wkus_lib.catalog import load_catalog
 from wkus_lib.domain import REGISTRY_SOURCE, ascii_slug, load_gminy
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.spreadsheet_safe import protect_workbook
 from wkus_lib.intake.convert import CHOICE_LABELS, MISSING_ANSWERS, column_spec
 from wkus_lib.intake.headers import HEADERS, TABLE_TITLES
 from wkus_lib.schemas import LIKERT_MAX, LIKERT_MIN, TABLES, YEAR_MAX, YEAR_MIN
-from wkus_lib.store import atomic_write_bytes
 
 INSTRUCTION_SHEET: Final = "Instrukcja"
 LISTS_SHEET: Final = "Listy"

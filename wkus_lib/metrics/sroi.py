@@ -48,14 +48,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-
-from wkus_lib.errors import InputError
 
 OUTCOME_COLUMNS: Final = (
     "outcome", "quantity", "proxy_value", "deadweight", "displacement", "attribution",
@@ -79,7 +76,7 @@ class SroiResult:
     yearly: pd.DataFrame
 
 
-def _check_outcomes(outcomes: pd.DataFrame) -> None:
+def check_outcomes(outcomes: pd.DataFrame) -> None:
     missing = [c for c in OUTCOME_COLUMNS if c not in outcomes.columns]
     if missing:
         raise ValueError(f"Brak kolumn w tabeli efektów SROI: {', '.join(missing)}.")
@@ -96,28 +93,6 @@ def _check_outcomes(outcomes: pd.DataFrame) -> None:
         given = outcomes[START_YEAR_COLUMN].notna().to_numpy()
         if np.any(given & (np.isnan(start) | (start != np.round(start)))):
             raise ValueError("Kolumna „start_year” musi zawierać rok (np. 2023) albo być pusta.")
-
-
-def read_outcomes_file(path: str | Path) -> pd.DataFrame:
-    """Read the evaluator's outcomes CSV (UTF-8, decimal point) and check it.
-
-    Columns :data:`OUTCOME_COLUMNS`, optionally ``start_year``, ``teryt``
-    (kept as text), ``area`` and ``year`` (the ex-post year). Raises
-    :class:`~wkus_lib.errors.InputError` naming the file and what is wrong,
-    so a batch can refuse a bad file before any report starts.
-    """
-    source = Path(path)
-    if not source.is_file():
-        raise InputError("Plik nie istnieje", file=str(source),
-                         hint="Podaj ścieżkę do pliku CSV z efektami i wartościami proxy.")
-    frame = pd.read_csv(source, dtype={"teryt": str}, encoding="utf-8")
-    try:
-        _check_outcomes(frame)
-    except ValueError as problem:
-        raise InputError(str(problem).rstrip("."), file=str(source),
-                         hint=f"Wymagane kolumny: {', '.join(OUTCOME_COLUMNS)}; "
-                              f"opcjonalnie {START_YEAR_COLUMN}.") from None
-    return frame
 
 
 def discount_factors(periods: npt.ArrayLike, discount_rate: float) -> npt.NDArray[np.float64]:
@@ -172,7 +147,7 @@ def outcome_values(
         ``calendar_year`` (NA without ``first_year``), ``value``,
         ``present_value``.
     """
-    _check_outcomes(outcomes)
+    check_outcomes(outcomes)
     duration = outcomes["duration_years"].to_numpy(dtype="int64")
     offset = start_offsets(outcomes, first_year)
     row = np.repeat(np.arange(len(outcomes)), duration)

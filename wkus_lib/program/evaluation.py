@@ -39,8 +39,9 @@ from wkus_lib.report.ex_post import (
     RECOMMENDATION_RULES,
     recommendation,
 )
-from wkus_lib.report.style import STATUS_LABELS, format_number
+from wkus_lib.report.style import STATUS_LABELS
 from wkus_lib.store import Store
+from wkus_lib.text.numbers import format_number
 
 HISTORY_YEARS: Final = 5
 """Years of grant history shown as the basis of the planned funds."""

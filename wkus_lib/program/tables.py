@@ -16,8 +16,8 @@ from wkus_lib.domain import AREA_NAMES, MODEL_NAMES
 from wkus_lib.program.evaluation import Evaluation, funds_total, grant_history, value_text
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask, Table
 from wkus_lib.report.context import format_indicator_value
-from wkus_lib.report.style import format_money, format_number
 from wkus_lib.schemas import TABLES
+from wkus_lib.text.numbers import format_money, format_number
 
 DATA_SOURCES: Final[dict[str, tuple[str, str]]] = {
     "contracts": ("rejestr umów gminy", ""),

@@ -33,7 +33,7 @@ from wkus_lib.program.model import (
 )
 from wkus_lib.program.tables import assessment_tables, funds_tables, priority_table
 from wkus_lib.report.context import format_indicator_value
-from wkus_lib.report.style import format_money
+from wkus_lib.text.numbers import format_money
 
 ACT: Final = "ustawy o działalności pożytku publicznego i o wolontariacie"
 

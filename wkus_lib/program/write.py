@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.program.docx import render_docx
 from wkus_lib.program.html import render_html
 from wkus_lib.program.model import ProgramDraft
-from wkus_lib.store import atomic_write_bytes
 
 
 def program_stem(draft: ProgramDraft) -> str:

@@ -68,10 +68,11 @@ from wkus_lib.report.missing import REPORT_TABLES, missing_data, missing_markdow
 from wkus_lib.report.overview import MODE_LABELS, MULTI_YEAR, contract_modes
 from wkus_lib.report.plots import compare as plots_compare
 from wkus_lib.report.price_base import real_label
-from wkus_lib.report.style import apply_figure_style, format_number
+from wkus_lib.report.style import apply_figure_style
 from wkus_lib.store import Store, read_store
 from wkus_lib.store.locate import locate_store
 from wkus_lib.text.i18n import N_, _, set_language
+from wkus_lib.text.numbers import format_number
 
 FUNNEL_LEVELS: Final[Mapping[str, float]] = {"95": 0.95, "998": 0.998}
 """Control limits of the funnel: key → two-sided coverage (95 % warning, 99.8 % alarm)."""

@@ -37,9 +37,10 @@ from wkus_lib.report.missing import REPORT_TABLES, SOURCES, data_sources, missin
 from wkus_lib.report.outputs import SYNTHETIC_BANNER
 from wkus_lib.report.price_base import price_base_text
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.report.style import STATUS_LABELS, format_number
+from wkus_lib.report.style import STATUS_LABELS
 from wkus_lib.store import Store
 from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.numbers import format_number
 
 MODEL_LABELS = {"jakosc": N_("Jakość"), "efektywnosc": N_("Efektywność"),
                 "wspolpraca": N_("Współpraca")}

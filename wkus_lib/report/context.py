@@ -34,10 +34,11 @@ from wkus_lib.domain import (
 )
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.evaluation.year import REPORT_TABLES, TABLE_LABELS, EvaluationYear, evaluation_year
-from wkus_lib.report.style import apply_figure_style, format_number
+from wkus_lib.report.style import apply_figure_style
 from wkus_lib.store import Store, read_store
 from wkus_lib.store.locate import locate_store
 from wkus_lib.text.i18n import _, current_language, set_language
+from wkus_lib.text.numbers import format_number
 from wkus_lib.text.plural import count_phrase, plural_en
 
 

@@ -19,8 +19,8 @@ from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 
 from wkus_lib.report.outputs import TABLE_MIMETYPE
-from wkus_lib.report.style import format_number
 from wkus_lib.text.i18n import current_language
+from wkus_lib.text.numbers import format_number
 
 SOFT_HYPHEN: Final = "\u00ad"
 HYPHENATE_FROM: Final = 10
@@ -143,7 +143,7 @@ _SHOWN_NUMBER: Final = re.compile(
     r"^(?P<sign>[−+-]?)(?P<whole>\d{1,3}(?:[\u00a0\u202f ]\d{3})*|\d+)"
     r"(?:[.,](?P<fraction>\d+))?(?:[\u00a0\u202f ]*(?P<unit>[^\d\s].*))?$"
 )
-"""A number as :func:`wkus_lib.report.style.format_number` writes it, with an optional unit."""
+"""A number as :func:`wkus_lib.text.numbers.format_number` writes it, with an optional unit."""
 
 
 def shown_number_formats(body_html: str, raw: pd.DataFrame) -> dict[str, dict[str, Any]]:

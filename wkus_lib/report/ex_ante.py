@@ -68,8 +68,8 @@ from wkus_lib.report.price_base import (
     report_base_year,
 )
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.report.style import format_number
 from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.numbers import format_number
 
 YEARS_NOMINATIVE: Final = ("rok", "lata", "lat")
 YEARS_EN: Final = ("year", "years")

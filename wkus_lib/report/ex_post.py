@@ -13,6 +13,7 @@ import pandas as pd
 
 from wkus_lib.evaluation.data_quality import status_counts
 from wkus_lib.evaluation.indicators import sroi_input_flows
+from wkus_lib.intake.sroi import read_outcomes_file
 from wkus_lib.metrics import sroi
 from wkus_lib.metrics.reliability import reliability_report
 from wkus_lib.report import on_going
@@ -47,8 +48,8 @@ from wkus_lib.report.missing import missing_data, missing_markdown
 from wkus_lib.report.plots import core as plots
 from wkus_lib.report.price_base import missing_index_note, real_label, real_values
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.report.style import format_number
 from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.numbers import format_number
 
 QUALITY_SCORES = ("Q1", "Q2", "Q3", "Q4")
 SUMMARY_INDICATORS = ("Q1", "Q3", "Q3R", "Q5", "Q6", "Q7", "TRI",
@@ -520,7 +521,7 @@ def read_sroi_outcomes(path: str | Path, ctx: ReportContext) -> pd.DataFrame:
     gminy or areas are ignored). Raises :class:`InputError` for a missing
     file, missing columns or shares outside 0–1.
     """
-    frame = sroi.read_outcomes_file(path)
+    frame = read_outcomes_file(path)
     if "teryt" in frame.columns:
         frame = frame[frame["teryt"] == ctx.gmina.teryt]
     if "area" in frame.columns:

@@ -14,8 +14,8 @@ import pandas as pd
 
 from wkus_lib.catalog import Catalog
 from wkus_lib.metrics.reliability import DEFAULT_NAN_POLICY
-from wkus_lib.report.style import format_number
 from wkus_lib.text.i18n import N_, _
+from wkus_lib.text.numbers import format_number
 
 NAN_POLICY_TEXT = {
     "pairwise": N_("każda kowariancja pary pytań z respondentów, którzy odpowiedzieli na oba "

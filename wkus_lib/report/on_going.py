@@ -63,8 +63,9 @@ from wkus_lib.report.missing import missing_data, missing_markdown
 from wkus_lib.report.plots import core as plots
 from wkus_lib.report.plots import stages as plots_stages
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.report.style import STATUS_LABELS, Status, format_number
+from wkus_lib.report.style import STATUS_LABELS, Status
 from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.numbers import format_number
 from wkus_lib.text.plural import plural, plural_en
 
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")

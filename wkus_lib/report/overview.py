@@ -48,8 +48,9 @@ from wkus_lib.report.display import (
 )
 from wkus_lib.report.missing import missing_markdown
 from wkus_lib.report.plots import compare as plots_compare
-from wkus_lib.report.style import STATUS_COLOURS, STATUS_LABELS, format_number
+from wkus_lib.report.style import STATUS_COLOURS, STATUS_LABELS
 from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.numbers import format_number
 
 KEY_INDICATORS: Final[tuple[str, ...]] = ("Q1", "Q3R", "Q6", "Q7", "E1", "E3", "E4", "E9")
 """Columns of the traffic-light matrix (an indicator absent from an area is 'not applicable')."""

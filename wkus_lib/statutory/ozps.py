@@ -30,8 +30,9 @@ import pandas as pd
 from wkus_lib.catalog.prices import PRICES_FILE, PriceIndex, base_year_for, deflate_known
 from wkus_lib.domain import Gmina
 from wkus_lib.evaluation.data_gaps import GAP_PREFIX
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.intake.headers import TABLE_TITLES
-from wkus_lib.store import Store, atomic_write_bytes
+from wkus_lib.store import Store
 
 AREA: Final = "pomoc_spoleczna"
 PLACEHOLDER: Final = "[do uzupełnienia]"

@@ -12,10 +12,10 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.spreadsheet_safe import protect_workbook, write_text_cell
 from wkus_lib.files.stable import document_bytes, workbook_bytes
 from wkus_lib.statutory.report import PLACEHOLDER, ProgrammeReport, ReportTable
-from wkus_lib.store import atomic_write_bytes
 
 SYNTHETIC_NOTE: Final = ("Uwaga: sprawozdanie przygotowane z danych syntetycznych "
                          "(demonstracja) — nie opisuje rzeczywistej gminy.")

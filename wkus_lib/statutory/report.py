@@ -26,9 +26,10 @@ from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.data_gaps import gap_message, table_label
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import cooperation
-from wkus_lib.report.style import MISSING, STATUS_LABELS, format_number
+from wkus_lib.report.style import STATUS_LABELS
 from wkus_lib.schemas import FUNDING_SOURCES
 from wkus_lib.store import Store
+from wkus_lib.text.numbers import MISSING, format_number
 from wkus_lib.text.plural import count_phrase
 
 PLACEHOLDER: Final = "[do uzupełnienia]"

@@ -51,7 +51,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +63,7 @@ import pyarrow
 from filelock import FileLock, Timeout
 
 from wkus_lib.errors import InputError
+from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.schemas import ROW_CHECK_COLUMNS, TABLES
 
 MANIFEST_NAME: Final = "manifest.json"
@@ -255,28 +255,6 @@ def store_lock(store_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterat
         yield
     finally:
         lock.release()
-
-
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as tmp:
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, 0o666 & ~_current_umask())  # mkstemp creates files as 0600
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _fsync_folder(folder: Path) -> None:

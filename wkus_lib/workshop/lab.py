@@ -67,7 +67,7 @@ def _read_overrides(path: Path) -> dict[str, Any]:
 
 def write_polish_default(settings_dir: Path) -> Path:
     """Set ``pl_PL`` as the default locale in ``settings_dir/overrides.json`` (atomically)."""
-    from wkus_lib.store import atomic_write_bytes
+    from wkus_lib.files.atomic import atomic_write_bytes
 
     path = settings_dir / OVERRIDES_NAME
     merged = with_polish_default(_read_overrides(path))

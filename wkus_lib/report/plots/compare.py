@@ -26,7 +26,8 @@ from wkus_lib.report.plots.core import (
     plain_text,
     year_axis,
 )
-from wkus_lib.report.style import OKABE_ITO, format_number, polish_tick_formatter
+from wkus_lib.report.style import OKABE_ITO, polish_tick_formatter
+from wkus_lib.text.numbers import format_number
 
 POINT_COLOUR = OKABE_ITO[0]
 LIMIT_COLOURS = {"95": "#555555", "998": "#222222"}

@@ -22,7 +22,8 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import Bbox
 
 from wkus_lib.errors import InputError
-from wkus_lib.report.style import OKABE_ITO, format_number, polish_tick_formatter
+from wkus_lib.report.style import OKABE_ITO, polish_tick_formatter
+from wkus_lib.text.numbers import format_number
 
 MODE_COLOURS = {"multi_year": OKABE_ITO[0], "annual_grant": OKABE_ITO[1]}
 MODE_LABELS = {"multi_year": "kontrakt wieloletni", "annual_grant": "dotacja roczna"}

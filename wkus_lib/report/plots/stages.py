@@ -3,7 +3,7 @@
 Like :mod:`wkus_lib.report.plots.core`, every function takes a tidy frame and returns a
 new figure; all texts (titles, axis labels, legend entries) come from the
 caller, already in the report language. Numbers drawn on the figures use the
-Polish format of :func:`wkus_lib.report.style.format_number`.
+Polish format of :func:`wkus_lib.text.numbers.format_number`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from wkus_lib.report.plots.core import plain_text, require_finite, year_axis
-from wkus_lib.report.style import OKABE_ITO, format_number, polish_tick_formatter
+from wkus_lib.report.style import OKABE_ITO, polish_tick_formatter
+from wkus_lib.text.numbers import format_number
 
 _GREY = "#555555"
 
