@@ -24,7 +24,7 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.catalog import Catalog, IndicatorSpec
+from wkus_lib.catalog import Catalog
 from wkus_lib.data_gaps import store_gaps
 from wkus_lib.domain import AREA_IDS, AREA_NAMES, AreaId, Gmina
 from wkus_lib.errors import ParameterError
@@ -336,14 +336,3 @@ def unmet_checklist(evaluation: Evaluation) -> list[str]:
     unmet = year[(year["value"] < 1) & year["item_id"].isin(binary["item_id"])]
     texts = binary.set_index("item_id")["text_pl"]
     return [str(texts[i]) for i in binary["item_id"] if i in set(unmet["item_id"])]
-
-
-def value_text(evaluation: Evaluation, spec: IndicatorSpec, rows: pd.DataFrame) -> str:
-    """The indicator's value among ``rows`` in Polish format; a dash when absent."""
-    if spec.id not in rows.index:
-        return "—"
-    row = rows.loc[spec.id]
-    if bool(row["suppressed"]):
-        return f"ukryte (n < {evaluation.inputs.threshold})"
-    return format_indicator_value(None if pd.isna(row["value"]) else float(row["value"]),
-                                  spec.unit)
