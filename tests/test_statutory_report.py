@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from report_checks import other_gminas_in
@@ -235,6 +236,34 @@ def test_docx_html_and_xlsx_are_byte_stable(demo: DemoSummary, tmp_path: Path,
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
         assert len(sheets) > 5
         assert not any(b"<f>" in archive.read(n) for n in sheets)
+
+
+def test_xlsx_numbers_are_numbers_with_the_docx_value_and_a_polish_format(
+        written: Path, tables: list[list[list[str]]]) -> None:
+    workbook = openpyxl.load_workbook(written / f"{STEM}.xlsx")
+    sheets = [sheet for sheet in workbook.worksheets if sheet.title != "spis"]
+    shown = [table for table in tables if len(table) > 1]
+    assert len(sheets) == len(shown)
+    numbers = 0
+    for sheet, table in zip(sheets, shown, strict=True):
+        assert [c.value for c in sheet[2]] == table[0]
+        for cells, texts in zip(sheet.iter_rows(min_row=3), table[1:], strict=True):
+            for cell, text in zip(cells, texts, strict=True):
+                if text in ("—", "") or not text.lstrip("−")[:1].isdigit() or "–" in text:
+                    assert cell.data_type == "s" and cell.value == text
+                    continue
+                numbers += 1
+                assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+                assert cell.value == number(text)
+                assert cell.number_format.endswith("_-")
+                decimals = text.split(",")[1].split("\u00a0")[0] if "," in text else ""
+                assert ("." + "0" * len(decimals)) in cell.number_format if decimals \
+                    else "." not in cell.number_format
+                if text.endswith("zł"):
+                    assert cell.number_format.endswith('" zł"_-')
+                elif text.endswith("%"):
+                    assert cell.number_format.endswith('" %"_-')
+    assert numbers > 200
 
 
 def test_only_contracts_and_finance_give_a_report_with_gaps_and_exit_1(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -11,7 +12,9 @@ import jinja2
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 
+from wkus_lib.annex import NumberFormat
 from wkus_lib.spreadsheet_safe import protect_workbook, write_text_cell
 from wkus_lib.stable_files import document_bytes, workbook_bytes
 from wkus_lib.statutory.report import PLACEHOLDER, ProgrammeReport, ReportTable
@@ -26,6 +29,10 @@ _LONGEST_COUNTED: Final = 22
 """Characters of a cell counted when sharing the page width among columns (longer wrap)."""
 _FEWEST_COUNTED: Final = 7
 """Characters every column is given room for, however short its texts."""
+_SHOWN_NUMBER: Final = re.compile(
+    r"^(?P<sign>−?)(?P<whole>\d{1,3}(?:\u00a0\d{3})+|\d+)(?:,(?P<fraction>\d+))?"
+    r"(?:\u00a0(?P<unit>zł|%))?$")
+"""A whole cell as :func:`wkus_lib.style.format_number` writes it: ``1\u00a0234,50\u00a0zł``."""
 
 
 def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
@@ -108,8 +115,41 @@ def _sheet_title(number: int, table_number: int) -> str:
     return f"{number}.{table_number}"[:_SHEET_NAME_LENGTH]
 
 
+def shown_number(text: str) -> tuple[float, NumberFormat] | None:
+    """The number a table cell shows and its Excel format, or None for text.
+
+    Years and ranges stay text-like: ``2021`` is a number without grouping, ``2019–2025``
+    and ``ukryto (…)`` are text.
+
+    >>> value, shape = shown_number("−1\u00a0234,50\u00a0zł")
+    >>> value, shape.excel()
+    (-1234.5, '#,##0.00" zł"_-')
+    >>> shown_number("2019–2025") is None, shown_number("2021")[1].excel()
+    (True, '0_-')
+    """
+    match = _SHOWN_NUMBER.match(text)
+    if match is None:
+        return None
+    whole, fraction = match["whole"].replace("\u00a0", ""), match["fraction"] or ""
+    value = float(f"{whole}.{fraction or 0}") * (-1 if match["sign"] else 1)
+    grouping = len(whole) <= 3 or "\u00a0" in match["whole"]
+    return value, NumberFormat(decimals=len(fraction), unit=match["unit"] or "",
+                               grouping=grouping)
+
+
+def _write_shown(cell: Cell, text: str) -> None:
+    """A shown number as a number with its Polish format (Excel's locale shows the comma);
+    any other text as text."""
+    number = shown_number(text)
+    if number is None:
+        write_text_cell(cell, text)
+        return
+    cell.value, cell.number_format = number[0], number[1].excel()
+
+
 def render_xlsx(report: ProgrammeReport) -> bytes:
-    """Every table of the report on its own sheet (texts as shown in the DOCX)."""
+    """Every table of the report on its own sheet: numbers as numbers, formatted as the
+    DOCX shows them (decimals, zł, %), other cells as text."""
     workbook = Workbook()
     contents = workbook.active
     contents.title = "spis"
@@ -129,7 +169,7 @@ def render_xlsx(report: ProgrammeReport) -> bytes:
                 write_text_cell(sheet.cell(row=2, column=column), header)
             for row_number, row in enumerate(table.rows, start=3):
                 for column, text in enumerate(row, start=1):
-                    write_text_cell(sheet.cell(row=row_number, column=column), text)
+                    _write_shown(sheet.cell(row=row_number, column=column), text)
     protect_workbook(workbook)
     return workbook_bytes(workbook)
 
