@@ -63,7 +63,8 @@ def tables(written: Path) -> list[list[list[str]]]:
 
 def number(text: str) -> float:
     """A shown Polish number ("1 234,50 zł", "−3,7 %", "—") as a float."""
-    cleaned = (text.replace("zł", "").replace("%", "").replace("\u00a0", "")
+    cleaned = (text.replace("zł", "").replace("%", "").replace("pkt proc.", "")
+               .replace("\u00a0", "")
                .replace(" ", "").replace(",", ".").replace("−", "-"))
     return float("nan") if cleaned in ("—", "") else float(cleaned)
 
@@ -286,6 +287,45 @@ def test_only_contracts_and_finance_give_a_report_with_gaps_and_exit_1(
     assert "[do uzupełnienia] brak danych" in text
     finance_rows = [t for t in document.tables if t.rows[0].cells[0].text == "źródło"]
     assert finance_rows and number(finance_rows[0].rows[-1].cells[1].text) > 0
+
+
+def test_a_year_without_checklist_and_survey_marks_what_to_fill_in_both_documents(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    frames = store.tables()
+    for name in ("cooperation_checklist", "cooperation_survey"):
+        frame = frames[name]
+        frames[name] = frame[~((frame["teryt"] == TERYT) & (frame["year"] == YEAR))]
+    write_store(frames, tmp_path / "store", synthetic=True)
+    code = main(["sprawozdanie", "--gmina", TERYT, "--year", str(YEAR),
+                 "--store", str(tmp_path / "store"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert f"lista kontrolna współpracy (za {YEAR} r.)" in err
+    assert f"ankieta współpracy (za {YEAR} r.)" in err
+    folder = next((tmp_path / "out").glob(f"{TERYT}-*"))
+    document = docx.Document(str(folder / f"{STEM}.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for table_name, form in (("lista kontrolna współpracy", "Lista współpracy"),
+                             ("ankieta współpracy", "Ankieta współpracy")):
+        assert (f"[do uzupełnienia] brak danych: {table_name} (za {YEAR} r.) — dodaj je "
+                f"(formularz „{form}”") in text
+    shown = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+    chapter = table_with(shown, "wskaźnik", f"wartość bazowa ({YEAR})")
+    assert len(chapter) > 5
+    assert [row[1] for row in chapter[1:]] == ["[do uzupełnienia]"] * (len(chapter) - 1)
+    index = table_with(shown, "wskaźnik", str(YEAR), str(YEAR - 1), "wartość docelowa")
+    assert all(row[1] == "—" and number(row[2]) >= 0 for row in index[1:])
+    code = main(["program", "--gmina", TERYT, "--years", f"{YEAR + 2}-{YEAR + 5}",
+                 "--store", str(tmp_path / "store"), "--out", str(tmp_path / "program")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert (f"brak danych: ankieta współpracy (za {YEAR} r.: wartości bazowe oceny "
+            "programu) — dodaj je") in err
+    page = next((tmp_path / "program").glob(f"{TERYT}-*/*.html")).read_text(encoding="utf-8")
+    assert (f'wartość bazowa z {YEAR} r.: <mark class="todo">[do uzupełnienia]</mark>)'
+            in page)
 
 
 @pytest.mark.parametrize(("option", "value", "expected"), [

@@ -31,7 +31,7 @@ _FEWEST_COUNTED: Final = 7
 """Characters every column is given room for, however short its texts."""
 _SHOWN_NUMBER: Final = re.compile(
     r"^(?P<sign>−?)(?P<whole>\d{1,3}(?:\u00a0\d{3})+|\d+)(?:,(?P<fraction>\d+))?"
-    r"(?:\u00a0(?P<unit>zł|%))?$")
+    r"(?:\u00a0(?P<unit>zł|%|pkt proc\.))?$")
 """A whole cell as :func:`wkus_lib.style.format_number` writes it: ``1\u00a0234,50\u00a0zł``."""
 
 

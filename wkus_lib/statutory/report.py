@@ -27,6 +27,7 @@ from wkus_lib.errors import ParameterError
 from wkus_lib.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import cooperation
 from wkus_lib.plural import count_phrase
+from wkus_lib.report.context import format_indicator_value
 from wkus_lib.schemas import FUNDING_SOURCES
 from wkus_lib.store import Store
 from wkus_lib.style import MISSING, STATUS_LABELS, format_number
@@ -329,9 +330,12 @@ def _targets_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Report
     area_rows = area_rows.drop_duplicates(["area", "indicator"])
     rows = []
     for row in area_rows.itertuples():
-        value = SUPPRESSED if row.suppressed else format_number(row.value, 1)
+        # The catalogue unit's precision, as every other report shows the indicator.
+        unit = catalog.indicator(row.indicator).unit
+        value = SUPPRESSED if row.suppressed else format_indicator_value(row.value, unit)
         rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator), value,
-                     format_number(row.target, 1), STATUS_LABELS["pl"].get(row.status, MISSING)))
+                     format_indicator_value(row.target, unit),
+                     STATUS_LABELS["pl"].get(row.status, MISSING)))
     targets = ReportTable(f"Wskaźniki oceny programu w {year} r. a wartości docelowe",
                           ("obszar", "wskaźnik", "wartość", "wartość docelowa", "ocena"),
                           tuple(rows))
@@ -356,14 +360,21 @@ def _comparison_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Rep
                          tuple(paragraphs), (comparison,))
 
 
+def _baseline(table: pd.DataFrame, indicator: str, year: int) -> str:
+    shown = _indicator_value(table, indicator, year, None)
+    return PLACEHOLDER if shown == MISSING else shown
+
+
 def evaluation_chapter(catalog: Catalog, table: pd.DataFrame, year: int) -> ReportTable:
     """Art. 5a ust. 4 pkt 9: the gmina-level indicators with year ``year``'s values as
     baselines and the catalogue's targets as the proposed targets for ``year + 1``.
 
-    ``table`` is :func:`~wkus_lib.indicators.compute_indicators` for one gmina.
+    ``table`` is :func:`~wkus_lib.indicators.compute_indicators` for one gmina. A baseline
+    the year's data cannot give (no checklist or survey rows) is :data:`PLACEHOLDER`: the
+    office fills it in, and the report's gaps say what to import.
     """
     rows = tuple(
-        (_name(catalog, i), _indicator_value(table, i, year, None), _target(catalog, i))
+        (_name(catalog, i), _baseline(table, i, year), _target(catalog, i))
         for i in COOPERATION_IDS if any(s.id == i for s in catalog.indicators))
     return ReportTable(
         f"Wskaźniki oceny realizacji programu na {year + 1} r.",
