@@ -664,6 +664,14 @@ def test_every_number_in_the_paragraphs_is_structure_or_recomputed(case: Any) ->
                       & (contracts["mode"] == "annual_grant")).sum())
     text = "\n".join(paragraphs)
     assert f"Wersja magazynu danych (skrót manifestu): {facts['hash']}." in text
+    priced = set(pd.read_csv(DATA / "ceny_gus_cpi.csv")["year"])
+    ended = contracts[(contracts["mode"] == "multi_year") & (contracts["end_year"] == year)]
+    unpriced = sorted({y for row in ended.itertuples()
+                       for y in range(int(row.start_year), year + 1)} - priced)
+    if unpriced:  # the cost comparison leaves them out, and the report says so
+        assert f"Koszty z {', '.join(map(str, unpriced))} r. nie wchodzą do porównania" in text
+    else:
+        assert "nie wchodzą do porównania" not in text
     structure = [
         (r"^\d{1,2}\. ", ""),  # chapter numbers
         (r"art\. 5a ust\. 3", ""), (r"art\. 5a ust\. 4 pkt 9", ""), (r"do 31 maja", ""),

@@ -239,6 +239,21 @@ def test_docx_html_and_xlsx_are_byte_stable(demo: DemoSummary, tmp_path: Path,
         assert not any(b"<f>" in archive.read(n) for n in sheets)
 
 
+def test_docx_tables_repeat_their_header_and_right_align_numbers(written: Path) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(written / f"{STEM}.docx"))
+    assert len(document.tables) > 10
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        for row in table.rows[1:]:
+            for cell in row.cells:
+                numeric = cell.text.lstrip("−")[:1].isdigit() and "–" not in cell.text
+                right = cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+                assert right == numeric, cell.text
+
+
 def test_xlsx_numbers_are_numbers_with_the_docx_value_and_a_polish_format(
         written: Path, tables: list[list[list[str]]]) -> None:
     workbook = openpyxl.load_workbook(written / f"{STEM}.xlsx")

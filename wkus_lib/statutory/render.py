@@ -9,7 +9,9 @@ from typing import Final
 
 import docx
 import jinja2
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -47,13 +49,20 @@ def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
 
 
 def _add_table(document: docx.document.Document, table: ReportTable) -> None:
-    document.add_paragraph(table.title, style="Caption")
+    """A captioned grid: the caption stays with it, the header row repeats on every page,
+    numbers are right-aligned."""
+    caption = document.add_paragraph(table.title, style="Caption")
+    caption.paragraph_format.space_before = Pt(8)
+    caption.paragraph_format.keep_with_next = True
     if not table.rows:
         _add_text(document.add_paragraph(), f"Brak wierszy w danych — {PLACEHOLDER}")
         return
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.autofit = False
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    grid.rows[0]._tr.get_or_add_trPr().append(repeat)
     for cell, header in zip(grid.rows[0].cells, table.columns, strict=True):
         cell.text = header
         for run in cell.paragraphs[0].runs:
@@ -61,6 +70,8 @@ def _add_table(document: docx.document.Document, table: ReportTable) -> None:
     for row in table.rows:
         for cell, text in zip(grid.add_row().cells, row, strict=True):
             cell.text = text
+            if shown_number(text) is not None:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for column, width in zip(grid.columns, _column_widths(table), strict=True):
         column.width = width
         for cell in column.cells:

@@ -342,7 +342,8 @@ def _targets_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Report
     return ReportSection("Wskaźniki oceny programu a wartości docelowe", (), (targets,))
 
 
-def _comparison_section(catalog: Catalog, table: pd.DataFrame, year: int) -> ReportSection:
+def _comparison_section(store: Store, catalog: Catalog, table: pd.DataFrame,
+                        year: int) -> ReportSection:
     e9 = table[(table["indicator"] == "E9") & (table["year"] == year) & table["value"].notna()]
     rows = tuple((AREA_NAMES.get(r.area, r.area), format_number(r.value, 1, unit="%"))
                  for r in e9.itertuples())
@@ -351,6 +352,17 @@ def _comparison_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Rep
         "(wartość ujemna — usługa tańsza na odbiorcę)."),
         *COMPARISON_CAVEATS,
     ]
+    contracts = store.contracts
+    ended = contracts[(contracts["mode"] == "multi_year") & (contracts["end_year"] == year)
+                      & contracts["area"].isin(e9["area"])]
+    unpriced = catalog.price_index.missing(
+        y for row in ended.itertuples() for y in range(int(row.start_year), year + 1))
+    if rows and unpriced:
+        listed = ", ".join(str(y) for y in unpriced)
+        paragraphs.append(
+            f"Koszty z {listed} r. nie wchodzą do porównania: katalog nie ma jeszcze wskaźnika "
+            f"cen usług GUS za {'ten rok' if len(unpriced) == 1 else 'te lata'} (dopisz go w "
+            "pliku ceny_gus_cpi.csv kopii katalogu, „wkus catalog”).")
     if not rows:
         paragraphs.insert(0, f"W {year} r. nie zakończył się żaden kontrakt wieloletni, który "
                              "można porównać z wcześniejszymi dotacjami rocznymi obszaru.")
@@ -483,7 +495,7 @@ def build_programme_report(store: Store, gmina: Gmina, catalog: Catalog, year: i
         _checklist_section(own, catalog, year),
         _cooperation_section(inputs, table, year),
         _targets_section(catalog, table, year),
-        _comparison_section(catalog, table, year),
+        _comparison_section(own, catalog, table, year),
         ReportSection("Sposób oceny realizacji programu na kolejny rok",
                       (("Propozycja do rozdziału programu na kolejny rok (art. 5a ust. 4 pkt 9): "
                        "wartości bazowe z tego sprawozdania, wartości docelowe z katalogu "
