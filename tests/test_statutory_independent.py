@@ -525,11 +525,15 @@ def expected_tables(own: dict[str, pd.DataFrame], catalogue: dict[str, Any],
                     or not area_stages & set(spec["stages"])):
                 continue
             shown = calc.area_value(indicator, area, year)
+            # The year before: the indicator when the area's stage then reported it.
+            earlier = (calc.area_value(indicator, area, before)
+                       if stages(own, area, before) & set(spec["stages"]) else Shown(None))
             decimals, unit = precision(spec["unit"])
             rows.append([AREA_NAMES[area], name(spec), shown.cell(decimals, unit),
-                         Num(spec["target"], decimals, unit),
+                         earlier.cell(decimals, unit), Num(spec["target"], decimals, unit),
                          status(spec, None if shown.hidden else shown.value)])
-    tables["targets"] = [["obszar", "wskaźnik", "wartość", "wartość docelowa", "ocena"], *rows]
+    tables["targets"] = [["obszar", "wskaźnik", f"wartość {year}", f"wartość {before}",
+                          "wartość docelowa", f"ocena {year}"], *rows]
 
     e9: list[list[Cell]] = [[AREA_NAMES[area], Num(value, 1, "%")]
                             for area in sorted(set(active(contracts, year)["area"]))

@@ -16,7 +16,7 @@ values as baselines and the catalogue's targets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -323,23 +323,32 @@ def _cooperation_section(inputs: IndicatorInputs, table: pd.DataFrame,
 
 
 def _targets_section(catalog: Catalog, table: pd.DataFrame, year: int) -> ReportSection:
-    area_rows = table[(table["year"] == year) & table["target"].notna()
-                      & ~table["indicator"].isin(COOPERATION_IDS)
-                      & (table["area"].notna() & (table["area"] != "<NA>"))]
+    shown = table[table["target"].notna() & ~table["indicator"].isin(COOPERATION_IDS)
+                  & (table["area"].notna() & (table["area"] != "<NA>"))]
     # An indicator shared by two stages (on-going, ex post) has the same value in both.
-    area_rows = area_rows.drop_duplicates(["area", "indicator"])
+    shown = shown.drop_duplicates(["area", "indicator", "year"])
+    previous = {(row.area, row.indicator): row
+                for row in shown[shown["year"] == year - 1].itertuples()}
     rows = []
-    for row in area_rows.itertuples():
+    for row in shown[shown["year"] == year].itertuples():
         # The catalogue unit's precision, as every other report shows the indicator.
         unit = catalog.indicator(row.indicator).unit
-        value = SUPPRESSED if row.suppressed else format_indicator_value(row.value, unit)
-        rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator), value,
+        before = previous.get((row.area, row.indicator))
+        rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator),
+                     _shown_value(row, unit), _shown_value(before, unit),
                      format_indicator_value(row.target, unit),
                      STATUS_LABELS["pl"].get(row.status, MISSING)))
     targets = ReportTable(f"Wskaźniki oceny programu w {year} r. a wartości docelowe",
-                          ("obszar", "wskaźnik", "wartość", "wartość docelowa", "ocena"),
-                          tuple(rows))
+                          ("obszar", "wskaźnik", f"wartość {year}", f"wartość {year - 1}",
+                           "wartość docelowa", f"ocena {year}"), tuple(rows))
     return ReportSection("Wskaźniki oceny programu a wartości docelowe", (), (targets,))
+
+
+def _shown_value(row: Any, unit: str) -> str:
+    """An indicator row's value as shown (hidden, or the unit's precision); no row: "—"."""
+    if row is None:
+        return MISSING
+    return SUPPRESSED if row.suppressed else format_indicator_value(row.value, unit)
 
 
 def _comparison_section(store: Store, catalog: Catalog, table: pd.DataFrame,
