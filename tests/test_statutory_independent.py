@@ -189,7 +189,6 @@ class Recompute:
     def __init__(self, own: dict[str, pd.DataFrame], catalogue: dict[str, Any]) -> None:
         self.own = own
         self.settings = catalogue["settings"]
-        self.specs = catalogue["indicators"]
         self.instruments = catalogue["instruments"]
         self.threshold = self.settings["suppression"]["threshold"]
         self.min_answered = self.settings["missing_answers"]["min_answered"]
