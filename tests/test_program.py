@@ -349,3 +349,24 @@ def test_a_gmina_without_contracts_gets_a_draft_that_names_the_missing_data(
     assert "Brak danych: umowy" in text and "formularz „Umowy”" in text
     assert "łącznie 0\u00a0zł" not in text
     assert all(line.proposed_per_year is None for line in drafted.funds)
+
+
+def test_the_evaluation_table_is_the_annual_reports_chapter_for_the_basis_year(
+        store: Store, draft: ProgramDraft, document: Document) -> None:
+    from wkus_lib.statutory.report import build_programme_report
+
+    gmina = load_gminy()[TERYT]
+    report = build_programme_report(store, gmina, load_catalog(), draft.base_year, "test")
+    chapter = next(s for s in report.sections if s.title.startswith("Sposób oceny")).tables[0]
+    tables = [b for s in draft.sections for b in s.blocks
+              if isinstance(b, Table) and b.caption.startswith("Wskaźniki oceny realizacji")]
+    assert len(tables) == 1
+    assert tables[0].rows == chapter.rows
+    assert tables[0].header[:2] == chapter.columns[:2] == (
+        "wskaźnik", f"wartość bazowa ({draft.base_year})")
+    assert any(row[0].startswith("WC ") and row[1][0].isdigit() for row in chapter.rows)
+    shown = [[cell.text for cell in row.cells] for table in document.tables
+             if table.rows[0].cells[0].text == "wskaźnik" for row in table.rows[1:]]
+    assert shown == [list(row) for row in chapter.rows]
+    wc = next(row[1] for row in chapter.rows if row[0].startswith("WC "))
+    assert f"(wartość bazowa z {draft.base_year} r.: {wc})" in docx_text(document)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from report_checks import other_gminas_in
@@ -62,7 +63,8 @@ def tables(written: Path) -> list[list[list[str]]]:
 
 def number(text: str) -> float:
     """A shown Polish number ("1 234,50 zł", "−3,7 %", "—") as a float."""
-    cleaned = (text.replace("zł", "").replace("%", "").replace("\u00a0", "")
+    cleaned = (text.replace("zł", "").replace("%", "").replace("pkt proc.", "")
+               .replace("\u00a0", "")
                .replace(" ", "").replace(",", ".").replace("−", "-"))
     return float("nan") if cleaned in ("—", "") else float(cleaned)
 
@@ -237,6 +239,49 @@ def test_docx_html_and_xlsx_are_byte_stable(demo: DemoSummary, tmp_path: Path,
         assert not any(b"<f>" in archive.read(n) for n in sheets)
 
 
+def test_docx_tables_repeat_their_header_and_right_align_numbers(written: Path) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(written / f"{STEM}.docx"))
+    assert len(document.tables) > 10
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        for row in table.rows[1:]:
+            for cell in row.cells:
+                numeric = cell.text.lstrip("−")[:1].isdigit() and "–" not in cell.text
+                right = cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+                assert right == numeric, cell.text
+
+
+def test_xlsx_numbers_are_numbers_with_the_docx_value_and_a_polish_format(
+        written: Path, tables: list[list[list[str]]]) -> None:
+    workbook = openpyxl.load_workbook(written / f"{STEM}.xlsx")
+    sheets = [sheet for sheet in workbook.worksheets if sheet.title != "spis"]
+    shown = [table for table in tables if len(table) > 1]
+    assert len(sheets) == len(shown)
+    numbers = 0
+    for sheet, table in zip(sheets, shown, strict=True):
+        assert [c.value for c in sheet[2]] == table[0]
+        for cells, texts in zip(sheet.iter_rows(min_row=3), table[1:], strict=True):
+            for cell, text in zip(cells, texts, strict=True):
+                if text in ("—", "") or not text.lstrip("−")[:1].isdigit() or "–" in text:
+                    assert cell.data_type == "s" and cell.value == text
+                    continue
+                numbers += 1
+                assert isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+                assert cell.value == number(text)
+                assert cell.number_format.endswith("_-")
+                decimals = text.split(",")[1].split("\u00a0")[0] if "," in text else ""
+                assert ("." + "0" * len(decimals)) in cell.number_format if decimals \
+                    else "." not in cell.number_format
+                if text.endswith("zł"):
+                    assert cell.number_format.endswith('" zł"_-')
+                elif text.endswith("%"):
+                    assert cell.number_format.endswith('" %"_-')
+    assert numbers > 200
+
+
 def test_only_contracts_and_finance_give_a_report_with_gaps_and_exit_1(
         store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     kept = {"contracts", "finance"}
@@ -257,6 +302,45 @@ def test_only_contracts_and_finance_give_a_report_with_gaps_and_exit_1(
     assert "[do uzupełnienia] brak danych" in text
     finance_rows = [t for t in document.tables if t.rows[0].cells[0].text == "źródło"]
     assert finance_rows and number(finance_rows[0].rows[-1].cells[1].text) > 0
+
+
+def test_a_year_without_checklist_and_survey_marks_what_to_fill_in_both_documents(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    frames = store.tables()
+    for name in ("cooperation_checklist", "cooperation_survey"):
+        frame = frames[name]
+        frames[name] = frame[~((frame["teryt"] == TERYT) & (frame["year"] == YEAR))]
+    write_store(frames, tmp_path / "store", synthetic=True)
+    code = main(["sprawozdanie", "--gmina", TERYT, "--year", str(YEAR),
+                 "--store", str(tmp_path / "store"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert f"lista kontrolna współpracy (za {YEAR} r.)" in err
+    assert f"ankieta współpracy (za {YEAR} r.)" in err
+    folder = next((tmp_path / "out").glob(f"{TERYT}-*"))
+    document = docx.Document(str(folder / f"{STEM}.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for table_name, form in (("lista kontrolna współpracy", "Lista współpracy"),
+                             ("ankieta współpracy", "Ankieta współpracy")):
+        assert (f"[do uzupełnienia] brak danych: {table_name} (za {YEAR} r.) — dodaj je "
+                f"(formularz „{form}”") in text
+    shown = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+    chapter = table_with(shown, "wskaźnik", f"wartość bazowa ({YEAR})")
+    assert len(chapter) > 5
+    assert [row[1] for row in chapter[1:]] == ["[do uzupełnienia]"] * (len(chapter) - 1)
+    index = table_with(shown, "wskaźnik", str(YEAR), str(YEAR - 1), "wartość docelowa")
+    assert all(row[1] == "—" and number(row[2]) >= 0 for row in index[1:])
+    code = main(["program", "--gmina", TERYT, "--years", f"{YEAR + 2}-{YEAR + 5}",
+                 "--store", str(tmp_path / "store"), "--out", str(tmp_path / "program")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert (f"brak danych: ankieta współpracy (za {YEAR} r.: wartości bazowe oceny "
+            "programu) — dodaj je") in err
+    page = next((tmp_path / "program").glob(f"{TERYT}-*/*.html")).read_text(encoding="utf-8")
+    assert (f'wartość bazowa z {YEAR} r.: <mark class="todo">[do uzupełnienia]</mark>)'
+            in page)
 
 
 @pytest.mark.parametrize(("option", "value", "expected"), [

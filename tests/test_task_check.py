@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +17,10 @@ from wkus_lib.evaluation.data_quality import data_quality_scorecard
 from wkus_lib.intake.importer import import_files
 from wkus_lib.intake.task_check import (
     FINDING_COLUMNS,
+    ISSUE_NAMES,
     NOT_CHECKED,
     check_task_reports,
+    findings_summary,
     findings_text,
 )
 from wkus_lib.store import TABLES, Store, empty_table, read_store, write_store
@@ -248,11 +252,19 @@ def test_wkus_check_shows_the_section_and_exits_1_on_a_discrepancy(
     assert code == 1
     section = printed.split("\nSprawozdania z wykonania zadań: ")[1]
     first = expected.iloc[0]
-    assert f"umowa {first['contract_id']}, sprawozdanie za {year}" in section
-    assert first["message"] in section and NOT_CHECKED in section
+    assert "Uwagi według rodzaju" in section and NOT_CHECKED in section
+    assert first["message"] not in section  # the full list only on request
+    assert "wkus check --all-findings" in section
     page = out.read_text(encoding="utf-8")
     assert "<h2>Sprawozdania z wykonania zadań</h2>" in page
-    assert page.count('<tr><td>') >= len(expected)
+    assert page.count('<tr><td>') >= len(expected)  # the HTML page has every finding
+    assert html.escape(first["message"]) in page
+    assert main(["check", "--store", str(demo.store_dir), "--gmina", teryt,
+                 "--year", str(year), "--all-findings"]) == 1
+    section = capsys.readouterr().out.split("\nSprawozdania z wykonania zadań: ")[1]
+    assert f"umowa {first['contract_id']}, sprawozdanie za {year}" in section
+    assert all(message in section for message in expected["message"])
+    assert "wkus check --all-findings" not in section
 
     from wkus_lib.cli import check
     monkeypatch.setattr(check, "task_findings",
@@ -281,3 +293,60 @@ def test_import_report_lists_the_touched_contracts_findings(tmp_path: Path) -> N
     assert "<h2>Sprawozdania z wykonania zadań</h2>" in page and "środki własne" in page
     again = import_files([path], tmp_path / "store")  # nothing changed: nothing to list
     assert not again.task_findings
+
+
+def test_each_finding_names_its_kind_and_the_summary_counts_them_in_polish() -> None:
+    finance = _finance()
+    finance.loc[0, "actual"] = 10_500.0  # grant spent above the grant
+    results = _results(ids=("R1", "R2"), achieved=30.0)  # two results 40 % below plan
+    contributions = _contributions()
+    contributions.loc[0, "value"] = 1_600.0  # not 100 h × 15 zł/h
+    store = _store(finance=finance, results=results, contributions=contributions)
+    findings = check_task_reports(store)
+    assert sorted(findings["issue"]) == ["contribution_mismatch", "grant_overspent",
+                                         "part_missing", "result_shortfall",
+                                         "result_shortfall"]
+    assert set(findings["issue"]) <= set(ISSUE_NAMES)
+    assert findings_summary(findings) == [
+        "Uwagi według rodzaju (5 uwag):",
+        "  rezultat poniżej planu: 2 uwagi w 1 sprawozdaniu",
+        "  dotacja wydana ponad przyznaną kwotę: 1 uwaga w 1 sprawozdaniu",
+        "  wkład osobowy różny od godzin × stawki: 1 uwaga w 1 sprawozdaniu",
+        "  brakująca część sprawozdania: 1 uwaga w 1 sprawozdaniu",
+        "Sprawozdania według liczby uwag: 1 sprawozdanie z 5 uwagami.",
+        f"Najwięcej uwag: umowa {ANNUAL}, sprawozdanie za 2024 (5 uwag).",
+    ]
+    assert findings_summary(check_task_reports(_clean())) == []
+
+
+def _polish_form(count: int, one: str, few: str, many: str) -> str:
+    """The rule written out again, so a wrong form in the summary cannot pass."""
+    if count == 1:
+        return one
+    return few if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14) else many
+
+
+def test_wkus_check_prints_a_short_summary_of_every_demo_finding(
+    demo: DemoSummary, capsys: pytest.CaptureFixture[str],
+) -> None:
+    findings = check_task_reports(read_store(demo.store_dir))
+    assert len(findings) > 300
+    main(["check", "--store", str(demo.store_dir)])
+    section = capsys.readouterr().out.split("\nSprawozdania z wykonania zadań: ")[1]
+    assert len(section.splitlines()) < 30
+    for issue, rows in findings.groupby("issue"):
+        found, reports = len(rows), len(rows.drop_duplicates(["contract_id", "year"]))
+        line = next(x for x in section.splitlines() if x.strip().startswith(ISSUE_NAMES[issue]))
+        assert f": {found} {_polish_form(found, 'uwaga', 'uwagi', 'uwag')} w {reports} " in line
+    per_report = findings.groupby(["contract_id", "year"]).size().value_counts()
+    for size, reports in per_report.items():
+        assert (f"{reports} {_polish_form(reports, 'sprawozdanie', 'sprawozdania', 'sprawozdań')}"
+                f" z {size} {_polish_form(size, 'uwagą', 'uwagami', 'uwagami')}") in section
+    for teryt, rows in findings.groupby("teryt"):
+        reports = len(rows.drop_duplicates(["contract_id", "year"]))
+        assert re.search(rf"\({teryt}\): {reports} "
+                         f"{_polish_form(reports, 'sprawozdanie', 'sprawozdania', 'sprawozdań')}, "
+                         f"{len(rows)} {_polish_form(len(rows), 'uwaga', 'uwagi', 'uwag')}$",
+                         section, re.MULTILINE)
+    for number, noun in re.findall(r"(\d+) (uwaga|uwagi|uwag)\b", section):
+        assert noun == _polish_form(int(number), "uwaga", "uwagi", "uwag")

@@ -5,9 +5,10 @@ this module chooses the gminy and years, prints one block per gmina × area ×
 year (blocks with problems first, then those with remarks; blocks without
 remarks are only counted), then the missing data (tables a gmina has no rows
 in, NGO reports missing for an area's evaluation year, an asked year without
-data: :mod:`wkus_lib.evaluation.data_gaps`), then the NGO task reports' discrepancies
-(:mod:`wkus_lib.intake.task_check`) and writes the optional file (the HTML
-page has both; the CSV holds the card alone). Exit status: 0 when no check is
+data: :mod:`wkus_lib.evaluation.data_gaps`), then a summary of the NGO task reports'
+discrepancies (:mod:`wkus_lib.intake.task_check`; every finding with
+``--all-findings``) and writes the optional file (the HTML page has the card,
+the summary and every finding; the CSV holds the card alone). Exit status: 0 when no check is
 a "problem", nothing is missing and no task report has a discrepancy, 1
 otherwise, 2 for a bad argument (unknown gmina, missing store, unknown file type).
 """
@@ -38,6 +39,8 @@ OUTPUT_SUFFIXES: Final = (".csv", ".html")
 GROUP_KEYS: Final = ["teryt", "area", "year"]
 GMINA_HELP: Final = ("gminy: kody TERYT lub nazwy po przecinku albo all, czyli wszystkie "
                      "z danymi w magazynie (domyślnie: %(default)s)")
+FULL_LIST_HINT: Final = ("Każda uwaga z pytaniem do organizacji: wkus check --all-findings "
+                         "(z tymi samymi --gmina i --year) albo plik --out karta.html.")
 STORE_HELP: Final = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
                      "a bez niej data/store projektu)")
 
@@ -64,7 +67,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         help="tylko ten rok, np. 2024 (domyślnie: wszystkie lata)")
     parser.add_argument("--out", default=None,
                         help="zapisz kartę także do pliku .csv (dla programów) albo .html "
-                             "(do czytania)")
+                             "(do czytania; z pełną listą uwag do sprawozdań z wykonania zadań)")
+    parser.add_argument("--all-findings", action="store_true",
+                        help="wypisz każdą uwagę do sprawozdań z wykonania zadań z pytaniem do "
+                             "organizacji (domyślnie: tylko podsumowanie)")
     parser.set_defaults(handler=run_check)
 
 
@@ -214,7 +220,7 @@ sprawozdania, rezultaty albo lata (wartości odstające). Zasady i progi: katalo
 (ustawienia <code>data_quality</code>). Karta pokazuje liczby respondentów, nigdy ich
 odpowiedzi.</p>
 {_gaps_html(gaps)}{"".join(sections)}
-{"" if tasks is None else _task_findings_html(tasks)}
+{"" if tasks is None else _task_findings_html(tasks, names)}
 </body></html>
 """
 
@@ -251,19 +257,36 @@ def task_findings(store_dir: Path, gminy: str, year: int | None = None) -> pd.Da
         store, "", year)
 
 
-def print_task_findings(findings: pd.DataFrame, *, stream: TextIO) -> None:
-    """The section "Sprawozdania z wykonania zadań" after the card: each report's findings
-    and what to ask the NGO, then what the store cannot show."""
-    from wkus_lib.intake.task_check import NOT_CHECKED, findings_text, reports_summary
+def print_task_findings(findings: pd.DataFrame, names: Mapping[str, str], *, full: bool,
+                        stream: TextIO) -> None:
+    """The section "Sprawozdania z wykonania zadań" after the card: the summary (findings
+    per kind, per report and per gmina), with ``full`` each report's findings and what to
+    ask the NGO, then what the store cannot show."""
+    from wkus_lib.intake.task_check import (
+        NOT_CHECKED,
+        findings_summary,
+        findings_text,
+        reports_summary,
+    )
 
     print(f"\nSprawozdania z wykonania zadań: {reports_summary(findings)}", file=stream)
-    for line in findings_text(findings):
+    for line in findings_summary(findings, names):
         print(f"  {line}", file=stream)
+    if full:
+        for line in findings_text(findings):
+            print(f"  {line}", file=stream)
+    elif not findings.empty:
+        print(f"  {FULL_LIST_HINT}", file=stream)
     print(f"  {NOT_CHECKED}", file=stream)
 
 
-def _task_findings_html(findings: pd.DataFrame) -> str:
-    from wkus_lib.intake.task_check import NOT_CHECKED, TABLE_NAMES, reports_summary
+def _task_findings_html(findings: pd.DataFrame, names: Mapping[str, str]) -> str:
+    from wkus_lib.intake.task_check import (
+        NOT_CHECKED,
+        TABLE_NAMES,
+        findings_summary,
+        reports_summary,
+    )
 
     rows = "".join(
         f"<tr><td>{html.escape(str(r['contract_id']))}</td><td>{r['year']}</td>"
@@ -274,8 +297,11 @@ def _task_findings_html(findings: pd.DataFrame) -> str:
     table = ('<table class="tasks"><thead><tr><th>Umowa</th><th>Rok</th><th>Rodzaj</th>'
              "<th>Część</th><th>Pozycja</th><th>Co się nie zgadza</th><th>Zapytaj "
              f"organizację</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+    summary = "".join(f"<li>{html.escape(line.strip())}</li>"
+                      for line in findings_summary(findings, names))
+    summary = f'<ul class="summary">{summary}</ul>' if summary else ""
     return (f"<h2>Sprawozdania z wykonania zadań</h2><p>{html.escape(reports_summary(findings))}"
-            f"</p>{table}<p>{html.escape(NOT_CHECKED)}</p>")
+            f"</p>{summary}{table}<p>{html.escape(NOT_CHECKED)}</p>")
 
 
 def print_gaps(gaps: Sequence[str], *, stream: TextIO) -> None:
@@ -344,9 +370,12 @@ def run_check(args: argparse.Namespace) -> int:
     gaps = scorecard_gaps(locate_store(args.store), args.gmina, args.year)
     print_gaps(gaps, stream=sys.stdout)
     tasks = task_findings(locate_store(args.store), args.gmina, args.year)
-    print_task_findings(tasks, stream=sys.stdout)
+    task_names = {code: registry[code].name for code in tasks["teryt"].unique()
+                  if code in registry}
+    print_task_findings(tasks, task_names, full=args.all_findings, stream=sys.stdout)
     if out is not None:
-        write_output(table, out, names, synthetic=synthetic, gaps=gaps, tasks=tasks)
+        write_output(table, out, {**names, **task_names}, synthetic=synthetic, gaps=gaps,
+                     tasks=tasks)
         print(f"\nZapisano kartę jakości danych do {out}", file=sys.stderr)
     discrepancies = (tasks["kind"] == "rozbieżność").any()
     problems = missing or gaps or (table["status"] == "problem").any() or discrepancies

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 FindingKind = Literal["rozbieżność", "brak danych"]
 
 FINDING_COLUMNS: Final = ["teryt", "contract_id", "year", "table", "line", "kind",
-                          "planned", "reported", "message", "question"]
+                          "planned", "reported", "message", "question", "issue"]
 REPORT_TABLES: Final = ("finance", "contributions", "results", "beneficiaries")
 IMPORT_TABLES: Final = ("finance", "contributions", "results")  # an import touching them
 TABLE_NAMES: Final = {
@@ -69,6 +69,21 @@ NOT_CHECKED: Final = (
     "rezultat i czy jest trwały; wkładu osobowego i rzeczowego zadeklarowanego w ofercie "
     "(porównaj z ofertą ręcznie); kolumn narastających sprawozdania z zadania wieloletniego "
     "(sumy narastające liczone są z danych rocznych).")
+ISSUE_NAMES: Final = {
+    "cost_not_reported": "koszt bez kwoty poniesionej",
+    "grant_overspent": "dotacja wydana ponad przyznaną kwotę",
+    "cost_not_planned": "koszty nieplanowane w ofercie",
+    "category_over_plan": "kategoria kosztów ponad plan",
+    "own_funds_below_offer": "wkład finansowy z innego źródła niż dotacja poniżej oferty",
+    "contribution_unpriced": "wkład osobowy bez godzin albo stawki",
+    "contribution_mismatch": "wkład osobowy różny od godzin × stawki",
+    "result_not_reported": "rezultat bez osiągniętej wartości",
+    "result_shortfall": "rezultat poniżej planu",
+    "year_not_reported": "zadanie wieloletnie bez sprawozdania za rok",
+    "result_dropped": "rezultat, który zniknął w kolejnym roku",
+    "part_missing": "brakująca część sprawozdania",
+}
+"""The kinds of finding, in the order the summary lists them (:func:`findings_summary`)."""
 MONEY_TOLERANCE: Final = 0.005
 MULTI_YEAR: Final = "multi_year"
 
@@ -87,6 +102,8 @@ class Finding:
     reported: float | None
     message: str
     question: str
+    issue: str
+    """A key of :data:`ISSUE_NAMES`."""
 
 
 def _money(value: float) -> str:
@@ -102,15 +119,15 @@ def _finance_findings(teryt: str, contract_id: str, year: int, lines: pd.DataFra
                       shift_pct: float) -> list[Finding]:
     found: list[Finding] = []
 
-    def add(line: str, kind: FindingKind, planned: float | None, reported: float | None,
-            message: str, question: str) -> None:
+    def add(issue: str, line: str, kind: FindingKind, planned: float | None,
+            reported: float | None, message: str, question: str) -> None:
         found.append(Finding(teryt, contract_id, year, "finance", line, kind, planned,
-                             reported, message, question))
+                             reported, message, question, issue))
 
     for row in lines[lines["actual"].isna()].itertuples():
         line = f"{CATEGORY_NAMES.get(row.category, row.category)} — " \
                f"{SOURCE_NAMES.get(row.source, row.source)}"
-        add(line, "brak danych", float(row.planned), None,
+        add("cost_not_reported", line, "brak danych", float(row.planned), None,
             f"planowano {_money(row.planned)}, nie podano kosztu poniesionego",
             "Ile wydano w tej pozycji? Uzupełnij koszt poniesiony.")
     known = lines.dropna(subset=["actual"])
@@ -121,7 +138,7 @@ def _finance_findings(teryt: str, contract_id: str, year: int, lines: pd.DataFra
             label = names.get(str(key), str(key))
             line = f"razem: {label}"
             if key == "dotacja" and actual > planned + MONEY_TOLERANCE:
-                add(line, "rozbieżność", planned, actual,
+                add("grant_overspent", line, "rozbieżność", planned, actual,
                     f"wydano z dotacji {_money(actual)}, a przyznano w planie "
                     f"{_money(planned)} (więcej o {_money(actual - planned)})",
                     "Skąd wydatki z dotacji ponad przyznaną kwotę? Nadwyżka nie może być "
@@ -129,7 +146,7 @@ def _finance_findings(teryt: str, contract_id: str, year: int, lines: pd.DataFra
                 continue
             if planned <= MONEY_TOLERANCE:
                 if actual > MONEY_TOLERANCE:
-                    add(line, "rozbieżność", planned, actual,
+                    add("cost_not_planned", line, "rozbieżność", planned, actual,
                         f"w ofercie nie planowano kosztów, poniesiono {_money(actual)}",
                         "Dlaczego poniesiono koszty nieplanowane w ofercie i czy zmieniono "
                         "umowę (aneks)?")
@@ -137,14 +154,14 @@ def _finance_findings(teryt: str, contract_id: str, year: int, lines: pd.DataFra
             change = (actual - planned) / planned * 100
             allowed = format_number(shift_pct, 1, unit="%")
             if column == "category" and change > shift_pct:
-                add(line, "rozbieżność", planned, actual,
+                add("category_over_plan", line, "rozbieżność", planned, actual,
                     f"planowano {_money(planned)}, poniesiono {_money(actual)} "
                     f"({format_number(change, 1, unit='%')} więcej; dopuszczalne "
                     f"zwiększenie w ustawieniach: {allowed})",
                     "Czym organizacja uzasadnia zwiększenie kosztów tej kategorii i czy "
                     "umowa dopuszcza przesunięcie tej wielkości?")
             elif column == "source" and key != "dotacja" and change < -shift_pct:
-                add(line, "rozbieżność", planned, actual,
+                add("own_funds_below_offer", line, "rozbieżność", planned, actual,
                     f"w ofercie {_money(planned)}, w sprawozdaniu {_money(actual)} "
                     f"({format_number(-change, 1, unit='%')} mniej; dopuszczalne "
                     f"zmniejszenie w ustawieniach: {allowed})",
@@ -164,7 +181,8 @@ def _contribution_findings(teryt: str, contract_id: str, year: int, rows: pd.Dat
                 None, value,
                 f"wkład osobowy {_money(value)} bez liczby godzin albo stawki za godzinę, "
                 "wyceny nie można sprawdzić",
-                "Ile godzin przepracowali wolontariusze i członkowie, po jakiej stawce?"))
+                "Ile godzin przepracowali wolontariusze i członkowie, po jakiej stawce?",
+                "contribution_unpriced"))
             continue
         expected = float(hours) * float(rate)
         if abs(value - expected) > tolerance:
@@ -174,7 +192,8 @@ def _contribution_findings(teryt: str, contract_id: str, year: int, rows: pd.Dat
                 f"{format_number(float(hours), 1)} h × {_money(float(rate))}/h = "
                 f"{_money(expected)}, a wykazano {_money(value)} "
                 f"(różnica {_money(abs(value - expected))})",
-                "Która liczba jest prawidłowa: godziny, stawka czy wartość wkładu?"))
+                "Która liczba jest prawidłowa: godziny, stawka czy wartość wkładu?",
+                "contribution_mismatch"))
     return found
 
 
@@ -189,7 +208,7 @@ def _result_findings(teryt: str, contract_id: str, year: int, rows: pd.DataFrame
                 teryt, contract_id, year, "results", line, "brak danych", target, None,
                 f"planowany poziom {_amount(target)} (jednostka: {row.unit}), nie podano "
                 "osiągniętego",
-                "Jaki poziom rezultatu osiągnięto i jak go zmierzono?"))
+                "Jaki poziom rezultatu osiągnięto i jak go zmierzono?", "result_not_reported"))
         elif float(row.achieved) < target * (1 - shortfall_pct / 100):
             achieved = float(row.achieved)
             found.append(Finding(
@@ -199,7 +218,7 @@ def _result_findings(teryt: str, contract_id: str, year: int, rows: pd.DataFrame
                 f"% planu; dopuszczalny niedobór w ustawieniach: "
                 f"{format_number(shortfall_pct, 1, unit='%')})",
                 "Dlaczego rezultatu nie osiągnięto w pełni, jak go zmierzono i czy umowa "
-                "przewiduje zwrot części dotacji?"))
+                "przewiduje zwrot części dotacji?", "result_shortfall"))
     return found
 
 
@@ -213,7 +232,7 @@ def _missing_part(teryt: str, contract_id: str, year: int, table: str) -> Findin
     }
     return Finding(teryt, contract_id, year, table, "cała tabela", "brak danych", None, None,
                    f"w sprawozdaniu nie ma części „{TABLE_NAMES[table]}”",
-                   asks[table])
+                   asks[table], "part_missing")
 
 
 def _multi_year_findings(contract: pd.Series, reported: Iterable[int],
@@ -232,7 +251,7 @@ def _multi_year_findings(contract: pd.Series, reported: Iterable[int],
                 f"{int(contract['end_year'])}) nie ma sprawozdania za rok {year}, "
                 f"choć ma za rok {last}",
                 f"Dołącz sprawozdanie za rok {year} — bez niego sumy narastające są "
-                "niepełne."))
+                "niepełne.", "year_not_reported"))
     by_year = {int(y): set(rows["result_id"]) for y, rows in results.groupby("year")}
     seen: set[str] = set()
     for year in sorted(by_year):
@@ -245,7 +264,7 @@ def _multi_year_findings(contract: pd.Series, reported: Iterable[int],
                 f"zadanie wieloletnie: {count} z wcześniejszych lat "
                 f"({', '.join(dropped)}) nie ma w sprawozdaniu za rok {year}",
                 "Czy rezultat zrealizowano wcześniej, czy zmieniono umowę? Sprawozdanie "
-                "wieloletnie podaje rezultaty narastająco."))
+                "wieloletnie podaje rezultaty narastająco.", "result_dropped"))
         seen |= by_year[year]
     return found
 
@@ -333,12 +352,53 @@ def reports_summary(findings: pd.DataFrame) -> str:
             f"z uwagami, w tym {len(odd)} z rozbieżnościami względem oferty i umowy.")
 
 
+def findings_summary(findings: pd.DataFrame, gmina_names: Mapping[str, str] | None = None,
+                     *, most: int = 3) -> list[str]:
+    """Polish lines that summarise ``findings`` before (or instead of) the full list: the
+    findings per kind and how many reports have them, the reports by their number of
+    findings, the findings per gmina (named by ``gmina_names``), and the ``most`` reports
+    with the most findings. No lines when there are no findings."""
+    if findings.empty:
+        return []
+    names = gmina_names or {}
+    lines = [f"Uwagi według rodzaju ({_findings(len(findings))}):"]
+    found = findings.groupby("issue").size()
+    reports = findings.drop_duplicates(["issue", "contract_id", "year"]).groupby("issue").size()
+    order = {issue: position for position, issue in enumerate(ISSUE_NAMES)}
+    for issue in sorted(found.index, key=lambda issue: (-int(found[issue]), order[issue])):
+        in_reports = count_phrase(int(reports[issue]), "sprawozdaniu", "sprawozdaniach",
+                                  "sprawozdaniach")
+        lines.append(f"  {ISSUE_NAMES[issue]}: {_findings(int(found[issue]))} w {in_reports}")
+    per_report = findings.groupby(["contract_id", "year"], sort=False).size()
+    spread = per_report.value_counts().sort_index()
+    lines.append("Sprawozdania według liczby uwag: " + "; ".join(
+        f"{count_phrase(int(with_size), 'sprawozdanie', 'sprawozdania', 'sprawozdań')} z "
+        f"{count_phrase(int(size), 'uwagą', 'uwagami', 'uwagami')}"
+        for size, with_size in spread.items()) + ".")
+    if findings["teryt"].nunique() > 1:
+        lines.append("Według gminy:")
+        for teryt, rows in findings.groupby("teryt", sort=True):
+            name = f"{names[str(teryt)]} ({teryt})" if str(teryt) in names else str(teryt)
+            own = len(rows.drop_duplicates(["contract_id", "year"]))
+            lines.append(f"  {name}: "
+                         f"{count_phrase(own, 'sprawozdanie', 'sprawozdania', 'sprawozdań')}"
+                         f", {_findings(len(rows))}")
+    top = per_report.sort_values(ascending=False, kind="stable").head(most)
+    lines.append("Najwięcej uwag: " + "; ".join(
+        f"{report_label(str(contract_id), int(year))} ({_findings(int(size))})"
+        for (contract_id, year), size in top.items()) + ".")
+    return lines
+
+
+def _findings(count: int) -> str:
+    return count_phrase(count, "uwaga", "uwagi", "uwag")
+
+
 def findings_text(findings: pd.DataFrame) -> list[str]:
     """Polish lines, one block per report: the report, then each finding and its question."""
     lines: list[str] = []
     for (contract_id, year), rows in findings.groupby(["contract_id", "year"], sort=False):
-        lines.append(f"{report_label(str(contract_id), int(year))}: "
-                     f"{count_phrase(len(rows), 'uwaga', 'uwagi', 'uwag')}")
+        lines.append(f"{report_label(str(contract_id), int(year))}: {_findings(len(rows))}")
         for row in rows.itertuples():
             lines.append(f"  {row.kind} — {TABLE_NAMES[row.table]}, {row.line}: {row.message}")
             lines.append(f"    zapytaj: {row.question}")

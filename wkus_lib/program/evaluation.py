@@ -24,11 +24,11 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.catalog import Catalog, IndicatorSpec
+from wkus_lib.catalog import Catalog
 from wkus_lib.catalog.prices import deflate
 from wkus_lib.domain import AREA_IDS, AREA_NAMES, AreaId, Gmina
 from wkus_lib.errors import ParameterError
-from wkus_lib.evaluation.data_gaps import store_gaps
+from wkus_lib.evaluation.data_gaps import gap_message, store_gaps
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.evaluation.year import EvaluationYear, evaluation_year
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask
@@ -117,7 +117,20 @@ def evaluate(store: Store, gmina: Gmina, catalog: Catalog, first_year: int) -> E
     return Evaluation(gmina=gmina, store=own, catalog=catalog, inputs=inputs,
                       indicators=indicator_table(inputs), base_year=base_year,
                       area_years=area_years,
-                      gaps=tuple(store_gaps(own, f"{gmina.name}, {gmina.teryt}")))
+                      gaps=(*store_gaps(own, f"{gmina.name}, {gmina.teryt}"),
+                            *_baseline_gaps(own, base_year)))
+
+
+BASELINE_TABLES: Final = ("cooperation_checklist", "cooperation_survey")
+"""The tables the evaluation chapter's baselines (the cooperation indicators) come from."""
+
+
+def _baseline_gaps(store: Store, base_year: int) -> list[str]:
+    """``brak danych: …`` for each baseline table with rows, but none in ``base_year`` (an
+    empty table is already named by :func:`~wkus_lib.evaluation.data_gaps.store_gaps`)."""
+    return [gap_message(name, f"za {base_year} r.: wartości bazowe oceny programu")
+            for name in BASELINE_TABLES
+            if len(frame := getattr(store, name)) and not (frame["year"] == base_year).any()]
 
 
 def _task_name(contracts: pd.DataFrame, area: AreaId) -> str:
@@ -337,14 +350,3 @@ def unmet_checklist(evaluation: Evaluation) -> list[str]:
     unmet = year[(year["value"] < 1) & year["item_id"].isin(binary["item_id"])]
     texts = binary.set_index("item_id")["text_pl"]
     return [str(texts[i]) for i in binary["item_id"] if i in set(unmet["item_id"])]
-
-
-def value_text(evaluation: Evaluation, spec: IndicatorSpec, rows: pd.DataFrame) -> str:
-    """The indicator's value among ``rows`` in Polish format; a dash when absent."""
-    if spec.id not in rows.index:
-        return "—"
-    row = rows.loc[spec.id]
-    if bool(row["suppressed"]):
-        return f"ukryte (n < {evaluation.inputs.threshold})"
-    return format_indicator_value(None if pd.isna(row["value"]) else float(row["value"]),
-                                  spec.unit)

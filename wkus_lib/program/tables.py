@@ -1,7 +1,10 @@
 """The programme's tables: priority tasks, planned funds and the assessment indicators.
 
 The assessment lists every catalogue indicator with its formula, target and
-data sources, so the programme follows an edited catalogue.
+data sources, so the programme follows an edited catalogue. The baselines and
+proposed targets of the programme's evaluation are the annual report's chapter
+(:func:`wkus_lib.statutory.report.next_programme_evaluation`), so both
+documents give the same numbers.
 """
 
 from __future__ import annotations
@@ -9,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-import pandas as pd
-
 from wkus_lib.catalog import IndicatorSpec
 from wkus_lib.domain import AREA_NAMES, MODEL_NAMES
-from wkus_lib.program.evaluation import Evaluation, funds_total, grant_history, value_text
+from wkus_lib.program.evaluation import Evaluation, funds_total, grant_history
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask, Table
 from wkus_lib.report.context import format_indicator_value
 from wkus_lib.schemas import TABLES
+from wkus_lib.statutory.report import next_programme_evaluation
 from wkus_lib.text.numbers import format_money, format_number
 
 DATA_SOURCES: Final[dict[str, tuple[str, str]]] = {
@@ -152,35 +154,34 @@ def _source_text(spec: IndicatorSpec) -> str:
 
 
 def assessment_tables(evaluation: Evaluation) -> list[Table]:
-    """One table per model: every catalogue indicator with formula, target and source.
-
-    Gmina-level indicators (the cooperation model) also show the basis-year value.
-    """
-    gmina_rows = pd.concat([evaluation.rows(None, stage, evaluation.base_year)
-                            for stage in ("ex_ante", "on_going", "ex_post")])
-    gmina_rows = gmina_rows[~gmina_rows.index.duplicated()]
+    """One table per model: every catalogue indicator with formula, target and source."""
     tables = []
     for model, model_name in MODEL_NAMES.items():
         specs = [s for s in evaluation.catalog.indicators if s.model == model]
         if not specs:
             continue
-        with_baseline = any(s.id in gmina_rows.index for s in specs)
-        header: tuple[str, ...] = ("Symbol", "Wskaźnik [jednostka]", "Sposób obliczenia",
-                                   "Wartość docelowa", "Źródło danych")
-        widths: tuple[float, ...] = (0.11, 0.19, 0.34, 0.18, 0.18)
-        if with_baseline:
-            header += (f"Wartość {evaluation.base_year} r.",)
-            widths = (0.11, 0.17, 0.29, 0.16, 0.15, 0.12)
         rows = []
         for spec in specs:
             name = f"{spec.name_pl} [{spec.unit}]" + (" (opcjonalny)" if spec.optional else "")
-            row: tuple[str, ...] = (spec.id, name, spec.formula_pl, target_text(spec),
-                                    _source_text(spec))
-            if with_baseline:
-                row += (value_text(evaluation, spec, gmina_rows),)
-            rows.append(row)
+            rows.append((spec.id, name, spec.formula_pl, target_text(spec), _source_text(spec)))
         tables.append(Table(
-            caption=f"Wskaźniki modelu „{model_name}”", header=header, rows=tuple(rows),
-            widths=widths, numeric=frozenset({5}) if with_baseline else frozenset(),
+            caption=f"Wskaźniki modelu „{model_name}”",
+            header=("Symbol", "Wskaźnik [jednostka]", "Sposób obliczenia", "Wartość docelowa",
+                    "Źródło danych"),
+            rows=tuple(rows), widths=(0.11, 0.19, 0.34, 0.18, 0.18),
         ))
     return tables
+
+
+def evaluation_table(evaluation: Evaluation, first_year: int, last_year: int) -> Table:
+    """The gmina-level indicators with the basis year's values as baselines and the proposed
+    targets: the rows of the annual report's chapter for the basis year, under the
+    programme's period."""
+    chapter = next_programme_evaluation(evaluation.store, evaluation.gmina, evaluation.catalog,
+                                        evaluation.base_year)
+    period = f"{first_year}–{last_year}"
+    return Table(
+        caption=f"Wskaźniki oceny realizacji programu: wartości bazowe z {evaluation.base_year} "
+                f"r. i wartości docelowe na lata {period}",
+        header=(*chapter.columns[:2], f"wartość docelowa ({period})"), rows=chapter.rows,
+        widths=(0.56, 0.22, 0.22), numeric=frozenset({1, 2}))

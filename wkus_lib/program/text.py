@@ -18,7 +18,6 @@ from wkus_lib.program.evaluation import (
     funds_basis_text,
     funds_total,
     unmet_checklist,
-    value_text,
 )
 from wkus_lib.program.model import (
     PLACEHOLDER,
@@ -31,7 +30,12 @@ from wkus_lib.program.model import (
     Section,
     Table,
 )
-from wkus_lib.program.tables import assessment_tables, funds_tables, priority_table
+from wkus_lib.program.tables import (
+    assessment_tables,
+    evaluation_table,
+    funds_tables,
+    priority_table,
+)
 from wkus_lib.report.context import format_indicator_value
 from wkus_lib.text.numbers import format_money
 
@@ -98,9 +102,7 @@ def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
     per_year = funds_total(lines)
     years = last_year - first_year + 1
     wc = catalog.indicator("WC") if "WC" in catalog.ids else None
-    gmina_rows = evaluation.rows(None, "ex_ante", base)
-    if gmina_rows.empty:
-        gmina_rows = evaluation.rows(None, "on_going", base)
+    baselines = evaluation_table(evaluation, first_year, last_year)
 
     aims = [
         ("zapewnienie mieszkańcom ciągłości usług społecznych przez zlecanie zadań "
@@ -110,10 +112,10 @@ def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
         "gospodarne i efektywne wydatkowanie środków publicznych (model „Efektywność”)",
     ]
     if wc is not None and wc.target is not None:
-        baseline = value_text(evaluation, wc, gmina_rows)
+        baseline = next(row[1] for row in baselines.rows if row[0].startswith("WC "))
         aims.append(f"wzmocnienie współpracy gminy z organizacjami: indeks współpracy (WC) "
                     f"co najmniej {format_indicator_value(wc.target, wc.unit)} pkt "
-                    f"(w {base} r.: {baseline})")
+                    f"(wartość bazowa z {base} r.: {baseline})")
     if candidates:
         aims.append("przygotowanie decyzji o kontraktowaniu wieloletnim w obszarach: "
                     + ", ".join(_sentence_item(AREA_NAMES[t.area]) for t in candidates))
@@ -227,6 +229,11 @@ def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
                       "i „Współpraca”. Wartości docelowe i progi ocen (dobrze, uwaga, źle) "
                       "zestawiają tabele poniżej; wyniki ankiet z mniej niż "
                       f"{evaluation.inputs.threshold} odpowiedzi nie są publikowane."),
+            Provision(f"Wartości bazowe wskaźników współpracy pochodzą ze sprawozdania "
+                      f"z realizacji programu współpracy za {base} r. (ta sama tabela jest "
+                      "w jego rozdziale o sposobie oceny programu); wartości docelowe "
+                      "z katalogu wskaźników."),
+            baselines,
             *assessment_tables(evaluation),
         ]),
         ("konsultacje", "", [

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Final
 
 import docx
 import jinja2
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.spreadsheet_safe import protect_workbook, write_text_cell
 from wkus_lib.files.stable import document_bytes, workbook_bytes
+from wkus_lib.report.annex import NumberFormat
 from wkus_lib.statutory.report import PLACEHOLDER, ProgrammeReport, ReportTable
 
 SYNTHETIC_NOTE: Final = ("Uwaga: sprawozdanie przygotowane z danych syntetycznych "
@@ -26,6 +31,10 @@ _LONGEST_COUNTED: Final = 22
 """Characters of a cell counted when sharing the page width among columns (longer wrap)."""
 _FEWEST_COUNTED: Final = 7
 """Characters every column is given room for, however short its texts."""
+_SHOWN_NUMBER: Final = re.compile(
+    r"^(?P<sign>−?)(?P<whole>\d{1,3}(?:\u00a0\d{3})+|\d+)(?:,(?P<fraction>\d+))?"
+    r"(?:\u00a0(?P<unit>zł|%|pkt proc\.))?$")
+"""A whole cell as :func:`wkus_lib.text.numbers.format_number` writes it: ``1\u00a0234,50\u00a0zł``."""
 
 
 def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
@@ -40,13 +49,20 @@ def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
 
 
 def _add_table(document: docx.document.Document, table: ReportTable) -> None:
-    document.add_paragraph(table.title, style="Caption")
+    """A captioned grid: the caption stays with it, the header row repeats on every page,
+    numbers are right-aligned."""
+    caption = document.add_paragraph(table.title, style="Caption")
+    caption.paragraph_format.space_before = Pt(8)
+    caption.paragraph_format.keep_with_next = True
     if not table.rows:
         _add_text(document.add_paragraph(), f"Brak wierszy w danych — {PLACEHOLDER}")
         return
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.autofit = False
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    grid.rows[0]._tr.get_or_add_trPr().append(repeat)
     for cell, header in zip(grid.rows[0].cells, table.columns, strict=True):
         cell.text = header
         for run in cell.paragraphs[0].runs:
@@ -54,6 +70,8 @@ def _add_table(document: docx.document.Document, table: ReportTable) -> None:
     for row in table.rows:
         for cell, text in zip(grid.add_row().cells, row, strict=True):
             cell.text = text
+            if shown_number(text) is not None:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for column, width in zip(grid.columns, _column_widths(table), strict=True):
         column.width = width
         for cell in column.cells:
@@ -108,8 +126,41 @@ def _sheet_title(number: int, table_number: int) -> str:
     return f"{number}.{table_number}"[:_SHEET_NAME_LENGTH]
 
 
+def shown_number(text: str) -> tuple[float, NumberFormat] | None:
+    """The number a table cell shows and its Excel format, or None for text.
+
+    Years and ranges stay text-like: ``2021`` is a number without grouping, ``2019–2025``
+    and ``ukryto (…)`` are text.
+
+    >>> value, shape = shown_number("−1\u00a0234,50\u00a0zł")
+    >>> value, shape.excel()
+    (-1234.5, '#,##0.00" zł"_-')
+    >>> shown_number("2019–2025") is None, shown_number("2021")[1].excel()
+    (True, '0_-')
+    """
+    match = _SHOWN_NUMBER.match(text)
+    if match is None:
+        return None
+    whole, fraction = match["whole"].replace("\u00a0", ""), match["fraction"] or ""
+    value = float(f"{whole}.{fraction or 0}") * (-1 if match["sign"] else 1)
+    grouping = len(whole) <= 3 or "\u00a0" in match["whole"]
+    return value, NumberFormat(decimals=len(fraction), unit=match["unit"] or "",
+                               grouping=grouping)
+
+
+def _write_shown(cell: Cell, text: str) -> None:
+    """A shown number as a number with its Polish format (Excel's locale shows the comma);
+    any other text as text."""
+    number = shown_number(text)
+    if number is None:
+        write_text_cell(cell, text)
+        return
+    cell.value, cell.number_format = number[0], number[1].excel()
+
+
 def render_xlsx(report: ProgrammeReport) -> bytes:
-    """Every table of the report on its own sheet (texts as shown in the DOCX)."""
+    """Every table of the report on its own sheet: numbers as numbers, formatted as the
+    DOCX shows them (decimals, zł, %), other cells as text."""
     workbook = Workbook()
     contents = workbook.active
     contents.title = "spis"
@@ -129,7 +180,7 @@ def render_xlsx(report: ProgrammeReport) -> bytes:
                 write_text_cell(sheet.cell(row=2, column=column), header)
             for row_number, row in enumerate(table.rows, start=3):
                 for column, text in enumerate(row, start=1):
-                    write_text_cell(sheet.cell(row=row_number, column=column), text)
+                    _write_shown(sheet.cell(row=row_number, column=column), text)
     protect_workbook(workbook)
     return workbook_bytes(workbook)
 

@@ -16,7 +16,7 @@ values as baselines and the catalogue's targets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.data_gaps import gap_message, table_label
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import cooperation
+from wkus_lib.report.context import format_indicator_value
 from wkus_lib.report.style import STATUS_LABELS
 from wkus_lib.schemas import FUNDING_SOURCES
 from wkus_lib.store import Store
@@ -323,23 +324,36 @@ def _cooperation_section(inputs: IndicatorInputs, table: pd.DataFrame,
 
 
 def _targets_section(catalog: Catalog, table: pd.DataFrame, year: int) -> ReportSection:
-    area_rows = table[(table["year"] == year) & table["target"].notna()
-                      & ~table["indicator"].isin(COOPERATION_IDS)
-                      & (table["area"].notna() & (table["area"] != "<NA>"))]
+    shown = table[table["target"].notna() & ~table["indicator"].isin(COOPERATION_IDS)
+                  & (table["area"].notna() & (table["area"] != "<NA>"))]
     # An indicator shared by two stages (on-going, ex post) has the same value in both.
-    area_rows = area_rows.drop_duplicates(["area", "indicator"])
+    shown = shown.drop_duplicates(["area", "indicator", "year"])
+    previous = {(row.area, row.indicator): row
+                for row in shown[shown["year"] == year - 1].itertuples()}
     rows = []
-    for row in area_rows.itertuples():
-        value = SUPPRESSED if row.suppressed else format_number(row.value, 1)
-        rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator), value,
-                     format_number(row.target, 1), STATUS_LABELS["pl"].get(row.status, MISSING)))
+    for row in shown[shown["year"] == year].itertuples():
+        # The catalogue unit's precision, as every other report shows the indicator.
+        unit = catalog.indicator(row.indicator).unit
+        before = previous.get((row.area, row.indicator))
+        rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator),
+                     _shown_value(row, unit), _shown_value(before, unit),
+                     format_indicator_value(row.target, unit),
+                     STATUS_LABELS["pl"].get(row.status, MISSING)))
     targets = ReportTable(f"Wskaźniki oceny programu w {year} r. a wartości docelowe",
-                          ("obszar", "wskaźnik", "wartość", "wartość docelowa", "ocena"),
-                          tuple(rows))
+                          ("obszar", "wskaźnik", f"wartość {year}", f"wartość {year - 1}",
+                           "wartość docelowa", f"ocena {year}"), tuple(rows))
     return ReportSection("Wskaźniki oceny programu a wartości docelowe", (), (targets,))
 
 
-def _comparison_section(catalog: Catalog, table: pd.DataFrame, year: int) -> ReportSection:
+def _shown_value(row: Any, unit: str) -> str:
+    """An indicator row's value as shown (hidden, or the unit's precision); no row: "—"."""
+    if row is None:
+        return MISSING
+    return SUPPRESSED if row.suppressed else format_indicator_value(row.value, unit)
+
+
+def _comparison_section(store: Store, catalog: Catalog, table: pd.DataFrame,
+                        year: int) -> ReportSection:
     e9 = table[(table["indicator"] == "E9") & (table["year"] == year) & table["value"].notna()]
     rows = tuple((AREA_NAMES.get(r.area, r.area), format_number(r.value, 1, unit="%"))
                  for r in e9.itertuples())
@@ -348,6 +362,17 @@ def _comparison_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Rep
         "(wartość ujemna — usługa tańsza na odbiorcę)."),
         *COMPARISON_CAVEATS,
     ]
+    contracts = store.contracts
+    ended = contracts[(contracts["mode"] == "multi_year") & (contracts["end_year"] == year)
+                      & contracts["area"].isin(e9["area"])]
+    unpriced = catalog.price_index.missing(
+        y for row in ended.itertuples() for y in range(int(row.start_year), year + 1))
+    if rows and unpriced:
+        listed = ", ".join(str(y) for y in unpriced)
+        paragraphs.append(
+            f"Koszty z {listed} r. nie wchodzą do porównania: katalog nie ma jeszcze wskaźnika "
+            f"cen usług GUS za {'ten rok' if len(unpriced) == 1 else 'te lata'} (dopisz go w "
+            "pliku ceny_gus_cpi.csv kopii katalogu, „wkus catalog”).")
     if not rows:
         paragraphs.insert(0, f"W {year} r. nie zakończył się żaden kontrakt wieloletni, który "
                              "można porównać z wcześniejszymi dotacjami rocznymi obszaru.")
@@ -357,14 +382,21 @@ def _comparison_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Rep
                          tuple(paragraphs), (comparison,))
 
 
+def _baseline(table: pd.DataFrame, indicator: str, year: int) -> str:
+    shown = _indicator_value(table, indicator, year, None)
+    return PLACEHOLDER if shown == MISSING else shown
+
+
 def evaluation_chapter(catalog: Catalog, table: pd.DataFrame, year: int) -> ReportTable:
     """Art. 5a ust. 4 pkt 9: the gmina-level indicators with year ``year``'s values as
     baselines and the catalogue's targets as the proposed targets for ``year + 1``.
 
-    ``table`` is :func:`~wkus_lib.evaluation.indicators.compute_indicators` for one gmina.
+    ``table`` is :func:`~wkus_lib.evaluation.indicators.compute_indicators` for one gmina. A baseline
+    the year's data cannot give (no checklist or survey rows) is :data:`PLACEHOLDER`: the
+    office fills it in, and the report's gaps say what to import.
     """
     rows = tuple(
-        (_name(catalog, i), _indicator_value(table, i, year, None), _target(catalog, i))
+        (_name(catalog, i), _baseline(table, i, year), _target(catalog, i))
         for i in COOPERATION_IDS if any(s.id == i for s in catalog.indicators))
     return ReportTable(
         f"Wskaźniki oceny realizacji programu na {year + 1} r.",
@@ -473,7 +505,7 @@ def build_programme_report(store: Store, gmina: Gmina, catalog: Catalog, year: i
         _checklist_section(own, catalog, year),
         _cooperation_section(inputs, table, year),
         _targets_section(catalog, table, year),
-        _comparison_section(catalog, table, year),
+        _comparison_section(own, catalog, table, year),
         ReportSection("Sposób oceny realizacji programu na kolejny rok",
                       (("Propozycja do rozdziału programu na kolejny rok (art. 5a ust. 4 pkt 9): "
                        "wartości bazowe z tego sprawozdania, wartości docelowe z katalogu "
