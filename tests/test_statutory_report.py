@@ -383,3 +383,17 @@ def test_the_html_escapes_every_text() -> None:
     html = render_html(report)
     assert "<script>" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp;") >= 6
+
+
+def test_the_html_right_aligns_numbers_only_and_marks_placeholders_in_cells() -> None:
+    table = ReportTable("Umowy", ("Obszar", "Kwota", "Uwagi"),
+                        (("pomoc społeczna", "1\u00a0234,50\u00a0zł", "[do uzupełnienia]"),
+                         ("kultura", "2019–2025", "bez zmian")))
+    report = ProgrammeReport(gmina=load_gminy()[TERYT], year=YEAR, title="T", gaps=(),
+                             synthetic=False,
+                             sections=(ReportSection("Umowy", (), (table,)),))
+    html = render_html(report)
+    assert '<td class="number">1\u00a0234,50\u00a0zł</td>' in html
+    assert "<td>2019–2025</td>" in html  # a range is text: it may wrap, left-aligned
+    assert '<td><mark class="todo">[do uzupełnienia]</mark></td>' in html
+    assert "<td>pomoc społeczna</td>" in html

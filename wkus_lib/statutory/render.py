@@ -118,6 +118,7 @@ def render_html(report: ProgrammeReport) -> str:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
     )
     environment.globals["placeholder"] = PLACEHOLDER
+    environment.globals["is_number"] = lambda text: shown_number(text) is not None
     return environment.get_template("sprawozdanie.html.j2").render(
         report=report, synthetic_note=SYNTHETIC_NOTE)
 
