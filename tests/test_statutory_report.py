@@ -395,5 +395,6 @@ def test_the_html_right_aligns_numbers_only_and_marks_placeholders_in_cells() ->
     html = render_html(report)
     assert '<td class="number">1\u00a0234,50\u00a0zł</td>' in html
     assert "<td>2019–2025</td>" in html  # a range is text: it may wrap, left-aligned
+    assert html.count('<td class="number">') == 1
     assert '<td><mark class="todo">[do uzupełnienia]</mark></td>' in html
     assert "<td>pomoc społeczna</td>" in html

@@ -21,6 +21,7 @@ from wkus_lib.files.spreadsheet_safe import protect_workbook, write_text_cell
 from wkus_lib.files.stable import document_bytes, workbook_bytes
 from wkus_lib.report.annex import NumberFormat
 from wkus_lib.statutory.report import PLACEHOLDER, ProgrammeReport, ReportTable
+from wkus_lib.text.numbers import MISSING
 
 SYNTHETIC_NOTE: Final = ("Uwaga: sprawozdanie przygotowane z danych syntetycznych "
                          "(demonstracja) — nie opisuje rzeczywistej gminy.")
@@ -118,7 +119,7 @@ def render_html(report: ProgrammeReport) -> str:
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
     )
     environment.globals["placeholder"] = PLACEHOLDER
-    environment.globals["is_number"] = lambda text: shown_number(text) is not None
+    environment.globals["is_number"] = lambda text: text == MISSING or shown_number(text) is not None
     return environment.get_template("sprawozdanie.html.j2").render(
         report=report, synthetic_note=SYNTHETIC_NOTE)
 
