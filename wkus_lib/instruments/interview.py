@@ -14,8 +14,7 @@ from typing import Final
 from zipfile import BadZipFile
 
 import pandas as pd
-from docx import Document
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
@@ -61,13 +60,10 @@ def interview_key(interview: Interview, catalog: Catalog) -> str:
 def guide_document(interview: Interview, catalog: Catalog, administrator: str | None) -> bytes:
     """The interviewer's guide as DOCX bytes: clause, introduction, criteria, closing, codes."""
     from wkus_lib.files.stable import document_bytes
+    from wkus_lib.files.word import a4_document
 
     labels = catalog.instruments
-    document = Document()
-    for page in document.sections:  # python-docx's template is US Letter
-        page.page_width, page.page_height = Mm(210), Mm(297)
-        page.left_margin = page.right_margin = Mm(20)
-        page.top_margin = page.bottom_margin = Mm(20)
+    document = a4_document(margin_cm=2.0)
     document.styles["Normal"].font.name = "DejaVu Sans"
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(interview.name_pl, level=0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Final
 
-import docx
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
@@ -15,6 +14,7 @@ from docx.shared import Cm, Length, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from wkus_lib.files.stable import document_bytes
+from wkus_lib.files.word import a4_document
 from wkus_lib.program.model import (
     SYNTHETIC_NOTE,
     Paragraph,
@@ -31,8 +31,8 @@ def render_docx(draft: ProgramDraft) -> bytes:
     """The draft as a Word document (python-docx): A4, real heading styles, § numbering,
     tables with repeated header rows, placeholders highlighted. Identical drafts give
     identical bytes."""
-    document = docx.Document()
-    _docx_page_and_styles(document)
+    document = a4_document(margin_cm=2.5)
+    _docx_styles(document)
     properties = document.core_properties
     properties.subject = "Projekt wieloletniego programu współpracy"
     properties.language = "pl-PL"
@@ -65,24 +65,13 @@ def render_docx(draft: ProgramDraft) -> bytes:
                           created=datetime(draft.first_year - 1, 1, 1, tzinfo=UTC))
 
 
-def _docx_page_and_styles(document: DocxDocument) -> None:
-    """A4 with 2,5 cm margins; compact heading sizes; Polish as the proofing language."""
-    page = document.sections[0]
-    page.page_width, page.page_height = Cm(21.0), Cm(29.7)
-    page.left_margin = page.right_margin = Cm(2.5)
-    page.top_margin = page.bottom_margin = Cm(2.5)
+def _docx_styles(document: DocxDocument) -> None:
+    """Compact heading sizes."""
     styles = document.styles
     styles["Normal"].font.size = Pt(11)
     styles["Normal"].paragraph_format.space_after = Pt(4)
     styles["Title"].font.size = Pt(18)
     styles["Heading 1"].font.size = Pt(13)
-    run_defaults = styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    if run_defaults is not None:
-        language = run_defaults.find(qn("w:lang"))
-        if language is None:
-            language = OxmlElement("w:lang")
-            run_defaults.append(language)
-        language.set(qn("w:val"), "pl-PL")
 
 
 def _docx_page_number(paragraph: DocxParagraph) -> None:

@@ -19,6 +19,7 @@ from openpyxl.cell.cell import Cell
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.spreadsheet_safe import protect_workbook, write_text_cell
 from wkus_lib.files.stable import document_bytes, workbook_bytes
+from wkus_lib.files.word import a4_document, text_width_cm
 from wkus_lib.report.annex import NumberFormat
 from wkus_lib.statutory.report import PLACEHOLDER, ProgrammeReport, ReportTable
 from wkus_lib.text.numbers import MISSING
@@ -26,12 +27,15 @@ from wkus_lib.text.numbers import MISSING
 SYNTHETIC_NOTE: Final = ("Uwaga: sprawozdanie przygotowane z danych syntetycznych "
                          "(demonstracja) — nie opisuje rzeczywistej gminy.")
 _SHEET_NAME_LENGTH: Final = 31
-_TEXT_WIDTH_CM: Final = 16.0
+_MARGIN_CM: Final = 2.0
 _TABLE_FONT: Final = Pt(9)
 _LONGEST_COUNTED: Final = 22
 """Characters of a cell counted when sharing the page width among columns (longer wrap)."""
 _FEWEST_COUNTED: Final = 7
 """Characters every column is given room for, however short its texts."""
+_CHAR_CM: Final = 0.21
+"""The width of an average character of the 9 pt table font (bold headers included)."""
+_CELL_PADDING_CM: Final = 0.4
 _SHOWN_NUMBER: Final = re.compile(
     r"^(?P<sign>−?)(?P<whole>\d{1,3}(?:\u00a0\d{3})+|\d+)(?:,(?P<fraction>\d+))?"
     r"(?:\u00a0(?P<unit>zł|%|pkt proc\.))?$")
@@ -82,18 +86,27 @@ def _add_table(document: docx.document.Document, table: ReportTable) -> None:
 
 
 def _column_widths(table: ReportTable) -> list[Cm]:
-    """The page width shared by how long each column's texts are (long names get room)."""
+    """Widths filling the text width: every column as wide as its texts need (up to
+    :data:`_LONGEST_COUNTED` characters and at least its longest header word); when that is
+    too wide, only the columns wider than an equal share give up room, in proportion."""
     needs = [
-        max(_FEWEST_COUNTED, max((len(word) for word in header.split()), default=1),
-            *(min(len(row[position]), _LONGEST_COUNTED) for row in table.rows))
+        _CHAR_CM * max(_FEWEST_COUNTED, max((len(word) for word in header.split()), default=1),
+                       *(min(len(row[position]), _LONGEST_COUNTED) for row in table.rows))
+        + _CELL_PADDING_CM
         for position, header in enumerate(table.columns)
     ]
-    return [Cm(_TEXT_WIDTH_CM * need / sum(needs)) for need in needs]
+    width = text_width_cm(_MARGIN_CM)
+    if sum(needs) <= width:
+        return [Cm(width * need / sum(needs)) for need in needs]
+    share = width / len(needs)
+    narrow = sum(need for need in needs if need <= share)
+    wide = sum(need for need in needs if need > share)
+    return [Cm(need if need <= share else (width - narrow) * need / wide) for need in needs]
 
 
 def render_docx(report: ProgrammeReport) -> bytes:
     """The report as a Word document; identical reports give identical bytes."""
-    document = docx.Document()
+    document = a4_document(margin_cm=_MARGIN_CM)
     document.styles["Normal"].font.size = Pt(11)
     document.add_heading(report.title, level=0)
     if report.synthetic:
