@@ -17,6 +17,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Final
 
 import psutil
 import pytest
@@ -34,7 +35,7 @@ from wkus_lib.batch.runner import (
 from wkus_lib.domain import AreaId
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
-SLOW_AREA = "kultura"
+SLOW_AREA: Final = "kultura"
 BATCH = textwrap.dedent("""
     import json, sys
     from pathlib import Path

@@ -51,15 +51,15 @@ ModelId = Literal["jakosc", "efektywnosc", "wspolpraca"]
 PerspectiveId = Literal["jst", "personel", "usluga", "klient", "ngo"]
 ContractMode = Literal["multi_year", "annual_grant"]
 
-EX_ANTE: Final[StageId] = "ex_ante"
-ON_GOING: Final[StageId] = "on_going"
-EX_POST: Final[StageId] = "ex_post"
-GMINA_OVERVIEW: Final[GminaReportKind] = "gmina_overview"
+EX_ANTE: Final = "ex_ante"
+ON_GOING: Final = "on_going"
+EX_POST: Final = "ex_post"
+GMINA_OVERVIEW: Final = "gmina_overview"
 """Report kind: every area of one gmina on one page (no area of its own)."""
-BENCHMARK: Final[GminaReportKind] = "benchmark"
+BENCHMARK: Final = "benchmark"
 """Report kind: the gminy of the store compared in one area (no gmina of its own)."""
-MULTI_YEAR: Final[ContractMode] = "multi_year"
-ANNUAL_GRANT: Final[ContractMode] = "annual_grant"
+MULTI_YEAR: Final = "multi_year"
+ANNUAL_GRANT: Final = "annual_grant"
 LIKERT_MIN: Final = 1
 LIKERT_MAX: Final = 5
 """Bounds of every Likert answer (1–5) in the surveys and checklists."""

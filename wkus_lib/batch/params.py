@@ -66,7 +66,7 @@ REPORT_KIND_NAMES_EN: Final[dict[ReportKind, str]] = {
 ALL: Final = "all"
 GMINA_LEVEL_STEM: Final = "gmina"
 """File name (without extension) of reports about a whole gmina, not one area."""
-BENCHMARK_DIR: Final = "benchmark"
+BENCHMARK_DIR: Final = BENCHMARK
 NOTEBOOK_KIND_PARAMETER: Final = "stage"
 """The name under which the report notebooks' parameters cell takes the report kind."""
 SROI_FIELDS: Final = ("sroi_file", "sroi_discount_rate")
@@ -287,7 +287,7 @@ def _sroi_parameters(
 
 
 def _spec(
-    kind: ReportKind, gmina: Gmina | None, area: str | None, values: Mapping[str, Any]
+    kind: str, gmina: Gmina | None, area: str | None, values: Mapping[str, Any]
 ) -> ReportSpec:
     params = validate_params(
         {"teryt": gmina.teryt if gmina else None, "area": area, "kind": kind, **values}
@@ -297,23 +297,23 @@ def _spec(
     if params.lang != "pl":
         area_label += f" ({LANGUAGE_NAMES[params.lang]})"
     suffix = "" if params.lang == "pl" else f"-{params.lang}"
-    folder = f"{gmina.slug}/{kind}" if gmina else BENCHMARK_DIR
+    folder = f"{gmina.slug}/{params.kind}" if gmina else BENCHMARK_DIR
     stem = f"{folder}/{params.area or GMINA_LEVEL_STEM}{suffix}"
     english = params.lang == "en"
     title = " — ".join(
         part for part in (
             gmina_label if gmina else None,
-            (REPORT_KIND_NAMES_EN if english else REPORT_KIND_NAMES)[kind],
+            (REPORT_KIND_NAMES_EN if english else REPORT_KIND_NAMES)[params.kind],
             (AREA_NAMES_EN if english else AREA_NAMES)[params.area] if params.area else None,
             str(params.year),
         ) if part
     )
     return ReportSpec(
-        notebook=notebook_for(kind),
+        notebook=notebook_for(params.kind),
         params=params,
         output_stem=stem,
         title=title,
-        group=(gmina_label, REPORT_KIND_NAMES[kind], area_label),
+        group=(gmina_label, REPORT_KIND_NAMES[params.kind], area_label),
     )
 
 

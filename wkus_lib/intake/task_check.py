@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import pandas as pd
 
 from wkus_lib.catalog import Settings, load_catalog
+from wkus_lib.domain import MULTI_YEAR
 from wkus_lib.text.numbers import format_money, format_number
 from wkus_lib.text.plural import count_phrase
 
@@ -70,7 +71,6 @@ NOT_CHECKED: Final = (
     "(porównaj z ofertą ręcznie); kolumn narastających sprawozdania z zadania wieloletniego "
     "(sumy narastające liczone są z danych rocznych).")
 MONEY_TOLERANCE: Final = 0.005
-MULTI_YEAR: Final = "multi_year"
 
 
 @dataclass(frozen=True)

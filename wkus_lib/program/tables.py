@@ -12,7 +12,7 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.catalog import IndicatorSpec
-from wkus_lib.domain import AREA_NAMES, MODEL_NAMES
+from wkus_lib.domain import AREA_NAMES, MODEL_NAMES, STAGE_IDS
 from wkus_lib.program.evaluation import Evaluation, funds_total, grant_history, value_text
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask, Table
 from wkus_lib.report.context import format_indicator_value
@@ -157,7 +157,7 @@ def assessment_tables(evaluation: Evaluation) -> list[Table]:
     Gmina-level indicators (the cooperation model) also show the basis-year value.
     """
     gmina_rows = pd.concat([evaluation.rows(None, stage, evaluation.base_year)
-                            for stage in ("ex_ante", "on_going", "ex_post")])
+                            for stage in STAGE_IDS])
     gmina_rows = gmina_rows[~gmina_rows.index.duplicated()]
     tables = []
     for model, model_name in MODEL_NAMES.items():

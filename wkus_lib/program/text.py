@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from wkus_lib.catalog import PACKAGED_SOURCE, Catalog
-from wkus_lib.domain import AREA_IDS, AREA_NAMES, Gmina
+from wkus_lib.domain import AREA_IDS, AREA_NAMES, EX_ANTE, ON_GOING, Gmina
 from wkus_lib.program.evaluation import (
     Evaluation,
     funds_basis_text,
@@ -98,9 +98,9 @@ def program_sections(evaluation: Evaluation, tasks: Sequence[PriorityTask],
     per_year = funds_total(lines)
     years = last_year - first_year + 1
     wc = catalog.indicator("WC") if "WC" in catalog.ids else None
-    gmina_rows = evaluation.rows(None, "ex_ante", base)
+    gmina_rows = evaluation.rows(None, EX_ANTE, base)
     if gmina_rows.empty:
-        gmina_rows = evaluation.rows(None, "on_going", base)
+        gmina_rows = evaluation.rows(None, ON_GOING, base)
 
     aims = [
         ("zapewnienie mieszkańcom ciągłości usług społecznych przez zlecanie zadań "

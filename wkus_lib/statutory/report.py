@@ -21,7 +21,7 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.catalog import Catalog
-from wkus_lib.domain import AREA_NAMES, Gmina
+from wkus_lib.domain import ANNUAL_GRANT, AREA_NAMES, MULTI_YEAR, Gmina
 from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.data_gaps import gap_message, table_label
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
@@ -38,7 +38,7 @@ SUPPRESSED: Final = "ukryto (za mało odpowiedzi)"
 """A survey value from fewer respondents than the catalogue's threshold."""
 COOPERATION_IDS: Final = ("W1", "W2", "W3", "W4", "W5", "W6", "WC", "WGAP")
 """The cooperation index, its parts and the JST–NGO perception gap."""
-MODE_LABELS: Final = {"multi_year": "kontrakty wieloletnie", "annual_grant": "dotacje roczne"}
+MODE_LABELS: Final = {MULTI_YEAR: "kontrakty wieloletnie", ANNUAL_GRANT: "dotacje roczne"}
 SOURCE_LABELS: Final = {
     "dotacja": "dotacja (przyznana przez gminę)",
     "srodki_wlasne": "środki własne organizacji",
@@ -116,7 +116,7 @@ def _contracts_section(store: Store, year: int) -> ReportSection:
         total += [count(int((frame["mode"] == mode).sum())) for mode in MODE_LABELS]
     rows.append(tuple(total))
     new_grants = int(((store.contracts["start_year"] == year)
-                      & (store.contracts["mode"] == "annual_grant")).sum())
+                      & (store.contracts["mode"] == ANNUAL_GRANT)).sum())
     paragraphs = (
         (f"Zadania priorytetowe realizowane w {year} r.: {PLACEHOLDER} (nazwy zadań z programu "
         "współpracy; tabela niżej podaje umowy według obszarów)."),
