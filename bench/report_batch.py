@@ -75,7 +75,7 @@ def choose_reports(store_dir: Path, count: int | None) -> list[ReportSpec]:
                            supported_reports(contracts, year))
     by_kind: dict[str, list[ReportSpec]] = {}
     for spec in specs:
-        by_kind.setdefault(str(spec.parameters["stage"]), []).append(spec)
+        by_kind.setdefault(spec.params.kind, []).append(spec)
     longest = max(len(group) for group in by_kind.values())
     mixed = [g[i] for i in range(longest) for g in by_kind.values() if i < len(g)]
     return mixed if count is None else mixed[:count]
@@ -87,7 +87,7 @@ def run_naive(specs: list[ReportSpec], out_dir: Path) -> float:
     for index, spec in enumerate(specs):
         params = out_dir / f"{index}.yaml"
         # A YAML file keeps TERYT codes strings (``-p`` would turn them into integers).
-        params.write_text(yaml.safe_dump(dict(spec.parameters), allow_unicode=True),
+        params.write_text(yaml.safe_dump(spec.params.notebook_parameters(), allow_unicode=True),
                           encoding="utf-8")
         executed = out_dir / f"{index}.ipynb"
         subprocess.run([str(BIN / "papermill"), str(NOTEBOOKS / spec.notebook), str(executed),

@@ -9,7 +9,6 @@ batch can be caught while a kernel is alive.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import signal
@@ -18,13 +17,14 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Final
 
 import psutil
 import pytest
 
 from wkus_lib.batch.build import ReportOutcome
 from wkus_lib.batch.index_page import INDEX_NAME
-from wkus_lib.batch.params import JsonValue, ReportSpec
+from wkus_lib.batch.params import ReportParams, ReportSpec
 from wkus_lib.batch.runner import (
     MANIFEST_LOCK_NAME,
     PlannedReport,
@@ -32,29 +32,29 @@ from wkus_lib.batch.runner import (
     load_manifest,
     manifest_lock,
 )
+from wkus_lib.domain import AreaId
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
-SLOW_AREA = "kultura"
+SLOW_AREA: Final = "kultura"
 BATCH = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from wkus_lib.batch.params import ReportSpec
+    from wkus_lib.batch.params import ReportParams, ReportSpec
     from wkus_lib.batch.runner import run_batch
 
     if __name__ == "__main__":
-        specs = [ReportSpec(**{**s, "group": tuple(s["group"])}) for s in json.loads(sys.argv[1])]
+        specs = [ReportSpec(**{**s, "params": ReportParams(**s["params"]),
+                                "group": tuple(s["group"])}) for s in json.loads(sys.argv[1])]
         run_batch(specs, out_dir=Path(sys.argv[2]), notebooks_dir=Path(sys.argv[3]), jobs=1,
                   formats=("html",), kernel_start=sys.argv[4], quiet=True)
 """)
 
 
-def _spec(store: Path, teryt: str, area: str) -> ReportSpec:
-    parameters: dict[str, JsonValue] = {
-        "teryt": teryt, "area": area, "stage": "on_going", "year": 2024,
-        "store_dir": str(store), "lang": "pl", "interactive": False,
-    }
+def _spec(store: Path, teryt: str, area: AreaId) -> ReportSpec:
+    params = ReportParams(teryt=teryt, area=area, kind="on_going", year=2024,
+                          store_dir=str(store))
     return ReportSpec(
-        notebook="report.ipynb", parameters=parameters,
+        notebook="report.ipynb", params=params,
         output_stem=f"{teryt}-gmina/on_going/{area}", title=f"Gmina {teryt} — {area}",
         group=(f"Gmina {teryt}", "Ocena bieżąca", area),
     )
@@ -76,7 +76,7 @@ def _start_batch(tmp_path: Path, specs: list[ReportSpec], out_dir: Path,
     script.write_text(BATCH, encoding="utf-8")
     with (tmp_path / f"{name}.log").open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, str(script), json.dumps([dataclasses.asdict(s) for s in specs]),
+            [sys.executable, str(script), json.dumps([{**vars(s), "params": s.params.model_dump()} for s in specs]),
              str(out_dir), str(NOTEBOOKS), kernel_start],
             env={**os.environ, "WKUS_TEST_SLOW_AREA": SLOW_AREA},
             stdout=log, stderr=subprocess.STDOUT,

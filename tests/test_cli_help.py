@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from wkus_lib.batch.params import REPORT_KINDS
 from wkus_lib.cli import build_parser, main
 from wkus_lib.cli.parser import ARGPARSE_WORDS, polish, polish_argparse
-from wkus_lib.domain import AREA_IDS
+from wkus_lib.domain import AREA_IDS, REPORT_KINDS
 
 ENGLISH = ("usage", "options:", "show this help", "positional arguments", "error:",
            "invalid choice", "invalid int", "required:", "expected one argument")

@@ -146,7 +146,7 @@ def reports(demo: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> dict
     result = run_batch(specs, out_dir=out, notebooks_dir=NOTEBOOKS, jobs=2,
                        formats=("html",), quiet=True)
     assert result.exit_code == 0, result.summary()
-    return {str(spec.parameters["lang"]): (out / f"{spec.output_stem}.html").read_text(
+    return {spec.params.lang: (out / f"{spec.output_stem}.html").read_text(
         encoding="utf-8") for spec in specs}
 
 

@@ -115,8 +115,8 @@ def test_ex_post_shows_sroi_and_its_sensitivity_when_proxies_are_given(
 ) -> None:
     path = tmp_path / "sroi.csv"
     path.write_text(SROI_CSV, encoding="utf-8")
-    spec = resolve_batch("2002063", "ex_post", "kultura", year=2025, store_dir=demo.store_dir)[0]
-    spec = replace(spec, parameters={**spec.parameters, "sroi_file": str(path)})
+    spec = resolve_batch("2002063", "ex_post", "kultura", year=2025, store_dir=demo.store_dir,
+                         sroi_file=path)[0]
     result = run_batch([spec], out_dir=tmp_path / "out", notebooks_dir=NOTEBOOKS, jobs=1,
                        formats=("html",), quiet=True)
     assert result.exit_code == 0, result.summary()

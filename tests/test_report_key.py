@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from wkus_lib.batch.params import JsonValue, ReportSpec, resolve_batch
+from wkus_lib.batch.params import ReportParams, ReportSpec, resolve_batch
 from wkus_lib.batch.report_key import BatchKeys, KeyParts, change_reasons, library_hash
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
@@ -44,7 +44,8 @@ def batch(store: Path, year: int) -> list[ReportSpec]:
 
 def keys(store: Path, specs: list[ReportSpec]) -> dict[str, KeyParts]:
     batch_keys = BatchKeys({str(store.resolve()): read_manifest(store)})
-    return {s.output_stem: batch_keys.parts(s.parameters, s.parameters_json(), "nb", ("html",))
+    return {s.output_stem: batch_keys.parts(s.params.notebook_parameters(),
+                                            s.params.notebook_parameters_json(), "nb", ("html",))
             for s in specs}
 
 
@@ -60,7 +61,7 @@ def test_one_changed_row_changes_only_its_gminas_keys_and_its_areas_benchmark(
     before = keys(store, specs)
     change_achieved(store, SOPOT_CONTRACT, 2023)
     after = keys(store, specs)
-    sopot = {s.output_stem for s in specs if s.parameters["teryt"] == SOPOT}
+    sopot = {s.output_stem for s in specs if s.params.teryt == SOPOT}
     assert changed(before, after) == sopot | {"benchmark/pomoc_spoleczna"}
     # Only the results table's part moved.
     stem = f"{SOPOT}-sopot/ex_post/pomoc_spoleczna"
@@ -77,7 +78,7 @@ def test_a_change_after_the_reports_year_changes_none_of_its_keys(
     change_achieved(store, SOPOT_CONTRACT, 2025)
     assert read_manifest(store)["hash"] != demo.data_hash
     assert changed(before, keys(store, specs)) == set()
-    sopot_2025 = {s.output_stem for s in later if s.parameters["teryt"] == SOPOT}
+    sopot_2025 = {s.output_stem for s in later if s.params.teryt == SOPOT}
     assert changed(before_later, keys(store, later)) == sopot_2025 | {"benchmark/pomoc_spoleczna"}
 
 
@@ -110,14 +111,15 @@ def test_library_hash_changes_with_any_byte_of_the_package(tmp_path: Path) -> No
 def test_sroi_file_bytes_are_part_of_the_parameters(demo: DemoSummary, tmp_path: Path) -> None:
     sroi = tmp_path / "sroi.csv"
     sroi.write_text("outcome,quantity\na,1\n", encoding="utf-8")
-    parameters: dict[str, JsonValue] = {"teryt": SOPOT, "area": "pomoc_spoleczna",
-                                        "stage": "ex_post", "year": 2024,
-                                        "store_dir": str(demo.store_dir), "sroi_file": str(sroi)}
-    spec = ReportSpec("ex_post.ipynb", parameters, "s", "t")
+    params = ReportParams(teryt=SOPOT, area="pomoc_spoleczna", kind="ex_post", year=2024,
+                          store_dir=str(demo.store_dir), sroi_file=str(sroi))
+    spec = ReportSpec("ex_post.ipynb", params, "s", "t")
     batch_keys = BatchKeys({str(demo.store_dir): read_manifest(demo.store_dir)})
-    before = batch_keys.parts(spec.parameters, spec.parameters_json(), "nb", ("html",))
+    before = batch_keys.parts(spec.params.notebook_parameters(),
+                              spec.params.notebook_parameters_json(), "nb", ("html",))
     sroi.write_text("outcome,quantity\na,2\n", encoding="utf-8")
-    after = batch_keys.parts(spec.parameters, spec.parameters_json(), "nb", ("html",))
+    after = batch_keys.parts(spec.params.notebook_parameters(),
+                             spec.params.notebook_parameters_json(), "nb", ("html",))
     assert change_reasons({"status": "ok", "key_parts": before.as_json()}, after) == [
         "zmieniły się parametry"]
 

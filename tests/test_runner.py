@@ -7,7 +7,6 @@ and shows two tables; ``failing.ipynb`` prints, then raises in its second cell.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import multiprocessing
 import os
@@ -26,8 +25,9 @@ import nbformat
 import pytest
 
 from wkus_lib.batch import report_key
-from wkus_lib.batch.params import JsonValue, ReportSpec
+from wkus_lib.batch.params import ReportParams, ReportSpec
 from wkus_lib.batch.runner import BatchResult, load_manifest, run_batch
+from wkus_lib.domain import AreaId, ReportKind
 from wkus_lib.errors import InputError, ParameterError
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
@@ -39,16 +39,19 @@ new_markdown_cell: Any = nbformat.v4.new_markdown_cell
 
 
 def make_spec(
-    store: Path, teryt: str, area: str, *, notebook: str = "report.ipynb", year: int = 2024
+    store: Path, teryt: str, area: AreaId, *, notebook: str = "report.ipynb", year: int = 2024
 ) -> ReportSpec:
-    parameters: dict[str, JsonValue] = {
-        "teryt": teryt, "area": area, "stage": "on_going", "year": year,
-        "store_dir": str(store), "lang": "pl", "interactive": False,
-    }
+    params = ReportParams(teryt=teryt, area=area, kind="on_going", year=year,
+                          store_dir=str(store))
     return ReportSpec(
-        notebook=notebook, parameters=parameters, output_stem=f"{teryt}-gmina/on_going/{area}",
+        notebook=notebook, params=params, output_stem=f"{teryt}-gmina/on_going/{area}",
         title=f"Gmina {teryt} — {area}", group=(f"Gmina {teryt}", "Ocena bieżąca", area),
     )
+
+
+def _specs_json(specs: list[ReportSpec]) -> str:
+    """Specs as JSON for a batch in another process (``ReportParams`` rebuilds the params)."""
+    return json.dumps([{**vars(spec), "params": spec.params.model_dump()} for spec in specs])
 
 
 def write_store(folder: Path, *, data_hash: str = "hash-1", synthetic: bool = True) -> Path:
@@ -308,11 +311,12 @@ def test_any_executor_is_accepted(tmp_path: Path, store: Path, pool: Executor) -
 INTERRUPTED_BATCH = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from wkus_lib.batch.params import JsonValue, ReportSpec
+    from wkus_lib.batch.params import ReportParams, ReportSpec
     from wkus_lib.batch.runner import run_batch
 
     if __name__ == "__main__":
-        specs = [ReportSpec(**{**s, "group": tuple(s["group"])}) for s in json.loads(sys.argv[1])]
+        specs = [ReportSpec(**{**s, "params": ReportParams(**s["params"]),
+                                "group": tuple(s["group"])}) for s in json.loads(sys.argv[1])]
         run_batch(specs, out_dir=Path(sys.argv[2]), notebooks_dir=Path(sys.argv[3]), jobs=1,
                   formats=("html",))
 """)
@@ -327,7 +331,7 @@ def test_sigterm_then_rerun_completes_without_redoing_finished_reports(
     script.write_text(INTERRUPTED_BATCH, encoding="utf-8")
     specs = [make_spec(store, "2013023", area) for area in ("sport", "kultura", "zdrowie")]
     runner = subprocess.Popen(
-        [sys.executable, str(script), json.dumps([dataclasses.asdict(s) for s in specs]),
+        [sys.executable, str(script), _specs_json(specs),
          str(out_dir), str(NOTEBOOKS)],
         env={**os.environ, "WKUS_TEST_SLOW_AREA": "kultura"},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -390,15 +394,12 @@ def test_a_damaged_manifest_is_a_polish_input_error(tmp_path: Path, store: Path)
                   notebooks_dir=NOTEBOOKS)
 
 
-def _stage_spec(store: Path, teryt: str | None, area: str, stage: str) -> ReportSpec:
-    """A report of ``stage`` (``benchmark``: no gmina) on the fixture notebook, year 2024."""
-    parameters: dict[str, JsonValue] = {
-        "teryt": teryt, "area": area, "stage": stage, "year": 2024,
-        "store_dir": str(store), "lang": "pl", "interactive": False,
-    }
-    stem = f"benchmark/{area}" if teryt is None else f"{teryt}-gmina/{stage}/{area}"
-    return ReportSpec(notebook="report.ipynb", parameters=parameters, output_stem=stem,
-                      title=stem, group=(str(teryt), stage, area))
+def _kind_spec(store: Path, teryt: str | None, area: AreaId, kind: ReportKind) -> ReportSpec:
+    """A report of ``kind`` (``benchmark``: no gmina) on the fixture notebook, year 2024."""
+    params = ReportParams(teryt=teryt, area=area, kind=kind, year=2024, store_dir=str(store))
+    stem = f"benchmark/{area}" if teryt is None else f"{teryt}-gmina/{kind}/{area}"
+    return ReportSpec(notebook="report.ipynb", params=params, output_stem=stem,
+                      title=stem, group=(str(teryt), kind, area))
 
 
 def _change_achieved(store: Path, contract_id: str, year: int) -> None:
@@ -423,11 +424,11 @@ def test_a_changed_row_rebuilds_only_the_reports_that_read_it(
 
     store = Path(shutil.copytree(demo.store_dir, tmp_path / "store"))
     specs = [
-        _stage_spec(store, "2264011", "pomoc_spoleczna", "on_going"),
-        _stage_spec(store, "2264011", "sport", "ex_ante"),
-        _stage_spec(store, "2002063", "sport", "ex_ante"),
-        _stage_spec(store, None, "pomoc_spoleczna", "benchmark"),
-        _stage_spec(store, None, "sport", "benchmark"),
+        _kind_spec(store, "2264011", "pomoc_spoleczna", "on_going"),
+        _kind_spec(store, "2264011", "sport", "ex_ante"),
+        _kind_spec(store, "2002063", "sport", "ex_ante"),
+        _kind_spec(store, None, "pomoc_spoleczna", "benchmark"),
+        _kind_spec(store, None, "sport", "benchmark"),
     ]
     kwargs: dict[str, Any] = {"out_dir": tmp_path / "reports", "notebooks_dir": NOTEBOOKS,
                               "executor": pool, "formats": ("html",), "quiet": True}

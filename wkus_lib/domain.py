@@ -1,7 +1,11 @@
 """Fixed vocabularies of WKUS evaluation and the gmina registry.
 
-The nine thematic areas, three evaluation stages, three models and the
-perspectives are closed vocabularies (DOMAIN.md §3). The gmina registry is
+The nine thematic areas, three evaluation stages, five report kinds, three
+models, the perspectives, the two contract modes and the Likert scale are
+closed vocabularies (DOMAIN.md §3), each declared here once: code names a
+value by its constant (:data:`MULTI_YEAR`, :data:`EX_POST`,
+:data:`BENCHMARK`, …), never by a string literal of its own (a test keeps it
+so); data files keep the strings. The gmina registry is
 the official TERC register of all 2,477 gminy (:data:`REGISTRY_SOURCE`), shipped
 inside the package (``wkus_lib/data/gminy_terc_2024-01-01.csv``, read with
 :mod:`importlib.resources`); users may add gminy or populations with their own
@@ -39,15 +43,33 @@ AreaId = Literal[
     "planowanie",
 ]
 StageId = Literal["ex_ante", "on_going", "ex_post"]
+"""An evaluation stage: before, during or after a multi-year contract."""
+GminaReportKind = Literal["gmina_overview", "benchmark"]
+ReportKind = StageId | GminaReportKind
+"""What a report is about: one evaluation stage, a gmina overview or a benchmark of gminy."""
 ModelId = Literal["jakosc", "efektywnosc", "wspolpraca"]
 PerspectiveId = Literal["jst", "personel", "usluga", "klient", "ngo"]
 ContractMode = Literal["multi_year", "annual_grant"]
 
+EX_ANTE: Final = "ex_ante"
+ON_GOING: Final = "on_going"
+EX_POST: Final = "ex_post"
+GMINA_OVERVIEW: Final = "gmina_overview"
+"""Report kind: every area of one gmina on one page (no area of its own)."""
+BENCHMARK: Final = "benchmark"
+"""Report kind: the gminy of the store compared in one area (no gmina of its own)."""
+MULTI_YEAR: Final = "multi_year"
+ANNUAL_GRANT: Final = "annual_grant"
+LIKERT_MIN: Final = 1
+LIKERT_MAX: Final = 5
+"""Bounds of every Likert answer (1–5) in the surveys and checklists."""
+
 AREA_IDS: Final[tuple[AreaId, ...]] = get_args(AreaId)
-STAGE_IDS: Final[tuple[StageId, ...]] = get_args(StageId)
+STAGE_IDS: Final[tuple[StageId, ...]] = (EX_ANTE, ON_GOING, EX_POST)
+REPORT_KINDS: Final[tuple[ReportKind, ...]] = (*STAGE_IDS, GMINA_OVERVIEW, BENCHMARK)
 MODEL_IDS: Final[tuple[ModelId, ...]] = get_args(ModelId)
 PERSPECTIVE_IDS: Final[tuple[PerspectiveId, ...]] = get_args(PerspectiveId)
-CONTRACT_MODES: Final[tuple[ContractMode, ...]] = get_args(ContractMode)
+CONTRACT_MODES: Final[tuple[ContractMode, ...]] = (MULTI_YEAR, ANNUAL_GRANT)
 
 AREA_NAMES: Final[dict[AreaId, str]] = {
     "edukacja": "Edukacja i wychowanie",
@@ -72,9 +94,9 @@ AREA_NAMES_EN: Final[dict[AreaId, str]] = {
     "planowanie": "Spatial planning",
 }
 STAGE_NAMES: Final[dict[StageId, str]] = {
-    "ex_ante": "Ocena wstępna (ex ante)",
-    "on_going": "Ocena bieżąca (on-going)",
-    "ex_post": "Ocena końcowa (ex post)",
+    EX_ANTE: "Ocena wstępna (ex ante)",
+    ON_GOING: "Ocena bieżąca (on-going)",
+    EX_POST: "Ocena końcowa (ex post)",
 }
 MODEL_NAMES: Final[dict[ModelId, str]] = {
     "jakosc": "Jakość",
@@ -89,8 +111,8 @@ PERSPECTIVE_NAMES: Final[dict[PerspectiveId, str]] = {
     "ngo": "Organizacja (partner)",
 }
 CONTRACT_MODE_NAMES: Final[dict[ContractMode, str]] = {
-    "multi_year": "kontrakt wieloletni",
-    "annual_grant": "dotacja roczna",
+    MULTI_YEAR: "kontrakt wieloletni",
+    ANNUAL_GRANT: "dotacja roczna",
 }
 
 GMINA_TYPES: Final[dict[str, str]] = {

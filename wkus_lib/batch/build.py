@@ -191,7 +191,7 @@ def _execute(
     with quiet_logger("papermill"):
         nb = papermill.execute_notebook(
             str(source), str(executed),
-            parameters=dict(task.spec.parameters),
+            parameters=task.spec.params.notebook_parameters(),
             kernel_name=KERNEL_NAME,
             cwd=task.notebooks_dir,
             progress_bar=False,
@@ -218,7 +218,7 @@ def _kernel_manager(kernel_start: KernelStart) -> type[Any]:
 def _render(task: ReportTask, nb: Any, timings: dict[str, float]) -> dict[str, bytes]:
     """Every file of a report, in memory; written only when all of them succeeded."""
     files: dict[str, bytes] = {}
-    spec, lang = task.spec, str(task.spec.parameters.get("lang") or "pl")
+    spec, lang = task.spec, task.spec.params.lang
     html = ""
     if "html" in task.formats or "pdf" in task.formats:
         with _timed(timings, "html"), _export_step("html"):

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from wkus_lib.domain import AREA_IDS, ascii_slug
+from wkus_lib.domain import AREA_IDS, REPORT_KINDS, ascii_slug
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.statutory.calendar import Deadline, manifest_calendars
 
@@ -36,7 +36,7 @@ FORMAT_LABELS: Final[dict[str, str]] = {
     "ipynb": "notatnik",
     "failed_ipynb": "notatnik z błędem",
 }
-_KIND_ORDER: Final = ("ex_ante", "on_going", "ex_post", "gmina_overview", "benchmark")
+_KIND_ORDER: Final = REPORT_KINDS
 
 
 @dataclass(frozen=True)

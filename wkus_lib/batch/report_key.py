@@ -41,6 +41,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from wkus_lib.domain import ANNUAL_GRANT, BENCHMARK
 from wkus_lib.store import Store, read_store
 
 CATALOGUE_FILES: Final = ("indicators.yaml", "instruments.yaml", "ceny_gus_cpi.csv")
@@ -133,7 +134,7 @@ class BatchKeys:
         slicer = self._slicers[str(parameters["store_dir"])]
         year = int(parameters["year"])
         teryt = parameters.get("teryt")
-        if parameters.get("stage") == "benchmark":
+        if parameters.get("stage") == BENCHMARK:
             data = slicer.benchmark(str(parameters["area"]), year)
         else:
             data = slicer.gmina(str(teryt), year)
@@ -259,7 +260,7 @@ def _prepare(store: Store) -> dict[str, _Table]:
             ids = frame["contract_id"]
             teryt, year = ids.map(contracts["teryt"]), frame["year"].to_numpy()
             area = ids.map(contracts["area"]).to_numpy(dtype=object)
-            annual = (ids.map(contracts["mode"]) == "annual_grant").to_numpy(dtype=bool)
+            annual = (ids.map(contracts["mode"]) == ANNUAL_GRANT).to_numpy(dtype=bool)
         groups = pd.Series(np.arange(len(frame)), index=teryt.to_numpy(dtype=object))
         rows_of_gmina = {str(code): np.sort(rows.to_numpy(dtype=np.intp))
                          for code, rows in groups.groupby(level=0)}

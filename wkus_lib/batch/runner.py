@@ -163,13 +163,14 @@ def plan_batch(
     chosen = _check_formats(formats)
     _check_unique_stems(specs)
     notebooks = _read_notebooks(specs, notebooks_dir)
-    stores = {d: read_manifest(Path(d)) for d in sorted({_store_dir(s) for s in specs})}
+    stores = {d: read_manifest(Path(d)) for d in sorted({s.params.store_dir for s in specs})}
     keys = BatchKeys(stores)
     manifest = load_manifest(out_dir)
     planned: list[PlannedReport] = []
     for spec in specs:
-        store, text = stores[_store_dir(spec)], notebooks[spec.notebook]
-        parts = keys.parts(spec.parameters, spec.parameters_json(), text, chosen)
+        store, text = stores[spec.params.store_dir], notebooks[spec.notebook]
+        parts = keys.parts(spec.params.notebook_parameters(),
+                           spec.params.notebook_parameters_json(), text, chosen)
         inputs = _entry_inputs(spec, text, store, chosen, parts)
         previous = manifest["reports"].get(spec.output_stem)
         planned.append(PlannedReport(spec, inputs, _reasons(previous, parts, out_dir, force)))
@@ -218,7 +219,7 @@ def run_batch(
     ------
     ParameterError
         Before any kernel starts: unknown format, missing notebook,
-        duplicate output path, parameters without ``store_dir``.
+        duplicate output path.
     InputError
         Before any kernel starts: a store without a manifest.
     BatchInterrupted
@@ -458,13 +459,6 @@ def _read_notebooks(specs: Sequence[ReportSpec], notebooks_dir: Path) -> dict[st
     return {n: (notebooks_dir / n).read_text(encoding="utf-8") for n in names}
 
 
-def _store_dir(spec: ReportSpec) -> str:
-    store_dir = spec.parameters.get("store_dir")
-    if not isinstance(store_dir, str):
-        raise ParameterError(f"Raport {spec.output_stem} nie ma parametru store_dir.")
-    return store_dir
-
-
 def _entry_inputs(
     spec: ReportSpec, notebook_text: str, store: Mapping[str, Any], formats: Sequence[str],
     parts: KeyParts,
@@ -474,7 +468,7 @@ def _entry_inputs(
         "title": spec.title,
         "group": list(spec.group),
         "notebook": spec.notebook,
-        "parameters": dict(spec.parameters),
+        "parameters": spec.params.notebook_parameters(),
         "data_hash": str(store["hash"]),
         "synthetic": bool(store.get("synthetic", False)),
         "notebook_hash": sha256_text(notebook_text),

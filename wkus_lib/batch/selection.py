@@ -31,12 +31,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from wkus_lib.batch.params import ReportSpec
+from wkus_lib.batch.params import ReportSpec, Unit
+from wkus_lib.domain import BENCHMARK, EX_ANTE, EX_POST, GMINA_OVERVIEW, MULTI_YEAR, ON_GOING
 from wkus_lib.evaluation.year import contract_years, data_horizon
 from wkus_lib.store import Store
-
-Unit = tuple[str, str | None, str | None]
-"""(report kind, teryt or None, area or None)."""
 
 
 def latest_year(contracts: pd.DataFrame) -> int:
@@ -47,18 +45,18 @@ def latest_year(contracts: pd.DataFrame) -> int:
 def supported_reports(contracts: pd.DataFrame, year: int) -> set[Unit]:
     """Every (kind, teryt, area) the contracts support in ``year``."""
     active = contracts[(contracts["start_year"] <= year) & (contracts["end_year"] >= year)]
-    multi = active[active["mode"] == "multi_year"]
+    multi = active[active["mode"] == MULTI_YEAR]
     multi_areas = set(zip(multi["teryt"], multi["area"], strict=True))
     units: set[Unit] = set()
     for teryt, area in set(zip(active["teryt"], active["area"], strict=True)):
         if (teryt, area) in multi_areas:
-            units.add(("on_going", teryt, area))
+            units.add((ON_GOING, teryt, area))
         else:
-            units.add(("ex_ante", teryt, area))
-        units.add(("gmina_overview", teryt, None))
-        units.add(("benchmark", None, area))
+            units.add((EX_ANTE, teryt, area))
+        units.add((GMINA_OVERVIEW, teryt, None))
+        units.add((BENCHMARK, None, area))
     ended = multi[multi["end_year"] == year]
-    units |= {("ex_post", t, a) for t, a in zip(ended["teryt"], ended["area"], strict=True)}
+    units |= {(EX_POST, t, a) for t, a in zip(ended["teryt"], ended["area"], strict=True)}
     return units
 
 
@@ -87,9 +85,9 @@ def default_plan(store: Store) -> dict[int, set[Unit]]:
     for year in sorted(set(own.values()) | {benchmark_year}):
         for unit in supported_reports(store.contracts, year):
             kind, teryt, area = unit
-            if kind == "benchmark":
+            if kind == BENCHMARK:
                 chosen = benchmark_year
-            elif kind == "gmina_overview":
+            elif kind == GMINA_OVERVIEW:
                 chosen = int(gmina_year[teryt])
             else:
                 chosen = own[(str(teryt), str(area))]
@@ -100,11 +98,4 @@ def default_plan(store: Store) -> dict[int, set[Unit]]:
 
 def keep_supported(specs: Iterable[ReportSpec], units: set[Unit]) -> list[ReportSpec]:
     """The specs whose (kind, teryt, area) the data support, in their order."""
-    return [
-        spec for spec in specs
-        if (
-            str(spec.parameters["stage"]),
-            spec.parameters.get("teryt"),
-            spec.parameters.get("area"),
-        ) in units
-    ]
+    return [spec for spec in specs if spec.params.unit() in units]

@@ -18,7 +18,6 @@ import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from wkus_lib.batch.build import KernelStart
-    from wkus_lib.batch.params import ReportSpec
+    from wkus_lib.batch.params import ReportSpec, Unit
     from wkus_lib.domain import Gmina
 
 EXIT_PARTIAL = 1
@@ -46,7 +45,6 @@ GMINA_HELP = ("gminy: kody TERYT lub nazwy po przecinku albo all, czyli wszystki
               "z danymi w magazynie (domyślnie: %(default)s)")
 STORE_HELP = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
               "a bez niej data/store projektu)")
-REPORT_EXTRA_KINDS = ("gmina_overview", "benchmark")
 
 SROI_RATE_HELP = ("roczna stopa dyskontowa SROI jako ułamek, np. 0.035 = 3,5 %% "
                   "(domyślnie z ustawień katalogu: settings.sroi.discount_rate)")
@@ -184,18 +182,14 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
-def _available_kinds(stage_choice: str) -> str:
-    """``all`` means every report kind whose notebook exists."""
-    from wkus_lib.batch.params import REPORT_KINDS, notebook_for
+def _available_kinds(kind_choice: str) -> str:
+    """``all`` (``--stage all``) means every report kind whose notebook exists."""
+    from wkus_lib.batch.params import notebook_for
+    from wkus_lib.domain import REPORT_KINDS
 
-    if stage_choice != "all":
-        return stage_choice
+    if kind_choice != "all":
+        return kind_choice
     return ",".join(k for k in REPORT_KINDS if (NOTEBOOKS_DIR / notebook_for(k)).exists())
-
-
-def _unit_of(spec: ReportSpec) -> tuple[object, ...]:
-    """A report's (kind, gmina, area), whatever its year."""
-    return tuple(spec.parameters.get(key) for key in ("stage", "teryt", "area"))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -203,6 +197,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from wkus_lib.batch.params import resolve_batch
     from wkus_lib.batch.runner import run_batch
     from wkus_lib.batch.selection import default_plan, keep_supported, supported_reports
+    from wkus_lib.domain import BENCHMARK
     from wkus_lib.store import read_store
     from wkus_lib.store.locate import locate_store
 
@@ -218,35 +213,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"Magazyn danych {store_dir} nie ma jeszcze żadnej umowy: zaimportuj umowy "
               "(„wkus import”), a potem zbuduj raporty.", file=sys.stderr)
         return EXIT_PARTIAL
-    if not gminy and _available_kinds(args.stage) != "benchmark":
+    kinds = _available_kinds(args.stage)  # the CLI says --stage, the code says kind
+    if not gminy and kinds != BENCHMARK:
         return EXIT_PARTIAL
     # --year Y: every report for Y; default: each gmina-area's own last year (selection).
     plan = ({args.year: supported_reports(contracts, args.year)} if args.year is not None
             else default_plan(store))
     specs: list[ReportSpec] = []
-    requested: set[tuple[object, ...]] = set()
+    requested: set[Unit] = set()
     for year, units in sorted(plan.items()):
         asked = resolve_batch(
-            [g.teryt for g in gminy], _available_kinds(args.stage), args.area,
-            year=year, store_dir=store_dir, lang=args.lang,
+            [g.teryt for g in gminy], kinds, args.area, year=year, store_dir=store_dir,
+            lang=args.lang, sroi_file=args.sroi_file, sroi_discount_rate=args.sroi_discount_rate,
         )
         specs += keep_supported(asked, units)
-        requested |= {_unit_of(spec) for spec in asked}
-    skipped = len(requested - {_unit_of(spec) for spec in specs})
+        requested |= {spec.params.unit() for spec in asked}
+    skipped = len(requested - {spec.params.unit() for spec in specs})
     year_text = ", ".join(str(y) for y in sorted(plan))
-    if args.sroi_file:
-        from wkus_lib.intake.sroi import read_outcomes_file
-
-        read_outcomes_file(args.sroi_file)  # a bad file fails here, before any kernel
-        sroi_path = str(Path(args.sroi_file).resolve())
-        sroi_parameters: dict[str, str | float] = {"sroi_file": sroi_path}
-        if args.sroi_discount_rate is not None:
-            sroi_parameters["sroi_discount_rate"] = args.sroi_discount_rate
-        specs = [
-            replace(spec, parameters={**spec.parameters, **sroi_parameters})
-            if spec.parameters["stage"] == "ex_post" else spec
-            for spec in specs
-        ]
     print(
         f"Magazyn danych: {store_dir}. Rok oceny: {year_text}. Raporty do zbudowania: "
         f"{len(specs)}"
@@ -315,7 +298,7 @@ def _listed(values: Sequence[str]) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: Polish help with valid values, defaults and an example each."""
-    from wkus_lib.domain import AREA_IDS, STAGE_IDS
+    from wkus_lib.domain import AREA_IDS, REPORT_KINDS, STAGE_IDS
 
     areas_help = f"obszary po przecinku: {_listed(AREA_IDS)} (domyślnie: %(default)s, wszystkie)"
     parser = PolishArgumentParser(
@@ -374,7 +357,6 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("dir", metavar="KATALOG", help="katalog docelowy")
     catalog.set_defaults(handler=_cmd_catalog)
 
-    kinds = (*STAGE_IDS, *REPORT_EXTRA_KINDS)
     report = commands.add_parser(
         "report", help="wygeneruj raporty (partia)",
         description="Raporty ewaluacyjne gmin (HTML, PDF, aneks XLSX) z indeksem index.html "
@@ -390,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
                "--year 2024 --out raporty")
     report.add_argument("--gmina", default="all", help=GMINA_HELP)
     report.add_argument("--stage", default="all",
-                        help=f"rodzaje raportów po przecinku: {_listed(kinds)} "
+                        help=f"rodzaje raportów po przecinku: {_listed(REPORT_KINDS)} "
                              "(domyślnie: %(default)s, wszystkie)")
     report.add_argument("--area", default="all", help=areas_help)
     report.add_argument("--year", type=year_number, default=None,

@@ -111,7 +111,15 @@ import pandas as pd
 import pyarrow as pa
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.domain import AREA_IDS, GMINA_TYPES, PILOT_TERYT, Gmina, load_gminy
+from wkus_lib.domain import (
+    ANNUAL_GRANT,
+    AREA_IDS,
+    GMINA_TYPES,
+    MULTI_YEAR,
+    PILOT_TERYT,
+    Gmina,
+    load_gminy,
+)
 from wkus_lib.errors import InputError
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.schemas import TABLES, YEAR_MAX, YEAR_MIN
@@ -141,9 +149,6 @@ DEMO_POPULATION: Final[dict[str, int]] = {
     "2002143": 9_400, SOPOT_TERYT: 33_000,
 }
 """The demo's own population figures (about 2020, rounded; only for the scale of the numbers)."""
-
-_ANNUAL: Final = "annual_grant"
-_MULTI: Final = "multi_year"
 
 
 @dataclass(frozen=True)
@@ -973,7 +978,7 @@ def _contracts(seed: int, plan: _Plan, vol: _Volumes, ids: Sequence[str]) -> pd.
             f"{base_title} w latach {MULTI_YEAR_START}–{MULTI_YEAR_END}" if multi
             else f"{base_title} w {year} r."
         )
-        rows["mode"].append(_MULTI if multi else _ANNUAL)
+        rows["mode"].append(MULTI_YEAR if multi else ANNUAL_GRANT)
         rows["form"].append("powierzanie" if vol.powierzanie[cy] else "wspieranie")
         rows["start_year"].append(MULTI_YEAR_START if multi else year)
         rows["end_year"].append(MULTI_YEAR_END if multi else year)
@@ -1481,7 +1486,7 @@ def _broken_contract(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
         "ngo_name": pd.Series([names[0] if names else plan.ga_ngos[0][0]], dtype="str"),
         "title": pd.Series([f"{_AREAS[area].title} w gminie {gmina.name} w {year} r."],
                            dtype="str"),
-        "mode": pd.Series([_ANNUAL], dtype="str"),
+        "mode": pd.Series([ANNUAL_GRANT], dtype="str"),
         "form": pd.Series(["wspieranie"], dtype="str"),
         "start_year": np.array([year], dtype=np.int64),
         "end_year": np.array([year - 1], dtype=np.int64),

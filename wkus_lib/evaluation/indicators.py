@@ -60,7 +60,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
-from wkus_lib.domain import AREA_IDS, STAGE_IDS
+from wkus_lib.domain import (
+    ANNUAL_GRANT,
+    AREA_IDS,
+    EX_ANTE,
+    EX_POST,
+    MULTI_YEAR,
+    ON_GOING,
+    STAGE_IDS,
+)
 from wkus_lib.errors import CatalogError, InputError, ParameterError
 from wkus_lib.intake.sroi import read_outcomes_file
 from wkus_lib.metrics import cooperation, efficiency, quality, sroi
@@ -74,7 +82,6 @@ OUTPUT_COLUMNS: Final = (
 UNIT_KEYS: Final = ("teryt", "area", "year")
 GMINA_KEYS: Final = ("teryt", "year")
 VALUE_COLUMNS: Final = ("value", "n", "ci_low", "ci_high")
-_MULTI: Final = efficiency.MULTI_YEAR
 _ADMIN: Final = "administracyjne"
 _SOURCE_COLUMNS: Final = {
     "dotacja": "grant", "srodki_wlasne": "own_funds", "swiadczenia_odbiorcow": "fees",
@@ -123,13 +130,13 @@ class IndicatorInputs:
     def units(self) -> pd.DataFrame:
         """Gmina × area × year with a contract: does a multi-year contract run / end then?"""
         cy = self.contract_years
-        multi = cy["mode"].to_numpy() == _MULTI
+        multi = cy["mode"].to_numpy() == MULTI_YEAR
         flags = cy[list(UNIT_KEYS)].assign(
             multi=multi, ends_multi=multi & (cy["year"].to_numpy() == cy["end_year"].to_numpy())
         )
         units = flags.groupby(list(UNIT_KEYS), sort=True)[["multi", "ends_multi"]].any()
         units = units.reset_index()
-        return units.assign(mode=np.where(units["multi"], _MULTI, efficiency.ANNUAL_GRANT))
+        return units.assign(mode=np.where(units["multi"], MULTI_YEAR, ANNUAL_GRANT))
 
     @cached_property
     def unit_stages(self) -> pd.DataFrame:
@@ -137,9 +144,9 @@ class IndicatorInputs:
         units = self.units
         keys = list(UNIT_KEYS)
         parts = [
-            units.loc[~units["multi"], keys].assign(stage="ex_ante"),
-            units.loc[units["multi"], keys].assign(stage="on_going"),
-            units.loc[units["ends_multi"], keys].assign(stage="ex_post"),
+            units.loc[~units["multi"], keys].assign(stage=EX_ANTE),
+            units.loc[units["multi"], keys].assign(stage=ON_GOING),
+            units.loc[units["ends_multi"], keys].assign(stage=EX_POST),
         ]
         return pd.concat(parts, ignore_index=True)
 
@@ -278,7 +285,7 @@ class IndicatorInputs:
         end together, the period starts with the earliest of them.
         """
         contracts = self.store.contracts
-        multi = contracts[contracts["mode"] == _MULTI]
+        multi = contracts[contracts["mode"] == MULTI_YEAR]
         return multi.groupby(["teryt", "area", "end_year"], sort=True)["start_year"].min(
         ).reset_index()
 
@@ -463,10 +470,10 @@ def _transaction_cost_saved(inputs: IndicatorInputs, spec: IndicatorSpec) -> pd.
     cy = cy.assign(saved=efficiency.transaction_cost_saved(1.0, held, cost))
     keys = list(UNIT_KEYS)
     yearly = _sum_or_missing(cy, keys)
-    multi = cy[cy["mode"] == _MULTI]
+    multi = cy[cy["mode"] == MULTI_YEAR]
     since_start = _sum_or_missing(multi, ["teryt", "area", "end_year"]).rename(
         columns={"end_year": "year"})
-    parts = [yearly.assign(stage="on_going"), since_start.assign(stage="ex_post")]
+    parts = [yearly.assign(stage=ON_GOING), since_start.assign(stage=EX_POST)]
     frame = pd.concat(parts, ignore_index=True).rename(columns={"saved": "value"})
     return frame.assign(n=_missing_counts(len(frame)), ci_low=np.nan, ci_high=np.nan)
 
@@ -495,7 +502,7 @@ def evaluated_contract_start(inputs: IndicatorInputs, teryt: str, area: str, yea
     """
     contracts = inputs.store.contracts
     running = contracts[(contracts["teryt"] == teryt) & (contracts["area"] == area)
-                        & (contracts["mode"] == _MULTI) & (contracts["start_year"] <= year)
+                        & (contracts["mode"] == MULTI_YEAR) & (contracts["start_year"] <= year)
                         & (contracts["end_year"] >= year)]
     return int(running["start_year"].max()) if len(running) else int(year)
 
@@ -579,7 +586,7 @@ def sroi_outcomes_by_unit(
     if missing:
         raise ValueError(f"Brak kolumn {', '.join(missing)}: tabela wskaźników musi wiedzieć, "
                          "której gminy i obszaru dotyczy każdy efekt.")
-    multi = contracts[contracts["mode"] == _MULTI]
+    multi = contracts[contracts["mode"] == MULTI_YEAR]
     if up_to is not None:
         multi = multi[multi["end_year"] <= up_to]
     ends = multi.groupby(["teryt", "area"])["end_year"].agg(lambda years: set(map(int, years)))

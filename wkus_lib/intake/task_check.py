@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Final, Literal
 import pandas as pd
 
 from wkus_lib.catalog import Settings, load_catalog
+from wkus_lib.domain import MULTI_YEAR
 from wkus_lib.text.numbers import format_money, format_number
 from wkus_lib.text.plural import count_phrase
 
@@ -85,7 +86,6 @@ ISSUE_NAMES: Final = {
 }
 """The kinds of finding, in the order the summary lists them (:func:`findings_summary`)."""
 MONEY_TOLERANCE: Final = 0.005
-MULTI_YEAR: Final = "multi_year"
 
 
 @dataclass(frozen=True)

@@ -52,12 +52,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from wkus_lib.catalog.prices import PriceIndex, base_year_for, deflate
+from wkus_lib.domain import MULTI_YEAR
 
 FloatArray = npt.NDArray[np.float64]
 ComparisonMethod = Literal["before_after", "difference_in_differences", "not_applicable"]
 
-MULTI_YEAR: Final = "multi_year"
-ANNUAL_GRANT: Final = "annual_grant"
 AREA_KEYS: Final = ("teryt", "area")
 
 

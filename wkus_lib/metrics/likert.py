@@ -22,8 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
+from wkus_lib.domain import LIKERT_MAX, LIKERT_MIN
 from wkus_lib.metrics.uncertainty import Estimate, mean_with_ci, without_spread
-from wkus_lib.schemas import LIKERT_MAX, LIKERT_MIN
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -26,7 +26,16 @@ import pandas as pd
 
 from wkus_lib.catalog import Catalog
 from wkus_lib.catalog.prices import deflate
-from wkus_lib.domain import AREA_IDS, AREA_NAMES, AreaId, Gmina
+from wkus_lib.domain import (
+    AREA_IDS,
+    AREA_NAMES,
+    EX_ANTE,
+    EX_POST,
+    MULTI_YEAR,
+    ON_GOING,
+    AreaId,
+    Gmina,
+)
 from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.data_gaps import gap_message, store_gaps
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
@@ -184,14 +193,14 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
     for area in AREA_IDS:
         contracts = evaluation.contracts(area)
         name = _task_name(contracts, area)
-        multi = contracts[contracts["mode"] == "multi_year"]
+        multi = contracts[contracts["mode"] == MULTI_YEAR]
         last_multi = multi.iloc[-1] if len(multi) else None
         if last_multi is not None and int(last_multi["end_year"]) >= int(
                 contracts["end_year"].max()):
             start, end = int(last_multi["start_year"]), int(last_multi["end_year"])
             if end <= evaluation.base_year:
-                rows = evaluation.rows(area, "ex_post", end)
-                chosen, _evidence = recommendation(evaluation.context(area, "ex_post", end))
+                rows = evaluation.rows(area, EX_POST, end)
+                chosen, _evidence = recommendation(evaluation.context(area, EX_POST, end))
                 proposal = {
                     "continue": f"kontynuacja w formie umowy wieloletniej na lata {period} "
                                 "(otwarty konkurs ofert)",
@@ -213,7 +222,7 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
                 ))
             else:
                 seen = evaluation.findings_year(area, evaluation.base_year)
-                rows = evaluation.rows(area, "on_going", seen)
+                rows = evaluation.rows(area, ON_GOING, seen)
                 running.append(PriorityTask(
                     kind="running", area=area, task=name,
                     basis=f"umowa wieloletnia {start}–{end} w trakcie; ocena bieżąca "
@@ -229,7 +238,7 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
                 for year in range(int(start), int(end) + 1)})
             last = grant_years[-1]
             seen = evaluation.findings_year(area, last)
-            rows = evaluation.rows(area, "ex_ante", seen)
+            rows = evaluation.rows(area, EX_ANTE, seen)
             annual.append(PriorityTask(
                 kind="annual", area=area, task=name,
                 basis=f"dotacje roczne {_years_text(grant_years[0], last)} "

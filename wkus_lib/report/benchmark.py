@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from wkus_lib.catalog import Catalog, load_catalog
-from wkus_lib.domain import AREA_IDS, AreaId, load_gminy
+from wkus_lib.domain import AREA_IDS, BENCHMARK, MULTI_YEAR, AreaId, load_gminy
 from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import quality
@@ -65,7 +65,7 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import REPORT_TABLES, missing_data, missing_markdown
-from wkus_lib.report.overview import MODE_LABELS, MULTI_YEAR, contract_modes
+from wkus_lib.report.overview import MODE_LABELS, contract_modes
 from wkus_lib.report.plots import compare as plots_compare
 from wkus_lib.report.price_base import real_label
 from wkus_lib.report.style import apply_figure_style
@@ -512,7 +512,7 @@ def show_title(bctx: BenchmarkContext) -> None:
                  "wykresem lejkowym, nie rankingiem; wyniki z mniej niż {threshold} odpowiedzi "
                  "są ukryte.").format(threshold=bctx.threshold)
     show_html(
-        f"{banner}<h1>{html.escape(_(REPORT_TITLES['benchmark']))}</h1>"
+        f"{banner}<h1>{html.escape(_(REPORT_TITLES[BENCHMARK]))}</h1>"
         f'<p class="subtitle">{html.escape(scope)}</p>'
         f'<p class="subtitle">{html.escape(audience)}</p>'
     )
@@ -757,6 +757,6 @@ def show_appendix(bctx: BenchmarkContext) -> None:
         _("Jak powstaje wniosek"): [_(text) for _rule, text in FINDING_RULES],
     })
     show_table(rules, _("Reguły, z których powstają wnioski"))
-    show_data_sources(bctx.store, REPORT_TABLES["benchmark"], teryt=None, area=bctx.area,
+    show_data_sources(bctx.store, REPORT_TABLES[BENCHMARK], teryt=None, area=bctx.area,
                       year=bctx.year)
     show_versions(bctx.store, bctx.store_dir)

@@ -11,7 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from wkus_lib.catalog import Catalog
-from wkus_lib.domain import REGISTRY_SOURCE
+from wkus_lib.domain import (
+    BENCHMARK,
+    EX_ANTE,
+    EX_POST,
+    GMINA_OVERVIEW,
+    MULTI_YEAR,
+    ON_GOING,
+    REGISTRY_SOURCE,
+)
 from wkus_lib.report.context import (
     ReportContext,
     area_contracts,
@@ -47,11 +55,11 @@ MODEL_LABELS = {"jakosc": N_("Jakość"), "efektywnosc": N_("Efektywność"),
 MISMATCH_STYLE = "border: 2px solid #b2182b; padding: 0.5em 0.8em; margin: 0.6em 0;"
 """The box of a report whose stage does not fit its area and year (:mod:`.stage_fit`)."""
 REPORT_TITLES = {
-    "ex_ante": N_("Ocena wstępna (ex ante)"),
-    "on_going": N_("Ocena bieżąca (on-going)"),
-    "ex_post": N_("Ocena końcowa (ex post)"),
-    "gmina_overview": N_("Przegląd gminy: wszystkie obszary"),
-    "benchmark": N_("Porównanie gmin"),
+    EX_ANTE: N_("Ocena wstępna (ex ante)"),
+    ON_GOING: N_("Ocena bieżąca (on-going)"),
+    EX_POST: N_("Ocena końcowa (ex post)"),
+    GMINA_OVERVIEW: N_("Przegląd gminy: wszystkie obszary"),
+    BENCHMARK: N_("Porównanie gmin"),
 }
 
 
@@ -85,7 +93,7 @@ def show_title(ctx: ReportContext) -> None:
     """Title block; a DANE SYNTETYCZNE banner when the store holds demo data."""
     banner = synthetic_banner_html(ctx.store)
     contracts = area_contracts(ctx)
-    multi = contracts[contracts["mode"] == "multi_year"]
+    multi = contracts[contracts["mode"] == MULTI_YEAR]
     shown = multi if len(multi) else contracts[contracts["start_year"] <= ctx.year]
     period = (
         f"{int(shown['start_year'].min())}–{int(shown['end_year'].max())}" if len(shown) else "—"

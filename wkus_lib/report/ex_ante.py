@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from wkus_lib.catalog import IndicatorSpec
+from wkus_lib.domain import ANNUAL_GRANT, EX_POST, MULTI_YEAR, ON_GOING
 from wkus_lib.metrics.quality import needs_coverage
 from wkus_lib.report.common import (
     MODEL_LABELS,
@@ -81,12 +82,12 @@ COMMON_MAX_TERM_YEARS: Final = 5
 """Commonly cited longest term; longer horizons are flagged for a legal check."""
 SUMMARY_INDICATORS: Final = ("Q2C", "Q1", "Q3R", "Q6", "Q7", "E1", "E3", "E4", "W1")
 """The short baseline scorecard of the summary page."""
-CONTRACT_STAGES: Final = ("on_going", "ex_post")
-OPTIONS: Final = ("in_house", "annual_grants", "multi_year")
+CONTRACT_STAGES: Final = (ON_GOING, EX_POST)
+OPTIONS: Final = ("in_house", "annual_grants", MULTI_YEAR)
 OPTION_LABELS: Final = {
     "in_house": N_("realizacja przez gminę"),
     "annual_grants": N_("dotacje roczne"),
-    "multi_year": N_("kontrakt wieloletni"),
+    MULTI_YEAR: N_("kontrakt wieloletni"),
 }
 
 CheckState = Literal["yes", "no", "check"]
@@ -151,11 +152,11 @@ def horizon_costs(
         raise ValueError(f"Horyzont kontraktu musi wynosić co najmniej 1 rok (podano {horizon}).")
     in_house = np.nan if in_house_unit_cost is None else float(in_house_unit_cost)
     service = horizon * float(clients) * float(grant_unit_cost)
-    contests = {"in_house": 0, "annual_grants": horizon, "multi_year": 1}
+    contests = {"in_house": 0, "annual_grants": horizon, MULTI_YEAR: 1}
     service_cost = {
         "in_house": horizon * float(clients) * in_house,
         "annual_grants": service,
-        "multi_year": service,
+        MULTI_YEAR: service,
     }
     procedure = {option: contests[option] * float(contest_cost) for option in OPTIONS}
     total = {option: service_cost[option] + procedure[option] for option in OPTIONS}
@@ -166,7 +167,7 @@ def horizon_costs(
         "procedure_cost": [procedure[o] for o in OPTIONS],
         "total": [total[o] for o in OPTIONS],
         "per_year": [total[o] / horizon for o in OPTIONS],
-        "vs_multi_year": [total[o] - total["multi_year"] for o in OPTIONS],
+        "vs_multi_year": [total[o] - total[MULTI_YEAR] for o in OPTIONS],
     })
 
 
@@ -361,7 +362,7 @@ def _area_years(ctx: ReportContext) -> pd.DataFrame:
 
 def _baseline_years(ctx: ReportContext) -> list[int]:
     modes = year_modes(ctx)
-    chosen = modes[(modes["mode"] == "annual_grant") & (modes["year"] <= ctx.year)]
+    chosen = modes[(modes["mode"] == ANNUAL_GRANT) & (modes["year"] <= ctx.year)]
     return [int(y) for y in chosen["year"]]
 
 
@@ -443,7 +444,7 @@ def decision_facts(ctx: ReportContext, horizon: int) -> DecisionFacts:
     results = ctx.store.results
     results = results[results["contract_id"].isin(ids) & (results["year"] <= ctx.year)]
     table, _basis = horizon_table(ctx, horizon)
-    per_year = cell_number(table.set_index("option").loc["multi_year", "per_year"])
+    per_year = cell_number(table.set_index("option").loc[MULTI_YEAR, "per_year"])
     return DecisionFacts(
         year=ctx.year, horizon=horizon,
         multi_year_programme=_checklist_item(ctx, "w1_program_wieloletni"),
@@ -481,10 +482,10 @@ def findings(ctx: ReportContext, horizon: int) -> list[str]:
     out.append(coverage_finding(ctx))
     table, _basis = horizon_table(ctx, horizon)
     totals = table.set_index("option")
-    if not pd.isna(totals.loc["multi_year", "total"]):
+    if not pd.isna(totals.loc[MULTI_YEAR, "total"]):
         text = _("W horyzoncie {h} lat kontrakt wieloletni kosztowałby {multi}, o {saving} mniej "
                  "niż dotacje roczne (1 konkurs zamiast {h}).").format(
-            h=horizon, multi=format_number(totals.loc["multi_year", "total"], 0, unit="zł"),
+            h=horizon, multi=format_number(totals.loc[MULTI_YEAR, "total"], 0, unit="zł"),
             saving=format_number(totals.loc["annual_grants", "vs_multi_year"], 0, unit="zł"))
         if not pd.isna(totals.loc["in_house", "total"]):
             difference = float(totals.loc["in_house", "vs_multi_year"])
@@ -507,7 +508,7 @@ def findings(ctx: ReportContext, horizon: int) -> list[str]:
     if quality.strip():
         out.append(quality.strip())
     baseline = area_contracts(ctx)
-    baseline = baseline[(baseline["mode"] == "annual_grant") & (baseline["start_year"] <= ctx.year)]
+    baseline = baseline[(baseline["mode"] == ANNUAL_GRANT) & (baseline["start_year"] <= ctx.year)]
     if len(baseline):
         first, last = int(baseline["start_year"].min()), int(baseline["end_year"].max())
         ngos = baseline["ngo_name"].nunique()
@@ -870,7 +871,7 @@ def _indicator_frame(specs: Sequence[IndicatorSpec], rows: pd.DataFrame) -> pd.D
     only_ex_post = " " + _("(tylko ocena końcowa)")
     return pd.DataFrame({
         _("Wskaźnik"): [f"{s.id} {indicator_name(s)}"
-                        + (only_ex_post if "on_going" not in s.stages else "") for s in specs],
+                        + (only_ex_post if ON_GOING not in s.stages else "") for s in specs],
         _("Jednostka"): [indicator_unit(s) for s in specs],
         _("Wartość bazowa"): baseline,
         _("Cel"): [None if s.target is None else s.target for s in specs],

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wkus_lib.domain import ANNUAL_GRANT, MULTI_YEAR
 from wkus_lib.evaluation.data_quality import status_counts
 from wkus_lib.evaluation.indicators import sroi_input_flows
 from wkus_lib.intake.sroi import read_outcomes_file
@@ -208,8 +209,8 @@ def show_efficiency(ctx: ReportContext) -> None:
             real_cost, title=_("Koszt jednostkowy (E1), {prices}").format(
                 prices=real_label(index, ctx.year)),
             ylabel=_("zł na jednego odbiorcę"),
-            mode_labels={"multi_year": _("kontrakt wieloletni"),
-                         "annual_grant": _("dotacja roczna")},
+            mode_labels={MULTI_YEAR: _("kontrakt wieloletni"),
+                         ANNUAL_GRANT: _("dotacja roczna")},
             xlabel=_("rok"),
         ))
     execution = yearly(ctx, "E3")[["year", "value"]].rename(columns={"value": "execution"})
@@ -220,8 +221,8 @@ def show_efficiency(ctx: ReportContext) -> None:
     unreported = _("Pozycje planu bez kosztu poniesionego")
     table = pd.DataFrame({
         _("Rok"): merged["year"],
-        _("Tryb"): merged["mode"].map({"multi_year": _("kontrakt wieloletni"),
-                                       "annual_grant": _("dotacja roczna")}),
+        _("Tryb"): merged["mode"].map({MULTI_YEAR: _("kontrakt wieloletni"),
+                                       ANNUAL_GRANT: _("dotacja roczna")}),
         nominal: merged["value"],
         real: real_values(merged["value"], merged["year"], index, ctx.year),
         _("Wykonanie budżetu"): merged["execution"],
@@ -619,7 +620,7 @@ def show_contract_data_quality(ctx: ReportContext) -> None:
     """Compact data-quality scorecard: the checks with remarks over the contract's years."""
     show_heading(_("Jakość danych w latach kontraktu"), level=3)
     contracts = area_contracts(ctx)
-    multi = contracts[(contracts["mode"] == "multi_year") & (contracts["start_year"] <= ctx.year)]
+    multi = contracts[(contracts["mode"] == MULTI_YEAR) & (contracts["start_year"] <= ctx.year)]
     start = int(multi["start_year"].min()) if len(multi) else ctx.year
     rows = on_going.area_quality(ctx, years=range(start, ctx.year + 1))
     remarks = rows[rows["status"] != "ok"]

@@ -19,6 +19,7 @@ from typing import Final
 
 import pandas as pd
 
+from wkus_lib.domain import BENCHMARK, EX_ANTE, EX_POST, GMINA_OVERVIEW, ON_GOING
 from wkus_lib.evaluation.data_gaps import TABLE_LABELS
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.store import Store
@@ -41,15 +42,15 @@ SOURCES: Final[dict[str, str]] = {
 """What to add for each store table, in the accusative (``dodaj …``)."""
 
 REPORT_TABLES: Final[dict[str, tuple[str, ...]]] = {
-    "ex_ante": ("contracts", "finance", "results", "beneficiaries", "needs", "procedure_costs",
+    EX_ANTE: ("contracts", "finance", "results", "beneficiaries", "needs", "procedure_costs",
                 "survey_responses", "standard_checklist", "cooperation_checklist"),
-    "on_going": ("contracts", "finance", "contributions", "results", "beneficiaries",
+    ON_GOING: ("contracts", "finance", "contributions", "results", "beneficiaries",
                  "survey_responses", "standard_checklist", "procedure_costs"),
-    "ex_post": ("contracts", "finance", "contributions", "results", "beneficiaries",
+    EX_POST: ("contracts", "finance", "contributions", "results", "beneficiaries",
                 "survey_responses", "standard_checklist", "procedure_costs"),
-    "gmina_overview": ("contracts", "finance", "results", "beneficiaries", "survey_responses",
+    GMINA_OVERVIEW: ("contracts", "finance", "results", "beneficiaries", "survey_responses",
                        "cooperation_checklist", "cooperation_survey"),
-    "benchmark": ("contracts", "finance", "results", "beneficiaries", "survey_responses"),
+    BENCHMARK: ("contracts", "finance", "results", "beneficiaries", "survey_responses"),
 }
 """The store tables each report kind reads (its data-sources table lists them)."""
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from wkus_lib.catalog import Catalog
+from wkus_lib.domain import MULTI_YEAR
 from wkus_lib.evaluation.data_quality import (
     data_quality_scorecard,
     format_check_value,
@@ -376,7 +377,7 @@ def early_warnings(
 def running_contracts(ctx: ReportContext) -> pd.DataFrame:
     """Multi-year contracts of the area that run in the evaluation year."""
     contracts = area_contracts(ctx)
-    return contracts[(contracts["mode"] == "multi_year") & (contracts["start_year"] <= ctx.year)
+    return contracts[(contracts["mode"] == MULTI_YEAR) & (contracts["start_year"] <= ctx.year)
                      & (contracts["end_year"] >= ctx.year)]
 
 

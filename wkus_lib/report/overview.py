@@ -25,7 +25,7 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.domain import AREA_IDS
+from wkus_lib.domain import ANNUAL_GRANT, AREA_IDS, EX_ANTE, EX_POST, MULTI_YEAR, ON_GOING
 from wkus_lib.report.common import show_methods, suppressed_mark
 from wkus_lib.report.context import (
     ReportContext,
@@ -56,8 +56,6 @@ KEY_INDICATORS: Final[tuple[str, ...]] = ("Q1", "Q3R", "Q6", "Q7", "E1", "E3", "
 """Columns of the traffic-light matrix (an indicator absent from an area is 'not applicable')."""
 COOPERATION_AREAS: Final[tuple[str, ...]] = ("W1", "W2", "W3", "W4", "W5", "W6")
 COOPERATION_INDICATORS: Final[tuple[str, ...]] = (*COOPERATION_AREAS, "WC", "WGAP")
-MULTI_YEAR: Final = "multi_year"
-ANNUAL_GRANT: Final = "annual_grant"
 MODE_LABELS: Final = {MULTI_YEAR: N_("kontrakt wieloletni"), ANNUAL_GRANT: N_("dotacja roczna")}
 MATRIX_COLUMNS: Final = (
     "area", "mode", "start_year", "end_year", "indicator", "value", "n", "ci_low", "ci_high",
@@ -195,8 +193,8 @@ def traffic_light_matrix(
 def report_stage(mode: str, end_year: int, year: int) -> str:
     """The stage of an area's own report in ``year``: ex post when its contract ends then."""
     if mode != MULTI_YEAR:
-        return "ex_ante"
-    return "ex_post" if end_year == year else "on_going"
+        return EX_ANTE
+    return EX_POST if end_year == year else ON_GOING
 
 
 def cooperation_rows(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFrame:

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wkus_lib.domain import EX_ANTE, EX_POST, MULTI_YEAR, ON_GOING
 from wkus_lib.report.context import ReportContext, area_contracts, area_name, per_report
 from wkus_lib.report.display import show_text
 from wkus_lib.text.i18n import _
-
-MULTI_YEAR = "multi_year"
 
 
 def _periods(contracts: pd.DataFrame) -> str:
@@ -45,12 +44,12 @@ def mismatch_text(stage: str, area: str, year: int, contracts: pd.DataFrame) -> 
     """
     multi = contracts[contracts["mode"] == MULTI_YEAR]
     running = multi[(multi["start_year"] <= year) & (multi["end_year"] >= year)]
-    if stage == "ex_ante" and len(running):
+    if stage == EX_ANTE and len(running):
         return _("Obszar „{area}” jest w {year} r. objęty kontraktem wieloletnim ({periods}). "
                  "Ocena wstępna dotyczy obszarów finansowanych dotacjami rocznymi: wybierz ocenę "
                  "bieżącą (on_going) albo, po zakończeniu kontraktu, końcową (ex_post).").format(
             area=area, year=year, periods=_periods(running))
-    if stage == "on_going" and running.empty:
+    if stage == ON_GOING and running.empty:
         if multi.empty:
             return _("W obszarze „{area}” do {year} r. nie było kontraktu wieloletniego: ocena "
                      "bieżąca nie ma czego ocenić. Dla obszaru na dotacjach rocznych wybierz "
@@ -58,7 +57,7 @@ def mismatch_text(stage: str, area: str, year: int, contracts: pd.DataFrame) -> 
         return _("Żaden kontrakt wieloletni obszaru „{area}” nie obejmuje {year} r. (kontrakty: "
                  "{periods}). Wybierz rok trwania kontraktu.").format(
             area=area, year=year, periods=_periods(multi))
-    if stage == "ex_post":
+    if stage == EX_POST:
         if multi.empty:
             return _("W obszarze „{area}” do {year} r. nie było kontraktu wieloletniego, więc "
                      "nie ma czego ocenić po jego zakończeniu. Dla obszaru na dotacjach rocznych "

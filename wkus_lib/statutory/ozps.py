@@ -28,7 +28,7 @@ from typing import Final
 import pandas as pd
 
 from wkus_lib.catalog.prices import PRICES_FILE, PriceIndex, base_year_for, deflate_known
-from wkus_lib.domain import Gmina
+from wkus_lib.domain import ANNUAL_GRANT, MULTI_YEAR, Gmina
 from wkus_lib.evaluation.data_gaps import GAP_PREFIX
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.intake.headers import TABLE_TITLES
@@ -40,7 +40,7 @@ NOT_RUNNING: Final = "—"
 GRANT_SOURCE: Final = "dotacja"
 FORM_LABELS: Final[dict[str, str]] = {"powierzanie": "powierzenie", "wspieranie": "wspieranie"}
 MODE_LABELS: Final[dict[str, str]] = {
-    "multi_year": "kontrakt wieloletni", "annual_grant": "dotacja roczna",
+    MULTI_YEAR: "kontrakt wieloletni", ANNUAL_GRANT: "dotacja roczna",
 }
 LEGAL_BASIS: Final = "art. 16a ustawy z dnia 12 marca 2004 r. o pomocy społecznej"
 

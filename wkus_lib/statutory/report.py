@@ -21,7 +21,7 @@ from typing import Any, Final
 import pandas as pd
 
 from wkus_lib.catalog import Catalog
-from wkus_lib.domain import AREA_NAMES, Gmina
+from wkus_lib.domain import ANNUAL_GRANT, AREA_NAMES, MULTI_YEAR, Gmina
 from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.data_gaps import gap_message, table_label
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
@@ -39,7 +39,7 @@ SUPPRESSED: Final = "ukryto (za mało odpowiedzi)"
 """A survey value from fewer respondents than the catalogue's threshold."""
 COOPERATION_IDS: Final = ("W1", "W2", "W3", "W4", "W5", "W6", "WC", "WGAP")
 """The cooperation index, its parts and the JST–NGO perception gap."""
-MODE_LABELS: Final = {"multi_year": "kontrakty wieloletnie", "annual_grant": "dotacje roczne"}
+MODE_LABELS: Final = {MULTI_YEAR: "kontrakty wieloletnie", ANNUAL_GRANT: "dotacje roczne"}
 SOURCE_LABELS: Final = {
     "dotacja": "dotacja (przyznana przez gminę)",
     "srodki_wlasne": "środki własne organizacji",
@@ -117,7 +117,7 @@ def _contracts_section(store: Store, year: int) -> ReportSection:
         total += [count(int((frame["mode"] == mode).sum())) for mode in MODE_LABELS]
     rows.append(tuple(total))
     new_grants = int(((store.contracts["start_year"] == year)
-                      & (store.contracts["mode"] == "annual_grant")).sum())
+                      & (store.contracts["mode"] == ANNUAL_GRANT)).sum())
     paragraphs = (
         (f"Zadania priorytetowe realizowane w {year} r.: {PLACEHOLDER} (nazwy zadań z programu "
         "współpracy; tabela niżej podaje umowy według obszarów)."),
@@ -363,7 +363,7 @@ def _comparison_section(store: Store, catalog: Catalog, table: pd.DataFrame,
         *COMPARISON_CAVEATS,
     ]
     contracts = store.contracts
-    ended = contracts[(contracts["mode"] == "multi_year") & (contracts["end_year"] == year)
+    ended = contracts[(contracts["mode"] == MULTI_YEAR) & (contracts["end_year"] == year)
                       & contracts["area"].isin(e9["area"])]
     unpriced = catalog.price_index.missing(
         y for row in ended.itertuples() for y in range(int(row.start_year), year + 1))

@@ -18,6 +18,7 @@ from typing import Final
 import numpy as np
 
 from wkus_lib.catalog import COOPERATION_INSTRUMENT
+from wkus_lib.domain import ANNUAL_GRANT, EX_POST, MULTI_YEAR, ON_GOING
 from wkus_lib.evaluation.indicators import GMINA_KEYS, UNIT_KEYS
 from wkus_lib.metrics import cooperation, efficiency, likert, quality
 from wkus_lib.metrics.privacy import suppress_small_cells
@@ -46,7 +47,7 @@ TRAFFIC_LIGHT_WORDS: Final = {
     "żółte": "amber", "żółty": "amber", "bursztynowe": "amber", "uwaga": "amber",
     "czerwone": "red", "czerwony": "red", "źle": "red",
 }
-_MODES: Final = (efficiency.ANNUAL_GRANT, efficiency.MULTI_YEAR)
+_MODES: Final = (ANNUAL_GRANT, MULTI_YEAR)
 
 
 # ------------------------------------------------------------ 1. kontrakt wieloletni
@@ -55,7 +56,7 @@ _MODES: Final = (efficiency.ANNUAL_GRANT, efficiency.MULTI_YEAR)
 def check_contests_saved(answer: object, data: WorkshopData, area: str = CONTRACT_AREA) -> Feedback:
     """Contests the area's multi-year contracts made unnecessary (E8 with a cost of 1 per contest)."""
     years = data.inputs.contract_years
-    multi = years[(years["area"] == area) & (years["mode"] == efficiency.MULTI_YEAR)]
+    multi = years[(years["area"] == area) & (years["mode"] == MULTI_YEAR)]
     held = (multi["year"].to_numpy() == multi["start_year"].to_numpy()).astype(float)
     expected = float(efficiency.transaction_cost_saved(1.0, held, 1.0).sum())
     return compare_number(
@@ -74,7 +75,7 @@ def check_continuity_change(
     units = data.inputs.units
     mode = units[units["area"] == area].set_index("year")["mode"].reindex(staff.index)
     by_mode = {m: float(np.mean(continuity[(mode == m).to_numpy()])) for m in _MODES}
-    expected = by_mode[efficiency.MULTI_YEAR] - by_mode[efficiency.ANNUAL_GRANT]
+    expected = by_mode[MULTI_YEAR] - by_mode[ANNUAL_GRANT]
     return compare_number(
         answer, expected, tolerance=0.1, decimals=1,
         praise="Przy kontrakcie wieloletnim odchodzi mniej osób: klienci zachowują opiekunów.",
@@ -194,7 +195,7 @@ def check_unit_cost(
     answer: object, data: WorkshopData, area: str = CONTRACT_AREA, year: int = MONITORING_YEAR
 ) -> Feedback:
     """E1: all actual costs / clients served, from the indicator engine."""
-    expected = data.value("E1", area=area, stage="on_going", year=year)
+    expected = data.value("E1", area=area, stage=ON_GOING, year=year)
     return compare_number(
         answer, expected, tolerance=0.5, decimals=0,
         praise="Koszt jednostkowy (E1) liczymy z kosztów poniesionych, bez wkładu "
@@ -293,7 +294,7 @@ def check_red_indicators(
     answer: object, data: WorkshopData, area: str = CONTRACT_AREA, year: int = EVALUATION_YEAR
 ) -> Feedback:
     """Indicators of the ex-post scorecard whose value the catalogue lights red."""
-    card = data.scorecard(area, "ex_post", year)
+    card = data.scorecard(area, EX_POST, year)
     values = card["value"].to_numpy(dtype=float, na_value=np.nan)
     expected = {
         indicator for indicator, value in zip(card["indicator"].astype(str), values, strict=True)
@@ -311,7 +312,7 @@ def check_below_target_certain(
     year: int = EVALUATION_YEAR, indicator: str = "Q1",
 ) -> Feedback:
     """Is the whole 95 % interval of the indicator below its target?"""
-    row = data.indicator_rows(indicator, area=area, stage="ex_post", year=year).iloc[0]
+    row = data.indicator_rows(indicator, area=area, stage=EX_POST, year=year).iloc[0]
     expected = bool(row["ci_high"] < row["target"])
     return compare_bool(
         answer, expected,

@@ -21,12 +21,13 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import Bbox
 
+from wkus_lib.domain import ANNUAL_GRANT, MULTI_YEAR
 from wkus_lib.errors import InputError
 from wkus_lib.report.style import OKABE_ITO, polish_tick_formatter
 from wkus_lib.text.numbers import format_number
 
-MODE_COLOURS = {"multi_year": OKABE_ITO[0], "annual_grant": OKABE_ITO[1]}
-MODE_LABELS = {"multi_year": "kontrakt wieloletni", "annual_grant": "dotacja roczna"}
+MODE_COLOURS = {MULTI_YEAR: OKABE_ITO[0], ANNUAL_GRANT: OKABE_ITO[1]}
+MODE_LABELS = {MULTI_YEAR: "kontrakt wieloletni", ANNUAL_GRANT: "dotacja roczna"}
 
 
 def require_finite(frame: pd.DataFrame, column: str, *, table: str, what: str) -> None:
