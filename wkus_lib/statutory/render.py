@@ -10,6 +10,7 @@ import docx
 import jinja2
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
 
 from wkus_lib.files.atomic import atomic_write_bytes
@@ -28,7 +29,7 @@ _FEWEST_COUNTED: Final = 7
 """Characters every column is given room for, however short its texts."""
 
 
-def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
+def _add_text(paragraph: Paragraph, text: str) -> None:
     """Text with every :data:`PLACEHOLDER` highlighted in yellow."""
     parts = text.split(PLACEHOLDER)
     for position, part in enumerate(parts):
@@ -112,6 +113,7 @@ def render_xlsx(report: ProgrammeReport) -> bytes:
     """Every table of the report on its own sheet (texts as shown in the DOCX)."""
     workbook = Workbook()
     contents = workbook.active
+    assert contents is not None  # a new workbook always has one sheet
     contents.title = "spis"
     write_text_cell(contents.cell(row=1, column=1), report.title)
     write_text_cell(contents.cell(row=2, column=1), "arkusz")
