@@ -124,7 +124,17 @@ def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def value_cell(cell: Cell | MergedCell) -> Cell:
-    """``cell``, which must not lie inside a merged range (such a cell holds no value)."""
+    """``cell``, which must not lie inside a merged range (such a cell holds no value).
+
+    >>> from openpyxl import Workbook
+    >>> sheet = Workbook().create_sheet("a")
+    >>> sheet.merge_cells("A1:B1")
+    >>> value_cell(sheet["A1"]).coordinate
+    'A1'
+    >>> value_cell(sheet["B1"])
+    Traceback (most recent call last):
+    TypeError: Komórka B1 leży w scalonym zakresie: nie ma wartości.
+    """
     from openpyxl.cell.cell import MergedCell
 
     if isinstance(cell, MergedCell):
