@@ -202,7 +202,7 @@ def is_valid_teryt(code: str) -> bool:
     return bool(_TERYT_PATTERN.match(code))
 
 
-def restore_teryt(value: str | int) -> str:
+def restore_teryt(value: str | float) -> str:
     """A gmina given as text, with a TERYT code that lost its leading zero restored.
 
     Stock papermill (``-p teryt 0201011``) and spreadsheets turn codes into

@@ -12,7 +12,7 @@ tables carry ``teryt`` (and ``area``) themselves.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final, cast
 
 import pandas as pd
 import pandera.pandas as pa
@@ -38,15 +38,16 @@ CONTRIBUTION_KINDS: Final = ("osobowy", "rzeczowy")
 TASK_FORMS: Final = ("wspieranie", "powierzanie")
 
 
-def _teryt(description: str = "Kod TERYT gminy (7 znaków, tekst).") -> object:
+# The field helpers return what pa.Field is declared to return (Any).
+def _teryt(description: str = "Kod TERYT gminy (7 znaków, tekst).") -> Any:
     return pa.Field(str_matches=TERYT_REGEX, description=description, title="rejestr TERYT")
 
 
-def _year(title: str) -> object:
+def _year(title: str) -> Any:
     return pa.Field(ge=YEAR_MIN, le=YEAR_MAX, description="Rok budżetowy.", title=title)
 
 
-def _contract_id() -> object:
+def _contract_id() -> Any:
     return pa.Field(
         str_length={"min_value": 1},
         description="Identyfikator umowy (np. numer umowy z JST).",
@@ -99,7 +100,7 @@ class Contracts(_Table):
     @pa.dataframe_check(error=END_BEFORE_START)
     @classmethod
     def end_not_before_start(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["end_year"] >= df["start_year"]  # type: ignore[return-value]
+        return cast("Series[bool]", df["end_year"] >= df["start_year"])
 
 
 class Finance(_Table):
@@ -198,7 +199,7 @@ class Beneficiaries(_Table):
     @pa.dataframe_check(error=MORE_LEAVERS_THAN_STAFF)
     @classmethod
     def leavers_within_staff(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["staff_left"] <= df["staff_count"]  # type: ignore[return-value]
+        return cast("Series[bool]", df["staff_left"] <= df["staff_count"])
 
 
 class Needs(_Table):

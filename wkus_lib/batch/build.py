@@ -31,6 +31,7 @@ from wkus_lib.batch.params import ReportSpec
 from wkus_lib.batch.parent_death import die_with_parent
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.pdf import quiet_logger, render_pdf
+from wkus_lib.report.outputs import SYNTHETIC_BANNER
 
 FORMATS: Final[tuple[str, ...]] = ("html", "pdf", "xlsx")
 KERNEL_NAME: Final = "python3"
@@ -230,7 +231,7 @@ def _render(task: ReportTask, nb: Any, timings: dict[str, float]) -> dict[str, b
         with _timed(timings, "pdf"), _export_step("pdf"):
             files["pdf"] = render_pdf(html, base_url=task.notebooks_dir)
     if "xlsx" in task.formats:
-        notes = [export.SYNTHETIC_BANNER] if task.synthetic else []
+        notes = [SYNTHETIC_BANNER] if task.synthetic else []
         with _timed(timings, "xlsx"), _export_step("xlsx"):
             files["xlsx"] = export.render_xlsx(export.collect_tables(nb), title=spec.title,
                                                notes=notes)

@@ -69,7 +69,7 @@ def render_index(
         counts[status] = counts.get(status, 0) + 1
         gmina, stage, area = [*(entry.get("group") or []), stem, "", ""][:3]
         teryt = (entry.get("parameters") or {}).get("teryt")
-        if teryt in calendars:
+        if isinstance(teryt, str) and teryt in calendars:
             deadlines.setdefault(gmina, calendars[teryt])
         groups.setdefault(gmina, {}).setdefault(stage, []).append(_row(entry, area, status))
     template = _environment().get_template("index.html.j2")

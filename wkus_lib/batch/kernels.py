@@ -231,9 +231,9 @@ def prompt_kernel_client() -> type[Any]:
     from queue import Empty
 
     import zmq
-    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.asynchronous.client import AsyncKernelClient
 
-    class PromptKernelClient(AsyncKernelClient):  # type: ignore[misc]
+    class PromptKernelClient(AsyncKernelClient):
         def start_channels(self, *args: Any, **kwargs: Any) -> None:
             self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_INTERVAL_MS)
             super().start_channels(*args, **kwargs)

@@ -105,7 +105,8 @@ def change_reasons(previous: Mapping[str, Any] | None, parts: KeyParts) -> list[
         return [OLDER_ENTRY]
     current = parts.as_json()
     reasons: list[str] = []
-    old_data = old.get("data") if isinstance(old.get("data"), Mapping) else {}
+    stored_data = old.get("data")
+    old_data: Mapping[str, Any] = stored_data if isinstance(stored_data, Mapping) else {}
     changed = sorted(t for t in set(current["data"]) | set(old_data)
                      if current["data"].get(t) != old_data.get(t))
     if changed:

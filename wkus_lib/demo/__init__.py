@@ -1672,7 +1672,8 @@ def _readme(seed: int, tables: Mapping[str, pd.DataFrame], interviews: Sequence[
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text: str = frame.to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8")
 
 
 def refuse_real_store(store_dir: Path) -> None:

@@ -136,7 +136,7 @@ def late_report_gaps(store: Store, teryt: Iterable[str], names: Mapping[str, str
             continue
         code = str(row.teryt)
         gmina = f"{names[code]}, {code}" if code in names else code
-        area = AREA_NAMES.get(row.area, str(row.area))  # type: ignore[call-overload]
+        area = AREA_NAMES.get(row.area, str(row.area))
         lines.append(f"{GAP_PREFIX}: sprawozdanie organizacji za {int(row.year)} r. "
                      f"({gmina} · {area}; brak: {', '.join(missing)}) — dodaj je "
                      "i zaimportuj ponownie")

@@ -887,7 +887,7 @@ def _suppress(table: pd.DataFrame, respondent_based: np.ndarray, threshold: int)
 
 
 def _replace_at(column: pd.Series, positions: np.ndarray, values: pd.Series) -> np.ndarray:
-    out = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    out: np.ndarray = column.to_numpy(dtype=float, na_value=np.nan, copy=True)
     out[positions] = values.to_numpy(dtype=float, na_value=np.nan)
     return out
 

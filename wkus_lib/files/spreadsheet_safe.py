@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.workbook.workbook import Workbook
 
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -86,7 +86,7 @@ def restore(value: Any) -> Any:
 
 def _holds_text(column: pd.Series) -> bool:
     """Object or string columns (numbers, dates and booleans are never formulas)."""
-    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+    return bool(column.dtype == object or pd.api.types.is_string_dtype(column.dtype))
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -123,8 +123,28 @@ def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return _map_text(frame, restore)
 
 
-def write_text_cell(cell: Cell, text: str) -> None:
+def value_cell(cell: Cell | MergedCell) -> Cell:
+    """``cell``, which must not lie inside a merged range (such a cell holds no value).
+
+    >>> from openpyxl import Workbook
+    >>> sheet = Workbook().create_sheet("a")
+    >>> sheet.merge_cells("A1:B1")
+    >>> value_cell(sheet["A1"]).coordinate
+    'A1'
+    >>> value_cell(sheet["B1"])
+    Traceback (most recent call last):
+    TypeError: Komórka B1 leży w scalonym zakresie: nie ma wartości.
+    """
+    from openpyxl.cell.cell import MergedCell
+
+    if isinstance(cell, MergedCell):
+        raise TypeError(f"Komórka {cell.coordinate} leży w scalonym zakresie: nie ma wartości.")
+    return cell
+
+
+def write_text_cell(cell: Cell | MergedCell, text: str) -> None:
     """Put text in an XLSX cell as text: never a formula; formula-like text quote-prefixed."""
+    cell = value_cell(cell)
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_TRIGGERS):

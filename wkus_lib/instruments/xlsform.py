@@ -161,7 +161,7 @@ def xlsform_bytes(form: Questionnaire, catalog: Catalog, setup: StudySetup) -> b
     survey = survey_rows(form, catalog, setup)
     choices = choice_rows(form, catalog)
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     _sheet(workbook, "survey", SURVEY_COLUMNS, survey)
     _sheet(workbook, "choices", CHOICE_COLUMNS, choices)
     _sheet(workbook, "settings", SETTINGS_COLUMNS, [settings_row(form, survey, choices)])

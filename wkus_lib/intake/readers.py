@@ -1214,9 +1214,11 @@ def _read_sheets(
             warnings.simplefilter("ignore")
             # Empty rows are skipped here, numbers kept: a sheet reaching row 1 048 576
             # with a few filled rows never becomes a million-row grid.
-            values = [(number, list(row)) for number, row in
-                      enumerate(worksheet.iter_rows(values_only=True), start=1)
-                      if any(value is not None for value in row)]
+            values: list[tuple[int, list[object]]] = [
+                (number, list(row))
+                for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1)
+                if any(value is not None for value in row)
+            ]
         if not any(value is not None and str(value).strip() for _, row in values
                    for value in row):
             state = "jest ukryty i pusty" if hidden else "jest pusty"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -119,7 +119,7 @@ def _validation(table: str, column: str, reference: str | None) -> DataValidatio
     if spec.kind in ("int", "float"):
         year = column in ("year", "start_year", "end_year")
         low, high = (YEAR_MIN, YEAR_MAX) if year else (0, None)
-        kind = "whole" if spec.kind == "int" else "decimal"
+        kind: Literal["whole", "decimal"] = "whole" if spec.kind == "int" else "decimal"
         if high is None:
             return DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(low),
                                   allow_blank=field.nullable, showErrorMessage=True,

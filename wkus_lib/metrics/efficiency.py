@@ -336,8 +336,8 @@ def _period_wide(frame: pd.DataFrame, value: str, by: Sequence[str]) -> pd.DataF
 
 
 def _change(wide: pd.DataFrame, relative: bool) -> FloatArray:
-    before = wide["before"].to_numpy(dtype=float)
-    after = wide["after"].to_numpy(dtype=float)
+    before: FloatArray = wide["before"].to_numpy(dtype=float)
+    after: FloatArray = wide["after"].to_numpy(dtype=float)
     if relative:
         return (ratio(after, before) - 1.0) * 100.0
     return after - before
@@ -458,7 +458,8 @@ def multi_year_comparison_table(
 
 def _finish_comparison(table: pd.DataFrame, price_index: PriceIndex | None) -> pd.DataFrame:
     def column(name: str) -> FloatArray:
-        return table[name].to_numpy(dtype=float, na_value=np.nan)
+        values: FloatArray = table[name].to_numpy(dtype=float, na_value=np.nan)
+        return values
 
     if price_index is None:
         base = np.zeros(len(table), dtype="int64")

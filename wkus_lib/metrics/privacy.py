@@ -81,9 +81,8 @@ def _check_arguments(
 
 
 def _cell_counts(table: pd.DataFrame, count_column: str) -> npt.NDArray[np.int64]:
-    counts = pd.to_numeric(table[count_column], errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )
+    numbers = pd.to_numeric(table[count_column], errors="coerce")
+    counts: npt.NDArray[np.float64] = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
     invalid = np.isnan(counts) | (counts < 0) | (counts != np.floor(counts))
     if invalid.any():
         label = table.index[int(np.argmax(invalid))]

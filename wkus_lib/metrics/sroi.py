@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +62,7 @@ START_YEAR_COLUMN: Final = "start_year"
 SHARE_COLUMNS: Final = ("deadweight", "displacement", "attribution", "drop_off")
 SENSITIVITY_PARAMETERS: Final = ("deadweight", "attribution", "drop_off")
 
-Flows = Sequence[float] | pd.Series | float
+Flows: TypeAlias = Sequence[float] | pd.Series | float
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,8 @@ def outcome_values(
     year = offset[row] + outcome_year - 1
 
     def column(name: str) -> npt.NDArray[np.float64]:
-        return outcomes[name].to_numpy(dtype=float)[row]
+        values: npt.NDArray[np.float64] = outcomes[name].to_numpy(dtype=float)
+        return values[row]
 
     value = (
         column("quantity") * column("proxy_value") * (1 - column("deadweight"))

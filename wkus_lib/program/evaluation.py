@@ -285,7 +285,8 @@ def funds_lines(evaluation: Evaluation, areas: Iterable[AreaId]) -> list[FundsLi
         recent = range(basis - 2, basis + 1) if basis is not None else range(0)
         window = by_year[by_year.index.isin(recent)].dropna()
         index = evaluation.catalog.price_index
-        unpriced = tuple(index.missing([*window.index, basis])) if len(window) else ()
+        unpriced = (tuple(index.missing([*window.index, basis]))
+                    if basis is not None and len(window) else ())
         real = (None if unpriced or not len(window) or basis is None else
                 float(deflate(window.to_numpy(), window.index.to_numpy(), basis, index).sum()
                       / len(recent)))

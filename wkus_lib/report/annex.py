@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 from wkus_lib.files.stable import workbook_bytes
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+    from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.worksheet.worksheet import Worksheet
 
 CellValue: TypeAlias = str | int | float | bool | None
@@ -335,16 +335,19 @@ def _print_setup(sheet: Worksheet, *, repeat_rows: str | None) -> None:
     sheet.page_setup.orientation = "landscape" if width > PORTRAIT_WIDTH_MAX else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToPage = True
     sheet.print_options.gridLines = False
     sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.oddFooter.center.text = "&A — &P / &N"
+    footer = sheet.oddFooter
+    assert footer is not None  # openpyxl gives every new sheet an empty footer
+    footer.center.text = "&A — &P / &N"
     if repeat_rows:
         sheet.print_title_rows = repeat_rows
 
 
 def _write(
-    cell: Cell, value: CellValue, labels: Mapping[str, str], shape: NumberFormat | None = None
+    cell: Cell | MergedCell, value: CellValue, labels: Mapping[str, str],
+    shape: NumberFormat | None = None,
 ) -> CellValue:
     """Set a cell; returns the number written when it is one (rounded as shown), else None.
 
@@ -353,8 +356,9 @@ def _write(
     """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    from wkus_lib.files.spreadsheet_safe import write_text_cell
+    from wkus_lib.files.spreadsheet_safe import value_cell, write_text_cell
 
+    cell = value_cell(cell)
     if isinstance(value, bool):
         write_text_cell(cell, labels["true"] if value else labels["false"])
         return None
@@ -400,7 +404,7 @@ def _fit_row_heights(sheet: Worksheet) -> None:
     """
     from openpyxl.utils import get_column_letter
 
-    for row in sheet.iter_rows():
+    for number, row in enumerate(sheet.iter_rows(), start=sheet.min_row):
         lines = 1
         for cell in row:
             if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
@@ -410,7 +414,7 @@ def _fit_row_heights(sheet: Worksheet) -> None:
             lines = max(lines, sum(math.ceil(max(len(part), 1) / per_line)
                                    for part in cell.value.split("\n")))
         if lines > 1:
-            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+            sheet.row_dimensions[number].height = LINE_HEIGHT * lines
 
 
 def _set_widths(sheet: Worksheet, widths: Mapping[int, float]) -> None:

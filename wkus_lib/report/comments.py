@@ -68,7 +68,7 @@ def comment_groups(store: Store, teryt: str, area: str, year: int,
 def hidden_line(instrument: str, comments: int, respondents: object, threshold: int) -> str:
     """Why a group's comments are not shown, in the report language (counts without plurals)."""
     label = _(INSTRUMENT_LABELS[instrument])
-    if pd.isna(respondents):  # type: ignore[call-overload]
+    if pd.isna(respondents):
         return _("{instrument}: wypowiedzi swobodne nie są pokazane (liczba wypowiedzi: {k}) — "
                  "brak ankiet tej grupy, więc nie wiadomo, ile osób odpowiedziało, a cytaty "
                  "pokazujemy tylko z grup co najmniej {threshold} osób (ochrona danych).").format(

@@ -201,7 +201,7 @@ def show_methods(ctx: ReportContext, indicator_ids: Sequence[str] | None = None)
     hidden = ctx.indicators[ctx.indicators["suppressed"]]
     hidden = hidden.drop_duplicates(["area", "indicator", "year"])
     log = pd.DataFrame({
-        _("Obszar"): [area_name(a) if isinstance(a, str) else _("cała gmina")
+        _("Obszar"): [area_name(a) if pd.notna(a) else _("cała gmina")
                       for a in hidden["area"]],
         _("Wskaźnik"): hidden["indicator"],
         _("Rok"): hidden["year"],

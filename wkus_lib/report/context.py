@@ -32,8 +32,9 @@ from wkus_lib.domain import (
     load_gminy,
     resolve_gmina,
 )
+from wkus_lib.evaluation.data_gaps import TABLE_LABELS
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
-from wkus_lib.evaluation.year import REPORT_TABLES, TABLE_LABELS, EvaluationYear, evaluation_year
+from wkus_lib.evaluation.year import REPORT_TABLES, EvaluationYear, evaluation_year
 from wkus_lib.report.style import apply_figure_style
 from wkus_lib.store import Store, read_store
 from wkus_lib.store.locate import locate_store

@@ -342,7 +342,7 @@ def show_comparison_table(details: pd.Series) -> None:
     cells: dict[str, list[str]] = {measure: [html.escape(v) for v in raw[measure]]}
     for k, column in enumerate(COMPARISON_COLUMNS):
         values = [details[fields[k]] if fields[k] else None for _l, fields, _u in COMPARISON_ROWS]
-        raw[_(column)] = [None if pd.isna(v) else float(v) for v in values]
+        raw[_(column)] = [None if v is None or pd.isna(v) else float(v) for v in values]
         cells[_(column)] = [format_indicator_value(v, units[k]) for v, (_l, _f, units)
                             in zip(values, COMPARISON_ROWS, strict=True)]
     display_table(html_table(cells, {_(c) for c in COMPARISON_COLUMNS}), raw,

@@ -238,7 +238,7 @@ def findings(ctx: ReportContext) -> list[str]:
         by_area = red.groupby("area", sort=False)["indicator"].agg(list)
         ranked = sorted(by_area.items(), key=lambda item: (-len(item[1]),
                                                           AREA_IDS.index(item[0])))[:3]
-        parts = [f"{area_name(area)} ({', '.join(ids)})"  # type: ignore[arg-type]
+        parts = [f"{area_name(area)} ({', '.join(ids)})"
                  for area, ids in ranked]
         out.append(_("Ocena „{red}” w obszarach: {areas}.").format(
             red=_status_label("red"), areas="; ".join(parts)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 import matplotlib as mpl
+from matplotlib.rcsetup import cycler
 
 from wkus_lib.text.numbers import format_number
 
@@ -49,7 +50,7 @@ def apply_figure_style() -> None:
             "axes.titleweight": "bold",
             "axes.spines.top": False,
             "axes.spines.right": False,
-            "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO)),
+            "axes.prop_cycle": cycler(color=list(OKABE_ITO)),
             "axes.formatter.use_locale": False,
             "figure.figsize": (6.4, 3.4),
             "figure.dpi": 110,

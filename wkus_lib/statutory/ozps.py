@@ -116,11 +116,12 @@ def _forecast(row: pd.Series, year: int, grants: dict[int, float | None],
         return Forecast(None, "none")
     if next_year in planned:
         return Forecast(planned[next_year], "planned")
-    known = [y for y in sorted(grants) if y <= year and grants[y] is not None]
+    known = [(y, amount) for y, amount in sorted(grants.items())
+             if y <= year and amount is not None]
     if not known:
         return Forecast(None, "missing")
-    last = known[-1]
-    real = deflate_known([grants[last]], [last], base, index)[0]
+    last, amount = known[-1]
+    real = deflate_known([amount], [last], base, index)[0]
     return Forecast(None if math.isnan(real) else round(float(real), 2), "constant_prices")
 
 
@@ -345,11 +346,12 @@ def render_xlsx(section: OzpsSection) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook always has one sheet
     sheet.title = "OZPS zadania zlecone"
     for column, text in enumerate(header(section), start=1):
         write_text_cell(sheet.cell(row=1, column=column), text)
     for row_number, task in enumerate(section.tasks, start=2):
-        values: list[object] = [task.title, task.provider, task.form, task.mode]
+        values: list[str | float | None] = [task.title, task.provider, task.form, task.mode]
         values += [_raw(task.amounts, y) for y in section.years]
         values += [NOT_RUNNING if task.forecast.rule == "none" else task.forecast.amount]
         values += [_raw(task.clients, y) for y in section.years]
@@ -365,7 +367,7 @@ def render_xlsx(section: OzpsSection) -> bytes:
     return workbook_bytes(protect_workbook(workbook))
 
 
-def _raw(values: dict[int, float | None] | dict[int, int | None], year: int) -> object:
+def _raw(values: dict[int, float | None] | dict[int, int | None], year: int) -> float | str | None:
     return values.get(year, NOT_RUNNING)
 
 

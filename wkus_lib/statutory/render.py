@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
@@ -42,7 +43,7 @@ _SHOWN_NUMBER: Final = re.compile(
 """A whole cell as :func:`wkus_lib.text.numbers.format_number` writes it: ``1\u00a0234,50\u00a0zł``."""
 
 
-def _add_text(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
+def _add_text(paragraph: Paragraph, text: str) -> None:
     """Text with every :data:`PLACEHOLDER` highlighted in yellow."""
     parts = text.split(PLACEHOLDER)
     for position, part in enumerate(parts):
@@ -178,6 +179,7 @@ def render_xlsx(report: ProgrammeReport) -> bytes:
     DOCX shows them (decimals, zł, %), other cells as text."""
     workbook = Workbook()
     contents = workbook.active
+    assert contents is not None  # a new workbook always has one sheet
     contents.title = "spis"
     write_text_cell(contents.cell(row=1, column=1), report.title)
     write_text_cell(contents.cell(row=2, column=1), "arkusz")

@@ -44,7 +44,7 @@ def set_language(lang: str) -> None:
     """Set the language of every following :func:`_` call in this process."""
     if lang not in LANGUAGES:
         raise ValueError(f"Nieznany język „{lang}”. Dostępne: {', '.join(LANGUAGES)}")
-    _current[0] = lang  # type: ignore[assignment]
+    _current[0] = lang
 
 
 def current_language() -> Language:
