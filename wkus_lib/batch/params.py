@@ -28,7 +28,6 @@ from wkus_lib import domain
 from wkus_lib.domain import (
     AREA_IDS,
     AREA_NAMES,
-    AREA_NAMES_EN,
     STAGE_IDS,
     STAGE_NAMES,
     AreaId,
@@ -37,6 +36,7 @@ from wkus_lib.domain import (
 )
 from wkus_lib.errors import ParameterError
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
+from wkus_lib.text.i18n import _, language, p_
 
 ReportKind: TypeAlias = StageId | Literal["gmina_overview", "benchmark"]
 """What a report is about: one evaluation stage, a gmina overview or a benchmark."""
@@ -48,12 +48,8 @@ REPORT_KIND_NAMES: Final[dict[str, str]] = {
     "gmina_overview": "Przegląd gminy",
     "benchmark": "Porównanie gmin",
 }
-REPORT_KIND_NAMES_EN: Final[dict[str, str]] = {
-    "ex_ante": "Ex-ante evaluation", "on_going": "On-going evaluation",
-    "ex_post": "Ex-post evaluation", "gmina_overview": "Gmina overview",
-    "benchmark": "Benchmark of gminy",
-}
-"""Report kinds in the title of an English report (the page title, ``<title>``)."""
+TITLE_CONTEXT: Final = "page title"
+"""The gettext context of report kinds in a page title (``<title>``), translated apart."""
 ALL: Final = "all"
 GMINA_LEVEL_STEM: Final = "gmina"
 """File name (without extension) of reports about a whole gmina, not one area."""
@@ -232,15 +228,15 @@ def _spec(
     suffix = "" if params.lang == "pl" else f"-{params.lang}"
     folder = f"{gmina.slug}/{kind}" if gmina else BENCHMARK_DIR
     stem = f"{folder}/{params.area or GMINA_LEVEL_STEM}{suffix}"
-    english = params.lang == "en"
-    title = " — ".join(
-        part for part in (
-            gmina_label if gmina else None,
-            (REPORT_KIND_NAMES_EN if english else REPORT_KIND_NAMES)[kind],
-            (AREA_NAMES_EN if english else AREA_NAMES)[params.area] if params.area else None,
-            str(params.year),
-        ) if part
-    )
+    with language(params.lang):
+        title = " — ".join(
+            part for part in (
+                gmina_label if gmina else None,
+                p_(TITLE_CONTEXT, REPORT_KIND_NAMES[kind]),
+                _(AREA_NAMES[params.area]) if params.area else None,
+                str(params.year),
+            ) if part
+        )
     return ReportSpec(
         notebook=notebook_for(kind),
         parameters=params.model_dump(mode="json"),

@@ -332,7 +332,7 @@ def _targets_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Report
     for row in area_rows.itertuples():
         value = SUPPRESSED if row.suppressed else format_number(row.value, 1)
         rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator), value,
-                     format_number(row.target, 1), STATUS_LABELS["pl"].get(row.status, MISSING)))
+                     format_number(row.target, 1), STATUS_LABELS.get(row.status, MISSING)))
     targets = ReportTable(f"Wskaźniki oceny programu w {year} r. a wartości docelowe",
                           ("obszar", "wskaźnik", "wartość", "wartość docelowa", "ocena"),
                           tuple(rows))

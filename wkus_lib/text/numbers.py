@@ -20,7 +20,7 @@ def format_number(value: float | None, decimals: int = 1, *, unit: str = "") -> 
     """Polish format: ``12345.678`` → ``"12 345,7"``; missing → ``"—"``.
 
     The thousands separator is a non-breaking space so numbers never wrap.
-    English reports (:func:`wkus_lib.text.i18n.set_language`) keep the decimal
+    English reports (:func:`wkus_lib.text.i18n.language`) keep the decimal
     point: ``"12 345.7"``, and write the unit ``zł`` as ``PLN``.
     """
     if value is None or pd.isna(value):
