@@ -25,7 +25,7 @@ from contextvars import ContextVar, Token
 from functools import cache
 from importlib import resources
 from io import BytesIO
-from typing import TYPE_CHECKING, Final, Literal, cast
+from typing import TYPE_CHECKING, Final, Literal
 
 from wkus_lib.text.plural import plural
 
@@ -41,7 +41,7 @@ def checked_language(lang: str) -> Language:
     """``lang`` if it is a report language; a Polish :class:`ValueError` otherwise."""
     if lang not in LANGUAGES:
         raise ValueError(f"Nieznany język „{lang}”. Dostępne: {', '.join(LANGUAGES)}")
-    return cast(Language, lang)
+    return lang
 
 
 def use_language(lang: str) -> Token[Language]:
