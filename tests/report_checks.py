@@ -88,13 +88,15 @@ def render_sections(
         show_title,
     )
     from wkus_lib.report import display as report_display
+    from wkus_lib.text.i18n import language
 
     outputs: list[dict[str, object]] = []
 
     def collect(*objects: object, raw: bool = False, **_kwargs: object) -> None:
         outputs.extend(_bundle(obj) for obj in objects)
 
-    with mock.patch.object(report_display, "display", collect):
+    # The language is scoped to this rendering, as a kernel is to its report.
+    with language(lang), mock.patch.object(report_display, "display", collect):
         if kind == "benchmark":
             assert area is not None
             bench = benchmark.open_benchmark(area, year, store_dir, lang)

@@ -23,14 +23,15 @@ from wkus_lib.domain import load_gminy
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.report.context import format_indicator_value, indicator_formula, indicator_unit
 from wkus_lib.store import read_store
-from wkus_lib.text.i18n import set_language
+from wkus_lib.text.i18n import current_language, language
 
 
 @pytest.fixture(autouse=True)
 def _polish_afterwards() -> Iterator[None]:
-    """An English rendering sets the process's language; later tests expect Polish."""
+    """An English rendering words only its own report: the tests around it stay Polish."""
+    assert current_language() == "pl"
     yield
-    set_language("pl")
+    assert current_language() == "pl"
 
 
 POLISH_LETTERS = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
@@ -87,15 +88,12 @@ def test_every_catalogue_indicator_has_an_english_formula_and_unit() -> None:
     for spec in catalog.indicators:
         assert spec.formula_en and not POLISH_LETTERS.search(spec.formula_en), spec.id
         assert spec.unit_en and not POLISH_LETTERS.search(spec.unit_en), spec.id
-    set_language("en")
-    try:
-        e9r = catalog.indicator("E9R")
+    e9r = catalog.indicator("E9R")
+    with language("en"):
         assert (indicator_unit(e9r), indicator_formula(e9r)) == ("pp", e9r.formula_en)
         assert format_indicator_value(1234.4, indicator_unit(catalog.indicator("E1"))) == (
             "1\xa0234\xa0PLN")
         assert format_indicator_value(-2.5, "pp") == "−2.5\xa0pp"
-    finally:
-        set_language("pl")
     assert indicator_unit(e9r) == "pkt proc." and indicator_formula(e9r) == e9r.formula_pl
 
 

@@ -151,14 +151,11 @@ def test_docstring_examples() -> None:
 
 
 def test_the_note_follows_the_report_language() -> None:
-    from wkus_lib.text.i18n import set_language
+    from wkus_lib.text.i18n import language
 
     late = EvaluationYear(2025, 2024, (TABLE_LABELS["results"], TABLE_LABELS["finance"]))
-    try:
-        set_language("en")
+    with language("en"):
         note = late.note()
-    finally:
-        set_language("pl")
     assert note == ("The organisation's report for 2025 is missing (missing: results, "
                     "financial report (costs)) — baselines and budgets are computed from "
                     "2024, the last complete year. Add the report and import again.")

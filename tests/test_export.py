@@ -110,9 +110,6 @@ def test_fallback_banner_says_what_the_report_notebooks_say() -> None:
     from types import SimpleNamespace
 
     from wkus_lib.report.common import synthetic_banner_html
-    from wkus_lib.text.i18n import set_language
-
-    set_language("pl")
     notebook_banner = synthetic_banner_html(SimpleNamespace(synthetic=True))  # type: ignore[arg-type]
     assert notebook_banner == f'<div class="synthetic-banner">{export.SYNTHETIC_BANNER}</div>'
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from wkus_lib.text import plural as plural_module
-from wkus_lib.text.plural import count_phrase, plural, plural_en, plural_form
+from wkus_lib.text.plural import count_phrase, plural, plural_form
 
 
 def test_doctests() -> None:
@@ -30,10 +30,9 @@ def test_genitive_after_z_never_says_1_lat() -> None:
         "1 roku", "2 lat", "5 lat"]
 
 
-def test_forms_and_english() -> None:
+def test_forms() -> None:
     assert plural_form(-3) == "few"
     assert plural(14, "gmina", "gminy", "gmin") == "gmin"
-    assert [plural_en(n, "year", "years") for n in (0, 1, 2)] == ["years", "year", "years"]
 
 
 def test_no_private_plural_of_gmina_is_left() -> None:

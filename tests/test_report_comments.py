@@ -4,7 +4,6 @@ elsewhere (they used to appear in no report at all)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 import pytest
 from report_checks import output_text, render_sections
@@ -13,7 +12,6 @@ from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.report.comments import comment_groups
 from wkus_lib.store import Store, read_store
-from wkus_lib.text.i18n import set_language
 
 THRESHOLD = load_catalog().settings.suppression.quotes_threshold
 
@@ -21,13 +19,6 @@ THRESHOLD = load_catalog().settings.suppression.quotes_threshold
 @pytest.fixture(scope="module")
 def store(demo: DemoSummary) -> Store:
     return read_store(demo.store_dir)
-
-
-@pytest.fixture(autouse=True)
-def _polish_afterwards() -> Iterator[None]:
-    """An English rendering sets the process's language; later tests expect Polish."""
-    yield
-    set_language("pl")
 
 
 def _texts(store: Store, teryt: str, area: str, year: int, instrument: str) -> list[str]:

@@ -7,7 +7,7 @@ import pytest
 
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.report.methods import agreeing_groups, agreeing_groups_text, method_notes
-from wkus_lib.text.i18n import set_language
+from wkus_lib.text.i18n import language
 
 
 def _with_settings(catalog: Catalog, **changes: object) -> Catalog:
@@ -45,11 +45,8 @@ def test_other_settings_change_the_text() -> None:
 
 
 def test_english_notes() -> None:
-    set_language("en")
-    try:
+    with language("en"):
         text = _text(method_notes(load_catalog(), 5))
-    finally:
-        set_language("pl")
     assert "Student's t" in text and "pairwise deletion" in text and "fewer than 5 answers" in text
 
 

@@ -8,7 +8,7 @@ import pytest
 from wkus_lib.demo import DemoSummary
 from wkus_lib.report.missing import data_sources, missing_data, missing_tables
 from wkus_lib.store import Store, empty_table, read_store
-from wkus_lib.text.i18n import set_language
+from wkus_lib.text.i18n import language
 
 
 def test_message_names_what_the_form_and_the_year() -> None:
@@ -22,11 +22,8 @@ def test_message_names_what_the_form_and_the_year() -> None:
 
 
 def test_message_in_english() -> None:
-    set_language("en")
-    try:
+    with language("en"):
         text = missing_data("results", "results", year=2024)
-    finally:
-        set_language("pl")
     assert text.startswith("no data: results — add the task completion report (results) "
                            "for 2024")
     assert text.endswith("and import again")

@@ -29,6 +29,7 @@ from typing import Final, Literal, get_args
 import pandas as pd
 
 from wkus_lib.errors import InputError, ParameterError
+from wkus_lib.text.i18n import N_
 from wkus_lib.text.plural import count_phrase
 
 AreaId = Literal[
@@ -72,27 +73,17 @@ PERSPECTIVE_IDS: Final[tuple[PerspectiveId, ...]] = get_args(PerspectiveId)
 CONTRACT_MODES: Final[tuple[ContractMode, ...]] = (MULTI_YEAR, ANNUAL_GRANT)
 
 AREA_NAMES: Final[dict[AreaId, str]] = {
-    "edukacja": "Edukacja i wychowanie",
-    "promocja": "Promocja gminy i rozwój przedsiębiorczości",
-    "pomoc_spoleczna": "Pomoc społeczna, wsparcie rodziny i polityki prorodzinnej",
-    "samorzadnosc": "Wspieranie samorządności i postaw obywatelskich",
-    "sport": "Sport i kultura fizyczna",
-    "srodowisko": "Dbanie o zieleń, ochrona środowiska i gospodarka odpadami",
-    "kultura": "Ochrona kultury, tradycji i opieka nad zabytkami",
-    "zdrowie": "Ochrona zdrowia i profilaktyka uzależnień",
-    "planowanie": "Planowanie przestrzenne",
+    "edukacja": N_("Edukacja i wychowanie"),
+    "promocja": N_("Promocja gminy i rozwój przedsiębiorczości"),
+    "pomoc_spoleczna": N_("Pomoc społeczna, wsparcie rodziny i polityki prorodzinnej"),
+    "samorzadnosc": N_("Wspieranie samorządności i postaw obywatelskich"),
+    "sport": N_("Sport i kultura fizyczna"),
+    "srodowisko": N_("Dbanie o zieleń, ochrona środowiska i gospodarka odpadami"),
+    "kultura": N_("Ochrona kultury, tradycji i opieka nad zabytkami"),
+    "zdrowie": N_("Ochrona zdrowia i profilaktyka uzależnień"),
+    "planowanie": N_("Planowanie przestrzenne"),
 }
-AREA_NAMES_EN: Final[dict[AreaId, str]] = {
-    "edukacja": "Education and upbringing",
-    "promocja": "Promotion of the gmina and entrepreneurship",
-    "pomoc_spoleczna": "Social assistance, family support and pro-family policy",
-    "samorzadnosc": "Self-government and civic attitudes",
-    "sport": "Sport and physical culture",
-    "srodowisko": "Greenery, environmental protection and waste management",
-    "kultura": "Culture, tradition and heritage",
-    "zdrowie": "Health protection and addiction prevention",
-    "planowanie": "Spatial planning",
-}
+"""Area names in Polish (the source texts; English reports translate them with ``_``)."""
 STAGE_NAMES: Final[dict[StageId, str]] = {
     EX_ANTE: "Ocena wstępna (ex ante)",
     ON_GOING: "Ocena bieżąca (on-going)",

@@ -34,12 +34,9 @@ from wkus_lib import domain
 from wkus_lib.domain import (
     AREA_IDS,
     AREA_NAMES,
-    AREA_NAMES_EN,
     BENCHMARK,
-    EX_ANTE,
     EX_POST,
     GMINA_OVERVIEW,
-    ON_GOING,
     REPORT_KINDS,
     STAGE_IDS,
     STAGE_NAMES,
@@ -49,6 +46,7 @@ from wkus_lib.domain import (
 )
 from wkus_lib.errors import ParameterError
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
+from wkus_lib.text.i18n import _, language, p_
 
 Language: TypeAlias = Literal["pl", "en"]
 LANGUAGE_NAMES: Final[dict[str, str]] = {"pl": "po polsku", "en": "po angielsku"}
@@ -57,12 +55,8 @@ REPORT_KIND_NAMES: Final[dict[ReportKind, str]] = {
     GMINA_OVERVIEW: "Przegląd gminy",
     BENCHMARK: "Porównanie gmin",
 }
-REPORT_KIND_NAMES_EN: Final[dict[ReportKind, str]] = {
-    EX_ANTE: "Ex-ante evaluation", ON_GOING: "On-going evaluation",
-    EX_POST: "Ex-post evaluation", GMINA_OVERVIEW: "Gmina overview",
-    BENCHMARK: "Benchmark of gminy",
-}
-"""Report kinds in the title of an English report (the page title, ``<title>``)."""
+TITLE_CONTEXT: Final = "page title"
+"""The gettext context of report kinds in a page title (``<title>``), translated apart."""
 ALL: Final = "all"
 GMINA_LEVEL_STEM: Final = "gmina"
 """File name (without extension) of reports about a whole gmina, not one area."""
@@ -299,15 +293,15 @@ def _spec(
     suffix = "" if params.lang == "pl" else f"-{params.lang}"
     folder = f"{gmina.slug}/{params.kind}" if gmina else BENCHMARK_DIR
     stem = f"{folder}/{params.area or GMINA_LEVEL_STEM}{suffix}"
-    english = params.lang == "en"
-    title = " — ".join(
-        part for part in (
-            gmina_label if gmina else None,
-            (REPORT_KIND_NAMES_EN if english else REPORT_KIND_NAMES)[params.kind],
-            (AREA_NAMES_EN if english else AREA_NAMES)[params.area] if params.area else None,
-            str(params.year),
-        ) if part
-    )
+    with language(params.lang):
+        title = " — ".join(
+            part for part in (
+                gmina_label if gmina else None,
+                p_(TITLE_CONTEXT, REPORT_KIND_NAMES[params.kind]),
+                _(AREA_NAMES[params.area]) if params.area else None,
+                str(params.year),
+            ) if part
+        )
     return ReportSpec(
         notebook=notebook_for(params.kind),
         params=params,

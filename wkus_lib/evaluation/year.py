@@ -56,7 +56,7 @@ class EvaluationYear:
 
     def note(self) -> str | None:
         """A sentence for reports when the evaluation year is not complete, in the
-        language of :func:`wkus_lib.text.i18n.set_language` (Polish by default).
+        report language (:func:`wkus_lib.text.i18n.language`; Polish by default).
 
         >>> EvaluationYear(2025, 2024, ("rezultaty",)).note()  # doctest: +ELLIPSIS
         'Brak sprawozdania organizacji za 2025 r. (brak: rezultaty) — linie bazowe i budżety ...'

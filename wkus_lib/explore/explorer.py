@@ -330,7 +330,7 @@ def selection_table(data: ExplorerData, selection: Selection, rows: pd.DataFrame
         "n": rows["n"],
         "95% przedział": [interval_text(row) for _, row in rows.iterrows()],
         "Cel": [format_indicator_value(v, spec.unit) for v in rows["target"]],
-        "Ocena": [STATUS_LABELS["pl"][status] for status in rows["status"]],
+        "Ocena": [STATUS_LABELS[status] for status in rows["status"]],
     })
 
 
@@ -386,7 +386,7 @@ def headline_html(data: ExplorerData, selection: Selection, teryt: str) -> str:
     last = rows.iloc[-1]
     value = html.escape(value_text(spec, last["value"], bool(last["suppressed"]), data.threshold))
     status = cast(Status, str(last["status"]))
-    light = f'<span style="color:{STATUS_COLOURS[status]}">●</span> {STATUS_LABELS["pl"][status]}'
+    light = f'<span style="color:{STATUS_COLOURS[status]}">●</span> {STATUS_LABELS[status]}'
     return (f'<p class="wkus-explore-headline"><strong>{name}</strong> ({html.escape(teryt)}), '
             f'{html.escape(spec.id)} w {int(last["year"])} r.: '
             f'<span class="wkus-explore-value">{value}</span> · {light}</p>')

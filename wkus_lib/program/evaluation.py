@@ -152,7 +152,7 @@ def _task_name(contracts: pd.DataFrame, area: AreaId) -> str:
 
 def _indicator_summary(evaluation: Evaluation, rows: pd.DataFrame, ids: Sequence[str]) -> str:
     """One line per indicator present: ``Q3R 84,5 % (uwaga)``, ``Q1 ukryte (…)``."""
-    labels = STATUS_LABELS["pl"]
+    labels = STATUS_LABELS
     parts = []
     for indicator in ids:
         if indicator not in rows.index:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from wkus_lib.files.stable import workbook_bytes
+from wkus_lib.text.i18n import LANGUAGES, N_, _, language
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
@@ -53,26 +54,16 @@ DEFAULT_DECIMALS: Final = 1
 _SHEET_NAME_FORBIDDEN: Final = str.maketrans({c: " " for c in "[]:*?/\\"})
 _HEADER_FILL: Final = "E8E8E8"
 
-LABELS: Final[Mapping[str, Mapping[str, str]]] = {
-    "pl": {
-        "contents": "Spis tabel", "exact": "Wartości dokładne", "sheet": "Arkusz",
-        "section": "Rozdział", "table": "Tabela", "cell": "Komórka", "row": "Wiersz",
-        "column": "Kolumna", "shown": "W raporcie", "full": "Wartość dokładna",
-        "true": "tak", "false": "nie", "no_tables": "Raport nie zawiera tabel.",
-        "rounding": "Liczby są zaokrąglone tak jak w raporcie. Pełne wartości liczb, które "
-                    "zaokrąglenie zmieniło, są w arkuszu „Wartości dokładne”.",
-        "table_n": "Tabela {n}",
-    },
-    "en": {
-        "contents": "Contents", "exact": "Exact values", "sheet": "Sheet",
-        "section": "Section", "table": "Table", "cell": "Cell", "row": "Row",
-        "column": "Column", "shown": "In the report", "full": "Exact value",
-        "true": "yes", "false": "no", "no_tables": "The report has no tables.",
-        "rounding": "Numbers are rounded as in the report. The full values of numbers that "
-                    "rounding changed are on the sheet “Exact values”.",
-        "table_n": "Table {n}",
-    },
+LABELS: Final[Mapping[str, str]] = {
+    "contents": N_("Spis tabel"), "exact": N_("Wartości dokładne"), "sheet": N_("Arkusz"),
+    "section": N_("Rozdział"), "table": N_("Tabela"), "cell": N_("Komórka"), "row": N_("Wiersz"),
+    "column": N_("Kolumna"), "shown": N_("W raporcie"), "full": N_("Wartość dokładna"),
+    "true": N_("tak"), "false": N_("nie"), "no_tables": N_("Raport nie zawiera tabel."),
+    "rounding": N_("Liczby są zaokrąglone tak jak w raporcie. Pełne wartości liczb, które "
+                   "zaokrąglenie zmieniło, są w arkuszu „Wartości dokładne”."),
+    "table_n": N_("Tabela {n}"),
 }
+"""The annex's own words in Polish (the source texts), translated into the tables' language."""
 
 
 @dataclass(frozen=True)
@@ -187,8 +178,9 @@ def render_xlsx(tables: Sequence[Table], *, title: str, notes: Sequence[str] = (
     """The XLSX annex: contents, one sheet per section, exact values; deterministic bytes."""
     from openpyxl import Workbook
 
-    lang = tables[0].lang if tables and tables[0].lang in LABELS else "pl"
-    labels = LABELS[lang]
+    lang = tables[0].lang if tables and tables[0].lang in LANGUAGES else "pl"
+    with language(lang):
+        labels = {key: _(text) for key, text in LABELS.items()}
     workbook = Workbook()
     contents = workbook.active
     assert contents is not None

@@ -71,7 +71,7 @@ from wkus_lib.report.price_base import real_label
 from wkus_lib.report.style import apply_figure_style
 from wkus_lib.store import Store, read_store
 from wkus_lib.store.locate import locate_store
-from wkus_lib.text.i18n import N_, _, set_language
+from wkus_lib.text.i18n import N_, _, use_language
 from wkus_lib.text.numbers import format_number
 
 FUNNEL_LEVELS: Final[Mapping[str, float]] = {"95": 0.95, "998": 0.998}
@@ -269,13 +269,14 @@ class BenchmarkContext:
 def open_benchmark(
     area: str, year: int, store_dir: str | Path = "", lang: str = "pl"
 ) -> BenchmarkContext:
-    """Load the whole store and the area's indicator table; set the figure style and language.
+    """Load the whole store and the area's indicator table; set the figure style and the language.
 
     ``store_dir`` is found by :func:`wkus_lib.store.locate.locate_store` (empty:
     ``WKUS_STORE`` or the project's store). Nothing dated after ``year`` is
-    read (:func:`wkus_lib.report.context.store_up_to`).
+    read (:func:`wkus_lib.report.context.store_up_to`). ``lang`` words the rest of
+    the caller's context, as in :func:`wkus_lib.report.context.open_report`.
     """
-    set_language(lang)
+    use_language(lang)
     apply_figure_style()
     if area not in AREA_IDS:
         raise ParameterError(f"Nieznany obszar „{area}”. Dostępne: {', '.join(AREA_IDS)}")

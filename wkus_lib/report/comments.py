@@ -21,7 +21,7 @@ from wkus_lib.report.context import ReportContext
 from wkus_lib.report.display import show_heading, show_html, show_text
 from wkus_lib.schemas import SERVICE_INSTRUMENTS
 from wkus_lib.store import Store
-from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.i18n import N_, _
 
 GROUP_COLUMNS: Final = ("teryt", "area", "year", "instrument")
 INSTRUMENT_LABELS: Final[dict[str, str]] = {
@@ -90,7 +90,7 @@ def show_comments(ctx: ReportContext) -> None:
         show_text(_("W ankietach z {year} r. nie ma wypowiedzi swobodnych.").format(
             year=ctx.year))
         return
-    opening, closing = ("“", "”") if current_language() == "en" else ("„", "”")
+    quoted = _("„{text}”")  # the report language's quotation marks
     for group in groups.itertuples(index=False):
         if not group.shown:
             show_text(hidden_line(str(group.instrument), int(group.comments), group.respondents,
@@ -98,6 +98,6 @@ def show_comments(ctx: ReportContext) -> None:
             continue
         lead = _("{instrument} — liczba osób w grupie: {n}; cytaty bez pseudonimów:").format(
             instrument=_(INSTRUMENT_LABELS[str(group.instrument)]), n=group.respondents)
-        quotes = "".join(f"<li>{opening}{html.escape(text)}{closing}</li>"
+        quotes = "".join(f"<li>{quoted.format(text=html.escape(text))}</li>"
                          for text in group.texts)
         show_html(f'<p>{html.escape(lead)}</p><ul class="quotes">{quotes}</ul>')

@@ -45,9 +45,9 @@ from wkus_lib.report.missing import REPORT_TABLES, SOURCES, data_sources, missin
 from wkus_lib.report.outputs import SYNTHETIC_BANNER
 from wkus_lib.report.price_base import price_base_text
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.report.style import STATUS_LABELS
+from wkus_lib.report.style import STATUS_LABELS, status_label
 from wkus_lib.store import Store
-from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.i18n import N_, _
 from wkus_lib.text.numbers import format_number
 
 MODEL_LABELS = {"jakosc": N_("Jakość"), "efektywnosc": N_("Efektywność"),
@@ -138,7 +138,7 @@ def scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = None, *,
                 "n": None if pd.isna(row["n"]) else int(row["n"]),
                 _("95% przedział"): interval_text(row),
                 _("Cel"): None if pd.isna(row["target"]) else float(row["target"]),
-                _("Ocena"): STATUS_LABELS[current_language()][row["status"]],
+                _("Ocena"): status_label(row["status"]),
                 _("Ukryte"): hidden,
             }
         )
@@ -168,7 +168,7 @@ def show_scorecard(ctx: ReportContext, indicator_ids: Sequence[str] | None = Non
     shown["n"] = ["—" if v is None or pd.isna(v) else format_number(v, 0) for v in card["n"]]
     for column in (_("Wskaźnik"), _("Model")):
         shown[column] = [html.escape(str(v)) for v in card[column]]
-    status_class = {label: key for key, label in STATUS_LABELS[current_language()].items()}
+    status_class = {status_label(key): key for key in STATUS_LABELS}
     grade = _("Ocena")
     shown[grade] = [
         f'<span class="tl tl-{status_class[s]}">{html.escape(s)}</span>' for s in card[grade]

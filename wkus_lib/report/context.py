@@ -25,7 +25,6 @@ import pandas as pd
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
 from wkus_lib.domain import (
     AREA_NAMES,
-    AREA_NAMES_EN,
     AreaId,
     Gmina,
     StageId,
@@ -38,9 +37,8 @@ from wkus_lib.evaluation.year import REPORT_TABLES, EvaluationYear, evaluation_y
 from wkus_lib.report.style import apply_figure_style
 from wkus_lib.store import Store, read_store
 from wkus_lib.store.locate import locate_store
-from wkus_lib.text.i18n import _, current_language, set_language
+from wkus_lib.text.i18n import _, current_language, use_language
 from wkus_lib.text.numbers import format_number
-from wkus_lib.text.plural import count_phrase, plural_en
 
 
 @dataclass(frozen=True)
@@ -109,15 +107,17 @@ def open_report(
     teryt: str | int, area: str | None, stage: str, year: int, store_dir: str | Path = "",
     lang: str = "pl",
 ) -> ReportContext:
-    """Load one gmina's data and indicator table; set the figure style and language.
+    """Load one gmina's data and indicator table; set the figure style and the report language.
 
     ``teryt`` is a code or a name (:func:`wkus_lib.domain.resolve_gmina`; a
     code papermill turned into a number is restored); ``store_dir`` is found
     by :func:`wkus_lib.store.locate.locate_store` (empty: ``WKUS_STORE`` or the
     project's store). The store view and the indicator table hold nothing
-    dated after ``year`` (:func:`store_up_to`).
+    dated after ``year`` (:func:`store_up_to`). ``lang`` words the rest of the
+    caller's context, i.e. the report's notebook (:func:`wkus_lib.text.i18n.use_language`);
+    elsewhere call it inside ``with language(lang):``.
     """
-    set_language(lang)
+    use_language(lang)
     apply_figure_style()
     gmina = resolve_gmina(teryt, load_gminy())
     teryt = gmina.teryt
@@ -137,7 +137,7 @@ def open_report(
 
 def area_name(area: AreaId) -> str:
     """The area's name in the report language."""
-    return AREA_NAMES_EN[area] if current_language() == "en" else AREA_NAMES[area]
+    return _(AREA_NAMES[area])
 
 
 def indicator_name(spec: IndicatorSpec) -> str:
@@ -235,17 +235,6 @@ def baseline_year(ctx: ReportContext) -> int:
     """
     complete = evaluation(ctx).complete_year
     return complete if complete is not None and complete < ctx.year else ctx.year
-
-
-def count_text(count: int, polish: tuple[str, str, str], english: tuple[str, str]) -> str:
-    """A count with its noun in the report language: "4 konkursy", "5 konkursów", "4 contests".
-
-    ``polish`` are the one / few / many forms (:func:`wkus_lib.text.plural.plural`)
-    in the case the sentence needs; ``english`` the singular and plural.
-    """
-    if current_language() == "en":
-        return f"{count} {plural_en(count, *english)}"
-    return count_phrase(count, *polish)
 
 
 def format_indicator_value(value: float | None, unit: str) -> str:

@@ -39,7 +39,6 @@ from wkus_lib.report.context import (
     area_contracts,
     baseline_year,
     cell_number,
-    count_text,
     evaluation,
     format_indicator_value,
     indicator_name,
@@ -69,11 +68,9 @@ from wkus_lib.report.price_base import (
     report_base_year,
 )
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.i18n import N_, _, current_language, n_
 from wkus_lib.text.numbers import format_number
 
-YEARS_NOMINATIVE: Final = ("rok", "lata", "lat")
-YEARS_EN: Final = ("year", "years")
 BASELINE_YEARS: Final = 3
 """How many of the latest annual-grant years make the baseline unit cost."""
 MIN_TERM_YEARS: Final = 3
@@ -284,8 +281,8 @@ def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
     elif facts.horizon > COMMON_MAX_TERM_YEARS:
         rows.append(ChecklistRow(term, "check", _(
             "Proponowany horyzont: {h} — dłużej niż często przyjmowane {max} lat; sprawdzić "
-            "przepisy.").format(h=count_text(facts.horizon, YEARS_NOMINATIVE, YEARS_EN),
-                                max=COMMON_MAX_TERM_YEARS)))
+            "przepisy.").format(h=n_(facts.horizon, "{n} rok", "{n} lata", "{n} lat").format(
+                n=facts.horizon), max=COMMON_MAX_TERM_YEARS)))
     else:
         rows.append(ChecklistRow(term, "yes", _("Proponowany horyzont (liczba lat): {h}.").format(
             h=facts.horizon)))
@@ -888,8 +885,8 @@ def show_appendix(ctx: ReportContext, horizon: int = 4) -> None:
         _("Koszt w horyzoncie {h} lat: liczba lat × odbiorcy rocznie × koszt jednostkowy, plus "
           "liczba konkursów × koszt jednego konkursu. Dotacje roczne: {contests}; kontrakt "
           "wieloletni: 1 konkurs; realizacja przez gminę: bez konkursu, koszt jednostkowy z "
-          "diagnozy potrzeb.").format(h=horizon, contests=count_text(
-              horizon, ("konkurs", "konkursy", "konkursów"), ("contest", "contests"))),
+          "diagnozy potrzeb.").format(h=horizon, contests=n_(
+              horizon, "{n} konkurs", "{n} konkursy", "{n} konkursów").format(n=horizon)),
         _("Koszt konkursu: godziny pracy urzędników × stawka godzinowa + inne koszty, z "
           "najnowszej kalkulacji gminy do roku oceny."),
         _("Warunki decyzji: stan „tak” lub „nie” tylko tam, gdzie rozstrzygają dane (program "

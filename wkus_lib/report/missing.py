@@ -23,7 +23,7 @@ from wkus_lib.domain import BENCHMARK, EX_ANTE, EX_POST, GMINA_OVERVIEW, ON_GOIN
 from wkus_lib.evaluation.data_gaps import TABLE_LABELS
 from wkus_lib.intake.headers import TABLE_TITLES
 from wkus_lib.store import Store
-from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.text.i18n import N_, _
 
 SOURCES: Final[dict[str, str]] = {
     "contracts": N_("umowy z organizacjami"),
@@ -74,8 +74,7 @@ def missing_data(what: str, *tables: str, year: int | None = None) -> str:
     if not sources:
         return _("brak danych: {what}").format(what=what)
     # The form keeps its (Polish) sheet name; only the quotation marks follow the language.
-    opening, closing = ("“", "”") if current_language() == "en" else ("„", "”")
-    forms = ", ".join(f"{opening}{TABLE_TITLES[table]}{closing}" for table in tables)
+    forms = ", ".join(_("„{text}”").format(text=TABLE_TITLES[table]) for table in tables)
     listed = _(" oraz ").join([", ".join(sources[:-1]), sources[-1]]) if len(sources) > 1 \
         else sources[0]
     if year is None:

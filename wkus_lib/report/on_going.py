@@ -64,10 +64,9 @@ from wkus_lib.report.missing import missing_data, missing_markdown
 from wkus_lib.report.plots import core as plots
 from wkus_lib.report.plots import stages as plots_stages
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
-from wkus_lib.report.style import STATUS_LABELS, Status
-from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.report.style import Status, status_label
+from wkus_lib.text.i18n import N_, _, n_
 from wkus_lib.text.numbers import format_number
-from wkus_lib.text.plural import plural, plural_en
 
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
 """The summary scorecard: the indicators a council follows every contract year."""
@@ -644,7 +643,6 @@ def _show_survey_scores(ctx: ReportContext) -> None:
             xlabel=_("wynik 0–100 (kreska: 95% przedział ufności)")))
     table_ids = [*ids, *(["TRI"] if "TRI" in rows.index else [])]
     previous = {i: yearly(ctx, i) for i in table_ids}
-    labels = STATUS_LABELS[current_language()]
     records = []
     for i in table_ids:
         row = cast(pd.Series, rows.loc[i])
@@ -655,7 +653,7 @@ def _show_survey_scores(ctx: ReportContext) -> None:
             _("Wynik"): suppressed_mark() if hidden else row["value"],
             "n": row["n"],
             _("95% przedział"): interval_text(row),
-            _("Ocena"): labels[cast(Status, row["status"])],
+            _("Ocena"): status_label(cast(Status, row["status"])),
             _("Rok wcześniej"): (suppressed_mark() if len(before) and bool(
                 before.iloc[0]["suppressed"]) else (before.iloc[0]["value"] if len(before)
                                                     else None)),
@@ -781,8 +779,7 @@ def quality_rules(ctx: ReportContext) -> list[str]:
     outlier_rule += _(" i różna od mediany o co najmniej {pct} mediany; porównanie wymaga co "
                       "najmniej {years} — uwaga.").format(
         pct=pct(outliers.min_change_pct),
-        years=(plural_en(years, "{n} year", "{n} years") if current_language() == "en"
-               else plural(years, "{n} roku", "{n} lat", "{n} lat")).format(n=years))
+        years=n_(years, "{n} roku", "{n} lat", "{n} lat").format(n=years))
     return [
         _("Zwrot ankiet klientów = ankiety klientów / odbiorcy usługi w roku (liczba odbiorców "
           "ze sprawozdania); uwaga poniżej {u}, problem poniżej {p} albo powyżej 100 %.").format(

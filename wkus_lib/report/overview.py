@@ -48,8 +48,8 @@ from wkus_lib.report.display import (
 )
 from wkus_lib.report.missing import missing_markdown
 from wkus_lib.report.plots import compare as plots_compare
-from wkus_lib.report.style import STATUS_COLOURS, STATUS_LABELS
-from wkus_lib.text.i18n import N_, _, current_language
+from wkus_lib.report.style import STATUS_COLOURS, status_label
+from wkus_lib.text.i18n import N_, _
 from wkus_lib.text.numbers import format_number
 
 KEY_INDICATORS: Final[tuple[str, ...]] = ("Q1", "Q3R", "Q6", "Q7", "E1", "E3", "E4", "E9")
@@ -214,7 +214,7 @@ def cooperation_rows(indicators: pd.DataFrame, year: int | None = None) -> pd.Da
 
 
 def _status_label(status: str) -> str:
-    return STATUS_LABELS[current_language()][status]  # type: ignore[index]
+    return status_label(status)  # type: ignore[arg-type]
 
 
 def findings(ctx: ReportContext) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Final, Literal
 import matplotlib as mpl
 from matplotlib.rcsetup import cycler
 
+from wkus_lib.text.i18n import NP_, p_
 from wkus_lib.text.numbers import format_number
 
 OKABE_ITO: Final = (
@@ -34,10 +35,20 @@ STATUS_COLOURS: Final[dict[Status, str]] = {
     "red": "#D55E00",
     "none": "#9E9E9E",
 }
-STATUS_LABELS: Final[dict[str, dict[Status, str]]] = {
-    "pl": {"green": "dobrze", "amber": "uwaga", "red": "źle", "none": "brak oceny"},
-    "en": {"green": "good", "amber": "watch", "red": "poor", "none": "not rated"},
+STATUS_CONTEXT: Final = "traffic light"
+"""The gettext context of the traffic lights' words ("uwaga" means more than one thing)."""
+STATUS_LABELS: Final[dict[Status, str]] = {
+    "green": NP_("traffic light", "dobrze"),
+    "amber": NP_("traffic light", "uwaga"),
+    "red": NP_("traffic light", "źle"),
+    "none": NP_("traffic light", "brak oceny"),
 }
+"""The traffic lights' words in Polish (the source texts); reports show :func:`status_label`."""
+
+
+def status_label(status: Status) -> str:
+    """The traffic light's word in the report language: "uwaga", in English "watch"."""
+    return p_(STATUS_CONTEXT, STATUS_LABELS[status])
 
 
 def apply_figure_style() -> None:

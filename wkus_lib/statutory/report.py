@@ -338,7 +338,7 @@ def _targets_section(catalog: Catalog, table: pd.DataFrame, year: int) -> Report
         rows.append((AREA_NAMES.get(row.area, row.area), _name(catalog, row.indicator),
                      _shown_value(row, unit), _shown_value(before, unit),
                      format_indicator_value(row.target, unit),
-                     STATUS_LABELS["pl"].get(row.status, MISSING)))
+                     STATUS_LABELS.get(row.status, MISSING)))
     targets = ReportTable(f"Wskaźniki oceny programu w {year} r. a wartości docelowe",
                           ("obszar", "wskaźnik", f"wartość {year}", f"wartość {year - 1}",
                            "wartość docelowa", f"ocena {year}"), tuple(rows))

@@ -10,7 +10,7 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.text.i18n import current_language
+from wkus_lib.text.i18n import _, current_language
 
 THIN_SPACE: Final = "\u00a0"  # non-breaking, so "12 345" never wraps
 MISSING: Final = "—"
@@ -20,7 +20,7 @@ def format_number(value: float | None, decimals: int = 1, *, unit: str = "") -> 
     """Polish format: ``12345.678`` → ``"12 345,7"``; missing → ``"—"``.
 
     The thousands separator is a non-breaking space so numbers never wrap.
-    English reports (:func:`wkus_lib.text.i18n.set_language`) keep the decimal
+    English reports (:func:`wkus_lib.text.i18n.language`) keep the decimal
     point: ``"12 345.7"``, and write the unit ``zł`` as ``PLN``.
     """
     if value is None or pd.isna(value):
@@ -30,8 +30,8 @@ def format_number(value: float | None, decimals: int = 1, *, unit: str = "") -> 
         text = text.replace(".", ",")
     if text.startswith("-"):
         text = "−" + text[1:]
-    if unit == "zł" and current_language() == "en":
-        unit = "PLN"
+    if unit == "zł":
+        unit = _("zł")  # PLN in English
     return f"{text}{THIN_SPACE}{unit}" if unit else text
 
 

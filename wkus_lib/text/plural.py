@@ -46,11 +46,3 @@ def count_phrase(count: int, one: str, few: str, many: str) -> str:
     """
     return f"{count} {plural(count, one, few, many)}"
 
-
-def plural_en(count: int, one: str, other: str) -> str:
-    """The English noun form for ``count``: ``one`` for exactly 1, else ``other``.
-
-    >>> plural_en(1, "year", "years"), plural_en(0, "year", "years")
-    ('year', 'years')
-    """
-    return one if abs(int(count)) == 1 else other
