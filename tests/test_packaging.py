@@ -1,4 +1,5 @@
-"""The project's packaging: conda and pip agree, notebooks ship without outputs."""
+"""The project's packaging: conda and pip agree, notebooks ship without outputs, one rule finds
+the notebooks and the store in a checkout and in an install from a wheel."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +78,36 @@ def test_notebook_parameters_find_the_store_by_the_documented_rule() -> None:
         assert 'store_dir: str = ""' in source, path.name
         assert "data/store" not in "".join("".join(c["source"]) for c in nb["cells"]
                                            if c is not parameters), path.name
+
+
+def test_one_rule_finds_the_notebooks_in_a_wheel_and_in_a_checkout(tmp_path: Path) -> None:
+    from wkus_lib.explore.dashboard import EXPLORER_NOTEBOOK
+    from wkus_lib.store.locate import NOTEBOOKS_DIR, PROJECT_DIR, installation_dirs
+    from wkus_lib.workshop.build import WORKSHOP_DIR
+
+    checkout = tmp_path / "projekt" / "wkus_lib"
+    checkout.mkdir(parents=True)
+    assert installation_dirs(checkout) == (tmp_path / "projekt", tmp_path / "projekt" / "notebooks")
+    installed = tmp_path / "site-packages" / "wkus_lib"
+    (installed / "notebooks").mkdir(parents=True)
+    assert installation_dirs(installed) == (None, installed / "notebooks")
+    # This checkout: the top-level notebooks, for every command that opens one.
+    assert (PROJECT_DIR, NOTEBOOKS_DIR) == (ROOT, ROOT / "notebooks")
+    assert EXPLORER_NOTEBOOK == ROOT / "notebooks" / "explore.ipynb"
+    assert WORKSHOP_DIR == ROOT / "notebooks" / "workshop"
+
+
+def test_without_a_project_folder_the_store_is_in_the_current_folder(tmp_path: Path) -> None:
+    """An install from a wheel: ``wkus demo-data`` writes ``data/store`` here, reports read it."""
+    from wkus_lib.errors import ParameterError
+    from wkus_lib.store.locate import locate_store
+
+    with pytest.raises(ParameterError, match="bieżący katalog .*brak manifest.json"):
+        locate_store("", environ={}, cwd=tmp_path, project_dir=None)
+    store = tmp_path / "data" / "store"
+    assert locate_store("", environ={}, cwd=tmp_path, project_dir=None,
+                        new_allowed=True) == store.resolve()
+    store.mkdir(parents=True)
+    (store / "manifest.json").write_text("{}", encoding="utf-8")
+    assert locate_store("", environ={}, cwd=tmp_path, project_dir=None) == store.resolve()
+

@@ -6,17 +6,21 @@ own rebuild counts are tested in tests/test_runner.py.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
+from wkus_lib.batch import report_key
 from wkus_lib.batch.params import ReportParams, ReportSpec, resolve_batch
 from wkus_lib.batch.report_key import BatchKeys, KeyParts, change_reasons, library_hash
+from wkus_lib.batch.runner import MANIFEST_NAME, plan_batch
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
 from wkus_lib.store import read_manifest, read_store, write_store
+from wkus_lib.store.locate import NOTEBOOKS_DIR
 
 SOPOT, LAPY = "2264011", "2002063"
 SOPOT_CONTRACT = "2264011/pomoc_spoleczna/2022"  # multi-year, 2022–2025
@@ -106,6 +110,49 @@ def test_library_hash_changes_with_any_byte_of_the_package(tmp_path: Path) -> No
     template = next((package / "templates").rglob("*.j2"))
     template.write_bytes(template.read_bytes() + b" ")
     assert library_hash(package) != before
+
+
+def test_a_code_change_changes_the_library_part_and_packaged_notebooks_do_not(
+    tmp_path: Path,
+) -> None:
+    """A wheel's ``wkus_lib/notebooks`` is no part of the library (each report's notebook is
+    its own part): the same source keys alike from a wheel and from a checkout."""
+    package = Path(shutil.copytree(Path(__file__).parents[1] / "wkus_lib", tmp_path / "lib",
+                                   ignore=shutil.ignore_patterns("__pycache__")))
+    before = library_hash(package)
+    (package / "notebooks").mkdir()
+    (package / "notebooks" / "ex_post.ipynb").write_text("{}", encoding="utf-8")
+    assert library_hash(package) == before
+    module = package / "metrics" / "efficiency.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert library_hash(package) != before
+
+
+def test_dry_run_says_a_report_is_rebuilt_because_the_library_changed(
+    demo: DemoSummary, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    store = Path(demo.store_dir).resolve()
+    specs = resolve_batch([SOPOT], "on_going", "pomoc_spoleczna", year=2024, store_dir=store)
+    # The manifest a finished batch leaves: each report built (no output files to check).
+    [built] = plan_batch(specs, out_dir=out, notebooks_dir=NOTEBOOKS_DIR)
+    manifest = {"format": 1, "reports": {built.spec.output_stem: {
+        **built.inputs, "status": "ok", "outputs": {}}}}
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    command = ["report", "--store", str(store), "--gmina", SOPOT, "--stage", "on_going",
+               "--area", "pomoc_spoleczna", "--year", "2024", "--out", str(out), "--dry-run"]
+
+    assert main(command) == 0
+    assert "do zbudowania 0 raportów, aktualne: 1 z 1" in capsys.readouterr().out
+    edited = report_key.library_hash() + "-edited"
+    monkeypatch.setattr(report_key, "library_hash", lambda: edited)
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert (f"do zbudowania: {SOPOT}-sopot/on_going/pomoc_spoleczna — zmienił się kod "
+            "biblioteki\n") in printed
+    assert json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8")) == manifest
 
 
 def test_sroi_file_bytes_are_part_of_the_parameters(demo: DemoSummary, tmp_path: Path) -> None:

@@ -16,7 +16,9 @@ A report is rebuilt when any part of its key changed, and only then:
 - **parameters**: the canonical parameters JSON and the bytes of any file a
   parameter names (``sroi_file``);
 - **library**: every file of the ``wkus_lib`` package (code, data, templates,
-  translations), hashed once per batch;
+  translations), hashed once per batch; the notebooks a wheel carries in the
+  package are left out (each report's own notebook is its notebook part), so
+  the same source gives the same part installed from a wheel or a checkout;
 - **catalogue**: the packaged catalogue reports load (indicators,
   instruments, the price index);
 - **formats**: the output formats.
@@ -43,6 +45,7 @@ import pandas as pd
 
 from wkus_lib.domain import ANNUAL_GRANT, BENCHMARK
 from wkus_lib.store import Store, read_store
+from wkus_lib.store.locate import NOTEBOOKS
 
 CATALOGUE_FILES: Final = ("indicators.yaml", "instruments.yaml", "ceny_gus_cpi.csv")
 """The packaged catalogue in ``wkus_lib/data`` that every report loads."""
@@ -148,11 +151,13 @@ class BatchKeys:
 
 def library_hash(package: Path | None = None) -> str:
     """SHA-256 over the relative path and bytes of every file of the ``wkus_lib`` package
-    (``package``: another folder laid out like it), compiled bytecode aside."""
+    (``package``: another folder laid out like it), compiled bytecode and the packaged
+    notebooks (a wheel's ``wkus_lib/notebooks``) aside."""
     root = Path(str(resources.files("wkus_lib"))) if package is None else package
     digest = hashlib.sha256()
     files = sorted(p for p in root.rglob("*")
-                   if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts)
+                   if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
+                   and p.relative_to(root).parts[0] != NOTEBOOKS)
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -37,9 +37,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
+from wkus_lib.store.locate import NOTEBOOKS_DIR
+
 HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8866
-EXPLORER_NOTEBOOK: Final = Path(__file__).resolve().parents[2] / "notebooks" / "explore.ipynb"
+EXPLORER_NOTEBOOK: Final = NOTEBOOKS_DIR / "explore.ipynb"
 SHUTDOWN_SECONDS: Final = 15
 BROWSER_WAIT_SECONDS: Final = 120
 CONFIG_NAME: Final = "voila.json"

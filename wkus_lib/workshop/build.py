@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from wkus_lib.errors import InputError
+from wkus_lib.store.locate import NOTEBOOKS_DIR
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-WORKSHOP_DIR: Final = Path(__file__).resolve().parents[2] / "notebooks" / "workshop"
+WORKSHOP_DIR: Final = NOTEBOOKS_DIR / "workshop"
 SOURCE_DIR: Final = WORKSHOP_DIR / "src"
 SOLUTION_TAG: Final = "solution"
 EXERCISE_TAG: Final = "exercise"
