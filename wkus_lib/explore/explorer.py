@@ -224,9 +224,31 @@ def normalise_selection(data: ExplorerData, selection: Selection) -> Selection:
 # ---------------------------------------------------------- served by Voilà
 
 
+VOILA_PREHEAT: Final = "VOILA_PREHEAT"
+"""Voilà's kernel variable: ``True`` in a pre-started kernel, ``False`` in one started per page."""
+
+
 def served_by_voila(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether the kernel runs under Voilà (which sets ``VOILA_REQUEST_URL`` for it)."""
-    return "VOILA_REQUEST_URL" in (os.environ if environ is None else environ)
+    """Whether the kernel runs under Voilà (which sets ``VOILA_PREHEAT`` or ``VOILA_REQUEST_URL``)."""
+    variables = os.environ if environ is None else environ
+    return VOILA_PREHEAT in variables or "VOILA_REQUEST_URL" in variables
+
+
+def wait_for_page_request() -> None:
+    """In a kernel Voilà started ahead of any page, wait until a page takes it.
+
+    ``wkus dashboard`` keeps kernels ready (Voilà's pre-heated pool): each
+    runs the notebook up to this call before anyone asks for a page, so the
+    slow part (imports, the indicator table) is done when a page comes. The
+    page's address (``QUERY_STRING``, :func:`requested_teryt`) reaches the
+    kernel only then; this call blocks until it has. Anywhere else
+    (JupyterLab, papermill, a kernel Voilà started for one page) it returns
+    at once.
+    """
+    if os.environ.get(VOILA_PREHEAT) == "True":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
 
 
 def requested_teryt(environ: Mapping[str, str] | None = None) -> str | None:
