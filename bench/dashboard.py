@@ -6,8 +6,8 @@ by Playwright):
 (a) first page — from starting ``wkus dashboard`` to the first page being
     usable: the gmina selector shown and the headline value of the chosen
     gmina filled in;
-(b) new pages — a fresh browser page opened on the same server, from the
-    request to usable. ``--pages`` pages are opened one after another
+(b) new pages — a new page (tab) of the same browser opened on the same
+    server, from the request to usable. ``--pages`` pages are opened one after another
     right away (the pool of pre-started kernels refills behind them), then
     the same number again each after ``--pause`` seconds (a refilled pool).
 
@@ -69,9 +69,9 @@ def _usable_after(page: Any, url: str) -> float:
     return time.monotonic() - start
 
 
-def _page(browser: Any, foreign: list[str]) -> Any:
+def _page(context: Any, foreign: list[str]) -> Any:
     """A new page whose requests to any host but the local server are recorded and refused."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
 
     def check(route: Any) -> None:
         host = urlsplit(route.request.url).hostname or ""
@@ -92,6 +92,9 @@ def measure(store_dir: Path, pages: int, pause: float, log: Path) -> dict[str, A
     foreign: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        # One browser profile for every page, as a user's browser: files it already has
+        # (Voilà's scripts) come from its cache.
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
         started = time.monotonic()
         with log.open("wb") as sink:
             server = subprocess.Popen(
@@ -100,7 +103,7 @@ def measure(store_dir: Path, pages: int, pause: float, log: Path) -> dict[str, A
                 stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             url = _printed_address(server, log)
-            first_page = _page(browser, foreign)
+            first_page = _page(context, foreign)
             while True:  # the server may not listen yet: retry until it answers
                 try:
                     _usable_after(first_page, url)
@@ -112,13 +115,13 @@ def measure(store_dir: Path, pages: int, pause: float, log: Path) -> dict[str, A
             first = time.monotonic() - started
             at_once = []
             for _ in range(pages):
-                page = _page(browser, foreign)
+                page = _page(context, foreign)
                 at_once.append(_usable_after(page, url))
                 page.close()
             paused = []
             for _ in range(pages):
                 time.sleep(pause)
-                page = _page(browser, foreign)
+                page = _page(context, foreign)
                 paused.append(_usable_after(page, url))
                 page.close()
             first_page.close()
