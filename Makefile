@@ -13,6 +13,7 @@ JOBS ?=
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m wkus_lib.workshop.lab
 	@touch $(INSTALLED)
 
 system-deps:
@@ -43,6 +44,8 @@ clean:
 	rm -rf $(VENV) reports/runs data/store data/demo
 
 # Workshops: JupyterLab in Polish with the participant notebooks of notebooks/workshop/.
+# The install step above already makes Polish JupyterLab's default (any start, even
+# `.venv/bin/jupyter lab`); `lab` repeats it for environments installed before that.
 WORKSHOP_SOURCES := $(wildcard notebooks/workshop/src/*.ipynb)
 WORKSHOP_NOTEBOOKS := $(patsubst notebooks/workshop/src/%,notebooks/workshop/%,$(WORKSHOP_SOURCES))
 .PHONY: lab

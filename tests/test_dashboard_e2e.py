@@ -3,8 +3,11 @@
 The browser is Debian's ``chromium`` (``scripts/install-system-deps.sh``
 installs it), driven by Playwright with that executable: no browser
 downloads. Without Chromium the browser tests skip, except in CI
-(``CI=true``), where they fail. Set ``WKUS_SAVE_SCREENSHOTS=1`` to also save
-the screenshot to ``reports/screenshots/dashboard.png``.
+(``CI=true``), where they fail. Every page the tests open refuses, and
+records, any request to a host other than the local server: the dashboard
+must work offline. Set ``WKUS_SAVE_SCREENSHOTS=1`` to also save the
+screenshots to ``reports/screenshots/``. How fast pages open is measured by
+``bench/dashboard.py``, not here.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -31,9 +35,13 @@ from wkus_lib.demo import DemoSummary
 from wkus_lib.evaluation.indicators import compute_indicators
 from wkus_lib.explore.dashboard import (
     HOST,
+    KERNEL_POOL_SIZE,
+    TEMPLATE,
+    TEMPLATE_ROOT,
     page_address,
     voila_command,
     voila_config,
+    voila_environment,
     write_voila_config,
 )
 from wkus_lib.store import read_store
@@ -50,6 +58,10 @@ LAPY, MONKI = "2002063", "2008063"
 HEADLINE = ".wkus-explore-headline-box .wkus-explore-headline"
 VALUE = ".wkus-explore-headline-box .wkus-explore-value"
 FIGURE = ".wkus-explore-main img"
+GMINA_SELECT = ".wkus-gmina select"
+CONTROLS = (".wkus-explorer .widget-dropdown, .wkus-explorer .widget-select-multiple, "
+            ".wkus-explorer .widget-slider")
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def _free_port() -> int:
@@ -154,6 +166,46 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
+@pytest.fixture
+def foreign_requests() -> Iterator[list[str]]:
+    """Requests the test's pages made to hosts other than the local server (must stay empty)."""
+    refused: list[str] = []
+    yield refused
+    assert refused == [], f"the dashboard asked other hosts: {refused}"
+
+
+def _local_page(browser: object, refused: list[str], width: int = 1200, height: int = 2000,
+                ) -> object:
+    """A new page that lets requests reach only the local server; others are refused and noted."""
+    from playwright.sync_api import Browser, Route
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page(viewport={"width": width, "height": height})
+
+    def only_local(route: Route) -> None:
+        url = route.request.url
+        if url.startswith("data:") or urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    return page
+
+
+def _save_screenshot(page: object, name: str, tmp_path: Path) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    shot = page.screenshot(path=str(tmp_path / name), full_page=True)
+    assert len(shot) > 10_000
+    if os.environ.get("WKUS_SAVE_SCREENSHOTS"):
+        target = ROOT / "reports" / "screenshots" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tmp_path / name, target)
+
+
 def _latest_e4_in_sport(demo: DemoSummary, teryt: str) -> str:
     """The headline number computed independently of the explorer (Polish format)."""
     table = compute_indicators(read_store(demo.store_dir), teryt=[teryt], areas=["sport"])
@@ -169,11 +221,12 @@ def _same_text(text: str) -> str:
 @pytest.mark.slow
 def test_dashboard_opens_the_addressed_gmina_and_follows_another_choice(
     browser: object, dashboard_url: str, demo: DemoSummary, tmp_path: Path,
+    foreign_requests: list[str],
 ) -> None:
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import Page, expect
 
-    assert isinstance(browser, Browser)
-    page = browser.new_page(viewport={"width": 1200, "height": 2000})
+    page = _local_page(browser, foreign_requests)
+    assert isinstance(page, Page)
     try:
         page.goto(f"{dashboard_url}&teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
         expect(page.locator(HEADLINE)).to_contain_text("Łapy", timeout=PAGE_TIMEOUT_MS)
@@ -199,25 +252,71 @@ def test_dashboard_opens_the_addressed_gmina_and_follows_another_choice(
         assert _same_text(second_value) == _same_text(_latest_e4_in_sport(demo, MONKI))
         assert second_value != first_value
         assert page.locator(FIGURE).first.get_attribute("src") != first_figure
+        _save_screenshot(page, "dashboard.png", tmp_path)
+    finally:
+        page.close()
 
-        shot = page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
-        assert len(shot) > 10_000
-        if os.environ.get("WKUS_SAVE_SCREENSHOTS"):
-            target = ROOT / "reports" / "screenshots" / "dashboard.png"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(tmp_path / "dashboard.png", target)
+
+@pytest.mark.slow
+def test_the_page_is_polish_offline_and_without_notes_for_authors(
+    browser: object, dashboard_url: str, foreign_requests: list[str],
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    page = _local_page(browser, foreign_requests)
+    assert isinstance(page, Page)
+    try:
+        response = page.goto(f"{dashboard_url}&teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
+        assert response is not None and response.ok
+        served = response.text()  # the whole page as sent, loading screen included
+        expect(page.locator(HEADLINE)).to_contain_text("Łapy", timeout=PAGE_TIMEOUT_MS)
+        assert page.title() == "Eksplorator wskaźników — wkus"
+        assert page.evaluate("document.documentElement.lang") == "pl"
+        assert "Wczytywanie panelu wskaźników…" in served
+        assert '"Wczytywanie panelu wskaźników: krok "' in served
+        assert "Running " not in served
+        shown = page.locator("body").inner_text()
+        assert "Eksplorator wskaźników" in shown
+        for note in ("Uwagi dla autorów", "interactive = True", "papermill"):
+            assert note not in shown and note not in served, note
+        assert "cdn." not in served
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 1400])
+def test_every_control_fits_the_window(
+    browser: object, dashboard_url: str, foreign_requests: list[str], tmp_path: Path,
+    width: int,
+) -> None:
+    from playwright.sync_api import Page
+
+    page = _local_page(browser, foreign_requests, width=width, height=1400)
+    assert isinstance(page, Page)
+    try:
+        page.goto(f"{dashboard_url}&teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
+        page.locator(FIGURE).first.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
+        controls = page.locator(CONTROLS)
+        assert controls.count() == 7  # gmina, area, stage, indicator, years, compare, others
+        for index in range(controls.count()):
+            box = controls.nth(index).bounding_box()
+            assert box is not None and box["width"] > 100, index
+            assert 0 <= box["x"] and box["x"] + box["width"] <= width, (index, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        _save_screenshot(page, f"dashboard-{width}.png", tmp_path)
     finally:
         page.close()
 
 
 @pytest.mark.slow
 def test_unknown_gmina_in_the_address_shows_a_polish_warning(
-    browser: object, dashboard_url: str,
+    browser: object, dashboard_url: str, foreign_requests: list[str],
 ) -> None:
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import Page, expect
 
-    assert isinstance(browser, Browser)
-    page = browser.new_page()
+    page = _local_page(browser, foreign_requests)
+    assert isinstance(page, Page)
     try:
         page.goto(f"{dashboard_url}&teryt=9999999", timeout=PAGE_TIMEOUT_MS)
         expect(page.get_by_text("9999999")).to_contain_text("nie ma w magazynie danych",
@@ -241,15 +340,15 @@ def test_ctrl_c_stops_the_dashboard_cleanly(demo: DemoSummary, tmp_path: Path) -
 
 @pytest.mark.slow
 def test_a_script_in_the_address_is_shown_as_text_never_run(
-    browser: object, dashboard_url: str,
+    browser: object, dashboard_url: str, foreign_requests: list[str],
 ) -> None:
     from urllib.parse import quote
 
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import Page, expect
 
-    assert isinstance(browser, Browser)
     payload = """<img src=x onerror="document.title='pwned'"><script>alert(1)</script>"""
-    page = browser.new_page()
+    page = _local_page(browser, foreign_requests)
+    assert isinstance(page, Page)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
@@ -288,6 +387,25 @@ def test_voila_listens_on_localhost_only_with_code_and_tracebacks_hidden(tmp_pat
             "--Voila.port_retries=0", "--port=8866",
             f"--Voila.config_file_paths={tmp_path}"} <= set(command)
     assert not any("token" in part for part in command), "the token must not show in `ps`"
+
+
+def test_voila_starts_kernels_ahead_with_the_polish_template() -> None:
+    config = voila_config("abc")
+    voila = config["VoilaConfiguration"]
+    assert isinstance(voila, dict)
+    assert voila["preheat_kernel"] is True and voila["default_pool_size"] == KERNEL_POOL_SIZE >= 1
+    assert voila["template"] == TEMPLATE
+    assert voila["allow_template_override"] == voila["allow_theme_override"] == "NO"
+    assert config["VoilaExporter"] == {"language_code": "pl"}
+    template = TEMPLATE_ROOT / "voila" / "templates" / TEMPLATE
+    assert (template / "index.html.j2").is_file() and (template / "conf.json").is_file()
+
+
+def test_voila_finds_the_template_first_and_the_kernels_the_store(tmp_path: Path) -> None:
+    env = voila_environment({"JUPYTER_PATH": "/elsewhere", "HOME": "/home/x"}, tmp_path)
+    assert env["JUPYTER_PATH"].split(os.pathsep) == [str(TEMPLATE_ROOT), "/elsewhere"]
+    assert env["WKUS_STORE"] == str(tmp_path) and env["HOME"] == "/home/x"
+    assert voila_environment({}, tmp_path)["JUPYTER_PATH"] == str(TEMPLATE_ROOT)
 
 
 def test_voila_config_needs_the_token_and_local_hosts_in_a_private_file(tmp_path: Path) -> None:

@@ -27,12 +27,15 @@ from wkus_lib.explore.explorer import (
     load_explorer_data,
     normalise_selection,
     polish_sort_key,
+    prepare_explorer,
     requested_teryt,
     select_rows,
     selection_figure,
     selection_table,
     served_by_voila,
+    show_explorer,
     value_text,
+    wait_for_page_request,
     warning_html,
 )
 from wkus_lib.store import read_store
@@ -145,6 +148,41 @@ def test_a_script_in_the_address_reaches_the_page_as_text(small: ExplorerData) -
     assert "warning_html(warning)" in NOTEBOOK.read_text(encoding="utf-8")
 
 
+def test_kernels_voila_starts_ahead_of_pages_count_as_served_by_voila() -> None:
+    assert served_by_voila({"VOILA_PREHEAT": "True"})
+    assert served_by_voila({"VOILA_PREHEAT": "False", "VOILA_REQUEST_URL": "http://127.0.0.1/"})
+    assert not served_by_voila({"QUERY_STRING": "teryt=2002063"})
+
+
+def test_only_a_kernel_started_ahead_waits_for_its_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import voila.utils
+
+    waited: list[object] = []
+    monkeypatch.setattr(voila.utils, "wait_for_request", lambda url=None: waited.append(url))
+    for value in (None, "False"):
+        if value is None:
+            monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+        else:
+            monkeypatch.setenv("VOILA_PREHEAT", value)
+        wait_for_page_request()
+        assert waited == []
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    wait_for_page_request()
+    assert waited == [None]
+
+
+def test_the_page_address_is_read_only_after_the_wait_and_the_slow_part_before_it() -> None:
+    cells = [cell for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+             if cell["cell_type"] == "code"]
+    sources = ["".join(cell["source"]) for cell in cells]
+    prepare = next(i for i, text in enumerate(sources) if "prepare_explorer(" in text)
+    wait = next(i for i, text in enumerate(sources) if "wait_for_page_request()" in text)
+    assert "load_explorer_data(" in sources[prepare] and prepare < wait
+    waiting = sources[wait]
+    assert waiting.index("wait_for_page_request()") < waiting.index("apply_request(")
+    assert not any("apply_request(" in text for text in sources[:wait])
+
+
 def test_no_query_string_means_no_change(small: ExplorerData) -> None:
     assert requested_teryt({}) is None
     assert requested_teryt({"QUERY_STRING": "teryt="}) is None
@@ -238,6 +276,33 @@ def test_choosing_another_gmina_updates_the_headline_and_the_comparison(
     parts["wkus-gmina"].value = MONKI  # type: ignore[attr-defined]
     assert "Mońki" in headline.value and f"20,0{NBSP}%" in headline.value  # type: ignore[attr-defined]
     assert "Wybierz drugą gminę" in comparison.value  # type: ignore[attr-defined]
+
+
+def test_the_prepared_widgets_follow_the_gmina_of_the_page_address(
+    small: ExplorerData, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import IPython.display
+
+    shown: list[object] = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+    ready = prepare_explorer(small, selection(teryt="Łapy", compare_teryt=MONKI),
+                             interactive=True)
+    assert ready.widgets is not None and ready.selection.teryt == LAPY
+    parts = _widgets_by_class(ready.widgets)
+    assert "Łapy" in parts["wkus-explore-headline-box"].value  # type: ignore[attr-defined]
+    asked, warning = apply_request(small, ready.selection, {"QUERY_STRING": f"teryt={MONKI}"})
+    assert warning is None
+    show_explorer(ready, asked)
+    assert shown == [ready.widgets]
+    assert parts["wkus-gmina"].value == MONKI  # type: ignore[attr-defined]
+    assert parts["wkus-compare"].value == LAPY  # type: ignore[attr-defined]
+    assert "Mońki" in parts["wkus-explore-headline-box"].value  # type: ignore[attr-defined]
+    assert "Łapy" in parts["wkus-explore-comparison"].value  # type: ignore[attr-defined]
+
+
+def test_without_widgets_the_prepared_explorer_is_static(small: ExplorerData) -> None:
+    ready = prepare_explorer(small, selection(), interactive=False)
+    assert ready.widgets is None and ready.selection == normalise_selection(small, selection())
 
 
 def test_choosing_the_gmina_level_switches_to_cooperation_indicators(

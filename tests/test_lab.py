@@ -99,6 +99,17 @@ def test_make_lab_sets_polish_then_starts_lab_in_notebooks() -> None:
     assert settings < lab and "--ServerApp.root_dir=notebooks" in plan[lab]
 
 
+def test_installing_the_environment_sets_polish_right_after_the_packages() -> None:
+    plan = subprocess.run(
+        ["make", "-n", "-W", "pyproject.toml", ".venv/.installed"], cwd=ROOT,
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    install = next(i for i, line in enumerate(plan) if "pip install" in line)
+    settings = next(i for i, line in enumerate(plan) if "-m wkus_lib.workshop.lab" in line)
+    done = next(i for i, line in enumerate(plan) if "touch .venv/.installed" in line)
+    assert install < settings < done
+
+
 # ------------------------------------------------------------------ the real server
 
 
@@ -157,3 +168,29 @@ def test_jupyter_lab_serves_polish_as_the_default_language(polish_lab: str) -> N
     assert strings["Settings"] == ["Ustawienia"]
     plugin = _get(f"{polish_lab}/lab/api/settings/{TRANSLATION_PLUGIN}")
     assert plugin["schema"]["properties"]["locale"]["default"] == POLISH_LOCALE
+
+
+@pytest.mark.slow
+def test_the_first_start_of_jupyter_lab_shows_polish_menus(polish_lab: str) -> None:
+    """A browser that never opened JupyterLab, user settings empty: the menus are Polish."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the browser test: Chromium is not installed ({chromium})")
+        pytest.skip(f"Chromium is not installed ({chromium}): scripts/install-system-deps.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium),
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"{polish_lab}/lab?token={TOKEN}", timeout=180_000)
+            menus = page.locator(".lm-MenuBar-content")
+            menus.get_by_text("Plik", exact=True).wait_for(timeout=180_000)
+            labels = menus.inner_text().split()
+            assert {"Plik", "Edycja", "Widok", "Ustawienia", "Pomoc"} <= set(labels)
+            assert not {"File", "Edit", "View", "Settings", "Help"} & set(labels)
+            assert page.evaluate("document.documentElement.lang") == "pl-PL"
+        finally:
+            browser.close()

@@ -14,6 +14,14 @@ the person who started it:
   know it. The token and these settings reach Voilà in a private
   configuration file, never on the command line (which others can list).
 
+Pages open fast: Voilà keeps :data:`KERNEL_POOL_SIZE` kernels ready that
+have already run the notebook up to the page's own part (imports, the
+indicator table; see :func:`wkus_lib.explore.explorer.wait_for_page_request`),
+and starts a new one behind each page it serves. The page is Voilà's
+template ``wkus_dashboard`` (in ``wkus_lib/templates/dashboard``): Polish
+title, ``lang="pl"`` and loading text, no notes for the notebook's authors,
+and nothing fetched from outside this computer.
+
 The store folder reaches the kernel through the
 :data:`wkus_lib.store.locate.STORE_ENV_VARIABLE` environment variable, and the
 page address may choose the gmina (``/?token=…&teryt=2002063``). Ctrl+C (or
@@ -33,6 +41,7 @@ import tempfile
 import threading
 import time
 import webbrowser
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Final
@@ -45,6 +54,12 @@ EXPLORER_NOTEBOOK: Final = NOTEBOOKS_DIR / "explore.ipynb"
 SHUTDOWN_SECONDS: Final = 15
 BROWSER_WAIT_SECONDS: Final = 120
 CONFIG_NAME: Final = "voila.json"
+TEMPLATE_ROOT: Final = Path(__file__).resolve().parents[1] / "templates" / "dashboard"
+"""A Jupyter data folder holding the Voilà template ``voila/templates/wkus_dashboard``."""
+TEMPLATE: Final = "wkus_dashboard"
+KERNEL_POOL_SIZE: Final = 2
+"""Kernels kept ready: two pages opened one after the other both find one."""
+PAGE_LANGUAGE: Final = "pl"
 
 
 def new_token() -> str:
@@ -53,16 +68,29 @@ def new_token() -> str:
 
 
 def voila_config(token: str) -> dict[str, object]:
-    """Voilà's configuration: this token required, only local ``Host`` headers answered.
+    """Voilà's configuration: this token required, only local ``Host`` headers answered,
+    kernels started ahead of pages, the Polish template.
 
     Voilà itself allows any ``Host``; jupyter_server's check (loopback
     addresses and ``localhost`` only) comes back with ``allow_remote_access``
-    off.
+    off. The page address cannot switch the template or theme (which would
+    also bypass the ready kernels).
     """
-    return {"Voila": {
-        "token": token,
-        "tornado_settings": {"allow_remote_access": False, "local_hostnames": ["localhost"]},
-    }}
+    return {
+        "Voila": {
+            "token": token,
+            "tornado_settings": {"allow_remote_access": False,
+                                 "local_hostnames": ["localhost"]},
+        },
+        "VoilaConfiguration": {
+            "template": TEMPLATE,
+            "preheat_kernel": True,
+            "default_pool_size": KERNEL_POOL_SIZE,
+            "allow_template_override": "NO",
+            "allow_theme_override": "NO",
+        },
+        "VoilaExporter": {"language_code": PAGE_LANGUAGE},
+    }
 
 
 def write_voila_config(folder: Path, token: str) -> Path:
@@ -72,6 +100,19 @@ def write_voila_config(folder: Path, token: str) -> Path:
     with os.fdopen(descriptor, "w", encoding="utf-8") as sink:
         json.dump(voila_config(token), sink)
     return path
+
+
+def voila_environment(environ: Mapping[str, str], store: Path) -> dict[str, str]:
+    """Voilà's environment: ``environ`` with the store for the kernels and the template folder.
+
+    Voilà finds templates in the Jupyter data folders; :data:`TEMPLATE_ROOT`
+    comes first among them.
+    """
+    from wkus_lib.store.locate import STORE_ENV_VARIABLE
+
+    data_path = os.pathsep.join(
+        part for part in (str(TEMPLATE_ROOT), environ.get("JUPYTER_PATH", "")) if part)
+    return {**environ, STORE_ENV_VARIABLE: str(store), "JUPYTER_PATH": data_path}
 
 
 def voila_command(notebook: Path, port: int, config_dir: Path) -> list[str]:
@@ -130,11 +171,10 @@ def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
 def serve(store_dir: Path, port: int, *, open_browser: bool) -> int:
     """Run Voilà on the explorer until it stops or the user interrupts it; the exit status."""
     from wkus_lib.store import read_manifest
-    from wkus_lib.store.locate import STORE_ENV_VARIABLE
 
     store = store_dir.resolve()
     read_manifest(store)  # a missing store fails here, with a Polish hint, before Voilà starts
-    env = {**os.environ, STORE_ENV_VARIABLE: str(store)}
+    env = voila_environment(os.environ, store)
     token = new_token()
     print(f"Panel eksploratora: {page_address(port, token)} (magazyn danych: {store_dir}). "
           f"Wybraną gminę otwiera adres {page_address(port, token, '2013023')}. "

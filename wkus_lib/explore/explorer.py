@@ -224,9 +224,31 @@ def normalise_selection(data: ExplorerData, selection: Selection) -> Selection:
 # ---------------------------------------------------------- served by Voilà
 
 
+VOILA_PREHEAT: Final = "VOILA_PREHEAT"
+"""Voilà's kernel variable: ``True`` in a pre-started kernel, ``False`` in one started per page."""
+
+
 def served_by_voila(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether the kernel runs under Voilà (which sets ``VOILA_REQUEST_URL`` for it)."""
-    return "VOILA_REQUEST_URL" in (os.environ if environ is None else environ)
+    """Whether the kernel runs under Voilà (which sets ``VOILA_PREHEAT`` or ``VOILA_REQUEST_URL``)."""
+    variables = os.environ if environ is None else environ
+    return VOILA_PREHEAT in variables or "VOILA_REQUEST_URL" in variables
+
+
+def wait_for_page_request() -> None:
+    """In a kernel Voilà started ahead of any page, wait until a page takes it.
+
+    ``wkus dashboard`` keeps kernels ready (Voilà's pre-heated pool): each
+    runs the notebook up to this call before anyone asks for a page, so the
+    slow part (imports, the indicator table) is done when a page comes. The
+    page's address (``QUERY_STRING``, :func:`requested_teryt`) reaches the
+    kernel only then; this call blocks until it has. Anywhere else
+    (JupyterLab, papermill, a kernel Voilà started for one page) it returns
+    at once.
+    """
+    if os.environ.get(VOILA_PREHEAT) == "True":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
 
 
 def requested_teryt(environ: Mapping[str, str] | None = None) -> str | None:
@@ -599,16 +621,60 @@ def build_explorer(data: ExplorerData, selection: Selection,
     ]).add_class("wkus-explorer")
 
 
-def show_explorer(data: ExplorerData, selection: Selection, *, interactive: bool,
-                  today: date | None = None) -> None:
-    """Widgets when ``interactive`` (JupyterLab, Voilà), otherwise :func:`show_static`;
-    the legal calendar is dated ``today`` (default: the current date — this is the
-    notebook's edge)."""
+@dataclass(frozen=True)
+class ReadyExplorer:
+    """The explorer built before anyone asks for the page (:func:`prepare_explorer`)."""
+
+    data: ExplorerData
+    selection: Selection
+    """The notebook's own choice, names resolved and consistent with the data."""
+    today: date
+    widgets: ipywidgets.VBox | None
+    """The controls with the selection shown (None: static content, papermill)."""
+
+
+def prepare_explorer(data: ExplorerData, selection: Selection, *, interactive: bool,
+                     today: date | None = None) -> ReadyExplorer:
+    """Everything a page shows that does not depend on its address, built in advance.
+
+    Widgets when ``interactive`` (JupyterLab, Voilà): in the dashboard's
+    ready kernels they are built, figure included, before a page comes, so
+    a page only waits for what its address changes. The legal calendar is
+    dated ``today`` (default: the current date — this is the notebook's edge).
+    """
+    today = date.today() if today is None else today
+    resolved, _ = apply_request(data, selection, {})
+    chosen = normalise_selection(data, resolved)
+    widgets = build_explorer(data, chosen, today) if interactive else None
+    return ReadyExplorer(data=data, selection=chosen, today=today, widgets=widgets)
+
+
+def _control(widgets: ipywidgets.VBox, name: str) -> ipywidgets.ValueWidget:
+    """The control carrying the CSS class ``wkus-<name>`` (:func:`build_explorer`)."""
+    stack: list[object] = [widgets]
+    while stack:
+        widget = stack.pop()
+        if f"wkus-{name}" in getattr(widget, "_dom_classes", ()):
+            return cast("ipywidgets.ValueWidget", widget)
+        stack.extend(getattr(widget, "children", ()))
+    raise LookupError(f"wkus-{name}")
+
+
+def show_explorer(ready: ReadyExplorer, selection: Selection) -> None:
+    """Show the prepared explorer with the gmina and comparison of ``selection``.
+
+    ``selection`` is ``ready.selection`` after :func:`apply_request`; only
+    the gminy can differ, and only changed controls are set (each change
+    re-renders). Without widgets, :func:`show_static`.
+    """
     from IPython.display import display
 
-    today = date.today() if today is None else today
-    selection = normalise_selection(data, selection)
-    if interactive:
-        display(build_explorer(data, selection, today))
-    else:
-        show_static(data, selection, today)
+    chosen = normalise_selection(ready.data, selection)
+    if ready.widgets is None:
+        show_static(ready.data, chosen, ready.today)
+        return
+    if chosen.compare_teryt != ready.selection.compare_teryt:
+        _control(ready.widgets, "compare").value = _widget_value(chosen.compare_teryt)
+    if chosen.teryt != ready.selection.teryt:
+        _control(ready.widgets, "gmina").value = chosen.teryt
+    display(ready.widgets)

@@ -1,9 +1,12 @@
 """JupyterLab for workshops: Polish as the default interface language.
 
-``make lab`` runs ``python -m wkus_lib.workshop.lab`` before starting
-JupyterLab. It checks that the Polish language pack matches JupyterLab's
-major.minor version (a pack for another version leaves parts of the interface
-in English) and sets ``pl_PL`` as the default locale in the settings overrides
+The install step of ``make`` (the environment ``.venv``, made by ``make demo``,
+``make test`` or ``make lab``) runs ``python -m wkus_lib.workshop.lab`` right
+after installing the packages, so JupyterLab is Polish from its very first
+start, however it is started; ``make lab`` runs it again before starting
+JupyterLab (for environments installed before this step existed). It checks
+that the Polish language pack matches JupyterLab's major.minor version (a
+pack for another version leaves parts of the interface in English) and sets ``pl_PL`` as the default locale in the settings overrides
 of the environment (``<prefix>/share/jupyter/lab/settings/overrides.json``),
 keeping every other key already there. A participant can still switch the
 language in the menu; their choice is stored in their own user settings.
