@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 SEED ?= 2024
 JOBS ?=
 
-.PHONY: demo test bench bench-reports bench-national lint system-deps clean
+.PHONY: demo test bench bench-reports bench-national bench-dashboard lint system-deps clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-reports: $(INSTALLED) system-deps
 
 bench-national: $(INSTALLED)
 	$(BIN)/python bench/indicators_national.py
+
+bench-dashboard: $(INSTALLED) system-deps
+	$(BIN)/python bench/dashboard.py
 
 lint: $(INSTALLED)
 	$(BIN)/python -m ruff check wkus_lib tests
