@@ -98,8 +98,12 @@ def _wait_until_serving(process: subprocess.Popen[bytes], url: str, log: Path) -
 
 
 def _status(port: int, target: str, host: str) -> tuple[int, str]:
-    """Status and ``Location`` of a plain GET to 127.0.0.1:``port`` with this ``Host`` header."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    """Status and ``Location`` of a plain GET to 127.0.0.1:``port`` with this ``Host`` header.
+
+    A page GET with the token takes a ready kernel; once the pool is used up, the next page
+    waits for a new kernel to run the notebook, which on a loaded machine takes a while.
+    """
+    connection = http.client.HTTPConnection(HOST, port, timeout=PAGE_TIMEOUT_MS / 1000)
     try:
         connection.request("GET", target, headers={"Host": host})
         response = connection.getresponse()
