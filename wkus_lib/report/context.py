@@ -18,7 +18,7 @@ import functools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import pandas as pd
 
@@ -32,14 +32,18 @@ from wkus_lib.domain import (
     load_gminy,
     resolve_gmina,
 )
+from wkus_lib.evaluation.contracts import ANNUAL_GRANT, MULTI_YEAR
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.evaluation.year import REPORT_TABLES, TABLE_LABELS, EvaluationYear, evaluation_year
 from wkus_lib.report.style import apply_figure_style
 from wkus_lib.store import Store, read_store
 from wkus_lib.store.locate import locate_store
-from wkus_lib.text.i18n import _, current_language, set_language
+from wkus_lib.text.i18n import N_, _, current_language, set_language
 from wkus_lib.text.numbers import format_number
 from wkus_lib.text.plural import count_phrase, plural_en
+
+MODE_LABELS: Final = {MULTI_YEAR: N_("kontrakt wieloletni"), ANNUAL_GRANT: N_("dotacja roczna")}
+"""How an area is funded in a year, in words (translate with ``_``)."""
 
 
 @dataclass(frozen=True)
