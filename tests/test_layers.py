@@ -40,9 +40,8 @@ NO_TRANSLATION: Final = ("metrics", "evaluation")
 """Layers that must not import the translation functions (no prose there)."""
 I18N: Final = "wkus_lib.text.i18n"
 PROSE_KEPT: Final[dict[str, str]] = {
-    "evaluation/data_gaps.py": "the Polish `brak danych` lines every command prints",
-    "evaluation/year.py": "EvaluationYear.note(), the late-report sentence of reports and "
-                          "the programme",
+    "evaluation/data_gaps.py": "the Polish `brak danych` lines every command prints; its "
+                               "table names are marked (N_) for the reports to translate",
 }
 """Modules of those layers that still word text, each with the reason."""
 

@@ -33,7 +33,7 @@ from wkus_lib.evaluation.ex_post import KEY_INDICATORS, NO_RECOMMENDATION, recom
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.evaluation.year import EvaluationYear, evaluation_year
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask
-from wkus_lib.report.context import format_indicator_value
+from wkus_lib.report.context import format_indicator_value, late_report_note
 from wkus_lib.report.ex_post import RECOMMENDATION_LABELS
 from wkus_lib.report.style import STATUS_LABELS
 from wkus_lib.store import Store
@@ -67,7 +67,7 @@ class Evaluation:
     def notes(self) -> list[str]:
         """One Polish sentence per area whose basis year is not complete."""
         return [f"{AREA_NAMES[area]}: {note}" for area, years in self.area_years.items()
-                if (note := years.note()) is not None]
+                if (note := late_report_note(years)) is not None]
 
     def rows(self, area: AreaId | None, stage: str, year: int) -> pd.DataFrame:
         """Indicator rows of one area (None: the gmina-level ones), stage and year."""

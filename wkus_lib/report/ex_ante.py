@@ -60,6 +60,7 @@ from wkus_lib.report.context import (
     indicator_name,
     indicator_unit,
     interval_text,
+    late_report_note,
     latest,
     per_report,
     year_modes,
@@ -434,7 +435,7 @@ def show_summary(ctx: ReportContext, horizon: int = 4) -> None:
     show_text(_("Obszar jest finansowany dotacjami rocznymi. Ocena wstępna zbiera dane "
                 "potrzebne do decyzji, czy zlecić zadanie w kontrakcie wieloletnim na okres {h} lat.")
               .format(h=horizon))
-    note = evaluation(ctx).note()
+    note = late_report_note(evaluation(ctx))
     if note:
         show_text(f"**{note}**")
     year = baseline_year(ctx)
