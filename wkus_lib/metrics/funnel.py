@@ -48,7 +48,8 @@ class PooledScore:
 def _float_array(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Counts that may hold pd.NA (nullable integers) as floats with nan."""
     series = pd.Series(np.asarray(values, dtype=object))
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return np.asarray(numbers, dtype=np.float64)
 
 
 def pooled_score(values: npt.ArrayLike, n: npt.ArrayLike, sd: npt.ArrayLike) -> PooledScore:
