@@ -25,6 +25,7 @@ from wkus_lib.evaluation.data_quality import (
     straight_lining,
     yearly_outliers,
 )
+from wkus_lib.report.data_quality import explain_outliers, outlier_explanation
 from wkus_lib.store import Store, read_store
 
 TERYT, OTHER, AREA, YEAR = "2013023", "2010023", "sport", 2024
@@ -314,14 +315,40 @@ def test_outlier_needs_the_catalogue_minimum_change_and_shows_its_numbers() -> N
     row = yearly_outliers(frame, RULES, indicator="E1").set_index("year").loc[2024]
     assert row["value"] > RULES.outliers.threshold and row["status"] == "ok"
     assert (row["observed"], row["reference"]) == (9.52, 9.44)
-    assert "9,52 wobec mediany 9,44 z 5 lat" in row["explanation"]
+    assert (row["n"], row["z_score"]) == (5, row["value"])  # method "mad": value is z
+    assert row["explanation"] == ""  # numbers only; the report words them
+    text = outlier_explanation("E1", row["observed"], row["reference"], int(row["n"]),
+                               row["z_score"], flagged=False)
+    assert text.replace("\N{NO-BREAK SPACE}", " ") == (
+        "E1: 9,52 wobec mediany 9,44 z 5 lat (+0,8 %, z = 5,40)")
     no_minimum = RULES.model_copy(update={"outliers": RULES.outliers.model_copy(
         update={"min_change_pct": 0.0})})
     assert yearly_outliers(frame, no_minimum, indicator="E1").iloc[-1]["status"] == "uwaga"
 
 
+def test_check_words_outlier_rows_with_the_catalogue_name(catalog: Catalog) -> None:
+    frame = pd.DataFrame({"teryt": TERYT, "area": AREA, "year": [2020, 2021, 2022, 2023, 2024],
+                          "value": [10.0, 12.0, 11.0, 13.0, 40.0]})
+    table = yearly_outliers(frame, RULES, indicator="E1")
+    worded = explain_outliers(table, catalog).set_index("year")["explanation"].str.replace(
+        "\N{NO-BREAK SPACE}", " ")
+    spec = catalog.indicator("E1")
+    assert worded[2024].startswith(f"{spec.name_pl} [{spec.unit}]: 40,00 wobec mediany 12,00 "
+                                   "z 5 lat (+233,3 %, z = ")
+    assert worded[2024].endswith("; sprawdź sprawozdanie")  # flagged: uwaga
+    assert worded[2023].endswith(")")  # 4 years, not flagged
+    assert " z 4 lat " in worded[2023]
+    assert table["explanation"].eq("").all()  # the scorecard itself holds numbers only
+
+
+def test_an_outlier_against_a_zero_median_says_so() -> None:
+    assert "(mediana 0, z = " in outlier_explanation("E4", 5.0, 0.0, 4, 1.0, flagged=True)
+    unchanged = outlier_explanation("E4", 0.0, 0.0, 2, 0.0, flagged=False)
+    assert "(0,0" in unchanged and "z 2 lat" in unchanged
+
+
 def test_the_report_shows_the_numbers_behind_an_outlier() -> None:
-    from wkus_lib.report.on_going import check_results
+    from wkus_lib.report.data_quality import check_results
 
     rows = pd.DataFrame({"check": ["outlier", "response_rate"], "value": [3.76, 12.3],
                          "observed": [1510.44, float("nan")],

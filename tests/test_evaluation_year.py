@@ -14,6 +14,7 @@ from wkus_lib.evaluation.year import (
     evaluation_year,
     evaluation_years,
 )
+from wkus_lib.report.context import late_report_note
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, empty_table, read_store
 
@@ -58,7 +59,7 @@ def test_complete_data_give_the_last_year_and_no_note() -> None:
                    **_report("k1", range(2022, 2026)))
     result = evaluation_year(store, TERYT, AREA)
     assert result == EvaluationYear(year=2025, complete_year=2025, missing=())
-    assert result.note() is None
+    assert late_report_note(result) is None
 
 
 def test_a_late_report_falls_back_to_the_last_complete_year_and_says_so() -> None:
@@ -69,7 +70,7 @@ def test_a_late_report_falls_back_to_the_last_complete_year_and_says_so() -> Non
     assert result.year == 2025
     assert result.complete_year == 2023
     assert result.missing == (TABLE_LABELS["results"], TABLE_LABELS["beneficiaries"])
-    note = result.note()
+    note = late_report_note(result)
     assert note is not None
     assert "2025 r." in note and "z roku 2023" in note and "rezultaty" in note
     assert "zaimportuj ponownie" in note
@@ -104,16 +105,16 @@ def test_years_with_only_surveys_or_needs_name_the_missing_contracts() -> None:
     result = evaluation_year(store, TERYT, AREA)
     assert (result.year, result.complete_year) == (2025, 2023)
     assert result.missing == (TABLE_LABELS["contracts"],)
-    assert "Brak umów" in (result.note() or "")
+    assert "Brak umów" in (late_report_note(result) or "")
     only_needs = evaluation_year(_store(needs=needs), TERYT, AREA)
     assert only_needs == EvaluationYear(2025, None, (TABLE_LABELS["contracts"],))
-    assert "nie da się policzyć" in (only_needs.note() or "")
+    assert "nie da się policzyć" in (late_report_note(only_needs) or "")
 
 
 def test_an_area_without_any_data_has_no_year() -> None:
     result = evaluation_year(_store(), TERYT, AREA)
     assert result == EvaluationYear(None, None, ())
-    assert result.note() is None
+    assert late_report_note(result) is None
     assert evaluation_years(_store()).empty
 
 
@@ -145,9 +146,10 @@ def test_contract_years_expand_and_clip() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from wkus_lib.evaluation import year as module
+    from wkus_lib.report import context as module  # the late-report note's examples
 
-    assert doctest.testmod(module, raise_on_error=True).failed == 0
+    result = doctest.testmod(module, raise_on_error=True)
+    assert result.failed == 0 and result.attempted >= 2
 
 
 def test_the_note_follows_the_report_language() -> None:
@@ -155,8 +157,8 @@ def test_the_note_follows_the_report_language() -> None:
 
     late = EvaluationYear(2025, 2024, (TABLE_LABELS["results"], TABLE_LABELS["finance"]))
     with language("en"):
-        note = late.note()
+        note = late_report_note(late)
     assert note == ("The organisation's report for 2025 is missing (missing: results, "
                     "financial report (costs)) — baselines and budgets are computed from "
                     "2024, the last complete year. Add the report and import again.")
-    assert (late.note() or "").startswith("Brak sprawozdania organizacji za 2025 r.")
+    assert (late_report_note(late) or "").startswith("Brak sprawozdania organizacji za 2025 r.")

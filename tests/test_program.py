@@ -31,7 +31,7 @@ from wkus_lib.program import (
     render_docx,
     render_html,
 )
-from wkus_lib.report.ex_post import RECOMMENDATION_RULES
+from wkus_lib.report.ex_post import RECOMMENDATION_LABELS
 from wkus_lib.store import Store, read_store
 from wkus_lib.text.numbers import format_money
 
@@ -180,7 +180,7 @@ def test_priority_tasks_come_from_the_evaluation(draft: ProgramDraft, store: Sto
                                                                              "ended")
     annual_only = set(contracts["area"]) - set(multi["area"])
     assert {a for a, k in kinds.items() if k == "annual"} == annual_only
-    labels = {label for _id, label, _rule in RECOMMENDATION_RULES}
+    labels = set(RECOMMENDATION_LABELS.values())
     for task in draft.priority_tasks:
         if task.kind == "ended":
             assert any(f"„{label}”" in task.basis for label in labels)

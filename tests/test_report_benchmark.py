@@ -16,8 +16,8 @@ from wkus_lib.batch.runner import run_batch
 from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import AREA_IDS
+from wkus_lib.metrics.funnel import POSITIONS, funnel_limits, funnel_positions, pooled_score
 from wkus_lib.report import benchmark
-from wkus_lib.report.benchmark import funnel_limits, funnel_positions, pooled_score
 from wkus_lib.store import Store, read_store
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -111,7 +111,7 @@ def test_a_value_on_the_limit_counts_as_inside() -> None:
 
 
 def test_every_position_has_a_label() -> None:
-    assert set(benchmark.POSITIONS) == set(benchmark.POSITION_LABELS)
+    assert set(POSITIONS) == set(benchmark.POSITION_LABELS)
 
 
 # ------------------------------------------------- on the demo store (fast)

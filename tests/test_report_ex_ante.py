@@ -15,7 +15,8 @@ from report_checks import other_gminas_in, visible_text
 from wkus_lib.batch.params import resolve_batch
 from wkus_lib.batch.runner import run_batch
 from wkus_lib.demo import DemoSummary
-from wkus_lib.report.ex_ante import (
+from wkus_lib.evaluation.ex_ante import (
+    ChecklistRow,
     DecisionFacts,
     baseline_mean,
     contest_cost,
@@ -23,6 +24,7 @@ from wkus_lib.report.ex_ante import (
     horizon_costs,
     needs_by_year,
 )
+from wkus_lib.report.ex_ante import worded_checklist
 from wkus_lib.store import read_store
 from wkus_lib.text.numbers import format_number
 
@@ -119,7 +121,22 @@ def test_checklist_marks_what_the_data_show() -> None:
     unmet = _facts(multi_year_programme=False, standard_requirements_assessed=0,
                    client_survey_years=0, contests_published=None)
     assert _states(unmet) == ["check", "yes", "check", "no", "check", "no", "no"]
-    assert all(row.gap for row in decision_checklist(unmet) if row.state == "no")
+    worded = worded_checklist(decision_checklist(unmet), unmet)
+    assert [row.state for row in worded] == _states(unmet)
+    assert all(row.gap for row in worded if row.state == "no")
+    assert not any(row.gap for row in worded if row.state != "no")
+
+
+def test_checklist_rows_are_records_worded_by_the_report() -> None:
+    facts = _facts(horizon=2, per_year_amount=None)
+    rows = decision_checklist(facts)
+    assert rows[:3] == [ChecklistRow("contest", "yes"), ChecklistRow("term", "no"),
+                        ChecklistRow("amounts", "check")]
+    worded = worded_checklist(rows, facts)
+    assert "2 — krócej niż zalecane" in worded[1].evidence
+    assert worded[2].evidence.startswith("Brak danych do szacunku")
+    amount = worded_checklist(rows, _facts(per_year_amount=100_000.0))[2].evidence
+    assert format_number(100_000.0, 0, unit="zł") in amount
 
 
 def test_checklist_term_follows_the_horizon() -> None:

@@ -14,11 +14,12 @@ from wkus_lib.catalog import load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import load_gminy
 from wkus_lib.errors import InputError
+from wkus_lib.evaluation.ex_post import NO_RECOMMENDATION, Recommendation, recommend
 from wkus_lib.evaluation.indicators import IndicatorInputs, sroi_input_flows
 from wkus_lib.metrics import sroi
 from wkus_lib.metrics.sroi import OUTCOME_COLUMNS
 from wkus_lib.report.context import ReportContext
-from wkus_lib.report.ex_post import NO_RECOMMENDATION, read_sroi_outcomes, recommendation
+from wkus_lib.report.ex_post import read_sroi_outcomes, recommendation
 from wkus_lib.schemas import TABLES
 from wkus_lib.store import Store, read_store
 from wkus_lib.text.numbers import format_number
@@ -49,17 +50,17 @@ def _context(statuses: dict[str, str]) -> ReportContext:
 
 
 def test_poor_quality_and_poor_cost_change_means_stop() -> None:
-    assert recommendation(_context({"Q1": "red", "E9": "red", "E3": "green"}))[0] == "stop"
+    assert recommendation(_context({"Q1": "red", "E9": "red", "E3": "green"})).rule == "stop"
 
 
 def test_poor_quality_alone_means_modify_and_names_the_indicator() -> None:
-    chosen, evidence = recommendation(_context({"Q1": "red", "E9": "green"}))
-    assert chosen == "modify" and evidence == ["Q1"]
+    assert recommendation(_context({"Q1": "red", "E9": "green"})) == Recommendation(
+        "modify", ("Q1",))
 
 
 def test_three_ambers_mean_modify() -> None:
     ambers = {"Q1": "amber", "Q6": "amber", "E3": "amber", "E9": "green"}
-    assert recommendation(_context(ambers))[0] == "modify"
+    assert recommendation(_context(ambers)) == Recommendation("modify", ("Q1", "Q6", "E3"))
 
 
 @pytest.mark.parametrize("statuses", [
@@ -67,23 +68,25 @@ def test_three_ambers_mean_modify() -> None:
     {"Q1": "amber", "Q6": "amber", "E9": "none"},  # two ambers are not enough
 ])
 def test_otherwise_continue(statuses: dict[str, str]) -> None:
-    assert recommendation(_context(statuses)) == ("continue", [])
+    assert recommendation(_context(statuses)) == Recommendation("continue")
 
 
 def test_indicators_outside_the_rule_do_not_count() -> None:
-    assert recommendation(_context({"Q1": "green", "W4": "red", "E4": "red"}))[0] == "continue"
+    assert recommendation(_context({"Q1": "green", "W4": "red", "E4": "red"})).rule == "continue"
 
 
 def test_no_key_indicator_with_a_light_gives_no_recommendation() -> None:
     # Missing data is not a reason to continue: no rated key indicator, no recommendation.
-    assert recommendation(_context({"W4": "red", "Q1": "none"})) == (NO_RECOMMENDATION, [])
+    assert recommendation(_context({"W4": "red", "Q1": "none"})).rule == NO_RECOMMENDATION
 
 
 def test_an_area_that_never_had_a_multi_year_contract_gets_no_recommendation() -> None:
     ctx = _context({"Q1": "green", "E9": "green"})
     grants = ctx.store.contracts.assign(mode="annual_grant", start_year=2025)
     ctx = replace(ctx, store=replace(ctx.store, contracts=grants), shared={})
-    assert recommendation(ctx) == (NO_RECOMMENDATION, [])
+    assert recommendation(ctx) == Recommendation(NO_RECOMMENDATION)
+    # The rule alone would continue: only the stage check withholds the recommendation.
+    assert recommend({"Q1": "green", "E9": "green"}).rule == "continue"
 
 
 SROI_CSV = (

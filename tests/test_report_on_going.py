@@ -14,14 +14,16 @@ from wkus_lib.batch.params import resolve_batch
 from wkus_lib.batch.runner import run_batch
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.demo import DemoSummary
-from wkus_lib.report.on_going import (
+from wkus_lib.evaluation.on_going import (
     Reading,
+    ResultShare,
     WarningCheck,
     WarningLimits,
     budget_execution,
     cumulative_results,
     early_warnings,
 )
+from wkus_lib.report.on_going import worded_warning
 from wkus_lib.store import read_store
 from wkus_lib.text.numbers import format_number
 
@@ -151,7 +153,10 @@ def test_results_rule_o2_names_the_result_behind(catalog: Catalog) -> None:
                            "pct_of_time_target": [79.9, 80.0], "behind": [True, False]})
     check = _warnings(catalog, results=behind)["O2"]
     assert check.state == "fired"
-    assert "R1 uczestnicy" in check.observed and "R2" not in check.observed
+    assert check.behind == (ResultShare("R1", "uczestnicy", 79.9),)
+    assert check.limits == (pytest.approx(80.0),) and check.reading.value == 79.9
+    observed = worded_warning(check, catalog, threshold=5).observed
+    assert "R1 uczestnicy" in observed and "R2" not in observed
     assert _warnings(catalog)["O2"].state == "ok"
 
 
@@ -177,7 +182,21 @@ def test_hidden_or_missing_values_never_fire(catalog: Catalog) -> None:
     checks = _warnings(catalog, Q1=Reading(None, suppressed=True), TRI=Reading(None),
                        budget=Reading(None), results=_fine_results().iloc[:0])
     assert {checks[r].state for r in ("O1", "O2", "O3", "O6")} == {"no_data"}
-    assert "mniej niż 5 odpowiedzi" in checks["O3"].observed
+    assert checks["O3"].reading == Reading(None, suppressed=True)
+    assert "mniej niż 5 odpowiedzi" in worded_warning(checks["O3"], catalog, threshold=5).observed
+    assert worded_warning(checks["O1"], catalog, threshold=5).observed == "brak danych"
+
+
+def test_warnings_are_records_and_the_report_words_them(catalog: Catalog) -> None:
+    checks = _warnings(catalog, budget=Reading(120.0), Q7=Reading(6.0))
+    assert (checks["O1"].indicator, checks["O1"].limits) == ("E3", (85.0, 110.0))
+    assert checks["O5"].limits == (catalog.indicator("Q7").thresholds.amber,)  # type: ignore[union-attr]
+    budget = worded_warning(checks["O1"], catalog, threshold=5)
+    assert budget.observed == format_number(120.0, 1, unit="%")
+    assert budget.short == "E3 poza przedziałem 85–110 %"
+    complaints = worded_warning(checks["O5"], catalog, threshold=5)
+    assert complaints.rule.startswith("Q7 ") and " > " in complaints.rule
+    assert (complaints.state, budget.state) == ("fired", "fired")
 
 
 # ------------------------------------------------------------ the notebook

@@ -12,8 +12,9 @@ from report_checks import other_gminas_in
 from wkus_lib.batch.params import resolve_batch
 from wkus_lib.batch.runner import run_batch
 from wkus_lib.demo import DemoSummary
+from wkus_lib.evaluation.contracts import contract_modes
 from wkus_lib.report import open_report, overview
-from wkus_lib.report.overview import contract_modes, traffic_light_matrix
+from wkus_lib.report.overview import traffic_light_matrix
 from wkus_lib.store import Store, read_store
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

@@ -89,6 +89,7 @@ def scorecard_for(
     from wkus_lib.catalog import load_catalog
     from wkus_lib.domain import choose_gminy_with_data, load_gminy
     from wkus_lib.evaluation.data_quality import data_quality_scorecard, sort_scorecard
+    from wkus_lib.report.data_quality import explain_outliers
     from wkus_lib.store import read_store
 
     store = read_store(store_dir)
@@ -102,10 +103,12 @@ def scorecard_for(
     if chosen == in_store:
         # Every check reads one gmina's rows only, so the whole store at once gives the
         # same rows as gmina by gmina (tests/test_data_quality.py), without 2 477 passes.
-        return data_quality_scorecard(store, catalog, years=years), store.synthetic, missing
-    parts = [data_quality_scorecard(store.for_gmina(teryt), catalog, years=years)
-             for teryt in chosen]
-    return sort_scorecard(pd.concat(parts, ignore_index=True)), store.synthetic, missing
+        table = data_quality_scorecard(store, catalog, years=years)
+    else:
+        table = sort_scorecard(pd.concat([
+            data_quality_scorecard(store.for_gmina(teryt), catalog, years=years)
+            for teryt in chosen], ignore_index=True))
+    return explain_outliers(table, catalog), store.synthetic, missing
 
 
 def _place(teryt: str, area: str, year: int, names: Mapping[str, str]) -> str:

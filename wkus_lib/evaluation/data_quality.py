@@ -42,8 +42,10 @@ Checks (``check`` column; ``scope`` says which instrument, table or indicator):
   median of at least ``outliers.min_change_pct`` % of the median (a minimum
   meaningful spread). ``value`` is the modified z-score (``"mad"``) or the
   value itself (``"iqr"``); ``observed`` and ``reference`` are the year's
-  value and the median it is compared with (the numbers behind every flag,
-  NaN for other checks); an outlier is "uwaga" (check the report).
+  value and the median it is compared with and ``z_score`` its modified
+  z-score (the numbers behind every flag, NaN for other checks; the wording
+  is made in :mod:`wkus_lib.report.data_quality`); an outlier is "uwaga"
+  (check the report).
 
 Thresholds come from the catalogue (``settings.data_quality``); the scorecard
 holds counts of respondents, never answers. A gmina's scorecard built from
@@ -63,15 +65,10 @@ from wkus_lib.catalog import Catalog, DataQualitySettings, QualityBand
 from wkus_lib.domain import AREA_IDS
 from wkus_lib.errors import CatalogError
 from wkus_lib.evaluation.indicators import INDICATOR_FUNCTIONS, UNIT_KEYS, IndicatorInputs
-from wkus_lib.metrics.outliers import (
-    modified_z_scores,
-    relative_change_from_median,
-    robust_outlier_flags,
-)
+from wkus_lib.metrics.outliers import modified_z_scores, robust_outlier_flags
 from wkus_lib.schemas import SERVICE_INSTRUMENTS
 from wkus_lib.store import Store
 from wkus_lib.text.numbers import format_number
-from wkus_lib.text.plural import plural
 
 QualityStatus = Literal["ok", "uwaga", "problem"]
 STATUS_ORDER: Final[tuple[QualityStatus, ...]] = ("problem", "uwaga", "ok")
@@ -96,7 +93,7 @@ CHECK_UNITS: Final[dict[str, str]] = {
 }
 SCORECARD_COLUMNS: Final = (
     "teryt", "area", "year", "check", "scope", "value", "n", "status", "explanation",
-    "observed", "reference",
+    "observed", "reference", "z_score",
 )
 RESPONSE_KEYS: Final = ["teryt", "area", "year", "instrument"]
 
@@ -108,7 +105,7 @@ def _empty() -> pd.DataFrame:
         "scope": pd.Series(dtype="str"), "value": pd.Series(dtype="float64"),
         "n": pd.Series(dtype="int64"), "status": pd.Series(dtype="str"),
         "explanation": pd.Series(dtype="str"), "observed": pd.Series(dtype="float64"),
-        "reference": pd.Series(dtype="float64"),
+        "reference": pd.Series(dtype="float64"), "z_score": pd.Series(dtype="float64"),
     })
 
 
@@ -132,7 +129,7 @@ def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
     return frame.astype({"teryt": "str", "area": "str", "year": "int64", "check": "str",
                          "scope": "str", "value": "float64", "n": "int64", "status": "str",
                          "explanation": "str", "observed": "float64",
-                         "reference": "float64"})
+                         "reference": "float64", "z_score": "float64"})
 
 
 def status_above(value: float, band: QualityBand) -> QualityStatus:
@@ -399,7 +396,7 @@ def results_missing(results: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFr
 
 
 def yearly_outliers(
-    values: pd.DataFrame, settings: DataQualitySettings, *, indicator: str, label: str = ""
+    values: pd.DataFrame, settings: DataQualitySettings, *, indicator: str
 ) -> pd.DataFrame:
     """Each year's value against the same gmina × area's years up to it.
 
@@ -408,9 +405,11 @@ def yearly_outliers(
     years with a value up to it; ``value`` = modified z-score (method
     ``"mad"``) or the indicator value (``"iqr"``), ``n`` = years compared,
     ``observed`` = the year's value, ``reference`` = the median of the years
-    compared; ``label`` (default: ``indicator``) names the indicator in the
-    explanation. A flag needs the statistical rule and a difference from the
-    median of at least ``settings.outliers.min_change_pct`` % of it.
+    compared, ``z_score`` = the year's modified z-score (whatever the method).
+    A flag needs the statistical rule and a difference from the median of at
+    least ``settings.outliers.min_change_pct`` % of it. The rows carry numbers
+    only (``explanation`` is empty): reports and ``wkus check`` word them
+    (:func:`wkus_lib.report.data_quality.explain_outliers`).
 
     >>> frame = pd.DataFrame({"teryt": "2013023", "area": "sport",
     ...     "year": [2020, 2021, 2022, 2023, 2024], "value": [10.0, 12.0, 11.0, 13.0, 40.0]})
@@ -423,8 +422,8 @@ def yearly_outliers(
     >>> row = yearly_outliers(costs, DataQualitySettings(), indicator="E1").iloc[-1]
     >>> float(round(row["value"], 2)), row["status"]
     (5.4, 'ok')
-    >>> row["explanation"].replace("\N{NO-BREAK SPACE}", " ")
-    'E1: 9,52 wobec mediany 9,44 z 5 lat (+0,8 %, z = 5,40)'
+    >>> float(row["observed"]), float(row["reference"]), int(row["n"])
+    (9.52, 9.44, 5)
     """
     rules = settings.outliers
     known = values[values["value"].notna()].sort_values(["teryt", "area", "year"])
@@ -445,28 +444,14 @@ def yearly_outliers(
             flag = bool(robust_outlier_flags(
                 history, method=rules.method, threshold=rules.threshold,
                 iqr_factor=rules.iqr_factor, min_relative_change=rules.min_change_pct)[-1])
-            median = float(np.median(history))
-            change = float(relative_change_from_median(history)[-1])
-            compared = position + 1
             records.append({
                 "teryt": teryt, "area": area, "year": int(years[position]), "check": "outlier",
-                "scope": indicator, "value": score, "n": compared,
-                "status": "uwaga" if flag else "ok",
-                "observed": float(history[-1]), "reference": median,
-                "explanation": (f"{label or indicator}: {format_number(history[-1], 2)} wobec "
-                                f"mediany {format_number(median, 2)} z {compared} "
-                                f"{plural(compared, 'roku', 'lat', 'lat')} "
-                                f"({_signed_percent(change)}, z = {format_number(z_score, 2)})"
-                                + ("; sprawdź sprawozdanie" if flag else "")),
+                "scope": indicator, "value": score, "n": position + 1,
+                "status": "uwaga" if flag else "ok", "explanation": "",
+                "observed": float(history[-1]), "reference": float(np.median(history)),
+                "z_score": z_score,
             })
     return _rows(records)
-
-
-def _signed_percent(change: float) -> str:
-    if np.isinf(change):
-        return "mediana 0"
-    sign = "+" if change > 0 else ""
-    return sign + format_number(change, 1, unit="%")
 
 
 def indicator_outliers(inputs: IndicatorInputs, settings: DataQualitySettings) -> pd.DataFrame:
@@ -482,8 +467,7 @@ def indicator_outliers(inputs: IndicatorInputs, settings: DataQualitySettings) -
             continue
         spec = inputs.catalog.indicator(indicator)
         computed = implementation.compute(inputs, spec)
-        parts.append(yearly_outliers(computed, settings, indicator=indicator,
-                                     label=f"{spec.name_pl} [{spec.unit}]"))
+        parts.append(yearly_outliers(computed, settings, indicator=indicator))
     return pd.concat(parts, ignore_index=True) if parts else _empty()
 
 

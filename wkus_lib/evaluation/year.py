@@ -20,11 +20,13 @@ Baselines, findings and programme budgets must then come from the last
 - ``missing`` — the Polish names of what is missing for ``year``: the
   report tables some active contract lacks, or ``umowy`` when no contract of
   the area is active in ``year`` (only needs or surveys are).
+
+Reports and the programme say so in words
+(:func:`wkus_lib.report.context.late_report_note`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -32,7 +34,6 @@ import pandas as pd
 
 from wkus_lib.evaluation.data_gaps import TABLE_LABELS
 from wkus_lib.store import Store
-from wkus_lib.text.i18n import _
 
 REPORT_TABLES: Final = ("finance", "results", "beneficiaries")
 """The parts of the NGO report that make a year complete."""
@@ -53,31 +54,6 @@ class EvaluationYear:
     year: int | None
     complete_year: int | None
     missing: tuple[str, ...]
-
-    def note(self) -> str | None:
-        """A sentence for reports when the evaluation year is not complete, in the
-        report language (:func:`wkus_lib.text.i18n.language`; Polish by default).
-
-        >>> EvaluationYear(2025, 2024, ("rezultaty",)).note()  # doctest: +ELLIPSIS
-        'Brak sprawozdania organizacji za 2025 r. (brak: rezultaty) — linie bazowe i budżety ...'
-        >>> EvaluationYear(2025, 2025, ()).note() is None
-        True
-        """
-        if self.year is None or self.complete_year == self.year:
-            return None
-        if self.missing == (NO_CONTRACT,):
-            gap = _("Brak umów w obszarze w {year} r. (są tylko inne dane)").format(
-                year=self.year)
-            fix = _("Dodaj umowy i sprawozdania organizacji i zaimportuj ponownie.")
-        else:
-            gap = _("Brak sprawozdania organizacji za {year} r. (brak: {missing})").format(
-                year=self.year, missing=", ".join(_(label) for label in self.missing))
-            fix = _("Dodaj sprawozdanie i zaimportuj ponownie.")
-        if self.complete_year is None:
-            return _("{gap}; żaden wcześniejszy rok nie ma pełnego sprawozdania — linii "
-                     "bazowych nie da się policzyć. {fix}").format(gap=gap, fix=fix)
-        return _("{gap} — linie bazowe i budżety liczone z roku {complete}, ostatniego "
-                 "pełnego. {fix}").format(gap=gap, complete=self.complete_year, fix=fix)
 
 
 def evaluation_year(store: Store, teryt: str, area: str, *,
@@ -196,12 +172,3 @@ def _evaluation_table(contracts: pd.DataFrame, tables: dict[str, pd.DataFrame],
     result["year"] = result["year"].astype("Int64")
     result["complete_year"] = result["complete_year"].astype("Int64")
     return result[list(COLUMNS)].sort_values(["teryt", "area"]).reset_index(drop=True)
-
-
-def notes(table: pd.DataFrame) -> Iterable[tuple[str, str, str]]:
-    """(teryt, area, note) for each row of :func:`evaluation_years` whose year is not complete."""
-    for row in table.itertuples(index=False):
-        note = EvaluationYear(_int_or_none(row.year), _int_or_none(row.complete_year),
-                              tuple(row.missing)).note()
-        if note is not None:
-            yield str(row.teryt), str(row.area), note

@@ -2,7 +2,7 @@
 
 The store is seen only through :meth:`Store.for_gmina`. From the evaluation
 come the priority tasks (areas whose multi-year contract ended, with the
-ex-post recommendation of :mod:`wkus_lib.report.ex_post`; contracts still
+ex-post recommendation of :func:`wkus_lib.evaluation.ex_post.recommend`; contracts still
 running; areas on annual grants; areas with a needs diagnosis but no task),
 the planned funds and the grant history shown as their basis.
 
@@ -38,16 +38,12 @@ from wkus_lib.domain import (
 )
 from wkus_lib.errors import ParameterError
 from wkus_lib.evaluation.data_gaps import gap_message, store_gaps
+from wkus_lib.evaluation.ex_post import KEY_INDICATORS, NO_RECOMMENDATION, recommend
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.evaluation.year import EvaluationYear, evaluation_year
 from wkus_lib.program.model import PLACEHOLDER, FundsLine, PriorityTask
-from wkus_lib.report.context import ReportContext, format_indicator_value
-from wkus_lib.report.ex_post import (
-    KEY_INDICATORS,
-    NO_RECOMMENDATION,
-    RECOMMENDATION_RULES,
-    recommendation,
-)
+from wkus_lib.report.context import format_indicator_value, late_report_note
+from wkus_lib.report.ex_post import RECOMMENDATION_LABELS
 from wkus_lib.report.style import STATUS_LABELS
 from wkus_lib.store import Store
 from wkus_lib.text.numbers import format_number
@@ -80,14 +76,7 @@ class Evaluation:
     def notes(self) -> list[str]:
         """One Polish sentence per area whose basis year is not complete."""
         return [f"{AREA_NAMES[area]}: {note}" for area, years in self.area_years.items()
-                if (note := years.note()) is not None]
-
-    def context(self, area: AreaId, stage: str, year: int) -> ReportContext:
-        return ReportContext(
-            gmina=self.gmina, area=area, stage=stage, year=year, store=self.store,
-            indicators=self.indicators, catalog=self.catalog,
-            threshold=self.inputs.threshold, inputs=self.inputs,
-        )
+                if (note := late_report_note(years)) is not None]
 
     def rows(self, area: AreaId | None, stage: str, year: int) -> pd.DataFrame:
         """Indicator rows of one area (None: the gmina-level ones), stage and year."""
@@ -183,7 +172,7 @@ def _years_text(first: int, last: int) -> str:
 def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> list[PriorityTask]:
     """Tasks from the evaluation, most advanced first: multi-year contracts (ended, then
     running), areas on annual grants, then areas with diagnosed needs and no task."""
-    labels = {rule_id: label for rule_id, label, _rule in RECOMMENDATION_RULES}
+    labels = RECOMMENDATION_LABELS
     period = f"{first_year}–{last_year}"
     ended: list[PriorityTask] = []
     running: list[PriorityTask] = []
@@ -200,7 +189,7 @@ def priority_tasks(evaluation: Evaluation, first_year: int, last_year: int) -> l
             start, end = int(last_multi["start_year"]), int(last_multi["end_year"])
             if end <= evaluation.base_year:
                 rows = evaluation.rows(area, EX_POST, end)
-                chosen, _evidence = recommendation(evaluation.context(area, EX_POST, end))
+                chosen = recommend(rows["status"].astype(str).to_dict()).rule
                 proposal = {
                     "continue": f"kontynuacja w formie umowy wieloletniej na lata {period} "
                                 "(otwarty konkurs ofert)",

@@ -3,18 +3,19 @@
 Gminy are compared with intervals and a funnel plot, never with a bare
 league table (DOMAIN.md §6): client satisfaction Q1 against the number of
 respondents with control limits around the pooled mean
-(:func:`funnel_limits`), dots with intervals for Q1 and unit cost E1, a table
-with n, interval and the position against the funnel instead of a rank, and
-the multi-year vs annual comparison (E9). Values suppressed for small cells
+(:func:`~wkus_lib.metrics.funnel.funnel_limits`), dots with intervals for Q1
+and unit cost E1, a table with n, interval and the position against the
+funnel instead of a rank, and the multi-year vs annual comparison (E9). Values suppressed for small cells
 stay hidden: they are neither plotted nor used for the pooled mean (the mean
 of the published gminy and their n would otherwise give a hidden one away).
 
 Unlike the gmina reports, this one reads the whole store
 (:func:`open_benchmark`): it necessarily shows several gminy.
 
-Statistics (:func:`pooled_score`, :func:`funnel_limits`,
-:func:`funnel_positions`) and table builders are pure; ``show_*`` only
-display.
+Statistics (:func:`~wkus_lib.metrics.funnel.pooled_score`,
+:func:`~wkus_lib.metrics.funnel.funnel_limits`,
+:func:`~wkus_lib.metrics.funnel.funnel_positions`) and table builders are
+pure; ``show_*`` only display.
 """
 
 from __future__ import annotations
@@ -27,15 +28,22 @@ from pathlib import Path
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from wkus_lib.catalog import Catalog, load_catalog
 from wkus_lib.domain import AREA_IDS, BENCHMARK, MULTI_YEAR, AreaId, load_gminy
 from wkus_lib.errors import ParameterError
+from wkus_lib.evaluation.contracts import contract_modes
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
 from wkus_lib.metrics import quality
+from wkus_lib.metrics.funnel import (
+    SCORE_BOUNDS,
+    PooledScore,
+    Position,
+    funnel_limits,
+    funnel_positions,
+    pooled_score,
+)
 from wkus_lib.report.common import (
     REPORT_TITLES,
     show_data_sources,
@@ -45,6 +53,7 @@ from wkus_lib.report.common import (
     synthetic_banner_html,
 )
 from wkus_lib.report.context import (
+    MODE_LABELS,
     area_name,
     format_indicator_value,
     indicator_formula,
@@ -65,7 +74,6 @@ from wkus_lib.report.display import (
     show_text,
 )
 from wkus_lib.report.missing import REPORT_TABLES, missing_data, missing_markdown
-from wkus_lib.report.overview import MODE_LABELS, contract_modes
 from wkus_lib.report.plots import compare as plots_compare
 from wkus_lib.report.price_base import real_label
 from wkus_lib.report.style import apply_figure_style
@@ -74,15 +82,8 @@ from wkus_lib.store.locate import locate_store
 from wkus_lib.text.i18n import N_, _, use_language
 from wkus_lib.text.numbers import format_number
 
-FUNNEL_LEVELS: Final[Mapping[str, float]] = {"95": 0.95, "998": 0.998}
-"""Control limits of the funnel: key → two-sided coverage (95 % warning, 99.8 % alarm)."""
-SCORE_BOUNDS: Final = (0.0, 100.0)
 FUNNEL_GRID_POINTS: Final = 200
 
-Position = str
-POSITIONS: Final[tuple[Position, ...]] = (
-    "within", "above_95", "above_998", "below_95", "below_998", "hidden", "missing",
-)
 POSITION_LABELS: Final[dict[Position, str]] = {
     "within": N_("w lejku (w granicach 95%)"),
     "above_95": N_("powyżej lejka (poza 95%)"),
@@ -106,137 +107,6 @@ FINDING_RULES: Final[tuple[tuple[str, str], ...]] = (
               "spadł względem obszarów porównawczych (E9 < 0), i mediana E9.")),
 )
 """Rules the findings follow, shown in the methods appendix."""
-
-
-# ---------------------------------------------------------------- statistics
-
-
-@dataclass(frozen=True)
-class PooledScore:
-    """The centre and spread of a funnel plot.
-
-    ``mean`` is the respondent-weighted mean of the units' scores
-    (``Σ nᵢ x̄ᵢ / Σ nᵢ``), ``sd`` the pooled within-unit standard deviation
-    of respondent scores (``√(Σ (nᵢ − 1) sᵢ² / Σ (nᵢ − 1))``); ``units`` and
-    ``respondents`` count what went in.
-    """
-
-    mean: float
-    sd: float
-    units: int
-    respondents: int
-
-
-def _float_array(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """Counts that may hold pd.NA (nullable integers) as floats with nan."""
-    series = pd.Series(np.asarray(values, dtype=object))
-    floats: npt.NDArray[np.float64] = pd.to_numeric(series, errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan
-    )
-    return floats
-
-
-def pooled_score(values: npt.ArrayLike, n: npt.ArrayLike, sd: npt.ArrayLike) -> PooledScore:
-    """Pooled mean and SD of unit scores; units with a missing part or n < 2 are left out.
-
-    Pass only published units (see the module docstring).
-
-    Raises
-    ------
-    ValueError
-        When fewer than two units remain: a funnel needs a spread.
-    """
-    x = np.asarray(values, dtype=float)
-    counts = _float_array(n)
-    s = np.asarray(sd, dtype=float)
-    keep = ~(np.isnan(x) | np.isnan(counts) | np.isnan(s)) & (counts >= 2)
-    if keep.sum() < 2:
-        raise ValueError("Do wykresu lejkowego potrzeba co najmniej dwóch jednostek z wynikiem.")
-    x, counts, s = x[keep], counts[keep], s[keep]
-    mean = float(np.sum(counts * x) / np.sum(counts))
-    pooled = float(np.sqrt(np.sum((counts - 1) * s**2) / np.sum(counts - 1)))
-    return PooledScore(mean=mean, sd=pooled, units=int(keep.sum()),
-                       respondents=int(counts.sum()))
-
-
-def funnel_limits(
-    n: npt.ArrayLike,
-    target: float,
-    sd: float,
-    *,
-    levels: Mapping[str, float] = FUNNEL_LEVELS,
-    bounds: tuple[float, float] | None = SCORE_BOUNDS,
-) -> pd.DataFrame:
-    r"""Control limits of a funnel plot for means of ``n`` respondents (normal approximation).
-
-    .. math::
-
-        \theta \pm z_{(1+p)/2} \, \frac{\sigma}{\sqrt{n}}
-
-    with :math:`\theta` the ``target`` (pooled mean), :math:`\sigma` the
-    pooled SD of respondent scores and :math:`p` each level of ``levels``
-    (95 % and 99.8 % by default: :math:`z` = 1.960 and 3.090), clipped to
-    ``bounds``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``n`` and, for each level key ``k``, ``low_k`` and ``high_k``.
-
-    References
-    ----------
-    Spiegelhalter D. J. (2005), "Funnel plots for comparing institutional
-    performance", *Statistics in Medicine* 24(8), 1185–1202.
-
-    Examples
-    --------
-    >>> limits = funnel_limits([16], target=77.5, sd=20.0)
-    >>> round(float(limits.loc[0, "low_95"]), 2), round(float(limits.loc[0, "high_95"]), 2)
-    (67.7, 87.3)
-    """
-    counts = np.asarray(n, dtype=float)
-    if np.any(counts <= 0):
-        raise ValueError("Liczba odpowiedzi w wykresie lejkowym musi być dodatnia.")
-    frame = pd.DataFrame({"n": counts})
-    se = sd / np.sqrt(counts)
-    for key, level in levels.items():
-        z = float(stats.norm.ppf((1.0 + level) / 2.0))
-        low, high = target - z * se, target + z * se
-        if bounds is not None:
-            low, high = np.clip(low, *bounds), np.clip(high, *bounds)
-        frame[f"low_{key}"] = low
-        frame[f"high_{key}"] = high
-    return frame
-
-
-def funnel_positions(
-    values: npt.ArrayLike,
-    n: npt.ArrayLike,
-    target: float,
-    sd: float,
-    *,
-    hidden: npt.ArrayLike | None = None,
-) -> npt.NDArray[np.str_]:
-    """Each unit's place against the 95 % and 99.8 % limits (a key of :data:`POSITION_LABELS`).
-
-    A value on a limit counts as inside. ``hidden`` units give ``hidden``;
-    units without a value or n give ``missing``.
-    """
-    x = np.asarray(values, dtype=float)
-    counts = _float_array(n)
-    hide = np.zeros(len(x), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
-    known = ~(np.isnan(x) | np.isnan(counts) | hide) & (np.nan_to_num(counts) > 0)
-    out = np.full(len(x), "missing", dtype=object)
-    out[hide] = "hidden"
-    if known.any():
-        limits = funnel_limits(counts[known], target, sd)
-        v = x[known]
-        out[known] = np.select(
-            [v > limits["high_998"], v > limits["high_95"],
-             v < limits["low_998"], v < limits["low_95"]],
-            ["above_998", "above_95", "below_998", "below_95"], default="within",
-        )
-    return out.astype(np.str_)
 
 
 # ------------------------------------------------------------------- context

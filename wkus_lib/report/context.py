@@ -18,13 +18,15 @@ import functools
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import pandas as pd
 
 from wkus_lib.catalog import Catalog, IndicatorSpec, load_catalog
 from wkus_lib.domain import (
+    ANNUAL_GRANT,
     AREA_NAMES,
+    MULTI_YEAR,
     AreaId,
     Gmina,
     StageId,
@@ -33,12 +35,15 @@ from wkus_lib.domain import (
 )
 from wkus_lib.evaluation.data_gaps import TABLE_LABELS
 from wkus_lib.evaluation.indicators import IndicatorInputs, indicator_table
-from wkus_lib.evaluation.year import REPORT_TABLES, EvaluationYear, evaluation_year
+from wkus_lib.evaluation.year import NO_CONTRACT, REPORT_TABLES, EvaluationYear, evaluation_year
 from wkus_lib.report.style import apply_figure_style
 from wkus_lib.store import Store, read_store
 from wkus_lib.store.locate import locate_store
-from wkus_lib.text.i18n import _, current_language, use_language
+from wkus_lib.text.i18n import N_, _, current_language, use_language
 from wkus_lib.text.numbers import format_number
+
+MODE_LABELS: Final = {MULTI_YEAR: N_("kontrakt wieloletni"), ANNUAL_GRANT: N_("dotacja roczna")}
+"""How an area is funded in a year, in words (translate with ``_``)."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +220,7 @@ def year_modes(ctx: ReportContext) -> pd.DataFrame:
 def evaluation(ctx: ReportContext) -> EvaluationYear:
     """The report year's evaluation year record: is the NGO report of ``ctx.year`` in?
 
-    ``year`` is the report's year itself (so :meth:`EvaluationYear.note`
+    ``year`` is the report's year itself (so :func:`late_report_note`
     speaks of it); ``complete_year`` the last year up to it with the whole
     NGO report; for a gmina-level report the year counts as complete.
     """
@@ -231,10 +236,36 @@ def baseline_year(ctx: ReportContext) -> int:
     """The year baselines are read from: the report's year, or the last complete one before it.
 
     When the NGO report of ``ctx.year`` is missing, the last year whose report
-    is complete (``evaluation(ctx).note()`` says so in the report).
+    is complete (``late_report_note(evaluation(ctx))`` says so in the report).
     """
     complete = evaluation(ctx).complete_year
     return complete if complete is not None and complete < ctx.year else ctx.year
+
+
+def late_report_note(record: EvaluationYear) -> str | None:
+    """A sentence for reports and the programme when the evaluation year is not complete,
+    in the report language (:func:`wkus_lib.text.i18n.language`; Polish by default).
+
+    >>> late_report_note(EvaluationYear(2025, 2024, ("rezultaty",)))  # doctest: +ELLIPSIS
+    'Brak sprawozdania organizacji za 2025 r. (brak: rezultaty) — linie bazowe i budżety ...'
+    >>> late_report_note(EvaluationYear(2025, 2025, ())) is None
+    True
+    """
+    if record.year is None or record.complete_year == record.year:
+        return None
+    if record.missing == (NO_CONTRACT,):
+        gap = _("Brak umów w obszarze w {year} r. (są tylko inne dane)").format(
+            year=record.year)
+        fix = _("Dodaj umowy i sprawozdania organizacji i zaimportuj ponownie.")
+    else:
+        gap = _("Brak sprawozdania organizacji za {year} r. (brak: {missing})").format(
+            year=record.year, missing=", ".join(_(label) for label in record.missing))
+        fix = _("Dodaj sprawozdanie i zaimportuj ponownie.")
+    if record.complete_year is None:
+        return _("{gap}; żaden wcześniejszy rok nie ma pełnego sprawozdania — linii "
+                 "bazowych nie da się policzyć. {fix}").format(gap=gap, fix=fix)
+    return _("{gap} — linie bazowe i budżety liczone z roku {complete}, ostatniego "
+             "pełnego. {fix}").format(gap=gap, complete=record.complete_year, fix=fix)
 
 
 def format_indicator_value(value: float | None, unit: str) -> str:

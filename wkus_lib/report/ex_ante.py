@@ -7,26 +7,42 @@ three options (in-house, yearly grants, one multi-year contract), the
 statutory checklist of the decision and the indicators to set in the
 contract.
 
-Calculations are pure functions (:func:`horizon_costs`,
+The rules are in :mod:`wkus_lib.evaluation.ex_ante` (:func:`horizon_costs`,
 :func:`contest_cost`, :func:`baseline_mean`, :func:`needs_by_year`,
-:func:`decision_checklist`); the ``show_*`` functions only gather their
-inputs from the report context and display the results. Findings are derived
-by stated rules, each rule named in its docstring.
+:func:`decision_checklist`, which returns one record per condition); the
+``show_*`` functions gather their inputs from the report context, word the
+records (:func:`worded_checklist`) and display them. Findings are derived by
+stated rules, each rule named in its docstring.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from wkus_lib.catalog import IndicatorSpec
 from wkus_lib.domain import ANNUAL_GRANT, EX_POST, MULTI_YEAR, ON_GOING
-from wkus_lib.metrics.quality import needs_coverage
+from wkus_lib.evaluation.ex_ante import (
+    BASELINE_YEARS,
+    CHECK_STATES,
+    COMMON_MAX_TERM_YEARS,
+    MIN_TERM_YEARS,
+    ChecklistRow,
+    CheckState,
+    Condition,
+    CostBasis,
+    DecisionFacts,
+    baseline_mean,
+    contest_cost,
+    decision_checklist,
+    horizon_costs,
+    needs_by_year,
+)
 from wkus_lib.report.common import (
     MODEL_LABELS,
     satisfaction_finding,
@@ -44,6 +60,7 @@ from wkus_lib.report.context import (
     indicator_name,
     indicator_unit,
     interval_text,
+    late_report_note,
     latest,
     per_report,
     year_modes,
@@ -71,168 +88,33 @@ from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.text.i18n import N_, _, current_language, n_
 from wkus_lib.text.numbers import format_number
 
-BASELINE_YEARS: Final = 3
-"""How many of the latest annual-grant years make the baseline unit cost."""
-MIN_TERM_YEARS: Final = 3
-"""Recommended shortest term of a multi-year contract (DOMAIN.md §1)."""
-COMMON_MAX_TERM_YEARS: Final = 5
-"""Commonly cited longest term; longer horizons are flagged for a legal check."""
 SUMMARY_INDICATORS: Final = ("Q2C", "Q1", "Q3R", "Q6", "Q7", "E1", "E3", "E4", "W1")
 """The short baseline scorecard of the summary page."""
 CONTRACT_STAGES: Final = (ON_GOING, EX_POST)
-OPTIONS: Final = ("in_house", "annual_grants", MULTI_YEAR)
 OPTION_LABELS: Final = {
     "in_house": N_("realizacja przez gminę"),
     "annual_grants": N_("dotacje roczne"),
     MULTI_YEAR: N_("kontrakt wieloletni"),
 }
 
-CheckState = Literal["yes", "no", "check"]
-CHECK_LABELS: Final[dict[str, str]] = {
+CHECK_LABELS: Final[dict[CheckState, str]] = {
     "yes": N_("tak (wg danych)"),
     "no": N_("nie (wg danych)"),
     "check": N_("do sprawdzenia"),
 }
-CHECK_CLASSES: Final[dict[str, str]] = {"yes": "tl-green", "no": "tl-red", "check": "tl-amber"}
+CHECK_CLASSES: Final[dict[CheckState, str]] = {
+    "yes": "tl-green", "no": "tl-red", "check": "tl-amber"}
 
 
-# ------------------------------------------------------------ pure calculations
-
-
-def contest_cost(staff_hours: float, hourly_rate: float, other_costs: float) -> float:
-    """Cost of one open contest for the JST: staff hours × hourly rate + other costs [zł].
-
-    >>> contest_cost(80, 50.0, 1000.0)
-    5000.0
-    """
-    return float(staff_hours) * float(hourly_rate) + float(other_costs)
-
-
-def horizon_costs(
-    *,
-    horizon: int,
-    clients: float,
-    grant_unit_cost: float,
-    in_house_unit_cost: float | None,
-    contest_cost: float,
-) -> pd.DataFrame:
-    """The cost of the service over ``horizon`` years under three options.
-
-    Assumptions (stated in the report): constant prices, the same number of
-    clients every year, and the same service cost per client under yearly
-    grants and a multi-year contract (the baseline unit cost) — the options
-    differ only in how many open contests the JST runs.
-
-    - ``in_house``: the gmina's own unit: ``horizon × clients ×
-      in_house_unit_cost``, no contest;
-    - ``annual_grants``: ``horizon × clients × grant_unit_cost`` plus one
-      contest a year, ``horizon × contest_cost``;
-    - ``multi_year``: the same service cost plus ONE contest.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per option (:data:`OPTIONS` order): ``option``, ``contests``,
-        ``service_cost``, ``procedure_cost``, ``total``, ``per_year``
-        (``total / horizon``) and ``vs_multi_year`` (``total`` − the
-        multi-year total). In-house values are NaN without an in-house unit
-        cost.
-
-    Examples
-    --------
-    >>> table = horizon_costs(horizon=4, clients=100, grant_unit_cost=1000.0,
-    ...                       in_house_unit_cost=1200.0, contest_cost=5000.0)
-    >>> table.set_index("option")["total"].tolist()
-    [480000.0, 420000.0, 405000.0]
-    """
-    if horizon < 1:
-        raise ValueError(f"Horyzont kontraktu musi wynosić co najmniej 1 rok (podano {horizon}).")
-    in_house = np.nan if in_house_unit_cost is None else float(in_house_unit_cost)
-    service = horizon * float(clients) * float(grant_unit_cost)
-    contests = {"in_house": 0, "annual_grants": horizon, MULTI_YEAR: 1}
-    service_cost = {
-        "in_house": horizon * float(clients) * in_house,
-        "annual_grants": service,
-        MULTI_YEAR: service,
-    }
-    procedure = {option: contests[option] * float(contest_cost) for option in OPTIONS}
-    total = {option: service_cost[option] + procedure[option] for option in OPTIONS}
-    return pd.DataFrame({
-        "option": list(OPTIONS),
-        "contests": [contests[o] for o in OPTIONS],
-        "service_cost": [service_cost[o] for o in OPTIONS],
-        "procedure_cost": [procedure[o] for o in OPTIONS],
-        "total": [total[o] for o in OPTIONS],
-        "per_year": [total[o] / horizon for o in OPTIONS],
-        "vs_multi_year": [total[o] - total[MULTI_YEAR] for o in OPTIONS],
-    })
-
-
-def baseline_mean(
-    series: pd.DataFrame, years: Iterable[int], *, last: int = BASELINE_YEARS
-) -> tuple[float, tuple[int, ...]]:
-    """Mean ``value`` of the ``last`` latest of ``years`` that have a value, and those years.
-
-    ``series`` has columns ``year`` and ``value``. Without any value: NaN and
-    no years.
-
-    >>> frame = pd.DataFrame({"year": [2020, 2021, 2022, 2023], "value": [1.0, 2.0, None, 6.0]})
-    >>> baseline_mean(frame, [2020, 2021, 2022, 2023], last=2)
-    (4.0, (2021, 2023))
-    """
-    chosen = series[series["year"].isin(list(years)) & series["value"].notna()]
-    chosen = chosen.sort_values("year").tail(last)
-    if chosen.empty:
-        return float("nan"), ()
-    return float(chosen["value"].mean()), tuple(int(y) for y in chosen["year"])
-
-
-def needs_by_year(needs: pd.DataFrame, served: pd.DataFrame) -> pd.DataFrame:
-    """Coverage of needs per year against the latest diagnosis made in or before the year.
-
-    ``needs`` has ``year`` and ``people_in_need`` (one row per diagnosis);
-    ``served`` has ``year`` and ``clients_served``. Returns ``year``,
-    ``diagnosis_year``, ``people_in_need``, ``clients_served`` and
-    ``coverage`` (clients served / people in need × 100, as Q2C).
-    """
-    diagnoses = needs[["year", "people_in_need"]].dropna().sort_values("year")
-    diagnoses = diagnoses.drop_duplicates("year", keep="last").assign(
-        diagnosis_year=lambda f: f["year"]).astype({"year": "int64", "diagnosis_year": "int64"})
-    by_year = served[["year", "clients_served"]].astype({"year": "int64"}).sort_values("year")
-    merged = pd.merge_asof(by_year, diagnoses, on="year", direction="backward")
-    coverage = needs_coverage(merged["clients_served"].to_numpy(dtype=float, na_value=np.nan),
-                              merged["people_in_need"].to_numpy(dtype=float, na_value=np.nan))
-    return merged.assign(coverage=coverage)[
-        ["year", "diagnosis_year", "people_in_need", "clients_served", "coverage"]
-    ].reset_index(drop=True)
+# ------------------------------------------------------------ the checklist in words
 
 
 @dataclass(frozen=True)
-class DecisionFacts:
-    """What the data say about the conditions of a multi-year contract (DOMAIN.md §4).
-
-    ``None`` means the data do not tell.
-    """
-
-    year: int
-    horizon: int
-    multi_year_programme: bool | None
-    annual_programme: bool | None
-    contests_published: bool | None
-    standard_requirements_assessed: int
-    catalogue_requirements: int
-    client_survey_years: int
-    results_years: int
-    per_year_amount: float | None
-    proposed_indicators: int
-
-
-@dataclass(frozen=True)
-class ChecklistRow:
-    """One condition of the decision: what the data show and why.
+class WordedCondition:
+    """A checklist record in the report language: the condition, its state and evidence.
 
     ``gap`` names what is missing when the data show the condition unmet
-    (a short phrase for the findings).
+    (a short phrase for the findings; empty otherwise).
     """
 
     condition: str
@@ -241,111 +123,86 @@ class ChecklistRow:
     gap: str = ""
 
 
-def decision_checklist(facts: DecisionFacts) -> list[ChecklistRow]:
-    """The statutory conditions of contracting for several years, marked from the data.
+def _condition_text(condition: Condition) -> str:
+    return {
+        "contest": _("Zadanie zlecone w otwartym konkursie ofert (jeden konkurs na cały okres "
+                     "umowy)"),
+        "term": _("Okres umowy co najmniej {years} lata (zalecenie modelu WKUS)").format(
+            years=MIN_TERM_YEARS),
+        "amounts": _("Kwoty dotacji określone na każdy rok realizacji"),
+        "standard": _("Standard usługi określony (wymagania, które realizator musi spełnić)"),
+        "indicators": _("Wskaźniki i wartości docelowe określone"),
+        "monitoring": _("Monitoring i ewaluacja zaplanowane (sprawozdania, ankiety, ocena co "
+                        "roku)"),
+        "programme": _("Program współpracy przewiduje wieloletnie zlecanie zadań (art. 5a)"),
+    }[condition]
 
-    Rules (each condition's state):
 
-    1. open contest — ``yes`` when the gmina publishes its contests in BIP
-       (``w2_konkursy_bip``), else ``check``;
-    2. term of at least 3 years — from ``horizon``: ``no`` below 3,
-       ``check`` above the commonly cited 5, else ``yes``;
-    3. amounts per year — always ``check`` (the evaluator writes them into
-       the announcement), with the per-year estimate as evidence;
-    4. service standard defined — ``yes`` when providers assessed standard
-       requirements in the area, else ``no``;
-    5. indicators and targets — ``check``: the catalogue proposes them;
-    6. monitoring and evaluation — ``yes`` when client surveys and result
-       reports exist for the area, else ``no``;
-    7. the cooperation programme provides for it — ``yes``/``no`` from
-       ``w1_program_wieloletni``; ``check`` when unknown.
-    """
-    rows: list[ChecklistRow] = []
-    if facts.contests_published:
-        rows.append(ChecklistRow(
-            _("Zadanie zlecone w otwartym konkursie ofert (jeden konkurs na cały okres umowy)"),
-            "yes", _("Gmina publikuje ogłoszenia i wyniki konkursów w BIP ({year}).").format(
-                year=facts.year)))
-    else:
-        rows.append(ChecklistRow(
-            _("Zadanie zlecone w otwartym konkursie ofert (jeden konkurs na cały okres umowy)"),
-            "check", _("Dane nie potwierdzają publikacji konkursów w BIP: sprawdzić tryb "
-                       "zlecania.")))
-    term = _("Okres umowy co najmniej {years} lata (zalecenie modelu WKUS)").format(
-        years=MIN_TERM_YEARS)
-    if facts.horizon < MIN_TERM_YEARS:
-        rows.append(ChecklistRow(term, "no", _("Proponowany horyzont (liczba lat): {h} — krócej "
-                                               "niż zalecane.").format(h=facts.horizon),
-                                 _("okres umowy krótszy niż {years} lata").format(
-                                     years=MIN_TERM_YEARS)))
-    elif facts.horizon > COMMON_MAX_TERM_YEARS:
-        rows.append(ChecklistRow(term, "check", _(
-            "Proponowany horyzont: {h} — dłużej niż często przyjmowane {max} lat; sprawdzić "
-            "przepisy.").format(h=n_(facts.horizon, "{n} rok", "{n} lata", "{n} lat").format(
-                n=facts.horizon), max=COMMON_MAX_TERM_YEARS)))
-    else:
-        rows.append(ChecklistRow(term, "yes", _("Proponowany horyzont (liczba lat): {h}.").format(
-            h=facts.horizon)))
-    amount = (_("Szacunek z porównania kosztów: {amount} rocznie; kwoty na każdy rok wpisać do "
-                "ogłoszenia i umowy.").format(amount=format_number(facts.per_year_amount, 0,
-                                                                     unit="zł"))
-              if facts.per_year_amount is not None and not np.isnan(facts.per_year_amount)
-              else _("Brak danych do szacunku; kwoty na każdy rok wpisać do ogłoszenia i umowy."))
-    rows.append(ChecklistRow(_("Kwoty dotacji określone na każdy rok realizacji"), "check",
-                             amount))
-    standard = _("Standard usługi określony (wymagania, które realizator musi spełnić)")
-    if facts.standard_requirements_assessed > 0:
-        rows.append(ChecklistRow(standard, "yes", _(
-            "Realizatorzy oceniali {n} wymagań standardu w tym obszarze.").format(
-            n=facts.standard_requirements_assessed)))
-    else:
-        rows.append(ChecklistRow(standard, "no", _(
-            "W danych obszaru nie ma oceny standardu; katalog zawiera wzorzec z {n} "
-            "wymagań do przyjęcia.").format(n=facts.catalogue_requirements),
-            _("brak określonego standardu usługi")))
-    rows.append(ChecklistRow(
-        _("Wskaźniki i wartości docelowe określone"), "check",
-        _("Propozycja: {n} wskaźników z wartościami docelowymi i progami (sekcja „Proponowane "
-          "wskaźniki”).").format(n=facts.proposed_indicators)))
-    monitoring = _("Monitoring i ewaluacja zaplanowane (sprawozdania, ankiety, ocena co roku)")
-    evidence = _("Ankiety klientów w {surveys} latach, sprawozdania z rezultatami w {results} "
-                 "latach.").format(surveys=facts.client_survey_years, results=facts.results_years)
-    state: CheckState = "yes" if facts.client_survey_years and facts.results_years else "no"
-    rows.append(ChecklistRow(monitoring, state, evidence,
-                             _("brak ankiet klientów lub sprawozdań z rezultatami")))
-    programme = _("Program współpracy przewiduje wieloletnie zlecanie zadań (art. 5a)")
+def _evidence(row: ChecklistRow, facts: DecisionFacts) -> str:
+    """What the data show for ``row``'s condition, from the facts behind its state."""
+    if row.condition == "contest":
+        return (_("Gmina publikuje ogłoszenia i wyniki konkursów w BIP ({year}).").format(
+                    year=facts.year) if row.state == "yes" else
+                _("Dane nie potwierdzają publikacji konkursów w BIP: sprawdzić tryb zlecania."))
+    if row.condition == "term":
+        if row.state == "no":
+            return _("Proponowany horyzont (liczba lat): {h} — krócej niż zalecane.").format(
+                h=facts.horizon)
+        if row.state == "check":
+            return _("Proponowany horyzont: {h} — dłużej niż często przyjmowane {max} lat; "
+                     "sprawdzić przepisy.").format(
+                h=n_(facts.horizon, "{n} rok", "{n} lata", "{n} lat").format(n=facts.horizon),
+                max=COMMON_MAX_TERM_YEARS)
+        return _("Proponowany horyzont (liczba lat): {h}.").format(h=facts.horizon)
+    if row.condition == "amounts":
+        amount = facts.per_year_amount
+        if amount is not None and not np.isnan(amount):
+            return _("Szacunek z porównania kosztów: {amount} rocznie; kwoty na każdy rok "
+                     "wpisać do ogłoszenia i umowy.").format(
+                amount=format_number(amount, 0, unit="zł"))
+        return _("Brak danych do szacunku; kwoty na każdy rok wpisać do ogłoszenia i umowy.")
+    if row.condition == "standard":
+        if row.state == "yes":
+            return _("Realizatorzy oceniali {n} wymagań standardu w tym obszarze.").format(
+                n=facts.standard_requirements_assessed)
+        return _("W danych obszaru nie ma oceny standardu; katalog zawiera wzorzec z {n} "
+                 "wymagań do przyjęcia.").format(n=facts.catalogue_requirements)
+    if row.condition == "indicators":
+        return _("Propozycja: {n} wskaźników z wartościami docelowymi i progami (sekcja "
+                 "„Proponowane wskaźniki”).").format(n=facts.proposed_indicators)
+    if row.condition == "monitoring":
+        return _("Ankiety klientów w {surveys} latach, sprawozdania z rezultatami w {results} "
+                 "latach.").format(surveys=facts.client_survey_years,
+                                   results=facts.results_years)
+    if row.state == "check":
+        return _("Brak danych o wieloletnim programie współpracy ({year}).").format(
+            year=facts.year)
     annual = {True: _("tak"), False: _("nie"), None: _("brak danych")}[facts.annual_programme]
-    if facts.multi_year_programme is None:
-        rows.append(ChecklistRow(programme, "check", _(
-            "Brak danych o wieloletnim programie współpracy ({year}).").format(year=facts.year)))
-    else:
-        adopted = facts.multi_year_programme
-        rows.append(ChecklistRow(programme, "yes" if adopted else "no", (
-            _("Rada gminy uchwaliła wieloletni program współpracy ({year}); program roczny: "
-              "{annual}.") if adopted else
+    return (_("Rada gminy uchwaliła wieloletni program współpracy ({year}); program roczny: "
+              "{annual}.") if row.state == "yes" else
             _("Rada gminy nie uchwaliła wieloletniego programu współpracy ({year}); program "
-              "roczny: {annual}.")).format(year=facts.year, annual=annual),
-            _("brak wieloletniego programu współpracy")))
-    return rows
+              "roczny: {annual}.")).format(year=facts.year, annual=annual)
+
+
+def _gap(condition: Condition) -> str:
+    """What is missing when the data show ``condition`` unmet (empty when it cannot be)."""
+    gaps = {
+        "term": _("okres umowy krótszy niż {years} lata").format(years=MIN_TERM_YEARS),
+        "standard": _("brak określonego standardu usługi"),
+        "monitoring": _("brak ankiet klientów lub sprawozdań z rezultatami"),
+        "programme": _("brak wieloletniego programu współpracy"),
+    }
+    return gaps.get(condition, "")
+
+
+def worded_checklist(rows: Sequence[ChecklistRow], facts: DecisionFacts) -> list[WordedCondition]:
+    """:func:`decision_checklist` records in the report language, with their evidence."""
+    return [WordedCondition(_condition_text(row.condition), row.state, _evidence(row, facts),
+                            _gap(row.condition) if row.state == "no" else "")
+            for row in rows]
 
 
 # ------------------------------------------------------------ data of one report
-
-
-@dataclass(frozen=True)
-class CostBasis:
-    """The inputs of :func:`horizon_costs` found in the store, with where they come from."""
-
-    clients: float
-    clients_year: int | None
-    grant_unit_cost: float
-    grant_years: tuple[int, ...]
-    in_house_unit_cost: float | None
-    diagnosis_year: int | None
-    contest_cost: float
-    contest_year: int | None
-    price_base_year: int
-    """Money is in constant prices of this year (:mod:`wkus_lib.report.price_base`)."""
 
 
 @per_report
@@ -516,8 +373,8 @@ def findings(ctx: ReportContext, horizon: int) -> list[str]:
         else:
             out.append(_("W latach {first}–{last} zadanie realizowała ta sama organizacja, "
                          "mimo corocznych konkursów.").format(first=first, last=last))
-    checklist = decision_checklist(decision_facts(ctx, horizon))
-    counts = {state: sum(row.state == state for row in checklist) for state in CHECK_LABELS}
+    checklist = checklist_rows(ctx, horizon)
+    counts = {state: sum(row.state == state for row in checklist) for state in CHECK_STATES}
     missing = [row.gap for row in checklist if row.state == "no"]
     text = _("Z {total} warunków decyzji dane potwierdzają {yes}, {check} wymaga sprawdzenia "
              "przez oceniającego").format(total=len(checklist), yes=counts["yes"],
@@ -576,7 +433,7 @@ def show_summary(ctx: ReportContext, horizon: int = 4) -> None:
     show_text(_("Obszar jest finansowany dotacjami rocznymi. Ocena wstępna zbiera dane "
                 "potrzebne do decyzji, czy zlecić zadanie w kontrakcie wieloletnim na okres {h} lat.")
               .format(h=horizon))
-    note = evaluation(ctx).note()
+    note = late_report_note(evaluation(ctx))
     if note:
         show_text(f"**{note}**")
     year = baseline_year(ctx)
@@ -781,7 +638,13 @@ def show_horizon_costs(ctx: ReportContext, horizon: int = 4) -> None:
         title_procedure=_("w tym koszt konkursów"), ylabel=_("zł")))
 
 
-def checklist_frame(rows: Sequence[ChecklistRow]) -> pd.DataFrame:
+def checklist_rows(ctx: ReportContext, horizon: int) -> list[WordedCondition]:
+    """The decision checklist of the report's area, worded (:func:`worded_checklist`)."""
+    facts = decision_facts(ctx, horizon)
+    return worded_checklist(decision_checklist(facts), facts)
+
+
+def checklist_frame(rows: Sequence[WordedCondition]) -> pd.DataFrame:
     """The checklist with raw states, for the annex."""
     return pd.DataFrame({
         _("Warunek"): [row.condition for row in rows],
@@ -802,7 +665,7 @@ def show_checklist(ctx: ReportContext, horizon: int = 4) -> None:
     show_text(_("Lista warunków z ustawy o działalności pożytku publicznego i modelu WKUS. "
                 "Kolumna „Dane” pokazuje, co wynika już z danych; ostateczną ocenę zaznacza "
                 "oceniający w ostatniej kolumnie."))
-    rows = decision_checklist(decision_facts(ctx, horizon))
+    rows = checklist_rows(ctx, horizon)
     box = "<br>".join(html.escape(_(text)) for text in (N_("☐ spełniony"), N_("☐ niespełniony")))
     cells = {
         _("Warunek"): [html.escape(row.condition) for row in rows],

@@ -1,7 +1,8 @@
 """Ex-post (ocena końcowa) sections: the three models after the contract.
 
 Findings are derived by stated rules from the indicator table, never written
-freely: each rule names the indicator it reads.
+freely: each rule names the indicator it reads. The recommendation rule is
+:func:`wkus_lib.evaluation.ex_post.recommend`; this module words its record.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ import pandas as pd
 
 from wkus_lib.domain import ANNUAL_GRANT, MULTI_YEAR
 from wkus_lib.evaluation.data_quality import status_counts
+from wkus_lib.evaluation.ex_post import (
+    KEY_INDICATORS,
+    NO_RECOMMENDATION,
+    RECOMMENDATION_RULES,
+    Recommendation,
+    RecommendationId,
+    recommend,
+)
 from wkus_lib.evaluation.indicators import sroi_input_flows
 from wkus_lib.intake.sroi import read_outcomes_file
 from wkus_lib.metrics import sroi
 from wkus_lib.metrics.reliability import reliability_report
-from wkus_lib.report import on_going
 from wkus_lib.report.comments import show_comments
 from wkus_lib.report.common import (
     satisfaction_finding,
@@ -36,6 +44,7 @@ from wkus_lib.report.context import (
     year_modes,
     yearly,
 )
+from wkus_lib.report.data_quality import area_quality, show_quality_table
 from wkus_lib.report.display import (
     display_table,
     html_table,
@@ -131,15 +140,14 @@ def show_summary(ctx: ReportContext) -> None:
         items = [_capital(missing_data(_("wskaźniki ocenianego roku do wniosków"), "finance",
                                        "results", "beneficiaries", "survey_responses",
                                        year=ctx.year))]
-    chosen, _evidence = recommendation(ctx)
+    chosen = recommendation(ctx).rule
     if chosen == NO_RECOMMENDATION:
         items.append(_("Rekomendacji nie sformułowano: żaden z kluczowych wskaźników ({ids}) "
                        "nie ma oceny w {year} r.").format(ids=", ".join(KEY_INDICATORS),
                                                           year=ctx.year))
     else:
-        label = {r: _(lbl) for r, lbl, _rule in RECOMMENDATION_RULES}[chosen]
         items.append(_("Rekomendacja według reguł (rozdział „Rekomendacja”): {label}.").format(
-            label=label))
+            label=_(RECOMMENDATION_LABELS[chosen])))
     show_findings(items)
 
 
@@ -442,49 +450,38 @@ def show_reliability(ctx: ReportContext) -> None:
                 "skorygowanej korelacji z resztą skali < 0,30 warto przejrzeć."))
 
 
-RECOMMENDATION_RULES = (
-    ("stop", N_("zakończyć (nie przedłużać kontraktu)"),
-     N_("jakość i efektywność jednocześnie źle: satysfakcja klientów (Q1) lub osiągnięcie "
-        "rezultatów (Q3R) „źle” oraz koszt po przejściu na kontrakt (E9) „źle”")),
-    ("modify", N_("kontynuować ze zmianami"),
-     N_("co najmniej jeden z wskaźników Q1, Q3R, Q6, Q7, E3, E9, TRI „źle” albo co najmniej "
-        "trzy „uwaga”")),
-    ("continue", N_("kontynuować"), N_("żadna z powyższych reguł nie zachodzi")),
-)
-KEY_INDICATORS = ("Q1", "Q3R", "Q6", "Q7", "E3", "E9", "TRI")
+RECOMMENDATION_LABELS: dict[RecommendationId, str] = {
+    "stop": N_("zakończyć (nie przedłużać kontraktu)"),
+    "modify": N_("kontynuować ze zmianami"),
+    "continue": N_("kontynuować"),
+}
+"""The recommendations in words (Polish source; the programme prints them as they are)."""
+RULE_TEXTS: dict[RecommendationId, str] = {
+    "stop": N_("jakość i efektywność jednocześnie źle: satysfakcja klientów (Q1) lub osiągnięcie "
+               "rezultatów (Q3R) „źle” oraz koszt po przejściu na kontrakt (E9) „źle”"),
+    "modify": N_("co najmniej jeden z wskaźników Q1, Q3R, Q6, Q7, E3, E9, TRI „źle” albo co "
+                 "najmniej trzy „uwaga”"),
+    "continue": N_("żadna z powyższych reguł nie zachodzi"),
+}
+"""Each rule of :data:`~wkus_lib.evaluation.ex_post.RECOMMENDATION_RULES` in words."""
 
 
-NO_RECOMMENDATION = "none"
-"""No recommendation: the stage does not fit, or no key indicator has a traffic light."""
+def recommendation(ctx: ReportContext) -> Recommendation:
+    """:func:`~wkus_lib.evaluation.ex_post.recommend` for the report's area and year.
 
-
-def recommendation(ctx: ReportContext) -> tuple[str, list[str]]:
-    """Continue / modify / stop by the stated rules; returns the rule id and the reds seen.
-
-    :data:`NO_RECOMMENDATION` when the area and year cannot be evaluated ex
-    post or none of :data:`KEY_INDICATORS` has a traffic light (no data is
-    not a reason to continue).
+    No recommendation when the area and year cannot be evaluated ex post.
     """
     if stage_mismatch(ctx):
-        return NO_RECOMMENDATION, []
+        return Recommendation(NO_RECOMMENDATION)
     rows = latest(ctx)
-    status = {i: str(rows.loc[i, "status"]) for i in KEY_INDICATORS if i in rows.index}
-    if not any(s in ("green", "amber", "red") for s in status.values()):
-        return NO_RECOMMENDATION, []
-    reds = [i for i, s in status.items() if s == "red"]
-    ambers = [i for i, s in status.items() if s == "amber"]
-    quality_red = status.get("Q1") == "red" or status.get("Q3R") == "red"
-    if quality_red and status.get("E9") == "red":
-        return "stop", reds
-    if reds or len(ambers) >= 3:
-        return "modify", reds + ambers
-    return "continue", []
+    return recommend({str(i): str(s) for i, s in rows["status"].items()})
 
 
 def show_recommendation(ctx: ReportContext) -> None:
     """The recommendation and the rule that produced it (never free text)."""
     show_heading(_("Rekomendacja"))
-    chosen, evidence = recommendation(ctx)
+    verdict = recommendation(ctx)
+    chosen = verdict.rule
     if chosen == NO_RECOMMENDATION:
         reason = stage_mismatch(ctx) or missing_data(
             _("oceny kluczowych wskaźników ({ids}) w {year} r.").format(
@@ -493,15 +490,14 @@ def show_recommendation(ctx: ReportContext) -> None:
         show_text(_("**Rekomendacji nie sformułowano.** {reason}").format(reason=reason))
         return
     rules = pd.DataFrame({
-        _("Rekomendacja"): [_(label) for _id, label, _rule in RECOMMENDATION_RULES],
-        _("Reguła"): [_(rule) for _id, _label, rule in RECOMMENDATION_RULES],
-        _("Spełniona"): [_("tak") if rule_id == chosen else "" for rule_id, _l, _r
-                         in RECOMMENDATION_RULES],
+        _("Rekomendacja"): [_(RECOMMENDATION_LABELS[r]) for r in RECOMMENDATION_RULES],
+        _("Reguła"): [_(RULE_TEXTS[r]) for r in RECOMMENDATION_RULES],
+        _("Spełniona"): [_("tak") if r == chosen else "" for r in RECOMMENDATION_RULES],
     })
-    label = {r: _(lbl) for r, lbl, _rule in RECOMMENDATION_RULES}[chosen]
     show_text(_("**Rekomendacja: {label}.** Podstawa: {evidence}.").format(
-        label=label, evidence=", ".join(evidence) or _("brak wskaźników „źle” i „uwaga” "
-                                                        "wśród kluczowych")))
+        label=_(RECOMMENDATION_LABELS[chosen]),
+        evidence=", ".join(verdict.evidence) or _("brak wskaźników „źle” i „uwaga” wśród "
+                                                  "kluczowych")))
     show_table(rules, _("Reguły rekomendacji (sprawdzane po kolei)"))
 
 
@@ -622,7 +618,7 @@ def show_contract_data_quality(ctx: ReportContext) -> None:
     contracts = area_contracts(ctx)
     multi = contracts[(contracts["mode"] == MULTI_YEAR) & (contracts["start_year"] <= ctx.year)]
     start = int(multi["start_year"].min()) if len(multi) else ctx.year
-    rows = on_going.area_quality(ctx, years=range(start, ctx.year + 1))
+    rows = area_quality(ctx, years=range(start, ctx.year + 1))
     remarks = rows[rows["status"] != "ok"]
     counts = status_counts(rows)
     show_text(_("Kontrole jakości danych z lat {start}–{end}: {problems} z oceną „problem”, "
@@ -631,5 +627,5 @@ def show_contract_data_quality(ctx: ReportContext) -> None:
         start=start, end=ctx.year, problems=counts["problem"], remarks=counts["uwaga"],
         fine=counts["ok"]))
     if len(remarks):
-        on_going.show_quality_table(ctx, remarks, _("Kontrole z uwagami i problemami"),
+        show_quality_table(ctx, remarks, _("Kontrole z uwagami i problemami"),
                                     with_year=True)

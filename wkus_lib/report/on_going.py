@@ -5,30 +5,37 @@ cumulatively since the contract start (narastająco, as multi-year NGO reports
 show them), budget execution this year and cumulatively, the year's client
 surveys, early warnings and a data-quality section.
 
-Calculations are pure functions (:func:`cumulative_results`,
-:func:`budget_execution`, :func:`early_warnings`; data quality:
-:func:`wkus_lib.evaluation.data_quality.data_quality_scorecard`); the ``show_*``
-functions gather their inputs from the report context (data up to the
-evaluation year only) and display them. Every warning is a stated rule that
-names itself when it fires.
+The rules are in :mod:`wkus_lib.evaluation.on_going` (:func:`cumulative_results`,
+:func:`budget_execution`, :func:`early_warnings`, which returns one verdict
+record per rule); this module gathers their inputs from the report context
+(data up to the evaluation year only), words the records
+(:func:`worded_warning`) and displays them. Every warning is a stated rule
+that names itself when it fires. Data quality:
+:mod:`wkus_lib.report.data_quality`.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal, cast
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
 
 from wkus_lib.catalog import Catalog
 from wkus_lib.domain import MULTI_YEAR
-from wkus_lib.evaluation.data_quality import (
-    data_quality_scorecard,
-    format_check_value,
-    status_counts,
+from wkus_lib.evaluation.data_quality import status_counts
+from wkus_lib.evaluation.on_going import (
+    RESULTS_WARNING_SHARE,
+    Reading,
+    WarningCheck,
+    WarningLimits,
+    WarningState,
+    budget_execution,
+    cumulative_results,
+    early_warnings,
 )
 from wkus_lib.report.comments import show_comments
 from wkus_lib.report.common import (
@@ -49,6 +56,7 @@ from wkus_lib.report.context import (
     score_rows,
     yearly,
 )
+from wkus_lib.report.data_quality import area_quality, quality_rules, show_quality_table
 from wkus_lib.report.display import (
     display_table,
     html_table,
@@ -65,202 +73,28 @@ from wkus_lib.report.plots import core as plots
 from wkus_lib.report.plots import stages as plots_stages
 from wkus_lib.report.stage_fit import skip_section, stage_mismatch
 from wkus_lib.report.style import Status, status_label
-from wkus_lib.text.i18n import N_, _, n_
+from wkus_lib.text.i18n import N_, _
 from wkus_lib.text.numbers import format_number
 
 SUMMARY_INDICATORS: Final = ("Q1", "Q3R", "Q5", "Q6", "Q7", "TRI", "E1", "E3", "E8", "WC")
 """The summary scorecard: the indicators a council follows every contract year."""
 SURVEY_SCORES: Final = ("Q1", "Q2", "Q3", "Q4")
-RESULTS_WARNING_SHARE: Final = 0.8
-"""Rule O2: a result below this share of its time-proportional target is behind."""
-QUALITY_CHECK_LABELS: Final[dict[str, str]] = {
-    "response_rate": N_("Zwrot ankiet klientów"),
-    "item_nonresponse": N_("Braki odpowiedzi"),
-    "straight_lining": N_("Jednakowe odpowiedzi"),
-    "duplicate_respondents": N_("Zduplikowani respondenci"),
-    "finance_totals": N_("Sumy sprawozdań finansowych"),
-    "results_missing": N_("Rezultaty bez wartości osiągniętej"),
-    "outlier": N_("Wartość odstająca"),
-}
-QUALITY_SCOPE_LABELS: Final[dict[str, str]] = {
-    "klient": N_("klienci"),
-    "personel": N_("personel"),
-    "samoocena": N_("samoocena realizatora"),
-    "finanse": N_("sprawozdania finansowe"),
-    "rezultaty": N_("rezultaty"),
-}
-QUALITY_STATUS_LABELS: Final[dict[str, str]] = {
-    "problem": N_("problem"), "uwaga": N_("uwaga"), "ok": N_("bez zastrzeżeń"),
-}
-QUALITY_STATUS_CLASSES: Final[dict[str, str]] = {
-    "problem": "tl-red", "uwaga": "tl-amber", "ok": "tl-green",
-}
 
-WarningState = Literal["fired", "ok", "no_data"]
-WARNING_LABELS: Final[dict[str, str]] = {
+WARNING_LABELS: Final[dict[WarningState, str]] = {
     "fired": N_("ostrzeżenie"),
     "ok": N_("bez zastrzeżeń"),
     "no_data": N_("brak danych"),
 }
-WARNING_CLASSES: Final[dict[str, str]] = {"fired": "tl-red", "ok": "tl-green", "no_data": "tl"}
+WARNING_CLASSES: Final[dict[WarningState, str]] = {
+    "fired": "tl-red", "ok": "tl-green", "no_data": "tl"}
 
 
-# ------------------------------------------------------------ pure calculations
-
-
-def cumulative_results(
-    results: pd.DataFrame, *, year: int, warning_share: float = RESULTS_WARNING_SHARE
-) -> pd.DataFrame:
-    """Results against targets, summed per result from the contract start to ``year``.
-
-    Parameters
-    ----------
-    results
-        One row per contract × result × year: ``contract_id``, ``result_id``,
-        ``name``, ``unit``, ``year``, ``target``, ``achieved`` (NaN = not
-        reported) and the contract's ``start_year`` and ``end_year``. Rows of
-        years after ``year`` contribute only their targets (plans are known
-        when the contract is signed), never their achieved values.
-    year
-        The evaluation year.
-    warning_share
-        A result is ``behind`` when its achievement is below this share of
-        the time-proportional target.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per contract × result with a row up to ``year``:
-
-        - ``target_to_date``, ``achieved_to_date`` — sums over the years up to
-          ``year`` with a reported achieved value; ``pct_to_date`` = achieved /
-          target × 100;
-        - ``years_reported`` and ``years_missing`` (term years up to ``year``
-          without an achieved value);
-        - ``contract_target`` = mean yearly target × contract years (the sum
-          of the yearly targets when every year has one);
-          ``pct_of_contract`` = achieved to date / contract target × 100;
-        - ``time_share`` = years reported / contract years;
-          ``pct_of_time_target`` = achieved to date / (contract target ×
-          time share) × 100; ``behind`` = ``pct_of_time_target`` <
-          ``warning_share`` × 100.
-
-    Examples
-    --------
-    A 4-year contract, 3 years reported, yearly target 100, 300 achieved in
-    all: 300 / (400 × 3/4) = 100 % of the time-proportional target.
-
-    >>> frame = pd.DataFrame({
-    ...     "contract_id": "c", "result_id": "R1", "name": "osoby", "unit": "osoby",
-    ...     "year": [2022, 2023, 2024, 2025], "target": 100.0,
-    ...     "achieved": [100.0, 100.0, 100.0, None], "start_year": 2022, "end_year": 2025})
-    >>> cumulative_results(frame, year=2024)["pct_of_time_target"].tolist()
-    [100.0]
-    """
-    keys = ["contract_id", "result_id"]
-    in_term = results[(results["year"] >= results["start_year"])
-                      & (results["year"] <= results["end_year"])]
-    to_date = in_term[in_term["year"] <= year]
-    reported = to_date[to_date["achieved"].notna()]
-    by_year = in_term.sort_values("year").groupby(keys, sort=True)
-    base = pd.concat([by_year[["name", "unit"]].last(), by_year[["start_year", "end_year"]].first(),
-                      by_year["target"].mean().rename("mean_target")], axis=1)
-    reported_groups = reported.groupby(keys, sort=True)
-    sums = reported_groups[["target", "achieved"]].sum().rename(
-        columns={"target": "target_to_date", "achieved": "achieved_to_date"}).assign(
-        years_reported=reported_groups["year"].nunique())
-    due = to_date.groupby(keys, sort=True)["year"].nunique().rename("years_due")
-    table = base.join(due, how="inner").join(sums, how="left").reset_index()
-    years_reported = table["years_reported"].fillna(0).astype("int64")
-    contract_years = (table["end_year"] - table["start_year"] + 1).astype("int64")
-    elapsed = (np.minimum(year, table["end_year"]) - table["start_year"] + 1).astype("int64")
-    contract_target = table["mean_target"] * contract_years
-    time_share = years_reported / contract_years
-    achieved = table["achieved_to_date"].to_numpy(dtype=float, na_value=np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct_to_date = achieved / table["target_to_date"].to_numpy(dtype=float) * 100.0
-        pct_of_contract = achieved / contract_target.to_numpy(dtype=float) * 100.0
-        time_target = (contract_target * time_share).to_numpy(dtype=float)
-        pct_of_time = np.where(time_target > 0, achieved / time_target * 100.0, np.nan)
-    out = table.assign(
-        years_reported=years_reported,
-        years_missing=(elapsed - years_reported).clip(lower=0),
-        contract_years=contract_years,
-        contract_target=contract_target,
-        pct_to_date=pct_to_date,
-        pct_of_contract=pct_of_contract,
-        time_share=time_share,
-        pct_of_time_target=pct_of_time,
-        behind=np.nan_to_num(pct_of_time, nan=np.inf) < warning_share * 100.0,
-    )
-    return out[["contract_id", "result_id", "name", "unit", "start_year", "end_year",
-                "contract_years", "target_to_date", "achieved_to_date", "pct_to_date",
-                "years_reported", "years_missing", "contract_target", "pct_of_contract",
-                "time_share", "pct_of_time_target", "behind"]]
-
-
-def budget_execution(finance: pd.DataFrame, *, year: int) -> pd.DataFrame:
-    """Budget execution (E3) per year up to ``year`` and cumulatively.
-
-    ``finance`` has ``year``, ``planned`` and ``actual`` (NaN = not reported)
-    per cost line. As E3, every planned line counts in the planned amount; a
-    line without an actual cost is 0 zł spent and counted in
-    ``missing_lines``. Amounts are nominal (current prices: plan and
-    execution of the same years). Returns ``year``, ``planned`` (every
-    line), ``planned_all`` (the same), ``actual``, ``execution`` (%),
-    ``missing_lines``, ``planned_cum``, ``actual_cum`` and ``execution_cum`` (%).
-
-    2022: 90 spent of 100 + 50 planned (the 50 not reported) → 60 %;
-    cumulatively to 2023: (90 + 120) / (150 + 100) = 84 %.
-
-    >>> lines = pd.DataFrame({"year": [2022, 2022, 2023], "planned": [100.0, 50.0, 100.0],
-    ...                       "actual": [90.0, None, 120.0]})
-    >>> budget_execution(lines, year=2023)["execution_cum"].round(1).tolist()
-    [60.0, 84.0]
-    """
-    rows = finance[finance["year"] <= year]
-    actual = rows["actual"].to_numpy(dtype=float, na_value=np.nan)
-    reported = ~np.isnan(actual)
-    lines = pd.DataFrame({
-        "year": rows["year"].to_numpy(),
-        "planned": rows["planned"].to_numpy(dtype=float),
-        "planned_all": rows["planned"].to_numpy(dtype=float),
-        "actual": np.where(reported, actual, 0.0),
-        "missing_lines": (~reported).astype("int64"),
-    })
-    table = lines.groupby("year", sort=True).sum().reset_index()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        execution = np.where(table["planned"] > 0, table["actual"] / table["planned"] * 100.0,
-                             np.nan)
-        planned_cum = table["planned"].cumsum()
-        actual_cum = table["actual"].cumsum()
-        execution_cum = np.where(planned_cum > 0, actual_cum / planned_cum * 100.0, np.nan)
-    return table.assign(execution=execution, planned_cum=planned_cum, actual_cum=actual_cum,
-                        execution_cum=execution_cum)
+# ------------------------------------------------------------ warnings in words
 
 
 @dataclass(frozen=True)
-class Reading:
-    """One indicator value of the year, or why there is none."""
-
-    value: float | None
-    suppressed: bool = False
-    n: int | None = None
-
-
-@dataclass(frozen=True)
-class WarningLimits:
-    """Limits of the early-warning rules that are not catalogue thresholds."""
-
-    budget_low: float = 85.0
-    budget_high: float = 110.0
-    results_share: float = RESULTS_WARNING_SHARE
-    triangulation_points: float = 15.0
-
-
-@dataclass(frozen=True)
-class WarningCheck:
-    """One early-warning rule: its statement, what the data show and whether it fired.
+class WordedWarning:
+    """An early-warning record in the report language: the rule, what the data show.
 
     ``short`` is the rule in a few words, for the summary page.
     """
@@ -269,11 +103,7 @@ class WarningCheck:
     rule: str
     observed: str
     state: WarningState
-    short: str = ""
-
-
-TRAFFIC_LIGHT_RULES: Final = (("O3", "Q1"), ("O4", "Q6"), ("O5", "Q7"), ("O7", "Q5"))
-"""Rules that fire on the catalogue's red light: rule id, indicator."""
+    short: str
 
 
 def _reading_text(reading: Reading, unit: str, threshold: int) -> str:
@@ -285,88 +115,44 @@ def _reading_text(reading: Reading, unit: str, threshold: int) -> str:
     return text if reading.n is None else f"{text} (n = {reading.n})"
 
 
-def early_warnings(
-    *,
-    budget: Reading,
-    results: pd.DataFrame,
-    readings: Mapping[str, Reading],
-    catalog: Catalog,
-    limits: WarningLimits | None = None,
-    threshold: int = 5,
-) -> list[WarningCheck]:
-    """Early warnings of a contract year, each a stated rule.
-
-    - O1 budget execution (E3) of the year below ``budget_low`` % or above
-      ``budget_high`` %;
-    - O2 a result's cumulative achievement below ``results_share`` of its
-      time-proportional target (``pct_of_time_target`` of
-      :func:`cumulative_results`; ``results`` needs that column, ``result_id``
-      and ``name``);
-    - O3 client satisfaction (Q1), O4 staff continuity (Q6), O5 complaints
-      (Q7), O7 standard compliance (Q5): the catalogue's red light
-      (thresholds from the catalogue);
-    - O6 triangulation gap (TRI) above ``triangulation_points``.
-
-    A hidden (small-cell) or missing value gives ``no_data``, never a warning.
-    """
-    limits = limits or WarningLimits()
-    checks: list[WarningCheck] = []
-    low, high = format_number(limits.budget_low, 0), format_number(limits.budget_high, 0)
-    rule = _("Wykonanie budżetu w roku (E3) poniżej {low} % albo powyżej {high} %").format(
-        low=low, high=high)
-    short = _("E3 poza przedziałem {low}–{high} %").format(low=low, high=high)
-    if budget.value is None or np.isnan(budget.value):
-        checks.append(WarningCheck("O1", rule, _("brak danych"), "no_data", short))
-    else:
-        fired = not limits.budget_low <= budget.value <= limits.budget_high
-        checks.append(WarningCheck("O1", rule, format_number(budget.value, 1, unit="%"),
-                                   "fired" if fired else "ok", short))
-    share = format_number(limits.results_share * 100, 0)
-    rule = _("Rezultat osiągnięty narastająco w mniej niż {share} % celu proporcjonalnego do "
-             "upływu czasu kontraktu").format(share=share)
-    short = _("rezultat poniżej {share} % celu wg upływu czasu").format(share=share)
-    known = results[results["pct_of_time_target"].notna()] if len(results) else results
-    if known.empty:
-        checks.append(WarningCheck("O2", rule, _("brak danych"), "no_data", short))
-    else:
-        behind = known[known["pct_of_time_target"] < limits.results_share * 100.0]
-        if len(behind):
+def worded_warning(check: WarningCheck, catalog: Catalog, threshold: int) -> WordedWarning:
+    """The rule of ``check`` and what the data show, as the report states them."""
+    if check.rule_id == "O1":
+        low, high = (format_number(limit, 0) for limit in check.limits)
+        rule = _("Wykonanie budżetu w roku (E3) poniżej {low} % albo powyżej {high} %").format(
+            low=low, high=high)
+        short = _("E3 poza przedziałem {low}–{high} %").format(low=low, high=high)
+        observed = (_("brak danych") if check.state == "no_data"
+                    else format_number(check.reading.value, 1, unit="%"))
+    elif check.rule_id == "O2":
+        share = format_number(check.limits[0], 0)
+        rule = _("Rezultat osiągnięty narastająco w mniej niż {share} % celu proporcjonalnego "
+                 "do upływu czasu kontraktu").format(share=share)
+        short = _("rezultat poniżej {share} % celu wg upływu czasu").format(share=share)
+        if check.state == "no_data":
+            observed = _("brak danych")
+        elif check.behind:
             observed = "; ".join(
-                f"{r.result_id} {r.name}: "
-                f"{format_number(cell_number(r.pct_of_time_target), 1, unit='%')}"
-                for r in behind.itertuples(index=False))
-            checks.append(WarningCheck("O2", rule, observed, "fired", short))
+                f"{r.result_id} {r.name}: {format_number(r.pct_of_time_target, 1, unit='%')}"
+                for r in check.behind)
         else:
-            lowest = float(known["pct_of_time_target"].min())
-            checks.append(WarningCheck("O2", rule, _("najniższy: {value}").format(
-                value=format_number(lowest, 1, unit="%")), "ok", short))
-    for rule_id, indicator in TRAFFIC_LIGHT_RULES:
-        spec = catalog.indicator(indicator)
-        reading = readings.get(indicator, Reading(None))
-        bound = "—" if spec.thresholds is None else format_number(spec.thresholds.amber, 0)
-        sign = "<" if spec.direction == "higher" else ">"
-        short = f"{indicator} {indicator_name(spec)} {sign} {bound}"
-        rule = _("{id} {name} {sign} {bound}: ocena „źle” według progów katalogu").format(
-            id=indicator, name=indicator_name(spec), sign=sign, bound=bound)
-        observed = _reading_text(reading, spec.unit, threshold)
-        if reading.suppressed or reading.value is None or np.isnan(reading.value):
-            state: WarningState = "no_data"
-        else:
-            state = "fired" if catalog.status(indicator, reading.value) == "red" else "ok"
-        checks.append(WarningCheck(rule_id, rule, observed, state, short))
-    tri = readings.get("TRI", Reading(None))
-    rule = _("Samoocena realizatora wyższa od oceny klientów o więcej niż {points} pkt "
-             "(TRI)").format(points=format_number(limits.triangulation_points, 0))
-    short = _("TRI powyżej {points} pkt").format(
-        points=format_number(limits.triangulation_points, 0))
-    observed = _reading_text(tri, "pkt", threshold)
-    if tri.suppressed or tri.value is None or np.isnan(tri.value):
-        checks.append(WarningCheck("O6", rule, observed, "no_data", short))
+            observed = _("najniższy: {value}").format(
+                value=format_number(check.reading.value, 1, unit="%"))
+    elif check.rule_id == "O6":
+        points = format_number(check.limits[0], 0)
+        rule = _("Samoocena realizatora wyższa od oceny klientów o więcej niż {points} pkt "
+                 "(TRI)").format(points=points)
+        short = _("TRI powyżej {points} pkt").format(points=points)
+        observed = _reading_text(check.reading, "pkt", threshold)
     else:
-        checks.append(WarningCheck("O6", rule, observed,
-                                   "fired" if tri.value > limits.triangulation_points else "ok",
-                                   short))
-    return sorted(checks, key=lambda check: check.rule_id)
+        spec = catalog.indicator(check.indicator)
+        bound = format_number(check.limits[0], 0) if check.limits else "—"
+        sign = "<" if spec.direction == "higher" else ">"
+        short = f"{check.indicator} {indicator_name(spec)} {sign} {bound}"
+        rule = _("{id} {name} {sign} {bound}: ocena „źle” według progów katalogu").format(
+            id=check.indicator, name=indicator_name(spec), sign=sign, bound=bound)
+        observed = _reading_text(check.reading, spec.unit, threshold)
+    return WordedWarning(check.rule_id, rule, observed, check.state, short)
 
 
 # ------------------------------------------------------------ data of one report
@@ -422,7 +208,12 @@ def warnings_for(ctx: ReportContext) -> list[WarningCheck]:
     readings = {i: _reading(rows, i) for i in ("Q1", "Q5", "Q6", "Q7", "TRI")}
     limits = WarningLimits(triangulation_points=ctx.catalog.settings.triangulation_flag_points)
     return early_warnings(budget=execution, results=contract_results(ctx), readings=readings,
-                          catalog=ctx.catalog, limits=limits, threshold=ctx.threshold)
+                          catalog=ctx.catalog, limits=limits)
+
+
+def worded_warnings(ctx: ReportContext) -> list[WordedWarning]:
+    """:func:`warnings_for` in the report language."""
+    return [worded_warning(check, ctx.catalog, ctx.threshold) for check in warnings_for(ctx)]
 
 
 # ------------------------------------------------------------ findings and sections
@@ -500,7 +291,7 @@ def show_summary(ctx: ReportContext) -> None:
     show_text(_contract_line(ctx))
     present = set(latest(ctx).index)
     show_scorecard(ctx, [i for i in SUMMARY_INDICATORS if i in present])
-    checks = warnings_for(ctx)
+    checks = worded_warnings(ctx)
     fired = [c for c in checks if c.state == "fired"]
     show_heading(_("Wczesne ostrzeżenia"), level=3)
     if fired:
@@ -674,7 +465,7 @@ def show_warnings(ctx: ReportContext) -> None:
     show_text(_("Każda reguła jest stała i jawna; ostrzeżenie nie jest oceną, lecz sygnałem do "
                 "rozmowy z realizatorem. Wartość ukryta lub brak danych nie uruchamia "
                 "ostrzeżenia."))
-    checks = warnings_for(ctx)
+    checks = worded_warnings(ctx)
     cells = {
         _("Reguła"): [html.escape(c.rule_id) for c in checks],
         _("Warunek ostrzeżenia"): [html.escape(c.rule) for c in checks],
@@ -690,117 +481,6 @@ def show_warnings(ctx: ReportContext) -> None:
     })
     display_table(html_table(cells, set(), "wkus-table warnings"), raw,
                   _("Reguły wczesnego ostrzegania"))
-
-
-def area_quality(ctx: ReportContext, years: Sequence[int] | None = None) -> pd.DataFrame:
-    """The data-quality scorecard of the report's gmina and area (``years``: default its year).
-
-    Built from the report's own store (one gmina), so it holds no other
-    gmina's rows; problems first.
-    """
-    table = data_quality_scorecard(ctx.store, ctx.catalog, inputs=ctx.inputs,
-                                   years=[ctx.year] if years is None else years)
-    return table[(table["teryt"] == ctx.gmina.teryt) & (table["area"] == ctx.area)]
-
-
-def _quality_scope(ctx: ReportContext, scope: str) -> str:
-    if scope in QUALITY_SCOPE_LABELS:
-        return _(QUALITY_SCOPE_LABELS[scope])
-    if scope in ctx.catalog.ids:
-        return f"{scope} {indicator_name(ctx.catalog.indicator(scope))}"
-    return scope
-
-
-def show_quality_table(ctx: ReportContext, rows: pd.DataFrame, title: str, *,
-                       with_year: bool = False) -> None:
-    """Scorecard rows as a table with status badges (the annex gets the raw values)."""
-    statuses = [_(QUALITY_STATUS_LABELS[s]) for s in rows["status"]]
-    checks = [_(QUALITY_CHECK_LABELS[c]) for c in rows["check"]]
-    scopes = [_quality_scope(ctx, scope) for scope in rows["scope"]]
-    years = {_("Rok"): [str(int(y)) for y in rows["year"]]} if with_year else {}
-    cells = {
-        **years,
-        _("Kontrola"): [html.escape(c) for c in checks],
-        _("Zakres"): [html.escape(s) for s in scopes],
-        _("Wynik"): [html.escape(text) for text in check_results(rows)],
-        "n": [str(int(n)) for n in rows["n"]],
-        _("Ocena"): [f'<span class="tl {QUALITY_STATUS_CLASSES[s]}">{html.escape(label)}</span>'
-                     for s, label in zip(rows["status"], statuses, strict=True)],
-    }
-    raw = pd.DataFrame({
-        **({_("Rok"): rows["year"].to_numpy()} if with_year else {}),
-        _("Kontrola"): checks, _("Zakres"): scopes, _("Wynik"): rows["value"].to_numpy(),
-        _("Wartość roku"): rows["observed"].to_numpy(),
-        _("Mediana lat"): rows["reference"].to_numpy(),
-        "n": rows["n"].to_numpy(), _("Ocena"): statuses,
-    })
-    numeric = {_("Wynik"), "n", *([_("Rok")] if with_year else [])}
-    display_table(html_table(cells, numeric, "wkus-table data-quality"), raw, title)
-
-
-def check_results(rows: pd.DataFrame) -> list[str]:
-    """Each scorecard row's result for people; an outlier with the numbers behind it.
-
-    An outlier row shows its z-score (or value) and the year's value against
-    the median of the years compared, with the difference in % of the median.
-    """
-    out = []
-    for check, value, observed, reference in zip(
-            rows["check"], rows["value"], rows["observed"], rows["reference"], strict=True):
-        text = format_check_value(check, value)
-        if check == "outlier" and not (pd.isna(observed) or pd.isna(reference)):
-            change = (f"{'+' if observed > reference else ''}"
-                      f"{format_number((observed - reference) / abs(reference) * 100, 1, unit='%')}"
-                      if reference else "—")
-            text = _("{score}: {value} wobec mediany {median} ({change})").format(
-                score=text, value=format_number(observed, 2),
-                median=format_number(reference, 2), change=change)
-        out.append(text)
-    return out
-
-
-def quality_rules(ctx: ReportContext) -> list[str]:
-    """The data-quality rules with the catalogue's thresholds, in the report language."""
-    settings = ctx.catalog.settings.data_quality
-    outliers = settings.outliers
-
-    def pct(value: float) -> str:
-        return format_number(value, 0, unit="%")
-
-    years = outliers.min_years
-    if outliers.method == "mad":
-        outlier_rule = _("Wartość odstająca: wartość roku na tle lat obszaru do tego roku, "
-                         "zmodyfikowany wskaźnik z (mediana i odchylenie medianowe) powyżej "
-                         "{z} co do modułu").format(z=format_number(outliers.threshold, 1))
-    else:
-        outlier_rule = _("Wartość odstająca: wartość roku poza płotami Tukeya ({f} × IQR) "
-                         "lat obszaru do tego roku").format(
-            f=format_number(outliers.iqr_factor, 1))
-    outlier_rule += _(" i różna od mediany o co najmniej {pct} mediany; porównanie wymaga co "
-                      "najmniej {years} — uwaga.").format(
-        pct=pct(outliers.min_change_pct),
-        years=n_(years, "{n} roku", "{n} lat", "{n} lat").format(n=years))
-    return [
-        _("Zwrot ankiet klientów = ankiety klientów / odbiorcy usługi w roku (liczba odbiorców "
-          "ze sprawozdania); uwaga poniżej {u}, problem poniżej {p} albo powyżej 100 %.").format(
-            u=pct(settings.response_rate.uwaga), p=pct(settings.response_rate.problem)),
-        _("Braki odpowiedzi = pytania bez odpowiedzi (także „nie dotyczy”) / wszystkie pytania "
-          "ankiety; uwaga powyżej {u}, problem powyżej {p}.").format(
-            u=pct(settings.item_nonresponse.uwaga), p=pct(settings.item_nonresponse.problem)),
-        _("Jednakowe odpowiedzi = respondenci, którzy na wszystkie pytania (co najmniej {k}) "
-          "dali tę samą odpowiedź / oceniani respondenci; uwaga powyżej {u}, problem powyżej "
-          "{p}. Grup z mniej niż {t} ocenianymi nie oceniamy (ochrona danych).").format(
-            k=settings.straight_lining_min_items, u=pct(settings.straight_lining.uwaga),
-            p=pct(settings.straight_lining.problem), t=ctx.threshold),
-        _("Zduplikowany respondent: ta sama ankieta wpisana więcej niż raz — zawsze problem; "
-          "powtórzenia trzeba usunąć przed liczeniem wyników."),
-        _("Sumy sprawozdań finansowych: pozycja kosztów wpisana dwa razy albo wkład osobowy "
-          "różny od godzin × stawki o więcej niż {tol} — problem; pozycja bez kosztu "
-          "poniesionego — uwaga.").format(
-            tol=format_number(settings.contribution_tolerance, 0, unit="zł")),
-        _("Rezultat bez wartości osiągniętej w roku — uwaga."),
-        outlier_rule,
-    ]
 
 
 def show_data_quality(ctx: ReportContext) -> None:

@@ -11,9 +11,10 @@ with ``area=None``, built on :meth:`~wkus_lib.store.Store.for_gmina`). Parts:
    and intervals, a table, and the trend over the years;
 4. the methods appendix.
 
-Builders (:func:`contract_modes`, :func:`traffic_light_matrix`,
-:func:`cooperation_rows`, :func:`findings`) are pure and return frames or
-texts; ``show_*`` functions only display.
+Builders (:func:`traffic_light_matrix`, :func:`cooperation_rows`,
+:func:`findings`; the funding modes come from
+:func:`wkus_lib.evaluation.contracts.contract_modes`) are pure and return
+frames or texts; ``show_*`` functions only display.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from typing import Final
 
 import pandas as pd
 
-from wkus_lib.domain import ANNUAL_GRANT, AREA_IDS, EX_ANTE, EX_POST, MULTI_YEAR, ON_GOING
+from wkus_lib.domain import AREA_IDS, EX_ANTE, EX_POST, MULTI_YEAR, ON_GOING
+from wkus_lib.evaluation.contracts import contract_modes
 from wkus_lib.report.common import show_methods, suppressed_mark
 from wkus_lib.report.context import (
+    MODE_LABELS,
     ReportContext,
     area_name,
     format_indicator_value,
@@ -56,7 +59,6 @@ KEY_INDICATORS: Final[tuple[str, ...]] = ("Q1", "Q3R", "Q6", "Q7", "E1", "E3", "
 """Columns of the traffic-light matrix (an indicator absent from an area is 'not applicable')."""
 COOPERATION_AREAS: Final[tuple[str, ...]] = ("W1", "W2", "W3", "W4", "W5", "W6")
 COOPERATION_INDICATORS: Final[tuple[str, ...]] = (*COOPERATION_AREAS, "WC", "WGAP")
-MODE_LABELS: Final = {MULTI_YEAR: N_("kontrakt wieloletni"), ANNUAL_GRANT: N_("dotacja roczna")}
 MATRIX_COLUMNS: Final = (
     "area", "mode", "start_year", "end_year", "indicator", "value", "n", "ci_low", "ci_high",
     "status", "suppressed", "applicable",
@@ -102,33 +104,6 @@ _MATRIX_CSS: Final = """
 
 
 # ------------------------------------------------------------------ builders
-
-
-def contract_modes(contracts: pd.DataFrame, year: int) -> pd.DataFrame:
-    """How each gmina × area is funded in ``year``: one row per pair with a contract then.
-
-    A multi-year contract wins over an annual grant in the same year.
-    ``start_year``/``end_year`` are those of the multi-year contract (the
-    year itself for annual grants). Columns: ``teryt``, ``area``, ``mode``,
-    ``start_year``, ``end_year``, sorted by TERYT and domain area order.
-    """
-    active = contracts[(contracts["start_year"] <= year) & (contracts["end_year"] >= year)]
-    frame = pd.DataFrame({
-        "teryt": active["teryt"].astype(str).to_numpy(),
-        "area": active["area"].astype(str).to_numpy(),
-        "mode": active["mode"].astype(str).to_numpy(),
-        "start_year": active["start_year"].astype("int64").to_numpy(),
-        "end_year": active["end_year"].astype("int64").to_numpy(),
-    })
-    frame["multi"] = frame["mode"] == MULTI_YEAR
-    frame = frame.sort_values(["teryt", "area", "multi"], ascending=[True, True, False])
-    frame = frame.drop_duplicates(["teryt", "area"]).drop(columns="multi")
-    annual = frame["mode"] != MULTI_YEAR
-    frame.loc[annual, "start_year"] = year
-    frame.loc[annual, "end_year"] = year
-    order = frame["area"].map({a: i for i, a in enumerate(AREA_IDS)})
-    return frame.assign(_order=order).sort_values(["teryt", "_order"]).drop(
-        columns="_order").reset_index(drop=True)
 
 
 def traffic_light_matrix(
