@@ -38,20 +38,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import psutil
 import yaml
+from measure import MIB, MemorySampler, load, machine
 
 from wkus_lib.batch.build import KernelStart, cell_seconds
 from wkus_lib.batch.params import ReportSpec, resolve_batch
@@ -63,8 +59,6 @@ from wkus_lib.store import read_store
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
-SAMPLE_S = 0.5
-MIB = 2**20
 
 
 def choose_reports(store_dir: Path, count: int | None) -> list[ReportSpec]:
@@ -98,46 +92,6 @@ def run_naive(specs: list[ReportSpec], out_dir: Path) -> float:
         subprocess.run([str(BIN / "weasyprint"), str(executed.with_suffix(".html")),
                         str(executed.with_suffix(".pdf"))], check=True, capture_output=True)
     return time.perf_counter() - started
-
-
-class MemorySampler:
-    """Peak memory of this process's descendants while a batch runs."""
-
-    def __init__(self) -> None:
-        self.peak_rss = 0
-        self.peak_worker_pss = 0
-        self._stop = threading.Event()
-
-    @contextmanager
-    def running(self) -> Iterator[MemorySampler]:
-        thread = threading.Thread(target=self._sample, daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            self._stop.set()
-            thread.join()
-
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(SAMPLE_S):
-            for worker in me.children():
-                total_pss = 0
-                for process in [worker, *_descendants(worker)]:
-                    try:
-                        info = process.memory_full_info()
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        continue
-                    self.peak_rss = max(self.peak_rss, info.rss)
-                    total_pss += info.pss
-                self.peak_worker_pss = max(self.peak_worker_pss, total_pss)
-
-
-def _descendants(process: psutil.Process) -> list[psutil.Process]:
-    try:
-        return list(process.children(recursive=True))
-    except psutil.NoSuchProcess:
-        return []
 
 
 def run_runner(
@@ -184,17 +138,6 @@ def run_national() -> dict[str, Any]:
         raise SystemExit(f"indicators_national.py failed:\n{completed.stderr[-2000:]}")
     figures: dict[str, Any] = json.loads(lines[-1])
     return figures
-
-
-def machine() -> str:
-    """A one-line description of this machine."""
-    memory = psutil.virtual_memory().total / 2**30
-    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
-
-
-def load() -> str:
-    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
