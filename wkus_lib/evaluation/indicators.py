@@ -799,17 +799,16 @@ def _stacked_values(
 
     ``n`` passes through float on its way to Int64: counts are far below 2**53.
     """
-    def stacked(column: str, dtype: type | None = None) -> npt.NDArray[Any]:
+    def stacked(column: str, dtype: type) -> npt.NDArray[Any]:
         return np.concatenate([
-            frame[column].to_numpy() if dtype is None
-            else frame[column].to_numpy(dtype=dtype, na_value=np.nan)
-            for frame in values
+            frame[column].to_numpy(dtype=dtype, na_value=np.nan) for frame in values
         ])
 
     ids = np.repeat(np.array([spec.id for spec in specs], dtype=object),
                     [len(frame) for frame in values])
     return pd.DataFrame({
-        **{key: stacked(key) for key in keys},
+        **{key: pd.concat([frame[key] for frame in values], ignore_index=True)
+           for key in keys},
         "indicator": pd.Series(ids, dtype="str"),
         "value": stacked("value", float),
         "n": pd.array(stacked("n", float), dtype="Int64"),
@@ -886,13 +885,16 @@ def _replace_at(column: pd.Series, positions: np.ndarray, values: pd.Series) -> 
 
 
 def _sorted(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    teryt_code = pd.factorize(table["teryt"], sort=True)[0]
-    area_code = pd.Categorical(table["area"], categories=list(AREA_IDS)).codes.astype("int64")
+    teryt_codes, teryt_values = pd.factorize(table["teryt"])
+    teryt_rank = np.empty(len(teryt_values), dtype=np.int64)
+    teryt_rank[pd.Index(teryt_values).argsort()] = np.arange(len(teryt_values))
+    area_code = pd.Index(list(AREA_IDS)).get_indexer(table["area"])
     area_code = np.where(area_code < 0, len(AREA_IDS), area_code)
-    stage_code = pd.Categorical(table["stage"], categories=list(STAGE_IDS)).codes
-    indicator_code = pd.Categorical(table["indicator"], categories=list(catalog.ids)).codes
+    stage_code = pd.Index(list(STAGE_IDS)).get_indexer(table["stage"])
+    indicator_code = pd.Index(list(catalog.ids)).get_indexer(table["indicator"])
     order = np.lexsort(
-        (indicator_code, table["year"].to_numpy(), stage_code, area_code, teryt_code)
+        (indicator_code, table["year"].to_numpy(), stage_code, area_code,
+         teryt_rank[teryt_codes])
     )
     return table.iloc[order].reset_index(drop=True)
 

@@ -373,12 +373,29 @@ def _comparison_change(
     per_area = per_area[per_area["change"].notna()].reset_index()
     grouped = per_area.groupby(contract, sort=True)
     changes = pd.DataFrame({
-        "areas": grouped["comparison_area"].agg(lambda s: ",".join(sorted(s))),
+        "areas": _joined_names(per_area, contract, "comparison_area"),
         "change": grouped["change"].mean(),
     }).reset_index()
-    partial_names = partial.groupby(contract, sort=True)["comparison_area"].agg(
-        lambda s: ",".join(sorted(s))).rename("partial").reset_index()
+    partial_names = _joined_names(partial, contract, "comparison_area").rename(
+        "partial").reset_index()
     return changes, partial_names
+
+
+def _joined_names(frame: pd.DataFrame, by: list[str], column: str) -> pd.Series:
+    """``column``'s values in each group of ``by``, sorted and joined with commas.
+
+    Indexed by the groups, sorted (as ``groupby(by, sort=True)``); one sort
+    and one join per group instead of a Python function called per group.
+    """
+    ordered = frame.sort_values([*by, column], kind="stable")
+    index = pd.MultiIndex.from_frame(ordered[by])
+    new = np.ones(len(ordered), dtype=bool)
+    if len(ordered):
+        new[1:] = index[1:] != index[:-1]
+    starts = np.flatnonzero(new)
+    names = ordered[column].to_numpy(dtype=object)
+    joined = [",".join(part) for part in np.split(names, starts[1:])] if len(starts) else []
+    return pd.Series(joined, index=index[starts], name=column, dtype=object)
 
 
 def multi_year_comparison_table(
