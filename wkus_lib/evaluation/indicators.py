@@ -787,9 +787,14 @@ def _stage_rows(skeleton: pd.DataFrame, specs: Sequence[IndicatorSpec]) -> pd.Da
     stage = skeleton["stage"].to_numpy()
     positions = [np.flatnonzero(np.isin(stage, list(spec.stages))) for spec in specs]
     rows = skeleton.take(np.concatenate(positions)).reset_index(drop=True)
-    ids = np.repeat(np.array([spec.id for spec in specs], dtype=object),
-                    [len(p) for p in positions])
-    return rows.assign(indicator=pd.Series(ids, dtype="str"))
+    return rows.assign(indicator=_repeated([spec.id for spec in specs],
+                                           [len(p) for p in positions]))
+
+
+def _repeated(labels: Sequence[str], counts: Sequence[int]) -> pd.Series:
+    """Each label ``counts`` times in turn: a text column taken from the few labels."""
+    return pd.Series(pd.array(list(labels), dtype="str").take(
+        np.repeat(np.arange(len(labels)), counts)))
 
 
 def _stacked_values(
@@ -804,12 +809,10 @@ def _stacked_values(
             frame[column].to_numpy(dtype=dtype, na_value=np.nan) for frame in values
         ])
 
-    ids = np.repeat(np.array([spec.id for spec in specs], dtype=object),
-                    [len(frame) for frame in values])
     return pd.DataFrame({
         **{key: pd.concat([frame[key] for frame in values], ignore_index=True)
            for key in keys},
-        "indicator": pd.Series(ids, dtype="str"),
+        "indicator": _repeated([spec.id for spec in specs], [len(frame) for frame in values]),
         "value": stacked("value", float),
         "n": pd.array(stacked("n", float), dtype="Int64"),
         "ci_low": stacked("ci_low", float),
@@ -884,18 +887,25 @@ def _replace_at(column: pd.Series, positions: np.ndarray, values: pd.Series) -> 
     return out
 
 
+def _ranks(column: pd.Series, order: Sequence[str] | None = None) -> npt.NDArray[np.int64]:
+    """Each value's place in ``order`` (by default the sorted values); missing or absent last.
+
+    The column is hashed once and only its distinct values are looked up.
+    """
+    codes, distinct = pd.factorize(column)
+    if order is None:
+        order = sorted(distinct)
+    lookup = pd.Index(list(order)).get_indexer(distinct)
+    places = np.append(np.where(lookup < 0, len(order), lookup), len(order))
+    return np.asarray(places[codes], dtype=np.int64)
+
+
 def _sorted(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    teryt_codes, teryt_values = pd.factorize(table["teryt"])
-    teryt_rank = np.empty(len(teryt_values), dtype=np.int64)
-    teryt_rank[pd.Index(teryt_values).argsort()] = np.arange(len(teryt_values))
-    area_code = pd.Index(list(AREA_IDS)).get_indexer(table["area"])
-    area_code = np.where(area_code < 0, len(AREA_IDS), area_code)
-    stage_code = pd.Index(list(STAGE_IDS)).get_indexer(table["stage"])
-    indicator_code = pd.Index(list(catalog.ids)).get_indexer(table["indicator"])
-    order = np.lexsort(
-        (indicator_code, table["year"].to_numpy(), stage_code, area_code,
-         teryt_rank[teryt_codes])
-    )
+    order = np.lexsort((
+        _ranks(table["indicator"], catalog.ids), table["year"].to_numpy(),
+        _ranks(table["stage"], STAGE_IDS), _ranks(table["area"], AREA_IDS),
+        _ranks(table["teryt"]),
+    ))
     return table.iloc[order].reset_index(drop=True)
 
 

@@ -50,6 +50,7 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.typing import SeriesGroupBy
 
 from wkus_lib.catalog.prices import PriceIndex, base_year_for, deflate
 
@@ -274,6 +275,21 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
+def _years_texts(years: SeriesGroupBy) -> pd.Series:
+    """:func:`years_text` of every group's years (groups in order).
+
+    A group whose years have no gap is ``first–last`` (or one year); only
+    groups with gaps call :func:`years_text`.
+    """
+    spans = years.agg(["min", "max", "nunique"])
+    first, last, count = (spans[c].to_numpy(dtype="int64") for c in ("min", "max", "nunique"))
+    texts = [str(a) if a == b else f"{a}–{b}" for a, b in zip(first.tolist(), last.tolist(),
+                                                              strict=True)]
+    for position in np.flatnonzero(last - first + 1 != count).tolist():
+        texts[position] = years_text(years.get_group(spans.index[position]))
+    return pd.Series(texts, index=spans.index, dtype=object)
+
+
 def _evaluated_contracts(yearly: pd.DataFrame, ends: pd.DataFrame | None) -> pd.DataFrame:
     """teryt, area, end_year, first_multi_year: each evaluated contract and its first year.
 
@@ -312,7 +328,7 @@ def _with_real_cost(yearly: pd.DataFrame, price_index: PriceIndex | None) -> pd.
     if price_index is None:
         return yearly.assign(cost_real=nominal, cost_nominal=nominal, unpriced=False)
     years = yearly["year"].to_numpy(dtype="int64")
-    priced = np.array([price_index.covers(int(y)) for y in years], dtype=bool)
+    priced = (years >= price_index.covered_years[0]) & (years <= price_index.last_year)
     real = np.full(len(yearly), np.nan)
     real[priced] = deflate(nominal[priced], years[priced], price_index.last_year, price_index)
     return yearly.assign(cost_real=real, cost_nominal=np.where(priced, nominal, np.nan),
@@ -445,10 +461,11 @@ def multi_year_comparison_table(
     cost = _period_wide(costed, "cost_real", contract)
     nominal = _period_wide(costed, "cost_nominal", contract)
     achievement = _period_wide(own, "achievement", contract)
-    counts = costed.groupby([*contract, "period"], sort=True)["year"].agg(
-        ["size", years_text]).unstack("period").reindex(
+    periods = costed.groupby([*contract, "period"], sort=True)["year"]
+    counts = pd.DataFrame({"size": periods.size(), "years_text": _years_texts(periods)}).unstack(
+        "period").reindex(
         columns=pd.MultiIndex.from_product([["size", "years_text"], ["before", "after"]]))
-    unpriced = own[own["unpriced"]].groupby(contract, sort=True)["year"].agg(years_text)
+    unpriced = _years_texts(own[own["unpriced"]].groupby(contract, sort=True)["year"])
     comp_cost, partial = _comparison_change(own, values, "cost_real", relative=True)
     comp_ach, _partial = _comparison_change(own, values, "achievement", relative=False)
     table = contracts.set_index(contract).sort_index()
