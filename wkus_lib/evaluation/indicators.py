@@ -1025,14 +1025,15 @@ def indicator_table(
         table = table[table["year"].isin(year_set)]
     if area_set is not None:
         table = table[table["area"].isin(area_set) | table["area"].isna()]
+    # Sorted before the columns that follow from each row alone are added (fewer to reorder).
+    table = _sorted(table, catalog)
     respondent_ids = [i for i, impl in INDICATOR_FUNCTIONS.items() if impl.respondents]
     table = _suppress(table, table["indicator"].isin(respondent_ids).to_numpy(), threshold)
-    thresholds = catalog.threshold_table()
+    codes, ids = pd.factorize(table["indicator"], use_na_sentinel=False)
     table = table.assign(
-        target=thresholds["target"].reindex(table["indicator"]).to_numpy(),
+        target=catalog.threshold_table()["target"].reindex(ids).to_numpy()[codes],
         status=catalog.statuses(table["indicator"], table["value"]),
     )
-    table = _sorted(table, catalog)
     return table.astype(
         {"teryt": "str", "area": "str", "stage": "str", "year": "int64", "indicator": "str",
          "value": "float64", "n": "Int64", "ci_low": "float64", "ci_high": "float64",
