@@ -403,15 +403,12 @@ def _joined_names(frame: pd.DataFrame, by: list[str], column: str) -> pd.Series:
     Indexed by the groups, sorted (as ``groupby(by, sort=True)``); one sort
     and one join per group instead of a Python function called per group.
     """
-    ordered = frame.sort_values([*by, column], kind="stable")
-    index = pd.MultiIndex.from_frame(ordered[by])
-    new = np.ones(len(ordered), dtype=bool)
-    if len(ordered):
-        new[1:] = index[1:] != index[:-1]
-    starts = np.flatnonzero(new)
+    ordered = frame.dropna(subset=by).sort_values([*by, column], kind="stable")
+    sizes = ordered.groupby(by, sort=True).size()
     names = ordered[column].to_numpy(dtype=object)
-    joined = [",".join(part) for part in np.split(names, starts[1:])] if len(starts) else []
-    return pd.Series(joined, index=index[starts], name=column, dtype=object)
+    parts = np.split(names, np.cumsum(sizes.to_numpy())[:-1]) if len(sizes) else []
+    return pd.Series([",".join(part) for part in parts], index=sizes.index, name=column,
+                     dtype=object)
 
 
 def multi_year_comparison_table(
