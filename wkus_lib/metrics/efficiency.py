@@ -276,7 +276,7 @@ def years_text(years: Iterable[int]) -> str:
 
 
 def _years_texts(years: SeriesGroupBy) -> pd.Series:
-    """:func:`years_text` of every group's years (groups in order).
+    """:func:`years_text` of every group's years (groups in order; grouped by a list of columns).
 
     A group whose years have no gap is ``first–last`` (or one year); only
     groups with gaps call :func:`years_text`.
@@ -286,7 +286,8 @@ def _years_texts(years: SeriesGroupBy) -> pd.Series:
     texts = [str(a) if a == b else f"{a}–{b}" for a, b in zip(first.tolist(), last.tolist(),
                                                               strict=True)]
     for position in np.flatnonzero(last - first + 1 != count).tolist():
-        texts[position] = years_text(years.get_group(spans.index[position]))
+        key = spans.index[position]
+        texts[position] = years_text(years.get_group(key if isinstance(key, tuple) else (key,)))
     return pd.Series(texts, index=spans.index, dtype=object)
 
 

@@ -103,6 +103,10 @@ def _factorize(values: pd.Series | pd.Index) -> tuple[IntArray, pd.Index]:
     """
     codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
     index = pd.Index(uniques)
+    if index.dtype == object:
+        # Python objects may not compare (text and None): pandas' own safe sort.
+        sorted_codes, sorted_uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
+        return sorted_codes.astype(np.int64), pd.Index(sorted_uniques)
     order = index.argsort()
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order), dtype=np.int64)
