@@ -3,8 +3,12 @@
 Generates the national synthetic data set with :mod:`wkus_lib.demo`
 (DANE SYNTETYCZNE), validates it into a :class:`~wkus_lib.store.Store` and
 times :func:`wkus_lib.evaluation.indicators.compute_indicators` on it. Prints the
-generation time, the indicator time, the rows produced and the peak resident
-memory. Target: under 30 s on 2 cores and under 4 GiB.
+generation time, the indicator time (wall clock and CPU: on a shared machine
+the wall clock also counts other processes' turns), the rows produced, the
+memory the table needs (the largest resident memory while it is computed,
+sampled every 5 ms, minus the resident memory before, when the store is
+already in memory) and the peak resident memory of the whole process
+(generation included). Targets: the table in under 5 s and 1 GiB.
 
 Run: ``python bench/indicators_national.py [--gminy 2477] [--seed 2024] [--json]``
 (``make bench`` runs it through ``bench/report_batch.py --national``).
@@ -16,8 +20,12 @@ import argparse
 import json
 import resource
 import sys
+import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import psutil
 
 from wkus_lib import demo
 from wkus_lib.evaluation.indicators import compute_indicators
@@ -27,8 +35,10 @@ from wkus_lib.store import Store
 NATIONAL_GMINY = 2477
 FIRST_YEAR = 2020
 LAST_YEAR = 2025
-TARGET_SECONDS = 30.0
-TARGET_GIB = 4.0
+TARGET_SECONDS = 5.0
+TARGET_GIB = 1.0
+SAMPLE_S = 0.005
+T = TypeVar("T")
 
 
 def peak_rss_gib() -> float:
@@ -36,6 +46,28 @@ def peak_rss_gib() -> float:
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     scale = 1 if sys.platform == "darwin" else 1024
     return kib * scale / 1024**3
+
+
+def with_peak_rss(work: Callable[[], T]) -> tuple[T, float]:
+    """``work()`` and the largest resident memory [GiB] above the one before it, while it ran."""
+    process = psutil.Process()
+    before = process.memory_info().rss
+    peak = before
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(SAMPLE_S):
+            peak = max(peak, process.memory_info().rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        result = work()
+    finally:
+        done.set()
+        sampler.join()
+    return result, (max(peak, process.memory_info().rss) - before) / 1024**3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(**frames, synthetic=True)
     del tables
     validated = time.perf_counter()
-    table = compute_indicators(store)
+    cpu_start = time.process_time()
+    table, table_gib = with_peak_rss(lambda: compute_indicators(store))
+    cpu = time.process_time() - cpu_start
     computed = time.perf_counter()
 
     seconds = computed - validated
@@ -65,16 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"odpowiedzi ankiet klientów/personelu: {len(store.survey_responses):,}")
     print(f"generowanie danych:   {generated - start:7.1f} s")
     print(f"walidacja (pandera):  {validated - generated:7.1f} s")
-    print(f"wskaźniki:            {seconds:7.1f} s (cel < {TARGET_SECONDS:.0f} s)")
+    print(f"wskaźniki:            {seconds:7.1f} s (cel < {TARGET_SECONDS:.0f} s), "
+          f"czas procesora {cpu:.1f} s")
     print(f"wiersze tabeli:       {len(table):,}")
-    print(f"szczyt pamięci (RSS): {gib:7.2f} GiB (cel < {TARGET_GIB:.0f} GiB)")
+    print(f"pamięć na tabelę:     {table_gib:7.2f} GiB ponad magazyn (cel < {TARGET_GIB:.0f} GiB)")
+    print(f"szczyt pamięci (RSS): {gib:7.2f} GiB (cały proces, z generowaniem danych)")
     if args.json:
         print(json.dumps({
             "gminy": args.gminy, "generate_s": round(generated - start, 1),
             "validate_s": round(validated - generated, 1), "indicators_s": round(seconds, 1),
-            "rows": len(table), "peak_rss_gib": round(gib, 2),
+            "indicators_cpu_s": round(cpu, 1), "rows": len(table),
+            "table_gib": round(table_gib, 2), "peak_rss_gib": round(gib, 2),
         }))
-    return 0 if seconds < TARGET_SECONDS and gib < TARGET_GIB else 1
+    return 0 if seconds < TARGET_SECONDS and table_gib < TARGET_GIB else 1
 
 
 if __name__ == "__main__":

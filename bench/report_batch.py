@@ -28,7 +28,9 @@ one process, and the largest PSS sum of a worker with its zygote and kernel
 average is recorded: on a shared machine it explains noisy figures.
 
 ``--national`` also runs ``bench/indicators_national.py`` (2 477 gminy) in
-its own process and adds its time and memory. Results go to
+its own process and adds its time and memory; ``--voivodeship podlaskie``
+runs ``bench/voivodeship_batch.py`` (one report kind for every gmina of the
+voivodeship on a local Dask cluster) and adds its section. Results go to
 ``bench/RESULTS.md`` with a description of the machine. Not part of the
 test suite: ``make bench``.
 """
@@ -38,20 +40,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import psutil
 import yaml
+from measure import MIB, MemorySampler, load, machine
+from voivodeship_batch import section as voivodeship_section
 
 from wkus_lib.batch.build import KernelStart, cell_seconds
 from wkus_lib.batch.params import ReportSpec, resolve_batch
@@ -63,8 +62,6 @@ from wkus_lib.store import read_store
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
-SAMPLE_S = 0.5
-MIB = 2**20
 
 
 def choose_reports(store_dir: Path, count: int | None) -> list[ReportSpec]:
@@ -98,46 +95,6 @@ def run_naive(specs: list[ReportSpec], out_dir: Path) -> float:
         subprocess.run([str(BIN / "weasyprint"), str(executed.with_suffix(".html")),
                         str(executed.with_suffix(".pdf"))], check=True, capture_output=True)
     return time.perf_counter() - started
-
-
-class MemorySampler:
-    """Peak memory of this process's descendants while a batch runs."""
-
-    def __init__(self) -> None:
-        self.peak_rss = 0
-        self.peak_worker_pss = 0
-        self._stop = threading.Event()
-
-    @contextmanager
-    def running(self) -> Iterator[MemorySampler]:
-        thread = threading.Thread(target=self._sample, daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            self._stop.set()
-            thread.join()
-
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(SAMPLE_S):
-            for worker in me.children():
-                total_pss = 0
-                for process in [worker, *_descendants(worker)]:
-                    try:
-                        info = process.memory_full_info()
-                    except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        continue
-                    self.peak_rss = max(self.peak_rss, info.rss)
-                    total_pss += info.pss
-                self.peak_worker_pss = max(self.peak_worker_pss, total_pss)
-
-
-def _descendants(process: psutil.Process) -> list[psutil.Process]:
-    try:
-        return list(process.children(recursive=True))
-    except psutil.NoSuchProcess:
-        return []
 
 
 def run_runner(
@@ -175,26 +132,15 @@ def naive_cell_seconds(naive_dir: Path, count: int) -> float:
                for i in range(count))
 
 
-def run_national() -> dict[str, Any]:
-    """``bench/indicators_national.py`` in its own process (its peak memory is its own)."""
-    completed = subprocess.run([sys.executable, str(ROOT / "bench" / "indicators_national.py"),
-                                "--json"], capture_output=True, text=True, check=False)
+def run_script(name: str, *args: str) -> dict[str, Any]:
+    """``bench/<name> --json`` in its own process (its memory is its own); its JSON figures."""
+    completed = subprocess.run([sys.executable, str(ROOT / "bench" / name), *args, "--json"],
+                               capture_output=True, text=True, check=False)
     lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
     if not lines:
-        raise SystemExit(f"indicators_national.py failed:\n{completed.stderr[-2000:]}")
+        raise SystemExit(f"{name} failed:\n{completed.stderr[-2000:]}")
     figures: dict[str, Any] = json.loads(lines[-1])
     return figures
-
-
-def machine() -> str:
-    """A one-line description of this machine."""
-    memory = psutil.virtual_memory().total / 2**30
-    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
-
-
-def load() -> str:
-    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -206,6 +152,9 @@ def main() -> None:
                         help="also time the batch with a fresh interpreter per report")
     parser.add_argument("--national", action="store_true",
                         help="also run the national indicator benchmark (2 477 gminy)")
+    parser.add_argument("--voivodeship", default=None,
+                        help="also time one report kind for every gmina of this voivodeship "
+                             "on a local Dask cluster (bench/voivodeship_batch.py)")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     load_before = load()
@@ -226,7 +175,9 @@ def main() -> None:
             print("(b') wkus report --isolated…", file=sys.stderr, flush=True)
             isolated, _, _ = run_runner(specs, root / "isolated", args.jobs, "fresh")
             identical = report_files(root / "shipped") == report_files(root / "isolated")
-    national = run_national() if args.national else None
+    national = run_script("indicators_national.py") if args.national else None
+    voivodeship = (run_script("voivodeship_batch.py", "--voivodeship", args.voivodeship,
+                              "--jobs", str(args.jobs)) if args.voivodeship else None)
     floor_shipped = phases["cells"] / args.jobs
     work_total = sum(phases.values())
     work = work_total / args.jobs
@@ -249,6 +200,7 @@ def main() -> None:
         "peak_process_rss_mib": round(memory.peak_rss / MIB),
         "peak_worker_pss_mib": round(memory.peak_worker_pss / MIB),
         "national": national,
+        "voivodeship": voivodeship,
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     args.results.write_text(results_markdown(figures), encoding="utf-8")
@@ -288,8 +240,12 @@ def results_markdown(f: dict[str, Any]) -> str:
     if national:
         rows += [
             (f"national indicator table ({national['gminy']} gminy × 9 areas × 6 years): time",
-             f"{national['indicators_s']} s ({national['rows']} rows)"),
-            ("national indicator table: peak RSS", f"{national['peak_rss_gib']} GiB"),
+             (f"{national['indicators_s']} s, CPU {national['indicators_cpu_s']} s "
+              f"({national['rows']} rows)")),
+            ("national indicator table: memory above the store (peak RSS while computed)",
+             f"{national['table_gib']} GiB"),
+            ("national benchmark process: peak RSS (data generation included)",
+             f"{national['peak_rss_gib']} GiB"),
         ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return (
@@ -309,7 +265,9 @@ def results_markdown(f: dict[str, Any]) -> str:
         "floor contains HTML or PDF rendering, which (b) must also do: (c3) adds them, "
         "as the workers measured them, so a/c3 is the speed-up a runner without any "
         "start-up, messaging or scheduling cost would reach.\n\n"
-        "Produced by `make bench` (`bench/report_batch.py --with-isolated --national`).\n"
+        "Produced by `make bench` (`bench/report_batch.py --with-isolated --national "
+        "--voivodeship podlaskie`).\n"
+        + (f"\n{voivodeship_section(f['voivodeship'])}" if f.get("voivodeship") else "")
     )
 
 

@@ -105,8 +105,15 @@ def chosen_gminy_with_data(
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from wkus_lib.demo import write_demo
 
-    summary = write_demo(Path(args.raw_dir), Path(args.store), seed=args.seed)
+    summary = write_demo(Path(args.raw_dir), Path(args.store), seed=args.seed,
+                         voivodeship=args.voivodeship)
     print(f"Dane syntetyczne (seed {args.seed}) zapisane w {args.raw_dir}, magazyn: {args.store}")
+    if args.voivodeship is not None:
+        from wkus_lib.demo.voivodeship import VOIVODESHIPS, resolve_voivodeship
+
+        code = resolve_voivodeship(args.voivodeship)
+        print(f"Województwo {VOIVODESHIPS[code]} (kod TERC {code}): "
+              f"{count_phrase(summary.gminy, 'gmina', 'gminy', 'gmin')} z rejestru TERYT")
     for name, rows in summary.rows.items():
         print(f"  {name}: {count_phrase(rows, 'wiersz', 'wiersze', 'wierszy')}")
     if len(summary.problems):
@@ -318,13 +325,20 @@ def build_parser() -> argparse.ArgumentParser:
         "demo-data", help="wygeneruj syntetyczne dane demonstracyjne",
         description="Syntetyczne dane dziesięciu gmin (surowe pliki CSV i gotowy magazyn), "
                     "z kilkoma celowymi błędami, do prób i warsztatów.",
-        epilog="Przykład:\n  wkus demo-data --seed 2024 --raw-dir dane/demo --store dane/magazyn")
+        epilog="Przykłady:\n  wkus demo-data --seed 2024 --raw-dir dane/demo --store dane/magazyn\n"
+               "  wkus demo-data --voivodeship podlaskie --raw-dir dane/podlaskie "
+               "--store dane/magazyn-podlaskie")
     demo.add_argument("--seed", type=whole_number, default=2024,
                       help="ziarno losowania (domyślnie: %(default)s)")
     demo.add_argument("--raw-dir", default="data/demo",
                       help="katalog surowych plików CSV (domyślnie: %(default)s)")
     demo.add_argument("--store", default="data/store",
                       help="katalog magazynu danych (domyślnie: %(default)s)")
+    demo.add_argument("--voivodeship", default=None, metavar="WOJEWÓDZTWO",
+                      help="zamiast dziesięciu gmin demonstracyjnych: wszystkie gminy "
+                           "województwa z rejestru TERYT (nazwa w dowolnej wielkości liter, "
+                           "z polskimi znakami lub bez, albo dwucyfrowy kod TERC), "
+                           "np. podlaskie albo 20; bez celowych błędów danych")
     demo.set_defaults(handler=_cmd_demo_data)
 
     indicators = commands.add_parser(

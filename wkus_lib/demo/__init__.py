@@ -4,7 +4,11 @@ Every number made here is invented. Gmina names and TERYT codes of the ten
 demo gminy — the nine Podlasie pilot gminy and Sopot (:data:`DEMO_TERYT`) —
 are real (DOMAIN.md §3); everything else — organisations, contracts, money,
 clients, answers — comes from a seeded random generator, so the same seed
-always gives the same tables and byte-identical CSV files.
+always gives the same tables and byte-identical CSV files. Bigger than
+the demo: ``write_demo(..., voivodeship="podlaskie")`` (``wkus demo-data
+--voivodeship``) generates every gmina of one voivodeship of the registry
+(real names and codes, the random story below), and :func:`synthetic_gminy`
+invents a whole country for benchmarks.
 
 Generative story
 ----------------
@@ -111,6 +115,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wkus_lib.catalog import load_catalog
+from wkus_lib.demo.voivodeship import VOIVODESHIPS, resolve_voivodeship, voivodeship_gminy
 from wkus_lib.domain import (
     ANNUAL_GRANT,
     AREA_IDS,
@@ -277,14 +282,6 @@ _CHECKLIST_LOGIT: Final = {
     "w1_zasady_konsultacji": 1.0, "w2_program_bip": 3.0, "w2_sprawozdanie_bip": 0.8,
     "w2_konkursy_bip": 2.5, "w2_baza_organizacji": -0.8, "w4_zespoly": -1.0,
     "w4_informacja": 0.2, "w1_program_wieloletni": -2.0,
-}
-
-_VOIVODESHIPS: Final = {
-    "02": "dolnośląskie", "04": "kujawsko-pomorskie", "06": "lubelskie", "08": "lubuskie",
-    "10": "łódzkie", "12": "małopolskie", "14": "mazowieckie", "16": "opolskie",
-    "18": "podkarpackie", "20": "podlaskie", "22": "pomorskie", "24": "śląskie",
-    "26": "świętokrzyskie", "28": "warmińsko-mazurskie", "30": "wielkopolskie",
-    "32": "zachodniopomorskie",
 }
 
 # Adjectives ("Ziemi …") of the pilot gminy where the form is certain.
@@ -612,7 +609,7 @@ def synthetic_gminy(count: int, *, seed: int) -> list[Gmina]:
         raise ValueError(f"Za dużo gmin syntetycznych: {count} (najwięcej {len(pool)})")
     rng = _rng(seed, "synthetic_gminy")
 
-    voivodeships = np.array(sorted(_VOIVODESHIPS))
+    voivodeships = np.array(sorted(VOIVODESHIPS))
     powiats, gmina_numbers = 30, 16
     pilot_prefixes = {g.teryt[:6] for g in pilots}
     space = np.array([
@@ -641,7 +638,7 @@ def synthetic_gminy(count: int, *, seed: int) -> list[Gmina]:
             powiat_names[powiat_key] = f"{stem.lower()}owski"
         result.append(Gmina(
             teryt=prefix + kind, name=pool[int(chosen[i])][0], gmina_type=GMINA_TYPES[kind],
-            powiat=powiat_names[powiat_key], voivodeship=_VOIVODESHIPS[prefix[:2]],
+            powiat=powiat_names[powiat_key], voivodeship=VOIVODESHIPS[prefix[:2]],
             population=int(population[i]),
         ))
     return result
@@ -1595,7 +1592,7 @@ def _draft_tables(draft: _Draft, pseudonyms: Sequence[str]) -> dict[str, pd.Data
 
 @dataclass(frozen=True, eq=False)
 class DemoSummary:
-    """What :func:`write_demo` did: rows stored per table, problems found, store hash."""
+    """What :func:`write_demo` did: rows stored per table, gminy, problems found, store hash."""
 
     seed: int
     raw_dir: Path
@@ -1603,6 +1600,7 @@ class DemoSummary:
     rows: Mapping[str, int]
     problems: pd.DataFrame
     data_hash: str
+    gminy: int
 
     def describe(self) -> str:
         """Polish summary for the command line."""
@@ -1671,6 +1669,32 @@ def _readme(seed: int, tables: Mapping[str, pd.DataFrame], interviews: Sequence[
     return "\n".join(lines) + "\n"
 
 
+def _voivodeship_readme(
+    seed: int, code: str, count: int, tables: Mapping[str, pd.DataFrame]
+) -> str:
+    lines = [
+        f"{SYNTHETIC_MARK} — wygenerowane, seed {seed}",
+        "",
+        f"Województwo {VOIVODESHIPS[code]} (kod TERC {code}): wszystkie gminy z rejestru TERYT",
+        f"(liczba gmin: {count}). Nazwy i kody gmin są prawdziwe; organizacje, umowy, kwoty,",
+        "klienci i odpowiedzi w ankietach zostały wylosowane przez generator wkus_lib.demo",
+        "(ten sam seed daje te same pliki). Służą do testów skali i pomiarów czasu raportów.",
+        "",
+        "Założenia danych:",
+        "- lata 2019–2021: roczne dotacje w każdym finansowanym obszarze;",
+        (f"- od {MULTI_YEAR_START} r.: kontrakty wieloletnie "
+         f"{MULTI_YEAR_START}–{MULTI_YEAR_END} w 2–4 obszarach każdej gminy,"),
+        "  pozostałe obszary nadal na dotacjach rocznych (obszary porównawcze);",
+        "- ankiety klientów w małych grupach (czasem poniżej 5 osób — wyniki są wtedy ukrywane),",
+        "  ankiety personelu i samoocena realizatora (celowo zawyżona);",
+        "- brak celowych błędów danych.",
+        "",
+        "Pliki (jeden wiersz nagłówka, UTF-8, separator przecinek, kropka dziesiętna):",
+        *(f"- {name}.csv (liczba wierszy: {len(frame)})" for name, frame in tables.items()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
     text: str = frame.to_csv(index=False, lineterminator="\n")
     return text.encode("utf-8")
@@ -1691,25 +1715,38 @@ def refuse_real_store(store_dir: Path) -> None:
         )
 
 
-def write_demo(raw_dir: Path, store_dir: Path, *, seed: int) -> DemoSummary:
+def write_demo(
+    raw_dir: Path, store_dir: Path, *, seed: int, voivodeship: str | None = None
+) -> DemoSummary:
     """Write the demo: raw CSVs, Sopot's coded interview sheets and README.txt, then the store.
 
     Invalid rows (the deliberate problems) are left out of the store and
-    listed in ``store_dir/problems.csv``.
+    listed in ``store_dir/problems.csv``. With ``voivodeship`` (a name or
+    TERC code, :func:`~wkus_lib.demo.voivodeship.resolve_voivodeship`) the
+    data cover every gmina of that voivodeship in the registry instead, all
+    following the random story, with no deliberate problems and no interviews.
     """
     from wkus_lib.demo.interviews import coded_interview_sheets
 
+    code = None if voivodeship is None else resolve_voivodeship(voivodeship)
     refuse_real_store(store_dir)
-    tables = generate_tables(seed)
+    if code is None:
+        tables = generate_tables(seed)
+        sopot = next(g for g in demo_gminy() if g.teryt == SOPOT_TERYT)
+        sheets = coded_interview_sheets(
+            _rng(_story_seed(seed, SOPOT_TERYT), "interviews"), teryt=SOPOT_TERYT,
+            slug=sopot.slug, area="pomoc_spoleczna", year=MULTI_YEAR_END)
+        readme = _readme(seed, tables, list(sheets))
+    else:
+        gminy = voivodeship_gminy(code)
+        tables = generate_tables(seed, gminy)
+        sheets = {}
+        readme = _voivodeship_readme(seed, code, len(gminy), tables)
     for name, frame in tables.items():
         atomic_write_bytes(raw_dir / f"{name}.csv", _csv_bytes(frame))
-    sopot = next(g for g in demo_gminy() if g.teryt == SOPOT_TERYT)
-    sheets = coded_interview_sheets(
-        _rng(_story_seed(seed, SOPOT_TERYT), "interviews"), teryt=SOPOT_TERYT,
-        slug=sopot.slug, area="pomoc_spoleczna", year=MULTI_YEAR_END)
     for path, payload in sheets.items():
         atomic_write_bytes(raw_dir / path, payload)
-    atomic_write_bytes(raw_dir / "README.txt", _readme(seed, tables, list(sheets)).encode("utf-8"))
+    atomic_write_bytes(raw_dir / "README.txt", readme.encode("utf-8"))
 
     outcomes = {name: validate_table(name, frame, f"{name}.csv")
                 for name, frame in tables.items()}
@@ -1717,13 +1754,15 @@ def write_demo(raw_dir: Path, store_dir: Path, *, seed: int) -> DemoSummary:
     problems = (pd.concat(found, ignore_index=True) if found
                 else pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS}))
     atomic_write_bytes(store_dir / "problems.csv", _csv_bytes(problems))
+    where = "" if code is None else f", województwo {VOIVODESHIPS[code]}"
     manifest = write_store(
         {name: o.valid for name, o in outcomes.items()}, store_dir, synthetic=True,
-        note=f"dane syntetyczne, seed {seed}", fresh=True,
+        note=f"dane syntetyczne, seed {seed}{where}", fresh=True,
     )
     rows = {name: int(entry["rows"]) for name, entry in manifest["tables"].items()}
     return DemoSummary(seed=seed, raw_dir=raw_dir, store_dir=store_dir, rows=rows,
-                       problems=problems, data_hash=str(manifest["hash"]))
+                       problems=problems, data_hash=str(manifest["hash"]),
+                       gminy=int(outcomes["contracts"].valid["teryt"].nunique()))
 
 
 __all__ = [
@@ -1732,11 +1771,14 @@ __all__ = [
     "DEMO_TERYT",
     "SOPOT_TERYT",
     "SYNTHETIC_MARK",
+    "VOIVODESHIPS",
     "DeliberateProblem",
     "DemoSummary",
     "demo_gminy",
     "generate_tables",
     "gmina_populations",
+    "resolve_voivodeship",
     "synthetic_gminy",
+    "voivodeship_gminy",
     "write_demo",
 ]

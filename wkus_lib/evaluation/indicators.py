@@ -794,9 +794,14 @@ def _stage_rows(skeleton: pd.DataFrame, specs: Sequence[IndicatorSpec]) -> pd.Da
     stage = skeleton["stage"].to_numpy()
     positions = [np.flatnonzero(np.isin(stage, list(spec.stages))) for spec in specs]
     rows = skeleton.take(np.concatenate(positions)).reset_index(drop=True)
-    ids = np.repeat(np.array([spec.id for spec in specs], dtype=object),
-                    [len(p) for p in positions])
-    return rows.assign(indicator=pd.Series(ids, dtype="str"))
+    return rows.assign(indicator=_repeated([spec.id for spec in specs],
+                                           [len(p) for p in positions]))
+
+
+def _repeated(labels: Sequence[str], counts: Sequence[int]) -> pd.Series:
+    """Each label ``counts`` times in turn: a text column taken from the few labels."""
+    return pd.Series(pd.array(list(labels), dtype="str").take(
+        np.repeat(np.arange(len(labels)), counts)))
 
 
 def _stacked_values(
@@ -806,18 +811,15 @@ def _stacked_values(
 
     ``n`` passes through float on its way to Int64: counts are far below 2**53.
     """
-    def stacked(column: str, dtype: type | None = None) -> npt.NDArray[Any]:
+    def stacked(column: str, dtype: type) -> npt.NDArray[Any]:
         return np.concatenate([
-            frame[column].to_numpy() if dtype is None
-            else frame[column].to_numpy(dtype=dtype, na_value=np.nan)
-            for frame in values
+            frame[column].to_numpy(dtype=dtype, na_value=np.nan) for frame in values
         ])
 
-    ids = np.repeat(np.array([spec.id for spec in specs], dtype=object),
-                    [len(frame) for frame in values])
     return pd.DataFrame({
-        **{key: stacked(key) for key in keys},
-        "indicator": pd.Series(ids, dtype="str"),
+        **{key: pd.concat([frame[key] for frame in values], ignore_index=True)
+           for key in keys},
+        "indicator": _repeated([spec.id for spec in specs], [len(frame) for frame in values]),
         "value": stacked("value", float),
         "n": pd.array(stacked("n", float), dtype="Int64"),
         "ci_low": stacked("ci_low", float),
@@ -892,15 +894,25 @@ def _replace_at(column: pd.Series, positions: np.ndarray, values: pd.Series) -> 
     return out
 
 
+def _ranks(column: pd.Series, order: Sequence[str] | None = None) -> npt.NDArray[np.int64]:
+    """Each value's place in ``order`` (by default the sorted values); missing or absent last.
+
+    The column is hashed once and only its distinct values are looked up.
+    """
+    codes, distinct = pd.factorize(column)
+    if order is None:
+        order = sorted(distinct)
+    lookup = pd.Index(list(order)).get_indexer(distinct)
+    places = np.append(np.where(lookup < 0, len(order), lookup), len(order))
+    return np.asarray(places[codes], dtype=np.int64)
+
+
 def _sorted(table: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    teryt_code = pd.factorize(table["teryt"], sort=True)[0]
-    area_code = pd.Categorical(table["area"], categories=list(AREA_IDS)).codes.astype("int64")
-    area_code = np.where(area_code < 0, len(AREA_IDS), area_code)
-    stage_code = pd.Categorical(table["stage"], categories=list(STAGE_IDS)).codes
-    indicator_code = pd.Categorical(table["indicator"], categories=list(catalog.ids)).codes
-    order = np.lexsort(
-        (indicator_code, table["year"].to_numpy(), stage_code, area_code, teryt_code)
-    )
+    order = np.lexsort((
+        _ranks(table["indicator"], catalog.ids), table["year"].to_numpy(),
+        _ranks(table["stage"], STAGE_IDS), _ranks(table["area"], AREA_IDS),
+        _ranks(table["teryt"]),
+    ))
     return table.iloc[order].reset_index(drop=True)
 
 
@@ -1020,14 +1032,15 @@ def indicator_table(
         table = table[table["year"].isin(year_set)]
     if area_set is not None:
         table = table[table["area"].isin(area_set) | table["area"].isna()]
+    # Sorted before the columns that follow from each row alone are added (fewer to reorder).
+    table = _sorted(table, catalog)
     respondent_ids = [i for i, impl in INDICATOR_FUNCTIONS.items() if impl.respondents]
     table = _suppress(table, table["indicator"].isin(respondent_ids).to_numpy(), threshold)
-    thresholds = catalog.threshold_table()
+    codes, ids = pd.factorize(table["indicator"], use_na_sentinel=False)
     table = table.assign(
-        target=thresholds["target"].reindex(table["indicator"]).to_numpy(),
+        target=catalog.threshold_table()["target"].reindex(ids).to_numpy()[codes],
         status=catalog.statuses(table["indicator"], table["value"]),
     )
-    table = _sorted(table, catalog)
     return table.astype(
         {"teryt": "str", "area": "str", "stage": "str", "year": "int64", "indicator": "str",
          "value": "float64", "n": "Int64", "ci_low": "float64", "ci_high": "float64",

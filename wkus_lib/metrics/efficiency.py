@@ -50,6 +50,7 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.typing import SeriesGroupBy
 
 from wkus_lib.catalog.prices import PriceIndex, base_year_for, deflate
 from wkus_lib.domain import MULTI_YEAR
@@ -273,6 +274,22 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
+def _years_texts(years: SeriesGroupBy) -> pd.Series:
+    """:func:`years_text` of every group's years (groups in order; grouped by a list of columns).
+
+    A group whose years have no gap is ``first–last`` (or one year); only
+    groups with gaps call :func:`years_text`.
+    """
+    spans = years.agg(["min", "max", "nunique"])
+    first, last, count = (spans[c].to_numpy(dtype="int64") for c in ("min", "max", "nunique"))
+    texts = [str(a) if a == b else f"{a}–{b}" for a, b in zip(first.tolist(), last.tolist(),
+                                                              strict=True)]
+    for position in np.flatnonzero(last - first + 1 != count).tolist():
+        key = spans.index[position]
+        texts[position] = years_text(years.get_group(key if isinstance(key, tuple) else (key,)))
+    return pd.Series(texts, index=spans.index, dtype=object)
+
+
 def _evaluated_contracts(yearly: pd.DataFrame, ends: pd.DataFrame | None) -> pd.DataFrame:
     """teryt, area, end_year, first_multi_year: each evaluated contract and its first year.
 
@@ -311,7 +328,7 @@ def _with_real_cost(yearly: pd.DataFrame, price_index: PriceIndex | None) -> pd.
     if price_index is None:
         return yearly.assign(cost_real=nominal, cost_nominal=nominal, unpriced=False)
     years = yearly["year"].to_numpy(dtype="int64")
-    priced = np.array([price_index.covers(int(y)) for y in years], dtype=bool)
+    priced = (years >= price_index.covered_years[0]) & (years <= price_index.last_year)
     real = np.full(len(yearly), np.nan)
     real[priced] = deflate(nominal[priced], years[priced], price_index.last_year, price_index)
     return yearly.assign(cost_real=real, cost_nominal=np.where(priced, nominal, np.nan),
@@ -372,12 +389,26 @@ def _comparison_change(
     per_area = per_area[per_area["change"].notna()].reset_index()
     grouped = per_area.groupby(contract, sort=True)
     changes = pd.DataFrame({
-        "areas": grouped["comparison_area"].agg(lambda s: ",".join(sorted(s))),
+        "areas": _joined_names(per_area, contract, "comparison_area"),
         "change": grouped["change"].mean(),
     }).reset_index()
-    partial_names = partial.groupby(contract, sort=True)["comparison_area"].agg(
-        lambda s: ",".join(sorted(s))).rename("partial").reset_index()
+    partial_names = _joined_names(partial, contract, "comparison_area").rename(
+        "partial").reset_index()
     return changes, partial_names
+
+
+def _joined_names(frame: pd.DataFrame, by: list[str], column: str) -> pd.Series:
+    """``column``'s values in each group of ``by``, sorted and joined with commas.
+
+    Indexed by the groups, sorted (as ``groupby(by, sort=True)``); one sort
+    and one join per group instead of a Python function called per group.
+    """
+    ordered = frame.dropna(subset=by).sort_values([*by, column], kind="stable")
+    sizes = ordered.groupby(by, sort=True).size()
+    names = ordered[column].to_numpy(dtype=object)
+    parts = np.split(names, np.cumsum(sizes.to_numpy())[:-1]) if len(sizes) else []
+    return pd.Series([",".join(part) for part in parts], index=sizes.index, name=column,
+                     dtype=object)
 
 
 def multi_year_comparison_table(
@@ -427,10 +458,11 @@ def multi_year_comparison_table(
     cost = _period_wide(costed, "cost_real", contract)
     nominal = _period_wide(costed, "cost_nominal", contract)
     achievement = _period_wide(own, "achievement", contract)
-    counts = costed.groupby([*contract, "period"], sort=True)["year"].agg(
-        ["size", years_text]).unstack("period").reindex(
+    periods = costed.groupby([*contract, "period"], sort=True)["year"]
+    counts = pd.DataFrame({"size": periods.size(), "years_text": _years_texts(periods)}).unstack(
+        "period").reindex(
         columns=pd.MultiIndex.from_product([["size", "years_text"], ["before", "after"]]))
-    unpriced = own[own["unpriced"]].groupby(contract, sort=True)["year"].agg(years_text)
+    unpriced = _years_texts(own[own["unpriced"]].groupby(contract, sort=True)["year"])
     comp_cost, partial = _comparison_change(own, values, "cost_real", relative=True)
     comp_ach, _partial = _comparison_change(own, values, "achievement", relative=False)
     table = contracts.set_index(contract).sort_index()

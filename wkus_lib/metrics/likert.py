@@ -63,37 +63,67 @@ def item_score_0_100(mean_answer: npt.ArrayLike) -> FloatArray:
     return (x - LIKERT_MIN) / (LIKERT_MAX - LIKERT_MIN) * 100.0
 
 
+def _empty_column(dtype: object) -> pd.Series:
+    # Taking nothing from an Arrow-backed index gives an array of no chunks,
+    # which pandas cannot merge with another such array: build typed empty columns.
+    return pd.Series([], dtype=dtype)
+
+
 @dataclass(frozen=True)
 class _CodedScores:
-    """Respondent scores with integer-coded key columns and the values to decode them."""
+    """Every respondent's score on every scale, in the order of the group columns.
 
-    frame: pd.DataFrame
+    ``row_codes`` hold every answer row's code of each group column (the
+    smallest integer type); ``rows`` is one answer row of each respondent ×
+    scale (the first), so ``row_codes[c][rows]`` are its codes, and
+    ``uniques`` turn codes back into values. ``scale_group`` numbers the
+    keys + scale columns of each score, increasing in the same order.
+    """
+
     uniques: dict[str, pd.Index]
+    row_codes: dict[str, npt.NDArray[np.integer]]
+    rows: IntArray
+    scale_group: IntArray
+    answered: IntArray
+    n_items: IntArray
+    score: FloatArray
 
-    def decode(self, frame: pd.DataFrame) -> pd.DataFrame:
-        if frame.empty:
-            # Taking nothing from an Arrow-backed index gives an array of no chunks,
-            # which pandas cannot merge with another such array: build typed empty columns.
-            return pd.DataFrame({
-                column: pd.Series([], dtype=self.uniques[column].dtype
-                                  if column in self.uniques else frame[column].dtype)
-                for column in frame.columns
-            })
-        decoded = {
-            column: self.uniques[column].take(frame[column].to_numpy())
-            if column in self.uniques else frame[column].to_numpy()
-            for column in frame.columns
-        }
-        return pd.DataFrame(decoded)
+    def decoded(self, columns: Sequence[str], rows: IntArray) -> dict[str, pd.Series | pd.Index]:
+        """The values of ``columns`` in answer rows ``rows``."""
+        if not len(rows):
+            return {c: _empty_column(self.uniques[c].dtype) for c in columns}
+        return {c: self.uniques[c].take(self.row_codes[c][rows]) for c in columns}
 
 
 def _factorize(values: pd.Series | pd.Index) -> tuple[IntArray, pd.Index]:
-    """Codes ordered like the sorted values (missing values last)."""
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
-    return codes.astype(np.int64), pd.Index(uniques)
+    """Codes ordered like the sorted values (missing values last).
+
+    The values are hashed as they come and only the distinct ones sorted
+    (``pd.factorize(..., sort=True)`` gives the same codes, more slowly).
+    """
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
+    index = pd.Index(uniques)
+    if index.dtype == object:
+        # Python objects may not compare (text and None): pandas' own safe sort.
+        sorted_codes, sorted_uniques = pd.factorize(values, sort=True, use_na_sentinel=False)
+        return sorted_codes.astype(np.int64), pd.Index(sorted_uniques)
+    order = index.argsort()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return rank[codes], index.take(order)
 
 
-def _combined_key(codes: Sequence[IntArray], sizes: Sequence[int], length: int) -> IntArray:
+def _compact(codes: IntArray, size: int) -> npt.NDArray[np.integer]:
+    """``codes`` (0 to ``size`` − 1) in the smallest signed integer type that holds them."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if size <= np.iinfo(dtype).max + 1:
+            return codes.astype(dtype)
+    return codes
+
+
+def _combined_key(
+    codes: Sequence[npt.NDArray[np.integer]], sizes: Sequence[int], length: int
+) -> IntArray:
     """One int64 per row that sorts like the tuple of ``codes`` (mixed radix)."""
     key = np.zeros(length, dtype=np.int64)
     limit = np.iinfo(np.int64).max
@@ -101,7 +131,8 @@ def _combined_key(codes: Sequence[IntArray], sizes: Sequence[int], length: int) 
         radix = max(size, 1)
         if key.size and int(key.max()) > (limit - radix) // radix:
             key = pd.factorize(key, sort=True)[0].astype(np.int64)
-        key = key * radix + column
+        key *= radix
+        key += column
     return key
 
 
@@ -113,52 +144,69 @@ def _coded_respondent_scores(
     scale_columns: Sequence[str],
     min_answered: float,
 ) -> _CodedScores:
+    """Respondent scores of every scale, computed on integer codes in one sort.
+
+    Answer rows are keyed by keys, scale and respondent (one int64 that
+    sorts like those columns); one stable sort brings each respondent's
+    answers to a scale together, and sums over those runs give the answered
+    items and their total (sums of whole numbers: exact in any order).
+    """
     scales = list(scale_columns)
     catalogue = items.drop_duplicates("item_id").set_index("item_id")
     item_codes, item_values = pd.factorize(responses["item_id"])
     position = catalogue.index.get_indexer(item_values)[item_codes]
     known = position >= 0
-    position = position[known]
+    everything = bool(known.all())
+    position = position if everything else position[known]
+    length = len(position)
     recoded = reverse_code(
-        responses["answer"].to_numpy(dtype=float, na_value=np.nan)[known],
+        responses["answer"].to_numpy(dtype=float, na_value=np.nan)
+        if everything else responses["answer"].to_numpy(dtype=float, na_value=np.nan)[known],
         catalogue["reverse"].to_numpy(dtype=bool)[position],
     )
-    answered = ~np.isnan(recoded)
 
     uniques: dict[str, pd.Index] = {}
-    row_codes: dict[str, IntArray] = {}
+    row_codes: dict[str, npt.NDArray[np.integer]] = {}
     for column in [*keys, "respondent_id"]:
         codes, uniques[column] = _factorize(responses[column])
-        row_codes[column] = codes[known]
+        row_codes[column] = _compact(codes if everything else codes[known], len(uniques[column]))
+        del codes
     scale_codes: dict[str, IntArray] = {}
     for column in scales:
         scale_codes[column], uniques[column] = _factorize(catalogue[column])
-        row_codes[column] = scale_codes[column][position]
+        row_codes[column] = _compact(scale_codes[column], len(uniques[column]))[position]
+    del position
     group = [*keys, *scales, "respondent_id"]
-    sizes = [len(uniques[c]) for c in group]
-    key = _combined_key([row_codes[c] for c in group], sizes, int(known.sum()))
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    total = np.bincount(inverse, weights=np.where(answered, recoded, 0.0))
-    count = np.bincount(inverse, weights=answered.astype(float))
+    key = _combined_key([row_codes[c] for c in group], [len(uniques[c]) for c in group], length)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    del key
+    starts = np.flatnonzero(np.concatenate(([length > 0], sorted_key[1:] != sorted_key[:-1])))
+    # The key without its last (respondent) digit numbers the keys + scale columns.
+    scale_group = sorted_key[starts] // max(len(uniques["respondent_id"]), 1)
+    del sorted_key
+    answers = recoded[order]
+    answered = ~np.isnan(answers)
+    total = np.add.reduceat(np.where(answered, answers, 0.0), starts) if length else answers
+    count = (np.add.reduceat(answered.astype(np.int64), starts) if length
+             else np.zeros(0, dtype=np.int64))
+    rows = order[starts]
+    del order, answers, answered
 
     scale_sizes = [len(uniques[c]) for c in scales]
     item_scale = _combined_key([scale_codes[c] for c in scales], scale_sizes, len(catalogue))
     scale_keys, scale_counts = np.unique(item_scale, return_counts=True)
-    row_scale = _combined_key([row_codes[c][first] for c in scales], scale_sizes, len(first))
-    n_items = scale_counts[np.searchsorted(scale_keys, row_scale)].astype(float)
+    row_scale = _combined_key([row_codes[c][rows] for c in scales], scale_sizes, len(rows))
+    n_items = scale_counts[np.searchsorted(scale_keys, row_scale)]
 
-    keep = (count > 0) & (count >= min_answered * n_items)
+    keep = (count > 0) & (count >= min_answered * n_items.astype(float))
     with np.errstate(divide="ignore", invalid="ignore"):
         score = item_score_0_100(total / count)
-    frame = pd.DataFrame(
-        {
-            **{c: row_codes[c][first][keep] for c in group},
-            "answered": count[keep].astype(np.int64),
-            "n_items": n_items[keep].astype(np.int64),
-            "score": score[keep],
-        }
+    return _CodedScores(
+        uniques=uniques, row_codes=row_codes, rows=rows[keep], scale_group=scale_group[keep],
+        answered=count[keep].astype(np.int64), n_items=n_items[keep].astype(np.int64),
+        score=score[keep],
     )
-    return _CodedScores(frame=frame, uniques=uniques)
 
 
 def respondent_scores(
@@ -204,7 +252,11 @@ def respondent_scores(
     coded = _coded_respondent_scores(
         responses, items, keys=keys, scale_columns=scale_columns, min_answered=min_answered
     )
-    return coded.decode(coded.frame)
+    group = [*keys, *scale_columns, "respondent_id"]
+    return pd.DataFrame({
+        **coded.decoded(group, coded.rows),
+        "answered": coded.answered, "n_items": coded.n_items, "score": coded.score,
+    })
 
 
 def grouped_mean_with_ci(
@@ -230,6 +282,13 @@ def grouped_mean_with_ci(
     """
     grouped = frame.groupby(list(by), sort=True, observed=True, dropna=False)[value_column]
     summary = grouped.agg(["mean", "std", "count"]).reset_index()
+    return summary[list(by)].assign(**_estimates(summary, level=level, bounds=bounds))
+
+
+def _estimates(
+    summary: pd.DataFrame, *, level: float, bounds: tuple[float, float] | None
+) -> dict[str, npt.NDArray[np.generic] | pd.Series]:
+    """``value``, ``n``, ``sd``, ``ci_low``, ``ci_high`` from a group-by's mean, std and count."""
     n = summary["count"].to_numpy(dtype=float)
     mean = summary["mean"].to_numpy(dtype=float)
     sd = summary["std"].to_numpy(dtype=float, na_value=np.nan)
@@ -237,13 +296,13 @@ def grouped_mean_with_ci(
     if bounds is not None:
         # Rounding in the sum may push the mean of in-range data one ulp out.
         mean = np.clip(mean, *bounds)
-    return summary[list(by)].assign(
-        value=np.where(n > 0, mean, np.nan),
-        n=summary["count"].astype("int64"),
-        sd=sd,
-        ci_low=low,
-        ci_high=high,
-    )
+    return {
+        "value": np.where(n > 0, mean, np.nan),
+        "n": summary["count"].to_numpy(dtype=np.int64),
+        "sd": sd,
+        "ci_low": low,
+        "ci_high": high,
+    }
 
 
 def t_interval(
@@ -288,10 +347,15 @@ def scale_scores(
     coded = _coded_respondent_scores(
         responses, items, keys=keys, scale_columns=scale_columns, min_answered=min_answered
     )
-    summary = grouped_mean_with_ci(
-        coded.frame, "score", [*keys, *scale_columns], level=level
-    )
-    return coded.decode(summary)
+    # The group-by of grouped_mean_with_ci, on one integer per keys + scale columns.
+    grouped = pd.Series(coded.score).groupby(coded.scale_group, sort=True)
+    summary = grouped.agg(["mean", "std", "count"])
+    first = np.flatnonzero(np.concatenate(
+        ([len(coded.scale_group) > 0], coded.scale_group[1:] != coded.scale_group[:-1])))
+    return pd.DataFrame({
+        **coded.decoded([*keys, *scale_columns], coded.rows[first]),
+        **_estimates(summary, level=level, bounds=SCORE_BOUNDS),
+    })
 
 
 def scale_score(

@@ -166,16 +166,15 @@ def _result(
     for column in hidden_columns:
         table[column] = _with_missing(table[column], hide)
     table[SUPPRESSED_COLUMN] = hide
-    records = [
-        {
-            **{g: frame[g].iloc[p] for g in group_columns},
-            "row": frame.index[p],
-            "reason": reasons[p],
-            "kind": kinds[p],
-        }
-        for p in sorted(kinds)
-    ]
-    log = pd.DataFrame.from_records(records, columns=[*group_columns, *LOG_COLUMNS])
+    positions = sorted(kinds)
+    records = zip(
+        *(frame[g].iloc[positions].tolist() for g in group_columns),
+        frame.index[positions].tolist(),
+        [reasons[p] for p in positions],
+        [kinds[p] for p in positions],
+        strict=True,
+    )
+    log = pd.DataFrame.from_records(list(records), columns=[*group_columns, *LOG_COLUMNS])
     return SuppressionResult(table=table, log=log)
 
 
