@@ -30,7 +30,6 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,8 +38,13 @@ from typing import Any
 import psutil
 import tinycss2
 
-from wkus_lib.files.pdf import _parsed_stylesheet, _source_date_epoch, quiet_logger, render_pdf
-from wkus_lib.files.pdf import split_style_blocks
+from wkus_lib.files.pdf import (
+    _parsed_stylesheet,
+    _source_date_epoch,
+    quiet_logger,
+    render_pdf,
+    split_style_blocks,
+)
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 _UI_CLASS = re.compile(r"^(jp-|lm-|cm-|CodeMirror)")
@@ -50,10 +54,10 @@ _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9+'Z-]*\)")
 
 def template_classes() -> set[str]:
     """JupyterLab classes nbconvert's ``lab`` and ``base`` HTML templates can emit."""
-    import nbconvert.exporters.templateexporter as te
+    from jupyter_core.paths import jupyter_path
 
     found: set[str] = set()
-    for folder in te.jupyter_path("nbconvert", "templates"):
+    for folder in jupyter_path("nbconvert", "templates"):
         for name in ("lab", "base"):
             for path in Path(folder, name).glob("*.j2"):
                 found |= set(re.findall(r"jp-[A-Za-z0-9_-]*[A-Za-z0-9]", path.read_text()))
@@ -96,7 +100,7 @@ class Chromium:
         self.process = subprocess.Popen(
             [executable, "--headless", "--no-sandbox", "--disable-gpu",
              "--remote-debugging-pipe", "--no-first-run", "about:blank"],
-            preexec_fn=fds, pass_fds=(3, 4),
+            preexec_fn=fds, pass_fds=(3, 4),  # noqa: PLW1509 — this script starts no threads
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         os.close(to_chrome_r)
@@ -199,7 +203,10 @@ def main() -> None:
 
             paths: dict[str, Callable[[], bytes]] = {"shipped": shipped, "lab-subset": cut}
             if chromium is not None:
-                paths["chromium"] = lambda path=path: chromium.print_pdf(path)
+                def printed(path: Path = path, browser: Chromium = chromium) -> bytes:
+                    return browser.print_pdf(path)
+
+                paths["chromium"] = printed
             times: dict[str, list[float]] = {name: [] for name in paths}
             cpu: dict[str, list[float]] = {name: [] for name in paths}
             outputs: dict[str, list[bytes]] = {name: [] for name in paths}
@@ -219,9 +226,9 @@ def main() -> None:
             if chromium is not None:
                 prints = {_PDF_DATE.sub(b"", pdf) for pdf in outputs["chromium"]}
                 stable += len(prints) == 1
-            for name in ratios:
+            for name, values in ratios.items():
                 if name in line:
-                    ratios[name].append(line[name])
+                    values.append(line[name])
                     cpu_ratios[name].append(cpu_line[name])
             print(f"{path}: shipped {base:.2f} s wall, {cpu_base:.2f} s CPU; wall ratios {line}; "
                   f"CPU ratios {cpu_line}", flush=True)
@@ -231,7 +238,7 @@ def main() -> None:
     count = len(args.html)
     print(f"median ratio over {count} pages ({args.runs} runs each, alternating): " + ", ".join(
         f"{name} {statistics.median(r):.2f}" for name, r in ratios.items() if r))
-    print(f"median CPU ratio (Chromium: all its processes): " + ", ".join(
+    print("median CPU ratio (Chromium: all its processes): " + ", ".join(
         f"{name} {statistics.median(r):.2f}" for name, r in cpu_ratios.items() if r))
     print(f"lab-subset PDF byte-identical to shipped: {identical} of {count}")
     if chromium is not None:
@@ -239,4 +246,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -28,17 +28,22 @@ ROOT = Path(__file__).resolve().parents[1]
 PHASES = ("cells", "html", "pdf", "xlsx")
 
 
-def run_once(checkout: Path, teryt: str, store: Path, jobs: int, extra: list[str]) -> dict[str, Any]:
-    """Wall seconds, work seconds (summed phases / jobs) and their ratio of one batch."""
-    with tempfile.TemporaryDirectory() as out:
-        env = {**os.environ, "PYTHONPATH": str(checkout)}
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "wkus_lib.cli", "report", "--gmina", teryt,
-                        "--force", "--jobs", str(jobs), "--store", str(store), "--out", out,
-                        *extra],
-                       check=True, capture_output=True, env=env, cwd=checkout)
-        wall = time.perf_counter() - started
-        reports = json.loads((Path(out) / "manifest.json").read_text())["reports"].values()
+def run_once(
+    checkout: Path, out: Path, teryt: str, store: Path, jobs: int, extra: list[str]
+) -> dict[str, Any]:
+    """Wall seconds, work seconds (summed phases / jobs) and their ratio of one batch.
+
+    ``out`` is kept between runs (``--force`` rebuilds every report), as a user's
+    reports folder is: its manifest holds the previous run's times.
+    """
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "wkus_lib.cli", "report", "--gmina", teryt,
+                    "--force", "--jobs", str(jobs), "--store", str(store), "--out", str(out),
+                    *extra],
+                   check=True, capture_output=True, env=env, cwd=checkout)
+    wall = time.perf_counter() - started
+    reports = json.loads((out / "manifest.json").read_text())["reports"].values()
     work = sum(float(r["timings"].get(p, 0.0)) for r in reports for p in PHASES) / jobs
     return {"reports": len(reports), "wall_s": round(wall, 2), "work_s": round(work, 2),
             "ratio": round(wall / work, 2)}
@@ -57,11 +62,14 @@ def main() -> None:
     extra = ["--stage", args.stage] if args.stage else []
     checkouts = {"this": ROOT} | ({"compare": args.compare.resolve()} if args.compare else {})
     ratios: dict[str, list[float]] = {name: [] for name in checkouts}
-    for run in range(args.runs):
-        for name, checkout in checkouts.items():
-            figures = run_once(checkout, args.gmina, args.store.resolve(), args.jobs, extra)
-            ratios[name].append(figures["ratio"])
-            print(f"run {run + 1} {name}: {figures}; load {os.getloadavg()[0]:.1f}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(args.runs):
+            for name, checkout in checkouts.items():
+                figures = run_once(checkout, Path(tmp) / name, args.gmina, args.store.resolve(),
+                                   args.jobs, extra)
+                ratios[name].append(figures["ratio"])
+                print(f"run {run + 1} {name}: {figures}; load {os.getloadavg()[0]:.1f}",
+                      flush=True)
     for name, values in ratios.items():
         print(f"{name}: median wall/work {statistics.median(values):.2f} over {len(values)} runs")
 
