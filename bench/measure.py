@@ -7,6 +7,7 @@ import platform
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psutil
 
@@ -70,3 +71,12 @@ def machine() -> str:
 def load() -> str:
     """The load average (1, 5, 15 min)."""
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def work_phases(out_dir: Path) -> dict[str, float]:
+    """Seconds of cell execution, HTML and PDF summed over a batch's reports (its manifest)."""
+    from wkus_lib.batch.runner import load_manifest
+
+    entries = load_manifest(out_dir)["reports"].values()
+    return {phase: sum(float(e["timings"].get(phase, 0.0)) for e in entries)
+            for phase in ("cells", "html", "pdf")}

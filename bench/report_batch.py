@@ -49,12 +49,12 @@ from typing import Any
 
 import nbformat
 import yaml
-from measure import MIB, MemorySampler, load, machine
+from measure import MIB, MemorySampler, load, machine, work_phases
 from voivodeship_batch import section as voivodeship_section
 
 from wkus_lib.batch.build import KernelStart, cell_seconds
 from wkus_lib.batch.params import ReportSpec, resolve_batch
-from wkus_lib.batch.runner import load_manifest, run_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.batch.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.demo import write_demo
 from wkus_lib.store import read_store
@@ -114,9 +114,7 @@ def run_runner(
     elapsed = time.perf_counter() - started
     if result.exit_code != 0:
         raise SystemExit(result.summary())
-    entries = load_manifest(out_dir)["reports"].values()
-    phases = {phase: sum(float(e["timings"].get(phase, 0.0)) for e in entries)
-              for phase in ("cells", "html", "pdf")}
+    phases = work_phases(out_dir)
     return elapsed, phases, sampler
 
 

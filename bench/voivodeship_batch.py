@@ -31,11 +31,11 @@ import time
 from pathlib import Path
 from typing import Any, Final
 
-from measure import MIB, MemorySampler, load, machine
+from measure import MIB, MemorySampler, load, machine, work_phases
 
 from wkus_lib.batch.dask_executor import connect
 from wkus_lib.batch.params import ReportSpec, resolve_batch
-from wkus_lib.batch.runner import load_manifest, run_batch
+from wkus_lib.batch.runner import run_batch
 from wkus_lib.batch.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.demo import write_demo
 from wkus_lib.store import read_store
@@ -62,7 +62,7 @@ def run_on_local_cluster(
 
     sampler = MemorySampler()
     with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, sampler.running():
+                      dashboard_address=":0") as cluster, sampler.running():
         started = time.perf_counter()
         with connect(str(cluster.scheduler_address)) as executor:
             result = run_batch(specs, out_dir=out_dir, notebooks_dir=NOTEBOOKS,
@@ -71,9 +71,7 @@ def run_on_local_cluster(
         elapsed = time.perf_counter() - started
     if result.exit_code != 0:
         raise SystemExit(result.summary())
-    entries = load_manifest(out_dir)["reports"].values()
-    phases = {phase: sum(float(e["timings"].get(phase, 0.0)) for e in entries)
-              for phase in ("cells", "html", "pdf")}
+    phases = work_phases(out_dir)
     return elapsed, phases, sampler
 
 

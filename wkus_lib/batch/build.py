@@ -118,11 +118,15 @@ def build_report(task: ReportTask) -> ReportOutcome:
     return ReportOutcome(task.spec, "ok", time.perf_counter() - started, outputs, None, timings)
 
 
-def prepare_worker(kernel_start: KernelStart = DEFAULT_KERNEL_START) -> None:
+def prepare_worker(
+    kernel_start: KernelStart = DEFAULT_KERNEL_START, notebooks_dir: str | None = None
+) -> None:
     """Warm a worker process before its first report (a process pool's initializer).
 
-    Starts the zygote, which imports in its own process meanwhile, and
-    imports papermill and the exporters here: once per worker, not per report.
+    Starts the zygote, which imports in its own process meanwhile, imports
+    papermill here and renders an empty report to HTML and PDF: the exporter's
+    template is compiled, the report's style sheets parsed and the fonts found
+    once per worker, while the zygote still imports, not in the first report.
     Never raises: a pool whose initializer fails is broken for every report,
     while the same problem met in :func:`build_report` fails only that report,
     with a message.
@@ -130,18 +134,20 @@ def prepare_worker(kernel_start: KernelStart = DEFAULT_KERNEL_START) -> None:
     with suppress(Exception):
         if kernel_start == "fork":
             kernels.zygote().start()
+        import nbformat
         import papermill  # noqa: F401 — imported for its start-up cost only
-        import weasyprint  # noqa: F401
 
-        export.warm_html_exporter()
+        empty = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+        html = export.render_html(empty, title="wkus", synthetic=True)
+        render_pdf(html, base_url=notebooks_dir)  # the reports' base: their style sheets stay parsed
 
 
-def prepare_pool_worker(kernel_start: KernelStart, parent_pid: int) -> None:
+def prepare_pool_worker(kernel_start: KernelStart, parent_pid: int, notebooks_dir: str) -> None:
     """:func:`prepare_worker` for a worker of the batch's own process pool, which also
     dies with the batch (``parent_pid``) even when the batch is killed outright;
     its zygote and kernels follow it."""
     die_with_parent(parent_pid)
-    prepare_worker(kernel_start)
+    prepare_worker(kernel_start, notebooks_dir)
 
 
 def describe_failure(error: BaseException) -> ReportError:

@@ -108,11 +108,6 @@ def _last_heading(text: str, *, markdown: bool) -> str:
     return html_module.unescape(" ".join(_TAG.sub("", found[-1]).split())).strip("# ")
 
 
-def warm_html_exporter(lang: str = "pl") -> None:
-    """Build the HTML exporter (imports nbconvert, loads the template) ahead of the first report."""
-    _html_exporter(lang)
-
-
 @functools.cache
 def _html_exporter(lang: str) -> HTMLExporter:
     from nbconvert import HTMLExporter

@@ -242,7 +242,8 @@ def run_batch(
         journal.record_skipped()
         if tasks:
             with _sigterm_raises():
-                _run_tasks(tasks, executor, jobs, journal.record, kernel_start)
+                _run_tasks(longest_first(tasks, journal.manifest["reports"]), executor, jobs,
+                           journal.record, kernel_start)
     except (BatchInterrupted, KeyboardInterrupt):
         raise BatchInterrupted(
             f"Przerwano tworzenie raportów: gotowe {journal.finished} z {len(specs)}. Uruchom to "
@@ -251,6 +252,30 @@ def run_batch(
     finally:
         journal.close()
     return BatchResult([journal.results[s.output_stem] for s in specs], out_dir)
+
+
+def longest_first(
+    tasks: Sequence[ReportTask], previous: Mapping[str, Mapping[str, Any]]
+) -> list[ReportTask]:
+    """The tasks, those that took longest when last built first, so that no worker is
+    left running a long report alone at the end of a batch while the others idle.
+
+    A report never built before counts as long as the mean of the reports of its
+    notebook that were; with no history at all, the order is kept.
+    """
+    by_notebook: dict[str, list[float]] = {}
+    for entry in previous.values():
+        if isinstance(entry.get("duration_s"), (int, float)) and entry.get("notebook"):
+            by_notebook.setdefault(str(entry["notebook"]), []).append(float(entry["duration_s"]))
+
+    def expected(task: ReportTask) -> float:
+        entry = previous.get(task.spec.output_stem, {})
+        if isinstance(entry.get("duration_s"), (int, float)):
+            return float(entry["duration_s"])
+        same = by_notebook.get(task.spec.notebook, [])
+        return sum(same) / len(same) if same else 0.0
+
+    return sorted(tasks, key=expected, reverse=True)
 
 
 def library_version() -> str:
@@ -377,7 +402,8 @@ def _run_tasks(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     pool = executor or _ReportPool(
         workers, mp_context=multiprocessing.get_context("spawn"),
-        initializer=prepare_pool_worker, initargs=(kernel_start, os.getpid()),
+        initializer=prepare_pool_worker,
+        initargs=(kernel_start, os.getpid(), tasks[0].notebooks_dir),
     )
     futures: dict[Future[ReportOutcome], ReportTask] = {
         pool.submit(build_report, task): task for task in tasks
