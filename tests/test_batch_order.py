@@ -6,14 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from wkus_lib.batch.build import ReportTask
-from wkus_lib.batch.params import JsonValue, ReportSpec
+from wkus_lib.batch.params import ReportParams, ReportSpec
 from wkus_lib.batch.runner import longest_first
+from wkus_lib.domain import ON_GOING
 
 
 def task(stem: str, notebook: str = "on_going.ipynb") -> ReportTask:
-    parameters: dict[str, JsonValue] = {"teryt": "2013023", "area": stem, "stage": "on_going",
-                                        "year": 2024, "store_dir": "store"}
-    spec = ReportSpec(notebook=notebook, parameters=parameters, output_stem=stem, title=stem,
+    params = ReportParams(teryt="2013023", area="sport", kind=ON_GOING, year=2024,
+                          store_dir="store")
+    spec = ReportSpec(notebook=notebook, params=params, output_stem=stem, title=stem,
                       group=("g", "s", stem))
     return ReportTask(spec, "{}", str(Path.cwd()), str(Path.cwd()), ("html",), False)
 
