@@ -172,13 +172,6 @@ def test_a_column_shown_as_other_numbers_gets_no_format() -> None:
     assert display.shown_number_formats(body, frame) == {}
 
 
-def test_docstring_examples_hold() -> None:
-    import doctest
-
-    assert doctest.testmod(annex, raise_on_error=True).failed == 0
-    assert doctest.testmod(display, raise_on_error=True).failed == 0
-
-
 def test_rows_with_long_text_are_as_high_as_their_wrapped_lines() -> None:
     formula = "Średnia wyników respondentów z pytań ankiety klienta o satysfakcji " * 4
     table = Table("Definicje", ["Wskaźnik", "Wzór"], [["Q1", formula], ["Q2", "krótko"]])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from wkus_lib import catalog as catalog_module
 from wkus_lib.catalog import Catalog, copy_default_catalog, load_catalog, traffic_light
 from wkus_lib.domain import MODEL_IDS
 from wkus_lib.errors import CatalogError
@@ -277,5 +275,3 @@ def test_catalog_is_immutable() -> None:
         cat.indicators[0].target = 1.0
 
 
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(catalog_module, raise_on_error=True).failed == 0

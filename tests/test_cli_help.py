@@ -203,16 +203,6 @@ def test_a_file_system_error_names_the_file_in_polish(
     assert "Permission" not in error
 
 
-def test_output_path_messages_run_as_documented() -> None:
-    import doctest
-
-    from wkus_lib.cli import output_paths
-    from wkus_lib.cli import parser as cli_parser
-
-    assert doctest.testmod(output_paths, raise_on_error=True).attempted >= 1
-    assert doctest.testmod(cli_parser, raise_on_error=True).attempted >= 1
-
-
 def test_a_file_where_a_folder_is_needed_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:

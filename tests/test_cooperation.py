@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.metrics import cooperation
 from wkus_lib.metrics.cooperation import (
     checklist_item_score,
     checklist_scores,
@@ -117,5 +114,3 @@ def test_perception_gap_needs_both_groups() -> None:
     assert perception_gap(survey, SURVEY_ITEMS).empty
 
 
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(cooperation, raise_on_error=True).failed == 0

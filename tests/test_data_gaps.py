@@ -60,14 +60,6 @@ def test_an_asked_year_or_area_without_data_is_named(store: Store) -> None:
     assert len(lines) == 2 and "Promocja" in lines[1]
 
 
-def test_docstring_examples() -> None:
-    import doctest
-
-    from wkus_lib.evaluation import data_gaps as module
-
-    assert doctest.testmod(module, raise_on_error=True).failed == 0
-
-
 def test_a_table_missing_in_many_gminy_is_one_line(store: Store) -> None:
     codes = sorted(store.contracts["teryt"].unique())
     assert len(codes) > 6

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from wkus_lib.metrics import efficiency
 from wkus_lib.metrics.efficiency import (
     admin_cost_share,
     budget_execution,
@@ -168,5 +166,3 @@ def test_comparison_table_covers_every_multi_year_area_at_once() -> None:
     assert table["did_unit_cost_pct"].tolist() == pytest.approx([-20.0, -20.0])
 
 
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(efficiency, raise_on_error=True).failed == 0

@@ -143,15 +143,6 @@ def test_contract_years_expand_and_clip() -> None:
         ("k1", 2022), ("k1", 2023), ("k1", 2024), ("k2", 2026)]
 
 
-def test_docstring_examples() -> None:
-    import doctest
-
-    from wkus_lib.report import context as module  # the late-report note's examples
-
-    result = doctest.testmod(module, raise_on_error=True)
-    assert result.failed == 0 and result.attempted >= 2
-
-
 def test_the_note_follows_the_report_language() -> None:
     from wkus_lib.text.i18n import language
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 from collections.abc import Sequence
 
@@ -12,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wkus_lib.metrics import likert
 from wkus_lib.metrics.likert import (
     grouped_mean_with_ci,
     item_score_0_100,
@@ -170,5 +168,3 @@ def test_grouped_interval_equals_mean_with_ci_per_group(data: list[tuple[int, fl
             assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want, abs=1e-9)
 
 
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(likert, raise_on_error=True).failed == 0

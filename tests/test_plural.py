@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 from pathlib import Path
 
@@ -10,10 +9,6 @@ import pytest
 
 from wkus_lib.text import plural as plural_module
 from wkus_lib.text.plural import count_phrase, plural, plural_form
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(plural_module, raise_on_error=True).failed == 0
 
 
 @pytest.mark.parametrize(("count", "expected"), [

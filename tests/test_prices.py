@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import numpy as np
@@ -84,5 +83,3 @@ def test_level_chain() -> None:
     assert index.missing([2020, 2021, 2024, 2024]) == [2020, 2024]
 
 
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(prices, raise_on_error=True).failed == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from collections.abc import Sequence
 
 import pandas as pd
@@ -10,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wkus_lib.metrics import privacy
 from wkus_lib.metrics.privacy import (
     DEFAULT_THRESHOLD,
     QUOTE_THRESHOLD,
@@ -370,5 +368,3 @@ def test_no_quote_is_shown_from_a_group_not_known_to_be_large_enough(
         assert shown == (sizes.get(teryt, -1) >= threshold)
 
 
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(privacy, raise_on_error=False).failed == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,8 @@ from wkus_lib.catalog import copy_default_catalog, load_catalog
 from wkus_lib.demo import DemoSummary
 from wkus_lib.domain import load_gminy
 from wkus_lib.program import build_program
-from wkus_lib.program import text as program_text
 from wkus_lib.program.html import render_html
 from wkus_lib.store import read_store
-
-
-def test_citation_doctest() -> None:
-    assert doctest.testmod(program_text, raise_on_error=True).failed == 0
 
 
 @pytest.mark.parametrize("edited", [False, True])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -12,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.metrics import quality
 from wkus_lib.metrics.quality import (
     complaints_per_100,
     criteria_matrix,
@@ -178,10 +176,6 @@ def test_client_scores_stay_within_zero_to_hundred(rows: list[tuple[int, int, in
     scores = perspective_scores(responses, ITEMS)
     for column in ("value", "ci_low", "ci_high"):
         assert scores[column].dropna().between(0, 100).all()
-
-
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(quality, raise_on_error=True).failed == 0
 
 
 def test_triangulation_of_units_without_any_survey_is_empty_not_an_error() -> None:

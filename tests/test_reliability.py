@@ -6,7 +6,6 @@ test dependency, never imported by wkus_lib.
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -16,7 +15,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from wkus_lib.metrics import reliability
 from wkus_lib.metrics.reliability import (
     VERDICT_ACCEPTABLE,
     VERDICT_GOOD,
@@ -406,5 +404,3 @@ def test_alpha_matches_pingouin_on_random_likert_data(items: pd.DataFrame, nan_p
     assert alpha == pytest.approx(expected, rel=TOLERANCE, abs=TOLERANCE)
 
 
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(reliability, raise_on_error=False).failed == 0

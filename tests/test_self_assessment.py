@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pandas as pd
 import pytest
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.instruments import self_assessment
 from wkus_lib.instruments.forms import questionnaire
 from wkus_lib.instruments.self_assessment import (
     SelfAssessmentForm,
@@ -36,10 +34,6 @@ def _fill(form: SelfAssessmentForm, answers: list[int | str]) -> None:
     form.provider.value = "Stowarzyszenie Pomocna Dłoń"
     for choice, answer in zip(form.items.values(), answers, strict=True):
         choice.value = answer
-
-
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(self_assessment).failed == 0
 
 
 def test_form_offers_every_self_assessment_item_with_the_scale_and_not_applicable(

@@ -248,9 +248,3 @@ def test_coding_sheets_and_xlsforms_are_inert() -> None:
     assert_xlsx_inert(xlsform_bytes(form, catalog, setup))
 
 
-def test_docstring_examples_hold() -> None:
-    import doctest
-
-    from wkus_lib.files import spreadsheet_safe
-
-    assert doctest.testmod(spreadsheet_safe, raise_on_error=True).attempted >= 4

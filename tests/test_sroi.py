@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pandas as pd
 import pytest
 
@@ -157,5 +155,3 @@ def test_zero_inputs_give_no_ratio() -> None:
     assert pd.isna(sroi(_outcomes(), 0.0, discount_rate=0.0).ratio)
 
 
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(sroi_module, raise_on_error=True).failed == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import errno
 import hashlib
 import json
@@ -266,12 +265,6 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
 def _combined(manifest: dict[str, Any]) -> str:
     summary = {n: {"sha256": e["sha256"], "rows": e["rows"]} for n, e in manifest["tables"].items()}
     return hashlib.sha256(json.dumps(summary, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def test_store_doctests() -> None:
-    from wkus_lib import store
-
-    assert doctest.testmod(store).failed == 0
 
 
 def test_a_folder_the_user_may_not_write_is_a_polish_error(
