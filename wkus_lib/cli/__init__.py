@@ -22,9 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wkus_lib.cli.output_paths import os_error_text, writable_file, writable_folder
-from wkus_lib.cli.parser import PolishArgumentParser, positive_number, whole_number, year_number
+from wkus_lib.cli.parser import (
+    STORE_HELP,
+    PolishArgumentParser,
+    positive_number,
+    whole_number,
+    year_number,
+)
 from wkus_lib.errors import ParameterError, WkusError
-from wkus_lib.store.locate import NOTEBOOKS_DIR, STORE_ENV_VARIABLE
+from wkus_lib.store.locate import NOTEBOOKS_DIR
 from wkus_lib.text.plural import count_phrase
 
 if TYPE_CHECKING:
@@ -43,8 +49,6 @@ ISSUES_HINT = ("To błąd programu, nie danych: zgłoś go opiekunowi wkus, poda
                f"{DEBUG_ENV_VARIABLE}=1.")
 GMINA_HELP = ("gminy: kody TERYT lub nazwy po przecinku albo all, czyli wszystkie "
               "z danymi w magazynie (domyślnie: %(default)s)")
-STORE_HELP = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
-              "a bez niej data/store projektu)")
 
 SROI_RATE_HELP = ("roczna stopa dyskontowa SROI jako ułamek, np. 0.035 = 3,5 %% "
                   "(domyślnie z ustawień katalogu: settings.sroi.discount_rate)")

@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, cast
 
+from wkus_lib.cli.parser import STORE_HELP
 from wkus_lib.errors import InputError
-from wkus_lib.store.locate import STORE_ENV_VARIABLE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,8 +41,6 @@ GMINA_HELP: Final = ("gminy: kody TERYT lub nazwy po przecinku albo all, czyli w
                      "z danymi w magazynie (domyślnie: %(default)s)")
 FULL_LIST_HINT: Final = ("Każda uwaga z pytaniem do organizacji: wkus check --all-findings "
                          "(z tymi samymi --gmina i --year) albo plik --out karta.html.")
-STORE_HELP: Final = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
-                     "a bez niej data/store projektu)")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

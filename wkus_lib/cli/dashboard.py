@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from wkus_lib.cli.parser import STORE_HELP
 from wkus_lib.explore.dashboard import DEFAULT_PORT, serve
 
 
@@ -26,8 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                "Gminę wybiera adres z …&teryt=2013023 (kod TERYT albo nazwa).",
     )
     dashboard.add_argument("--store", default="",
-                           help="katalog magazynu danych (domyślnie zmienna WKUS_STORE, "
-                                "a bez niej data/store projektu)")
+                           help=STORE_HELP)
     dashboard.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                            help="port serwera (domyślnie: %(default)s)")
     dashboard.add_argument("--no-browser", action="store_true",

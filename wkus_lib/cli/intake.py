@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from wkus_lib.cli.parser import STORE_HELP
 from wkus_lib.errors import ParameterError
 
 
@@ -101,8 +102,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         epilog="Przykład:\n  wkus history --gmina Łapy --table results",
     )
     history.add_argument("--store", default="",
-                         help="katalog magazynu danych (domyślnie zmienna WKUS_STORE, "
-                         "a bez niej data/store projektu)")
+                         help=STORE_HELP)
     history.add_argument("--gmina", default=None,
                          help="tylko zmiany jednej gminy (kod lub nazwa; domyślnie: wszystkie)")
     history.add_argument("--table", default=None,

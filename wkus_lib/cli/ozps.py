@@ -11,8 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wkus_lib.cli.parser import year_number
-from wkus_lib.store.locate import STORE_ENV_VARIABLE
+from wkus_lib.cli.parser import STORE_HELP, year_number
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,8 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                         help="rok oceny (wymagany), np. 2024: tabela obejmuje lata R−2 … R "
                              "i prognozę na R+1")
     parser.add_argument("--store", default="",
-                        help=f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
-                             "a bez niej data/store projektu)")
+                        help=STORE_HELP)
     parser.add_argument("--out", default="reports/ozps",
                         help="katalog wynikowy (domyślnie: %(default)s)")
     parser.set_defaults(handler=_cmd_ozps)

@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, NoReturn
 
+from wkus_lib.store.locate import STORE_ENV_VARIABLE
+
 EXIT_USAGE: Final = 2
 
 ARGPARSE_WORDS: Final[dict[str, str]] = {
@@ -49,6 +51,10 @@ ARGPARSE_WORDS: Final[dict[str, str]] = {
     "unexpected option string: %s": "nieoczekiwana opcja: %s",
 }
 """argparse's English message templates (Python 3.11–3.13) and their Polish versions."""
+
+STORE_HELP: Final = (f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, a bez niej "
+                     "data/store projektu, po instalacji z pakietu — data/store bieżącego katalogu)")
+"""The help of every ``--store`` option: where the store is looked for (``store.locate``)."""
 
 
 def polish(message: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wkus_lib.store.locate import STORE_ENV_VARIABLE
+from wkus_lib.cli.parser import STORE_HELP
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,8 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--years", required=True,
                         help="okres programu (wymagany), np. 2027-2030 (od 2 do 5 lat)")
     parser.add_argument("--store", default="",
-                        help=f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
-                             "a bez niej data/store projektu)")
+                        help=STORE_HELP)
     parser.add_argument("--catalog", default=None,
                         help="własny katalog wskaźników (plik YAML lub katalog z plikami; "
                              "domyślnie: wbudowany)")

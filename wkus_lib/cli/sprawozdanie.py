@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 
+from wkus_lib.cli.parser import STORE_HELP
 from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
-from wkus_lib.store.locate import STORE_ENV_VARIABLE
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,8 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--year", required=True,
                         help="rok sprawozdania (wymagany), np. 2025")
     parser.add_argument("--store", default="",
-                        help=f"katalog magazynu danych (domyślnie zmienna {STORE_ENV_VARIABLE}, "
-                             "a bez niej data/store projektu)")
+                        help=STORE_HELP)
     parser.add_argument("--out", default="reports/sprawozdanie",
                         help="katalog wynikowy (domyślnie: %(default)s)")
     parser.set_defaults(handler=_cmd_sprawozdanie)
