@@ -26,6 +26,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -141,11 +142,33 @@ def running_dashboard(store_dir: Path, log: Path) -> Iterator[tuple[str, subproc
         _stop_group(process, signal.SIGTERM)
 
 
+_SERVER_LOGS: dict[str, Path] = {}
+"""The log of each running dashboard, by its address (shown when a page does not load)."""
+
+
 @pytest.fixture(scope="module")
 def dashboard_url(demo: DemoSummary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("dashboard") / "dashboard.log"
     with running_dashboard(demo.store_dir, log) as (url, _process):
+        _SERVER_LOGS[url] = log
         yield url
+
+
+def _open(page: Any, dashboard_url: str, query: str) -> Any:
+    """``page.goto`` the dashboard; a page that does not load is asked once more (a second
+    ready kernel), and if that fails too the test fails with the server's log."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    address = f"{dashboard_url}&{query}"
+    try:
+        return page.goto(address, timeout=PAGE_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        try:
+            return page.goto(address, timeout=PAGE_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            log = _SERVER_LOGS[dashboard_url].read_text(encoding="utf-8", errors="replace")
+            pytest.fail(f"the page did not load twice in {PAGE_TIMEOUT_MS // 1000} s; "
+                        f"server log (end):\n{log[-6000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +251,7 @@ def test_dashboard_opens_the_addressed_gmina_and_follows_another_choice(
     page = _local_page(browser, foreign_requests)
     assert isinstance(page, Page)
     try:
-        page.goto(f"{dashboard_url}&teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
+        _open(page, dashboard_url, f"teryt={LAPY}")
         expect(page.locator(HEADLINE)).to_contain_text("Łapy", timeout=PAGE_TIMEOUT_MS)
         figure = page.locator(FIGURE).first
         expect(figure).to_be_visible(timeout=PAGE_TIMEOUT_MS)
@@ -266,7 +289,7 @@ def test_the_page_is_polish_offline_and_without_notes_for_authors(
     page = _local_page(browser, foreign_requests)
     assert isinstance(page, Page)
     try:
-        response = page.goto(f"{dashboard_url}&teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
+        response = _open(page, dashboard_url, f"teryt={LAPY}")
         assert response is not None and response.ok
         served = response.text()  # the whole page as sent, loading screen included
         expect(page.locator(HEADLINE)).to_contain_text("Łapy", timeout=PAGE_TIMEOUT_MS)
@@ -295,7 +318,7 @@ def test_every_control_fits_the_window(
     page = _local_page(browser, foreign_requests, width=width, height=1400)
     assert isinstance(page, Page)
     try:
-        page.goto(f"{dashboard_url}&teryt={LAPY}", timeout=PAGE_TIMEOUT_MS)
+        _open(page, dashboard_url, f"teryt={LAPY}")
         page.locator(FIGURE).first.wait_for(state="visible", timeout=PAGE_TIMEOUT_MS)
         controls = page.locator(CONTROLS)
         assert controls.count() == 7  # gmina, area, stage, indicator, years, compare, others
@@ -318,7 +341,7 @@ def test_unknown_gmina_in_the_address_shows_a_polish_warning(
     page = _local_page(browser, foreign_requests)
     assert isinstance(page, Page)
     try:
-        page.goto(f"{dashboard_url}&teryt=9999999", timeout=PAGE_TIMEOUT_MS)
+        _open(page, dashboard_url, "teryt=9999999")
         expect(page.get_by_text("9999999")).to_contain_text("nie ma w magazynie danych",
                                                             timeout=PAGE_TIMEOUT_MS)
         expect(page.locator(HEADLINE)).to_contain_text("Ciechanowiec", timeout=PAGE_TIMEOUT_MS)
@@ -352,7 +375,7 @@ def test_a_script_in_the_address_is_shown_as_text_never_run(
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
-        page.goto(f"{dashboard_url}&teryt={quote(payload)}", timeout=PAGE_TIMEOUT_MS)
+        _open(page, dashboard_url, f"teryt={quote(payload)}")
         title = page.title()
         expect(page.get_by_text("nie ma w magazynie danych")).to_contain_text(
             "<img src=x", timeout=PAGE_TIMEOUT_MS)
