@@ -281,3 +281,19 @@ def test_committed_on_going_notebook_documents_its_parameters() -> None:
     assert params["year"]["inferred_type_name"] == "int"
     assert {"area", "stage", "store_dir", "lang"} <= set(params)
     assert all(p["help"] for p in params.values())
+
+
+def test_a_warning_rule_without_data_is_named_not_counted_as_quiet() -> None:
+    from wkus_lib.report.on_going import WordedWarning, _quiet_warnings_text
+
+    def check(rule_id: str, state: str) -> WordedWarning:
+        return WordedWarning(rule_id, "reguła", "—", state, "reguła")  # type: ignore[arg-type]
+
+    assert _quiet_warnings_text([check("O1", "ok"), check("O2", "ok")]) == (
+        "Żadna z 2 reguł ostrzegawczych nie zadziałała.")
+    assert _quiet_warnings_text([check("O1", "ok"), check("O2", "no_data"),
+                                 check("O3", "no_data")]) == (
+        "Żadna z reguł ostrzegawczych, które dało się sprawdzić, nie zadziałała; "
+        "bez danych za ten rok: O2, O3.")
+    assert _quiet_warnings_text([check("O1", "no_data")]) == (
+        "Reguł ostrzegawczych nie dało się sprawdzić: brak danych za ten rok (O1).")

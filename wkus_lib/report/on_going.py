@@ -281,6 +281,20 @@ def findings(ctx: ReportContext) -> list[str]:
     return out
 
 
+
+def _quiet_warnings_text(checks: Sequence[WordedWarning]) -> str:
+    """The sentence when no warning fired: a rule without data for the year is named, not
+    counted among those that did not fire."""
+    unchecked = ", ".join(c.rule_id for c in checks if c.state == "no_data")
+    if not unchecked:
+        return _("Żadna z {n} reguł ostrzegawczych nie zadziałała.").format(n=len(checks))
+    if any(c.state == "ok" for c in checks):
+        return _("Żadna z reguł ostrzegawczych, które dało się sprawdzić, nie zadziałała; "
+                 "bez danych za ten rok: {rules}.").format(rules=unchecked)
+    return _("Reguł ostrzegawczych nie dało się sprawdzić: brak danych za ten rok "
+             "({rules}).").format(rules=unchecked)
+
+
 def show_summary(ctx: ReportContext) -> None:
     """The one-page summary: contract year, scorecard, early warnings, findings."""
     show_heading(_("Podsumowanie"))
@@ -302,7 +316,7 @@ def show_summary(ctx: ReportContext) -> None:
             + "</li>" for c in fired)
         show_html(f"<ul>{listed}</ul>")
     else:
-        show_text(_("Żadna z {n} reguł ostrzegawczych nie zadziałała.").format(n=len(checks)))
+        show_text(_quiet_warnings_text(checks))
     items = findings(ctx) or [_capital(missing_data(
         _("wyniki kontraktu za {year} r. do wniosków").format(year=ctx.year), "finance",
         "results", "survey_responses", year=ctx.year))]
