@@ -21,7 +21,7 @@ import wkus_lib
 PACKAGE: Final = Path(wkus_lib.__file__).resolve().parent
 
 LAYERS: Final[tuple[tuple[str, ...], ...]] = (
-    ("errors", "text"),
+    ("errors", "startup", "text"),
     ("domain", "schemas", "files"),
     ("catalog",),
     ("metrics",),

@@ -61,6 +61,9 @@ BENCHMARK: Final = "benchmark"
 """Report kind: the gminy of the store compared in one area (no gmina of its own)."""
 MULTI_YEAR: Final = "multi_year"
 ANNUAL_GRANT: Final = "annual_grant"
+YEAR_MIN: Final = 2000
+YEAR_MAX: Final = 2100
+"""The budget years a table, a parameter or a form may name."""
 LIKERT_MIN: Final = 1
 LIKERT_MAX: Final = 5
 """Bounds of every Likert answer (1–5) in the surveys and checklists."""

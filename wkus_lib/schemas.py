@@ -18,11 +18,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from wkus_lib.domain import AREA_IDS, CONTRACT_MODES, LIKERT_MAX, LIKERT_MIN
+from wkus_lib.domain import AREA_IDS, CONTRACT_MODES, LIKERT_MAX, LIKERT_MIN, YEAR_MAX, YEAR_MIN
 
 TERYT_REGEX: Final = r"^\d{6}[1-3]$"
-YEAR_MIN: Final = 2000
-YEAR_MAX: Final = 2100
 
 SERVICE_INSTRUMENTS: Final = ("klient", "personel", "samoocena")
 COOPERATION_GROUPS: Final = ("jst", "ngo")

@@ -32,6 +32,7 @@ from wkus_lib.batch.parent_death import die_with_parent
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.pdf import quiet_logger, render_pdf
 from wkus_lib.report.outputs import SYNTHETIC_BANNER
+from wkus_lib.startup import skip_unused_optional_imports
 
 FORMATS: Final[tuple[str, ...]] = ("html", "pdf", "xlsx")
 KERNEL_NAME: Final = "python3"
@@ -131,6 +132,7 @@ def prepare_worker(
     while the same problem met in :func:`build_report` fails only that report,
     with a message.
     """
+    skip_unused_optional_imports()
     with suppress(Exception):
         if kernel_start == "fork":
             kernels.zygote().start()

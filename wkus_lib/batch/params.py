@@ -40,12 +40,13 @@ from wkus_lib.domain import (
     REPORT_KINDS,
     STAGE_IDS,
     STAGE_NAMES,
+    YEAR_MAX,
+    YEAR_MIN,
     AreaId,
     Gmina,
     ReportKind,
 )
 from wkus_lib.errors import ParameterError
-from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
 from wkus_lib.text.i18n import _, language, p_
 
 Language: TypeAlias = Literal["pl", "en"]

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from wkus_lib.batch.parent_death import die_with_parent
+from wkus_lib.startup import KERNEL_UNUSED_MODULES, skip_unused_optional_imports
 
 LAUNCHER_ARGV: Final = ("-m", "ipykernel_launcher")
 """What a kernel spec's ``argv`` holds after the interpreter; the rest are the launcher's."""
@@ -89,6 +90,7 @@ def preload() -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND
     # debugpy (imported by ipykernel.debugger) would print a warning about frozen modules.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    skip_unused_optional_imports(KERNEL_UNUSED_MODULES)
     for name in PRELOADED_MODULES:
         try:
             importlib.import_module(name)

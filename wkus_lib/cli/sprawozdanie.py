@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from wkus_lib.cli.parser import STORE_HELP
-from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
+from wkus_lib.domain import YEAR_MAX, YEAR_MIN
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

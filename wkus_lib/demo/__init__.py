@@ -122,12 +122,14 @@ from wkus_lib.domain import (
     GMINA_TYPES,
     MULTI_YEAR,
     PILOT_TERYT,
+    YEAR_MAX,
+    YEAR_MIN,
     Gmina,
     load_gminy,
 )
 from wkus_lib.errors import InputError
 from wkus_lib.files.atomic import atomic_write_bytes
-from wkus_lib.schemas import TABLES, YEAR_MAX, YEAR_MIN
+from wkus_lib.schemas import TABLES
 from wkus_lib.store import (
     MANIFEST_NAME,
     PROBLEM_COLUMNS,

@@ -22,9 +22,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from wkus_lib.catalog import Catalog, load_catalog
-from wkus_lib.domain import AREA_IDS, AREA_NAMES, is_valid_teryt
+from wkus_lib.domain import AREA_IDS, AREA_NAMES, YEAR_MAX, YEAR_MIN, is_valid_teryt
 from wkus_lib.instruments.forms import Questionnaire, clause_paragraphs, questionnaire
-from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
 
 if TYPE_CHECKING:
     from wkus_lib.intake.importer import ImportReport

@@ -26,12 +26,11 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2xform import convert
 
 from wkus_lib.catalog import Catalog
-from wkus_lib.domain import AREA_IDS, AREA_NAMES
+from wkus_lib.domain import AREA_IDS, AREA_NAMES, YEAR_MAX, YEAR_MIN
 from wkus_lib.errors import WkusError
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.spreadsheet_safe import protect_workbook
 from wkus_lib.instruments.forms import Questionnaire, audience_clause, clause_paragraphs
-from wkus_lib.schemas import YEAR_MAX, YEAR_MIN
 
 SURVEY_COLUMNS: Final = (
     "type", "name", "label", "hint", "required", "constraint", "constraint_message",

@@ -23,12 +23,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wkus_lib.catalog import load_catalog
-from wkus_lib.domain import LIKERT_MAX, LIKERT_MIN, REGISTRY_SOURCE, ascii_slug, load_gminy
+from wkus_lib.domain import (
+    LIKERT_MAX,
+    LIKERT_MIN,
+    REGISTRY_SOURCE,
+    YEAR_MAX,
+    YEAR_MIN,
+    ascii_slug,
+    load_gminy,
+)
 from wkus_lib.files.atomic import atomic_write_bytes
 from wkus_lib.files.spreadsheet_safe import protect_workbook
 from wkus_lib.intake.convert import CHOICE_LABELS, MISSING_ANSWERS, column_spec
 from wkus_lib.intake.headers import HEADERS, TABLE_TITLES
-from wkus_lib.schemas import TABLES, YEAR_MAX, YEAR_MIN
+from wkus_lib.schemas import TABLES
 
 INSTRUCTION_SHEET: Final = "Instrukcja"
 LISTS_SHEET: Final = "Listy"

@@ -17,9 +17,33 @@ Notebooks stay thin: after the ``parameters`` cell, each cell calls one
 
 Findings are built from the same records the report's tables show (one source
 per number) and listed with :func:`~wkus_lib.report.display.show_findings`.
+
+The names below are imported on first use (PEP 562): the batch workers
+import only :mod:`~wkus_lib.report.annex` and :mod:`~wkus_lib.report.outputs`,
+and should not pay for the evaluation code behind :func:`open_report`.
 """
 
-from wkus_lib.report.common import show_methods, show_scorecard, show_title
-from wkus_lib.report.context import ReportContext, open_report
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from wkus_lib.report.common import show_methods, show_scorecard, show_title
+    from wkus_lib.report.context import ReportContext, open_report
 
 __all__ = ["ReportContext", "open_report", "show_methods", "show_scorecard", "show_title"]
+
+_HOME: Final = {
+    "ReportContext": "wkus_lib.report.context",
+    "open_report": "wkus_lib.report.context",
+    "show_methods": "wkus_lib.report.common",
+    "show_scorecard": "wkus_lib.report.common",
+    "show_title": "wkus_lib.report.common",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOME[name]), name)
