@@ -49,9 +49,14 @@ class ZygoteError(RuntimeError):
 
 
 class KernelZygote:
-    """The worker's pre-imported process that forks kernels (one per worker process)."""
+    """A pre-imported process that forks kernels (one per worker process).
 
-    def __init__(self) -> None:
+    ``preload`` names modules it imports besides the report kernels' own
+    (:data:`wkus_lib.batch.zygote.PRELOADED_MODULES`), e.g. the explorer's.
+    """
+
+    def __init__(self, preload: tuple[str, ...] = ()) -> None:
+        self._preload = preload
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._connection: Connection | None = None
@@ -84,7 +89,7 @@ class KernelZygote:
         with ours, theirs:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "wkus_lib.batch.zygote", str(theirs.fileno()),
-                 str(os.getpid())],
+                 str(os.getpid()), *self._preload],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
             )
             self._connection = Connection(os.dup(ours.fileno()))
@@ -126,9 +131,10 @@ class KernelZygote:
 
 
 @functools.cache
-def zygote() -> KernelZygote:
-    """This worker process's zygote, started on first use and stopped at exit."""
-    instance = KernelZygote()
+def zygote(preload: tuple[str, ...] = ()) -> KernelZygote:
+    """This process's zygote (with ``preload`` imported too), started on first use and
+    stopped at exit."""
+    instance = KernelZygote(preload)
     atexit.register(instance.close)
     return instance
 
@@ -278,31 +284,51 @@ def prompt_kernel_client() -> type[Any]:
 
 
 @functools.cache
-def forked_kernel_manager() -> type[Any]:
-    """The same kernel manager, whose kernels the worker's zygote forks."""
+def forked_provisioner() -> type[Any]:
+    """A kernel provisioner that has its ``zygote`` fork the kernel instead of launching it.
+
+    The fork request waits in a thread: while a zygote still imports, the
+    caller's event loop (Voilà's server, for one) goes on answering.
+    """
+    import asyncio
+
     from jupyter_client.connect import KernelConnectionInfo
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
     class ForkedProvisioner(LocalProvisioner):
+        zygote: KernelZygote
+
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
             env = dict(kwargs.get("env") or os.environ)
             cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = zygote().fork(cmd, env, cwd)
+            pid = await asyncio.to_thread(self.zygote.fork, cmd, env, cwd)
             self.process = ForkedKernelProcess(pid)  # type: ignore[assignment]
             self.pid = self.pgid = pid
             self.cwd = cwd
             connection_info: KernelConnectionInfo = self.connection_info
             return connection_info
 
+    return ForkedProvisioner
+
+
+def fork_kernels_from(manager: Any, source: KernelZygote, start_options: dict[str, Any]) -> None:
+    """Give ``manager`` (a kernel manager about to start its kernel) a provisioner that
+    forks from ``source``; call it first in ``_async_pre_start_kernel(**start_options)``."""
+    if manager.provisioner is None:
+        manager.kernel_id = manager.kernel_id or start_options.pop("kernel_id", None) or _new_id()
+        provisioner = forked_provisioner()(
+            kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager)
+        provisioner.zygote = source
+        manager.provisioner = provisioner
+
+
+@functools.cache
+def forked_kernel_manager() -> type[Any]:
+    """The same kernel manager, whose kernels the worker's zygote forks."""
+
     class ForkedKernelManager(fresh_kernel_manager()):  # type: ignore[misc]
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            if self.provisioner is None:  # type: ignore[has-type]
-                self.kernel_id = (
-                    self.kernel_id or kw.pop("kernel_id", None) or _new_id()  # type: ignore[has-type]
-                )
-                self.provisioner = ForkedProvisioner(
-                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
-                )
+            fork_kernels_from(self, zygote(), kw)
             return await super()._async_pre_start_kernel(**kw)
 
     return ForkedKernelManager

@@ -78,8 +78,9 @@ a freshly started one.
 INLINE_BACKEND: Final = "module://matplotlib_inline.backend_inline"
 
 
-def preload() -> None:
-    """Import what a report kernel needs, as ipykernel would find it.
+def preload(extra: tuple[str, ...] = ()) -> None:
+    """Import what a report kernel needs (and the modules ``extra`` names), as ipykernel
+    would find it.
 
     ipykernel sets ``MPLBACKEND`` before the kernel runs any code; it is set
     here first, so matplotlib reads the same value at import time.
@@ -91,7 +92,7 @@ def preload() -> None:
     # debugpy (imported by ipykernel.debugger) would print a warning about frozen modules.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     skip_unused_optional_imports(KERNEL_UNUSED_MODULES)
-    for name in PRELOADED_MODULES:
+    for name in (*PRELOADED_MODULES, *extra):
         try:
             importlib.import_module(name)
         except ImportError:
@@ -223,15 +224,16 @@ def _reap_children(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Entry point: ``python -m wkus_lib.batch.zygote <fd> [<worker pid>]``.
+    """Entry point: ``python -m wkus_lib.batch.zygote <fd> [<worker pid> [<module> …]]``.
 
     With the worker's pid the zygote dies with its worker (:func:`die_with_parent`);
-    it also ends when the worker closes the connection.
+    it also ends when the worker closes the connection. Modules named after the
+    pid are imported too.
     """
     if len(sys.argv) > 2:
         die_with_parent(int(sys.argv[2]))
     connection = Connection(int(sys.argv[1]))
-    preload()
+    preload(tuple(sys.argv[3:]))
     connection.send({"ready": os.getpid()})
     serve(connection)
 

@@ -17,7 +17,9 @@ the person who started it:
 Pages open fast: Voilà keeps :data:`KERNEL_POOL_SIZE` kernels ready that
 have already run the notebook up to the page's own part (imports, the
 indicator table; see :func:`wkus_lib.explore.explorer.wait_for_page_request`),
-and starts a new one behind each page it serves. The page is Voilà's
+and starts a new one behind each page it serves; kernels are forked from a
+process that imported the explorer once (:mod:`wkus_lib.explore.voila_server`,
+which runs Voilà). The page is Voilà's
 template ``wkus_dashboard`` (in ``wkus_lib/templates/dashboard``): Polish
 title, ``lang="pl"`` and loading text, no notes for the notebook's authors,
 and nothing fetched from outside this computer.
@@ -60,6 +62,8 @@ TEMPLATE: Final = "wkus_dashboard"
 KERNEL_POOL_SIZE: Final = 2
 """Kernels kept ready: two pages opened one after the other both find one."""
 PAGE_LANGUAGE: Final = "pl"
+KERNEL_MANAGER: Final = "wkus_lib.explore.voila_server.ForkedServerKernelManager"
+"""Each kernel's manager: kernels are forked from a process that imported the explorer."""
 
 
 def new_token() -> str:
@@ -90,6 +94,7 @@ def voila_config(token: str) -> dict[str, object]:
             "allow_theme_override": "NO",
         },
         "VoilaExporter": {"language_code": PAGE_LANGUAGE},
+        "AsyncMappingKernelManager": {"kernel_manager_class": KERNEL_MANAGER},
     }
 
 
@@ -123,7 +128,7 @@ def voila_command(notebook: Path, port: int, config_dir: Path) -> list[str]:
     off. Voilà never opens the browser itself: its address would lack the token.
     """
     return [
-        sys.executable, "-m", "voila", str(notebook),
+        sys.executable, "-m", "wkus_lib.explore.voila_server", str(notebook),
         f"--Voila.ip={HOST}",
         f"--port={port}",
         "--Voila.port_retries=0",
