@@ -27,7 +27,7 @@ def test_a_kernel_starts_with_the_explorer_already_imported() -> None:
         try:
             await client.wait_for_ready(timeout=120)
             code = ("import os, sys; print('wkus_lib.explore.explorer' in sys.modules, "
-                    "os.environ.get('WKUS_TEST_MARK'), os.getppid() != %d)" % os.getpid())
+                    f"os.environ.get('WKUS_TEST_MARK'), os.getppid() != {os.getpid()})")
             reply_text: list[str] = []
 
             def collect(message: dict[str, object]) -> None:
