@@ -20,7 +20,12 @@ pilot demo batch, HTML + PDF):
     timings) summed and divided by the cores: what (b) would take with no
     start-up, messaging or scheduling cost at all. a/c3 is therefore the
     largest speed-up over (a) that this work allows on these cores, and b/c3
-    how close the runner comes to it.
+    how close the runner comes to it;
+(d) one gmina — ``wkus report --gmina 2013023 --force`` twice, each a new
+    process as a user runs it, against its own reports' work (the small-batch
+    case: start-up is paid once for few reports);
+(e) one changed row — one result row of Sopot corrected in the store, then
+    (b) again without ``--force``: how many reports rebuild and how long.
 
 Peak memory per worker is sampled during (b) every 0.5 s: the largest RSS of
 one process, and the largest PSS sum of a worker with its zygote and kernel
@@ -50,6 +55,7 @@ from typing import Any
 import nbformat
 import yaml
 from measure import MIB, MemorySampler, load, machine, work_phases
+from small_batch import run_once as run_one_gmina
 from voivodeship_batch import section as voivodeship_section
 
 from wkus_lib.batch.build import KernelStart, cell_seconds
@@ -57,11 +63,15 @@ from wkus_lib.batch.params import ReportSpec, resolve_batch
 from wkus_lib.batch.runner import run_batch
 from wkus_lib.batch.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.demo import write_demo
-from wkus_lib.store import read_store
+from wkus_lib.store import read_store, write_store
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BIN = Path(sys.executable).parent
+ONE_GMINA = "2013023"
+"""Ciechanowiec: the gmina of the one-gmina batch (19 reports in the demo)."""
+CORRECTED_CONTRACT = ("2264011/pomoc_spoleczna/2022", 2023)
+"""The result row changed for the incremental rebuild: Sopot's contract, its 2023 report."""
 
 
 def choose_reports(store_dir: Path, count: int | None) -> list[ReportSpec]:
@@ -116,6 +126,29 @@ def run_runner(
         raise SystemExit(result.summary())
     phases = work_phases(out_dir)
     return elapsed, phases, sampler
+
+
+def correct_one_row(store_dir: Path) -> None:
+    """Add 1 to the achieved value of one result row of one gmina (a corrected NGO report)."""
+    contract_id, year = CORRECTED_CONTRACT
+    tables = dict(read_store(store_dir).tables())
+    results = tables["results"].copy()
+    row = results.index[(results["contract_id"] == contract_id) & (results["year"] == year)][0]
+    results.loc[row, "achieved"] = results.loc[row, "achieved"] + 1
+    tables["results"] = results
+    write_store(tables, store_dir, synthetic=True)
+
+
+def run_incremental(specs: list[ReportSpec], out_dir: Path, jobs: int) -> dict[str, Any]:
+    """The same batch again after :func:`correct_one_row`, without ``--force``: what it rebuilt."""
+    started = time.perf_counter()
+    result = run_batch(specs, out_dir=out_dir, notebooks_dir=NOTEBOOKS, jobs=jobs,
+                       formats=("html", "pdf"), quiet=True)
+    elapsed = time.perf_counter() - started
+    if result.exit_code != 0:
+        raise SystemExit(result.summary())
+    return {"rebuilt": len(result.done), "skipped": len(result.skipped),
+            "wall_s": round(elapsed, 1)}
 
 
 def report_files(out_dir: Path) -> dict[str, bytes]:
@@ -173,6 +206,12 @@ def main() -> None:
             print("(b') wkus report --isolated…", file=sys.stderr, flush=True)
             isolated, _, _ = run_runner(specs, root / "isolated", args.jobs, "fresh")
             identical = report_files(root / "shipped") == report_files(root / "isolated")
+        print("(d) jedna gmina…", file=sys.stderr, flush=True)
+        one_gmina = [run_one_gmina(ROOT, root / "one", ONE_GMINA, root / "store", args.jobs, [])
+                     for _ in range(2)]
+        print("(e) jeden poprawiony wiersz…", file=sys.stderr, flush=True)
+        correct_one_row(root / "store")
+        incremental = run_incremental(specs, root / "shipped", args.jobs)
     national = run_script("indicators_national.py") if args.national else None
     voivodeship = (run_script("voivodeship_batch.py", "--voivodeship", args.voivodeship,
                               "--jobs", str(args.jobs)) if args.voivodeship else None)
@@ -197,6 +236,8 @@ def main() -> None:
         "shipped_over_work": round(shipped / work, 2),
         "peak_process_rss_mib": round(memory.peak_rss / MIB),
         "peak_worker_pss_mib": round(memory.peak_worker_pss / MIB),
+        "one_gmina": {"teryt": ONE_GMINA, "runs": one_gmina},
+        "incremental": incremental,
         "national": national,
         "voivodeship": voivodeship,
     }
@@ -230,6 +271,14 @@ def results_markdown(f: dict[str, Any]) -> str:
         ("b/c2 (stricter)", str(f["shipped_over_floor_shipped"])),
         ("a/c3: the largest speed-up this work allows on these cores", f"{f['naive_over_work']}×"),
         ("b/c3: runner overhead over the work (1.0 = none)", str(f["shipped_over_work"])),
+        *[((f"(d) one gmina, `wkus report --gmina {f['one_gmina']['teryt']} --force` "
+            f"(a new process, as a user runs it), run {number}"),
+           (f"{run['reports']} reports: {run['wall_s']} s wall, {run['work_s']} s work "
+            f"(cells + HTML + PDF + XLSX / cores), wall/work {run['ratio']}"))
+          for number, run in enumerate(f["one_gmina"]["runs"], start=1)],
+        ("(e) one result row of Sopot corrected, then (b) again without `--force`",
+         (f"{f['incremental']['rebuilt']} reports rebuilt, {f['incremental']['skipped']} "
+          f"up to date, {f['incremental']['wall_s']} s")),
         ("peak RSS of one process during (b)", f"{f['peak_process_rss_mib']} MiB"),
         ("peak memory per worker during (b): PSS of worker + zygote + kernel",
          f"{f['peak_worker_pss_mib']} MiB"),

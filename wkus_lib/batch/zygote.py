@@ -14,7 +14,9 @@ process forked from the same untouched snapshot, so nothing a report does
 monkeypatches) can reach the next one. Nothing in the snapshot holds report
 data: modules are imported, the tables' pandera schemas built, the packaged
 indicator catalogue parsed and a throwaway figure and table made up to warm
-the libraries' caches; no store is read, and no DataFrame survives.
+the libraries' caches; no store is read, and no DataFrame survives. (The
+zygote of ``wkus dashboard`` also holds the store's indicator table, the
+same for every page: :mod:`wkus_lib.explore.voila_server`.)
 
 The zygote is started by :class:`wkus_lib.batch.kernels.KernelZygote` with one end
 of a socket pair (file descriptor in ``argv[1]``); it serves requests
@@ -79,8 +81,11 @@ INLINE_BACKEND: Final = "module://matplotlib_inline.backend_inline"
 
 
 def preload(extra: tuple[str, ...] = ()) -> None:
-    """Import what a report kernel needs (and the modules ``extra`` names), as ipykernel
-    would find it.
+    """Import what a report kernel needs, as ipykernel would find it, and what ``extra`` names.
+
+    An entry of ``extra`` is a module to import, or ``module:function``: import
+    it, then call that function without arguments (a warm-up whose failure is
+    ignored: a kernel that needs its result does the work itself).
 
     ipykernel sets ``MPLBACKEND`` before the kernel runs any code; it is set
     here first, so matplotlib reads the same value at import time.
@@ -92,13 +97,19 @@ def preload(extra: tuple[str, ...] = ()) -> None:
     # debugpy (imported by ipykernel.debugger) would print a warning about frozen modules.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     skip_unused_optional_imports(KERNEL_UNUSED_MODULES)
-    for name in (*PRELOADED_MODULES, *extra):
+    for name in (*PRELOADED_MODULES, *(entry.partition(":")[0] for entry in extra)):
         try:
             importlib.import_module(name)
         except ImportError:
             continue  # the kernel will import (and report) it itself
     _build_shared_definitions()
     _warm_up_rendering()
+    for module, _, function in (entry.partition(":") for entry in extra):
+        if function and module in sys.modules:
+            try:
+                getattr(sys.modules[module], function)()
+            except Exception:  # noqa: BLE001, S112 — the kernel will do (and report) it itself
+                continue
     gc.collect()
     # Every kernel forked from here would otherwise scan these ~240,000 objects in
     # each full collection (0.1 s) and, by touching them, copy their memory pages.

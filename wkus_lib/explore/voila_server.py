@@ -10,12 +10,13 @@ Two things differ from ``python -m voila``:
 - the explorer's kernels are forked from a process that imported the
   explorer, ipywidgets and Voilà's helpers once (the batch's zygote,
   :mod:`wkus_lib.batch.zygote`, with :data:`EXPLORER_MODULES` as well). That
-  process starts first, so it imports while Voilà starts. A new kernel then
-  costs a fork and the explorer's own cell (reading the store, the indicator
-  table), not a new interpreter and its imports: the pool of ready kernels
-  fills sooner at start and refills behind each page without taking the
-  processor from the pages being opened. Each page still gets its own new
-  process, started from the same untouched snapshot.
+  process starts first, so it imports while Voilà starts, and it also
+  computes the store's indicator table. A new kernel then costs a fork and
+  building the page's controls, not a new interpreter, its imports and the
+  table: the pool of ready kernels fills sooner at start and refills behind
+  each page without taking the processor from the pages being opened. Each
+  page still gets its own new process, started from the same untouched
+  snapshot.
 
 Voilà's configuration names :class:`ForkedServerKernelManager` as the kernel
 manager of each kernel (:func:`wkus_lib.explore.dashboard.voila_config`).
@@ -31,8 +32,12 @@ from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 from wkus_lib.batch.kernels import KernelZygote, fork_kernels_from, zygote
 from wkus_lib.startup import skip_unused_optional_imports
 
-EXPLORER_MODULES: Final = ("ipywidgets", "voila.utils", "wkus_lib.explore.explorer")
-"""Imported once in the process the explorer's kernels are forked from."""
+EXPLORER_MODULES: Final = ("ipywidgets", "voila.utils", "wkus_lib.explore.explorer",
+                           "wkus_lib.explore.explorer:load_explorer_data")
+"""Imported once in the process the explorer's kernels are forked from, which also
+reads the store and computes its indicator table there: a kernel finds it computed
+(:func:`~wkus_lib.explore.explorer.load_explorer_data` keeps it by the store's
+hash, so a store changed since is read anew)."""
 
 
 @functools.cache
