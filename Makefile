@@ -29,7 +29,7 @@ test: $(INSTALLED) system-deps
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(INSTALLED) system-deps
-	$(BIN)/python bench/report_batch.py --with-isolated --national --voivodeship podlaskie
+	$(BIN)/python bench/report_batch.py --with-isolated --dashboard --national --voivodeship podlaskie
 
 bench-reports: $(INSTALLED) system-deps
 	$(BIN)/python bench/report_batch.py

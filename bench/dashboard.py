@@ -8,8 +8,8 @@ by Playwright):
     gmina filled in (also: when the server first accepts a connection);
 (b) new pages — a new page (tab) of the same browser opened on the same
     server, from the request to usable. ``--pages`` pages are opened one after another
-    right away (the pool of pre-started kernels refills behind them), then
-    the same number again each after ``--pause`` seconds (a refilled pool).
+    right away, then the same number again each after ``--pause`` seconds
+    (each page gets a new kernel, forked from the pre-imported process).
 
 Every request the pages make is checked: one to any host but the local
 server counts as a failure. The load average is recorded: on a shared
@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=3, help="new pages in each series")
     parser.add_argument("--pause", type=float, default=20.0,
                         help="seconds before each page of the second series")
+    parser.add_argument("--json", action="store_true", help="print the figures on one line")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"Chromium is not installed ({CHROMIUM}): scripts/install-system-deps.sh")
@@ -162,10 +163,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_demo(root / "raw", root / "store", seed=2024)
-        figures = measure(root / "store", args.pages, args.pause, root / "dashboard.log")
+        try:
+            figures = measure(root / "store", args.pages, args.pause, root / "dashboard.log")
+        except Exception:
+            log = (root / "dashboard.log").read_text(errors="replace")
+            print(f"wkus dashboard log (end):\n{log[-6000:]}", file=sys.stderr)
+            raise
     figures["load_before"] = load_before
     figures["load_after"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    print(json.dumps(figures, indent=None if args.json else 2, ensure_ascii=False))
     if figures["foreign_requests"]:
         sys.exit(1)
 

@@ -32,6 +32,8 @@ one process, and the largest PSS sum of a worker with its zygote and kernel
 (PSS shares copy-on-write pages fairly between forked processes). The load
 average is recorded: on a shared machine it explains noisy figures.
 
+``--dashboard`` also runs ``bench/dashboard.py`` (``wkus dashboard`` in a
+headless Chromium: first page, new pages, requests to other hosts);
 ``--national`` also runs ``bench/indicators_national.py`` (2 477 gminy) in
 its own process and adds its time and memory; ``--voivodeship podlaskie``
 runs ``bench/voivodeship_batch.py`` (one report kind for every gmina of the
@@ -186,6 +188,8 @@ def main() -> None:
     parser.add_argument("--voivodeship", default=None,
                         help="also time one report kind for every gmina of this voivodeship "
                              "on a local Dask cluster (bench/voivodeship_batch.py)")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="also time the dashboard in Chromium (bench/dashboard.py)")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     load_before = load()
@@ -212,6 +216,7 @@ def main() -> None:
         print("(e) jeden poprawiony wiersz…", file=sys.stderr, flush=True)
         correct_one_row(root / "store")
         incremental = run_incremental(specs, root / "shipped", args.jobs)
+    dashboard = run_script("dashboard.py") if args.dashboard else None
     national = run_script("indicators_national.py") if args.national else None
     voivodeship = (run_script("voivodeship_batch.py", "--voivodeship", args.voivodeship,
                               "--jobs", str(args.jobs)) if args.voivodeship else None)
@@ -238,6 +243,7 @@ def main() -> None:
         "peak_worker_pss_mib": round(memory.peak_worker_pss / MIB),
         "one_gmina": {"teryt": ONE_GMINA, "runs": one_gmina},
         "incremental": incremental,
+        "dashboard": dashboard,
         "national": national,
         "voivodeship": voivodeship,
     }
@@ -283,6 +289,20 @@ def results_markdown(f: dict[str, Any]) -> str:
         ("peak memory per worker during (b): PSS of worker + zygote + kernel",
          f"{f['peak_worker_pss_mib']} MiB"),
     ]
+    dashboard = f.get("dashboard")
+    if dashboard:
+        seconds = ", ".join(f"{x} s" for x in dashboard["new_pages_at_once_s"])
+        paused = ", ".join(f"{x} s" for x in dashboard["new_pages_after_pause_s"])
+        rows += [
+            ("dashboard (`wkus dashboard`, headless Chromium): server accepts connections",
+             f"{dashboard['server_answers_s']} s after start"),
+            ("dashboard: first page usable (gmina list shown, headline value filled)",
+             f"{dashboard['first_page_s']} s after start"),
+            ("dashboard: new pages, opened one after another", seconds),
+            (f"dashboard: new pages, each after {dashboard['pause_s']} s", paused),
+            ("dashboard: requests to any host but the local server",
+             str(len(dashboard["foreign_requests"]))),
+        ]
     national = f["national"]
     if national:
         rows += [
@@ -312,8 +332,8 @@ def results_markdown(f: dict[str, Any]) -> str:
         "floor contains HTML or PDF rendering, which (b) must also do: (c3) adds them, "
         "as the workers measured them, so a/c3 is the speed-up a runner without any "
         "start-up, messaging or scheduling cost would reach.\n\n"
-        "Produced by `make bench` (`bench/report_batch.py --with-isolated --national "
-        "--voivodeship podlaskie`).\n"
+        "Produced by `make bench` (`bench/report_batch.py --with-isolated --dashboard "
+        "--national --voivodeship podlaskie`).\n"
         + (f"\n{voivodeship_section(f['voivodeship'])}" if f.get("voivodeship") else "")
     )
 

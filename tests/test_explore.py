@@ -35,7 +35,6 @@ from wkus_lib.explore.explorer import (
     served_by_voila,
     show_explorer,
     value_text,
-    wait_for_page_request,
     warning_html,
 )
 from wkus_lib.store import read_store
@@ -154,33 +153,14 @@ def test_kernels_voila_starts_ahead_of_pages_count_as_served_by_voila() -> None:
     assert not served_by_voila({"QUERY_STRING": "teryt=2002063"})
 
 
-def test_only_a_kernel_started_ahead_waits_for_its_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    import voila.utils
-
-    waited: list[object] = []
-    monkeypatch.setattr(voila.utils, "wait_for_request", lambda url=None: waited.append(url))
-    for value in (None, "False"):
-        if value is None:
-            monkeypatch.delenv("VOILA_PREHEAT", raising=False)
-        else:
-            monkeypatch.setenv("VOILA_PREHEAT", value)
-        wait_for_page_request()
-        assert waited == []
-    monkeypatch.setenv("VOILA_PREHEAT", "True")
-    wait_for_page_request()
-    assert waited == [None]
-
-
-def test_the_page_address_is_read_only_after_the_wait_and_the_slow_part_before_it() -> None:
+def test_the_page_address_is_applied_after_the_data_and_controls_are_ready() -> None:
     cells = [cell for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
              if cell["cell_type"] == "code"]
     sources = ["".join(cell["source"]) for cell in cells]
     prepare = next(i for i, text in enumerate(sources) if "prepare_explorer(" in text)
-    wait = next(i for i, text in enumerate(sources) if "wait_for_page_request()" in text)
-    assert "load_explorer_data(" in sources[prepare] and prepare < wait
-    waiting = sources[wait]
-    assert waiting.index("wait_for_page_request()") < waiting.index("apply_request(")
-    assert not any("apply_request(" in text for text in sources[:wait])
+    apply = next(i for i, text in enumerate(sources) if "apply_request(" in text)
+    assert "load_explorer_data(" in sources[prepare] and prepare < apply
+    assert not any("wait_for" in text for text in sources)
 
 
 def test_no_query_string_means_no_change(small: ExplorerData) -> None:

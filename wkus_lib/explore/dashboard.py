@@ -14,15 +14,14 @@ the person who started it:
   know it. The token and these settings reach Voilà in a private
   configuration file, never on the command line (which others can list).
 
-Pages open fast: Voilà keeps :data:`KERNEL_POOL_SIZE` kernels ready that
-have already run the notebook up to the page's own part (imports, the
-indicator table; see :func:`wkus_lib.explore.explorer.wait_for_page_request`),
-and starts a new one behind each page it serves; kernels are forked from a
-process that imported the explorer once (:mod:`wkus_lib.explore.voila_server`,
-which runs Voilà). The page is Voilà's
-template ``wkus_dashboard`` (in ``wkus_lib/templates/dashboard``): Polish
-title, ``lang="pl"`` and loading text, no notes for the notebook's authors,
-and nothing fetched from outside this computer.
+Pages open fast: each page gets its own new kernel, forked from a process
+that has imported the explorer and computed the store's indicator table
+once (:mod:`wkus_lib.explore.voila_server`, which runs Voilà). Voilà's own
+pool of kernels started ahead is not used: in it some pages never finished
+loading. The page is Voilà's template ``wkus_dashboard`` (in
+``wkus_lib/templates/dashboard``): Polish title, ``lang="pl"`` and loading
+text, no notes for the notebook's authors, and nothing fetched from outside
+this computer.
 
 The store folder reaches the kernel through the
 :data:`wkus_lib.store.locate.STORE_ENV_VARIABLE` environment variable, and the
@@ -59,8 +58,6 @@ CONFIG_NAME: Final = "voila.json"
 TEMPLATE_ROOT: Final = Path(__file__).resolve().parents[1] / "templates" / "dashboard"
 """A Jupyter data folder holding the Voilà template ``voila/templates/wkus_dashboard``."""
 TEMPLATE: Final = "wkus_dashboard"
-KERNEL_POOL_SIZE: Final = 2
-"""Kernels kept ready: two pages opened one after the other both find one."""
 PAGE_LANGUAGE: Final = "pl"
 KERNEL_MANAGER: Final = "wkus_lib.explore.voila_server.ForkedServerKernelManager"
 """Each kernel's manager: kernels are forked from a process that imported the explorer."""
@@ -73,12 +70,11 @@ def new_token() -> str:
 
 def voila_config(token: str) -> dict[str, object]:
     """Voilà's configuration: this token required, only local ``Host`` headers answered,
-    kernels started ahead of pages, the Polish template.
+    a new forked kernel for each page, the Polish template.
 
     Voilà itself allows any ``Host``; jupyter_server's check (loopback
     addresses and ``localhost`` only) comes back with ``allow_remote_access``
-    off. The page address cannot switch the template or theme (which would
-    also bypass the ready kernels).
+    off. The page address cannot switch the template or theme.
     """
     return {
         "Voila": {
@@ -88,8 +84,7 @@ def voila_config(token: str) -> dict[str, object]:
         },
         "VoilaConfiguration": {
             "template": TEMPLATE,
-            "preheat_kernel": True,
-            "default_pool_size": KERNEL_POOL_SIZE,
+            "preheat_kernel": False,
             "allow_template_override": "NO",
             "allow_theme_override": "NO",
         },

@@ -234,23 +234,6 @@ def served_by_voila(environ: Mapping[str, str] | None = None) -> bool:
     return VOILA_PREHEAT in variables or "VOILA_REQUEST_URL" in variables
 
 
-def wait_for_page_request() -> None:
-    """In a kernel Voilà started ahead of any page, wait until a page takes it.
-
-    ``wkus dashboard`` keeps kernels ready (Voilà's pre-heated pool): each
-    runs the notebook up to this call before anyone asks for a page, so the
-    slow part (imports, the indicator table) is done when a page comes. The
-    page's address (``QUERY_STRING``, :func:`requested_teryt`) reaches the
-    kernel only then; this call blocks until it has. Anywhere else
-    (JupyterLab, papermill, a kernel Voilà started for one page) it returns
-    at once.
-    """
-    if os.environ.get(VOILA_PREHEAT) == "True":
-        from voila.utils import wait_for_request
-
-        wait_for_request()
-
-
 def requested_teryt(environ: Mapping[str, str] | None = None) -> str | None:
     """The ``teryt`` of the page address (``?teryt=2002063``), which Voilà passes to the kernel.
 
@@ -637,9 +620,8 @@ def prepare_explorer(data: ExplorerData, selection: Selection, *, interactive: b
                      today: date | None = None) -> ReadyExplorer:
     """Everything a page shows that does not depend on its address, built in advance.
 
-    Widgets when ``interactive`` (JupyterLab, Voilà): in the dashboard's
-    ready kernels they are built, figure included, before a page comes, so
-    a page only waits for what its address changes. The legal calendar is
+    Widgets when ``interactive`` (JupyterLab, Voilà), figure included; the
+    page's address (:func:`apply_request`) changes only the selection. The legal calendar is
     dated ``today`` (default: the current date — this is the notebook's edge).
     """
     today = date.today() if today is None else today

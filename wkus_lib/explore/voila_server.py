@@ -11,12 +11,16 @@ Two things differ from ``python -m voila``:
   explorer, ipywidgets and Voilà's helpers once (the batch's zygote,
   :mod:`wkus_lib.batch.zygote`, with :data:`EXPLORER_MODULES` as well). That
   process starts first, so it imports while Voilà starts, and it also
-  computes the store's indicator table. A new kernel then costs a fork and
-  building the page's controls, not a new interpreter, its imports and the
-  table: the pool of ready kernels fills sooner at start and refills behind
-  each page without taking the processor from the pages being opened. Each
-  page still gets its own new process, started from the same untouched
-  snapshot.
+  computes the store's indicator table. A page's kernel then costs a fork
+  and building the page's controls, not a new interpreter, its imports and
+  the table: about 1.5 s from asking for a page to using it (measured).
+  Each page gets its own new process, started from the same untouched
+  snapshot when the page is asked for.
+
+Voilà's pool of kernels started ahead of pages (``preheat_kernel``) is not
+used: such a kernel waits for the page's address over a second connection,
+and in 2 of 7 benchmark runs a page never finished loading, its kernel still
+waiting (seen with ordinary kernels too, before they were forked).
 
 Voilà's configuration names :class:`ForkedServerKernelManager` as the kernel
 manager of each kernel (:func:`wkus_lib.explore.dashboard.voila_config`).
