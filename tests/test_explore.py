@@ -22,6 +22,7 @@ from wkus_lib.explore.explorer import (
     build_explorer,
     comparison_table,
     gmina_options,
+    gminy_in_store,
     headline_html,
     indicator_options,
     load_explorer_data,
@@ -384,3 +385,38 @@ def test_committed_notebook_documents_its_parameters() -> None:
     assert parameters["interactive"]["default"] == "False"
     assert parameters["teryt"]["inferred_type_name"] == "str"
     assert all(parameters[name]["help"] for name in parameters)
+
+
+# ------------------------------------------------- a store without the defaults
+
+
+def test_the_dashboards_default_gminy_give_way_to_those_in_the_store(small: ExplorerData) -> None:
+    # The notebook's defaults are Ciechanowiec compared with Łapy; this store has Łapy and Mońki.
+    chosen = gminy_in_store(small, selection(teryt=CIECHANOWIEC, compare_teryt=LAPY))
+    assert (chosen.teryt, chosen.compare_teryt) == (LAPY, MONKI)
+    # Named gminy are looked up; a comparison with the main gmina becomes the next one.
+    chosen = gminy_in_store(small, selection(teryt="Mońki", compare_teryt=MONKI))
+    assert (chosen.teryt, chosen.compare_teryt) == (MONKI, LAPY)
+    # Gminy the store has, and no comparison, stay as they are.
+    assert gminy_in_store(small, selection(teryt=MONKI, compare_teryt=None)) == selection(
+        teryt=MONKI, compare_teryt=None)
+
+
+def test_the_dashboard_opens_on_a_one_gmina_store_the_notebook_alone_refuses(
+    small: ExplorerData,
+) -> None:
+    one = ExplorerData(table=small.table[small.table["teryt"] == LAPY], catalog=small.catalog,
+                       names={LAPY: "Łapy"}, threshold=5, synthetic=True, data_hash="one")
+    asked = selection(teryt=CIECHANOWIEC, compare_teryt=LAPY)
+    ready = prepare_explorer(one, asked, interactive=False, defaults=True)
+    assert (ready.selection.teryt, ready.selection.compare_teryt) == (LAPY, None)
+    # Outside the dashboard a gmina the store lacks is the user's choice, and an error.
+    with pytest.raises(ParameterError, match="2013023"):
+        prepare_explorer(one, asked, interactive=False)
+
+
+def test_the_notebook_takes_the_store_gminy_when_served() -> None:
+    cells = [cell for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+             if cell["cell_type"] == "code"]
+    prepare = next("".join(c["source"]) for c in cells if "prepare_explorer(" in "".join(c["source"]))
+    assert "defaults=explore.served_by_voila()" in prepare

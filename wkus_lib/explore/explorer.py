@@ -184,6 +184,37 @@ def year_bounds(data: ExplorerData) -> tuple[int, int]:
     return int(years.min()), int(years.max())
 
 
+def gminy_in_store(data: ExplorerData, selection: Selection) -> Selection:
+    """The selection with gminy the store has indicators for.
+
+    The notebook's default gminy are the demo's; a gmina's own store has
+    other ones (often one). A main gmina the store lacks becomes the first
+    in Polish alphabetical order, a comparison gmina it lacks becomes the
+    next one (none when the store has a single gmina). Gminy given by name
+    are looked up first (:func:`wkus_lib.domain.resolve_gmina`).
+    """
+    registry = load_gminy()
+
+    def present(code: str | None) -> str | None:
+        if code is None:
+            return None
+        try:
+            code = resolve_gmina(code, registry).teryt
+        except ParameterError:
+            return None
+        return code if code in data.names else None
+
+    order = [code for _, code in gmina_options(data)]
+    if not order:
+        return selection
+    teryt = present(selection.teryt) or order[0]
+    others = [code for code in order if code != teryt]
+    compare = present(selection.compare_teryt)
+    if selection.compare_teryt is not None and (compare is None or compare == teryt):
+        compare = others[0] if others else None
+    return replace(selection, teryt=teryt, compare_teryt=compare)
+
+
 def normalise_selection(data: ExplorerData, selection: Selection) -> Selection:
     """The selection made consistent with the data.
 
@@ -617,14 +648,18 @@ class ReadyExplorer:
 
 
 def prepare_explorer(data: ExplorerData, selection: Selection, *, interactive: bool,
-                     today: date | None = None) -> ReadyExplorer:
+                     defaults: bool = False, today: date | None = None) -> ReadyExplorer:
     """Everything a page shows that does not depend on its address, built in advance.
 
     Widgets when ``interactive`` (JupyterLab, Voilà), figure included; the
     page's address (:func:`apply_request`) changes only the selection. The legal calendar is
     dated ``today`` (default: the current date — this is the notebook's edge).
+    With ``defaults`` (the dashboard, whose address chooses the gmina) the
+    selection's gminy are only defaults: see :func:`gminy_in_store`.
     """
     today = date.today() if today is None else today
+    if defaults:
+        selection = gminy_in_store(data, selection)
     resolved, _ = apply_request(data, selection, {})
     chosen = normalise_selection(data, resolved)
     widgets = build_explorer(data, chosen, today) if interactive else None
