@@ -65,7 +65,8 @@ from wkus_lib.batch.params import ReportSpec, resolve_batch
 from wkus_lib.batch.runner import run_batch
 from wkus_lib.batch.selection import keep_supported, latest_year, supported_reports
 from wkus_lib.demo import write_demo
-from wkus_lib.store import read_store, write_store
+from wkus_lib.demo.corrections import correct_achieved
+from wkus_lib.store import read_store
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -130,19 +131,8 @@ def run_runner(
     return elapsed, phases, sampler
 
 
-def correct_one_row(store_dir: Path) -> None:
-    """Add 1 to the achieved value of one result row of one gmina (a corrected NGO report)."""
-    contract_id, year = CORRECTED_CONTRACT
-    tables = dict(read_store(store_dir).tables())
-    results = tables["results"].copy()
-    row = results.index[(results["contract_id"] == contract_id) & (results["year"] == year)][0]
-    results.loc[row, "achieved"] = results.loc[row, "achieved"] + 1
-    tables["results"] = results
-    write_store(tables, store_dir, synthetic=True)
-
-
 def run_incremental(specs: list[ReportSpec], out_dir: Path, jobs: int) -> dict[str, Any]:
-    """The same batch again after :func:`correct_one_row`, without ``--force``: what it rebuilt."""
+    """The same batch again after one corrected row, without ``--force``: what it rebuilt."""
     started = time.perf_counter()
     result = run_batch(specs, out_dir=out_dir, notebooks_dir=NOTEBOOKS, jobs=jobs,
                        formats=("html", "pdf"), quiet=True)
@@ -214,7 +204,7 @@ def main() -> None:
         one_gmina = [run_one_gmina(ROOT, root / "one", ONE_GMINA, root / "store", args.jobs, [])
                      for _ in range(2)]
         print("(e) jeden poprawiony wiersz…", file=sys.stderr, flush=True)
-        correct_one_row(root / "store")
+        correct_achieved(root / "store", *CORRECTED_CONTRACT)
         incremental = run_incremental(specs, root / "shipped", args.jobs)
     dashboard = run_script("dashboard.py") if args.dashboard else None
     national = run_script("indicators_national.py") if args.national else None

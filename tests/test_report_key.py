@@ -19,7 +19,8 @@ from wkus_lib.batch.report_key import BatchKeys, KeyParts, change_reasons, libra
 from wkus_lib.batch.runner import MANIFEST_NAME, plan_batch
 from wkus_lib.cli import main
 from wkus_lib.demo import DemoSummary
-from wkus_lib.store import read_manifest, read_store, write_store
+from wkus_lib.demo.corrections import correct_achieved
+from wkus_lib.store import read_manifest, read_store
 from wkus_lib.store.locate import NOTEBOOKS_DIR
 
 SOPOT, LAPY = "2264011", "2002063"
@@ -28,16 +29,6 @@ SOPOT_CONTRACT = "2264011/pomoc_spoleczna/2022"  # multi-year, 2022–2025
 
 def copied_store(demo: DemoSummary, tmp_path: Path) -> Path:
     return Path(shutil.copytree(demo.store_dir, tmp_path / "store"))
-
-
-def change_achieved(store: Path, contract_id: str, year: int) -> None:
-    """Add 1 to the achieved value of one result row (a correction of one NGO report)."""
-    tables = dict(read_store(store).tables())
-    results = tables["results"].copy()
-    row = results.index[(results["contract_id"] == contract_id) & (results["year"] == year)][0]
-    results.loc[row, "achieved"] = results.loc[row, "achieved"] + 1
-    tables["results"] = results
-    write_store(tables, store, synthetic=True)
 
 
 def batch(store: Path, year: int) -> list[ReportSpec]:
@@ -63,7 +54,7 @@ def test_one_changed_row_changes_only_its_gminas_keys_and_its_areas_benchmark(
     store = copied_store(demo, tmp_path)
     specs = batch(store, 2024)
     before = keys(store, specs)
-    change_achieved(store, SOPOT_CONTRACT, 2023)
+    correct_achieved(store, SOPOT_CONTRACT, 2023)
     after = keys(store, specs)
     sopot = {s.output_stem for s in specs if s.params.teryt == SOPOT}
     assert changed(before, after) == sopot | {"benchmark/pomoc_spoleczna"}
@@ -79,7 +70,7 @@ def test_a_change_after_the_reports_year_changes_none_of_its_keys(
     store = copied_store(demo, tmp_path)
     specs, later = batch(store, 2024), batch(store, 2025)
     before, before_later = keys(store, specs), keys(store, later)
-    change_achieved(store, SOPOT_CONTRACT, 2025)
+    correct_achieved(store, SOPOT_CONTRACT, 2025)
     assert read_manifest(store)["hash"] != demo.data_hash
     assert changed(before, keys(store, specs)) == set()
     sopot_2025 = {s.output_stem for s in later if s.params.teryt == SOPOT}
@@ -93,9 +84,9 @@ def test_another_areas_multi_year_rows_leave_a_benchmark_alone_but_annual_grants
     store = copied_store(demo, tmp_path)
     specs = resolve_batch([SOPOT], "benchmark", "sport", year=2024, store_dir=store)
     before = keys(store, specs)
-    change_achieved(store, SOPOT_CONTRACT, 2023)
+    correct_achieved(store, SOPOT_CONTRACT, 2023)
     assert changed(before, keys(store, specs)) == set()
-    change_achieved(store, f"{SOPOT}/kultura/2023", 2023)  # an annual grant
+    correct_achieved(store, f"{SOPOT}/kultura/2023", 2023)  # an annual grant
     assert changed(before, keys(store, specs)) == {"benchmark/sport"}
 
 

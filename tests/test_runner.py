@@ -27,6 +27,7 @@ import pytest
 from wkus_lib.batch import report_key
 from wkus_lib.batch.params import ReportParams, ReportSpec
 from wkus_lib.batch.runner import BatchResult, load_manifest, run_batch
+from wkus_lib.demo.corrections import correct_achieved
 from wkus_lib.domain import AreaId, ReportKind
 from wkus_lib.errors import InputError, ParameterError
 
@@ -402,19 +403,6 @@ def _kind_spec(store: Path, teryt: str | None, area: AreaId, kind: ReportKind) -
                       title=stem, group=(str(teryt), kind, area))
 
 
-def _change_achieved(store: Path, contract_id: str, year: int) -> None:
-    """One NGO report corrected: one result row's achieved value plus one."""
-    from wkus_lib.store import read_store
-    from wkus_lib.store import write_store as commit_store
-
-    tables = dict(read_store(store).tables())
-    results = tables["results"].copy()
-    row = results.index[(results["contract_id"] == contract_id) & (results["year"] == year)][0]
-    results.loc[row, "achieved"] += 1
-    tables["results"] = results
-    commit_store(tables, store, synthetic=True)
-
-
 @pytest.mark.slow
 def test_a_changed_row_rebuilds_only_the_reports_that_read_it(
     tmp_path: Path, pool: Executor, demo: Any, monkeypatch: pytest.MonkeyPatch
@@ -440,7 +428,7 @@ def test_a_changed_row_rebuilds_only_the_reports_that_read_it(
     manifest = load_manifest(tmp_path / "reports")["reports"]
     assert {e["rebuilt_because"][0] for e in manifest.values()} == {"nowy raport"}
 
-    _change_achieved(store, "2264011/pomoc_spoleczna/2022", 2023)
+    correct_achieved(store, "2264011/pomoc_spoleczna/2022", 2023)
     html = tmp_path / "reports" / "2002063-gmina/ex_ante/sport.html"
     written = html.stat().st_mtime_ns
     planned = plan_batch(specs, out_dir=tmp_path / "reports", notebooks_dir=NOTEBOOKS,
@@ -454,7 +442,7 @@ def test_a_changed_row_rebuilds_only_the_reports_that_read_it(
     entry = load_manifest(tmp_path / "reports")["reports"]["benchmark/pomoc_spoleczna"]
     assert entry["rebuilt_because"] == ["zmieniły się dane: results"]
 
-    _change_achieved(store, "2264011/pomoc_spoleczna/2022", 2025)  # after the reports' year
+    correct_achieved(store, "2264011/pomoc_spoleczna/2022", 2025)  # after the reports' year
     assert statuses() == ["skipped"] * 5
 
     monkeypatch.setattr(report_key, "library_hash", lambda: "edited library")

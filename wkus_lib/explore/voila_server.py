@@ -28,7 +28,6 @@ manager of each kernel (:func:`wkus_lib.explore.dashboard.voila_config`).
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Final
 
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
@@ -44,9 +43,8 @@ reads the store and computes its indicator table there: a kernel finds it comput
 hash, so a store changed since is read anew)."""
 
 
-@functools.cache
 def explorer_zygote() -> KernelZygote:
-    """The process the explorer's kernels are forked from (started on first use)."""
+    """The process the explorer's kernels are forked from (one per server, started on first use)."""
     return zygote(EXPLORER_MODULES)
 
 
